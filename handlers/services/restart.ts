@@ -1,0 +1,16 @@
+import { createRouter } from '../../src/router'
+import { StopQuery } from '../../src/schemas/lifecycle'
+import { ServiceParams } from '../../src/schemas/params'
+import { validate } from '../../src/validate'
+
+export default createRouter().post(
+  '/api/services/:containerId/restart',
+  validate('param', ServiceParams),
+  validate('query', StopQuery),
+  async (c) => {
+    const { containerId } = c.req.valid('param')
+    const { timeout } = c.req.valid('query')
+    const service = await c.var.agent.restartService(containerId, { signal: c.req.raw.signal, timeoutSeconds: timeout })
+    return c.json({ success: true, message: 'Service restarted successfully', service }, 200)
+  },
+)

@@ -1,0 +1,56 @@
+import type {
+  LogLine,
+  LogOptions,
+  RemoveResult,
+  ServiceDetails,
+  ServiceSummary,
+} from '../schemas/service'
+
+export interface CallOptions {
+  /** Aborts the call when the caller (usually an HTTP request) goes away. */
+  signal?: AbortSignal
+}
+
+export interface DockerStatus {
+  status: 'connected' | 'disconnected'
+  version: string | null
+  apiVersion: string | null
+}
+
+/** Host facts safe to show an authenticated user: no IP or MAC addresses. */
+export interface SystemSummary {
+  containers: { total: number; running: number; paused: number; stopped: number; managed: number }
+  images: number
+  host: {
+    name: string
+    os: string
+    kernel: string
+    architecture: string
+    cpus: number
+    memoryBytes: number
+    dockerRootDir: string
+    cgroupVersion: string | null
+  }
+}
+
+/**
+ * Everything handlers may ask of the host agent. Two implementations: in-process (`local.ts`,
+ * one host) and over HTTP with a bearer token (`http-client.ts`). Both resolve `ref` only among
+ * managed containers (ARCHITECTURE §3) and throw AppError with the same status and code.
+ */
+export interface AgentClient {
+  dockerStatus(options?: CallOptions): Promise<DockerStatus>
+  systemSummary(options?: CallOptions): Promise<SystemSummary>
+  listServices(options?: CallOptions): Promise<ServiceSummary[]>
+  getService(ref: string, options?: CallOptions): Promise<ServiceDetails>
+  /** Idempotent: a running service is answered with its state. Resolves once it runs. */
+  startService(ref: string, options?: CallOptions): Promise<ServiceSummary>
+  /** Idempotent. Resolves once the container has stopped. */
+  stopService(ref: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<ServiceSummary>
+  restartService(ref: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<ServiceSummary>
+  /** Stops and removes the container; its volumes go only when `keepData` is false. */
+  removeService(ref: string, options: CallOptions & { keepData: boolean }): Promise<RemoveResult>
+  getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogLine[]>
+  /** Log lines as they are written, until the container stops or `signal` aborts. */
+  followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>
+}

@@ -1,0 +1,97 @@
+import type { Readable } from 'node:stream'
+import type Docker from 'dockerode'
+import type { EventPublisher } from '../events/types'
+import type { Logger } from '../logger'
+import { LABELS, MANAGED_FILTER } from './labels'
+
+/** Docker container actions published as `container-event`. */
+const PUBLISHED = new Set(['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', 'pause', 'unpause', 'health_status', 'destroy'])
+
+interface DockerEvent {
+  Type?: string
+  Action?: string
+  status?: string
+  id?: string
+  time?: number
+  timeNano?: number
+  Actor?: { ID?: string; Attributes?: Record<string, string> }
+}
+
+export interface DockerEventWatcher {
+  /** Resolves once the first subscription to the engine is open (or failed once). */
+  ready: Promise<void>
+  stop(): void
+}
+
+/**
+ * Follows the engine's event stream for managed containers and publishes `container-event`.
+ * When the stream ends (the engine restarted, the socket broke) it reconnects with `since` set
+ * to the last event seen, so nothing that happened in between is lost, and skips duplicates.
+ */
+export function watchDockerEvents(docker: Docker, events: EventPublisher, logger: Logger, options: { retryMs?: number } = {}): DockerEventWatcher {
+  const retryMs = options.retryMs ?? 1000
+  let stopped = false
+  let current: Readable | undefined
+  let lastNano = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let markReady: () => void = () => {}
+  const ready = new Promise<void>((resolve) => (markReady = resolve))
+
+  async function connect() {
+    if (stopped) return
+    try {
+      const since = lastNano ? Math.floor(lastNano / 1e9) : undefined
+      const stream = (await docker.getEvents({
+        ...(since ? { since } : {}),
+        filters: { type: ['container'], label: [MANAGED_FILTER] },
+      } as Docker.GetEventsOptions)) as unknown as Readable
+      current = stream
+      markReady()
+      let rest = ''
+      for await (const chunk of stream) {
+        const lines = (rest + chunk.toString('utf8')).split('\n')
+        rest = lines.pop() ?? ''
+        for (const line of lines) if (line.trim()) handle(JSON.parse(line) as DockerEvent)
+      }
+    } catch (err) {
+      if (!stopped) logger.warn({ msg: 'docker events stream failed', error: String((err as Error)?.message ?? err) })
+    } finally {
+      markReady()
+      current = undefined
+      if (!stopped) timer = setTimeout(connect, retryMs)
+    }
+  }
+
+  function handle(e: DockerEvent) {
+    const nano = e.timeNano ?? (e.time ?? 0) * 1e9
+    if (nano <= lastNano) return
+    lastNano = nano
+    const raw = e.Action ?? e.status ?? ''
+    // Health changes arrive as "health_status: healthy"; exec events as "exec_start: sh".
+    const [action, detail] = raw.split(': ')
+    if (!action || !PUBLISHED.has(action)) return
+    const attrs = e.Actor?.Attributes ?? {}
+    const containerId = e.Actor?.ID ?? e.id ?? ''
+    events.publish('container-event', {
+      action,
+      containerId,
+      serviceId: attrs[LABELS.id] ?? attrs.name ?? containerId,
+      name: attrs.name,
+      image: attrs.image,
+      ...(action === 'die' ? { exitCode: Number(attrs.exitCode ?? NaN) } : {}),
+      ...(action === 'kill' ? { signal: attrs.signal } : {}),
+      ...(action === 'health_status' ? { health: detail } : {}),
+      timestamp: new Date(nano / 1e6).toISOString(),
+    })
+  }
+
+  void connect()
+  return {
+    ready,
+    stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      current?.destroy()
+    },
+  }
+}

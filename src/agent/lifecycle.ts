@@ -1,0 +1,64 @@
+import type Docker from 'dockerode'
+import { AppError } from '../errors'
+import type { EventPublisher } from '../events/types'
+import type { Limiter } from '../limiter'
+import type { ServiceSummary } from '../schemas/service'
+import { isStatus, toAppError } from './docker-errors'
+import { resolveService, serviceIdOf, toSummary } from './services'
+
+export type LifecycleAction = 'start' | 'stop' | 'restart'
+
+export interface LifecycleContext {
+  docker: Docker
+  events: EventPublisher
+  limit: Limiter
+}
+
+const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
+
+/**
+ * Starts, stops or restarts a service and answers once Docker reports the new state: the
+ * Engine's start/stop/restart calls return only after the transition, so no sleeps are needed.
+ * Emits `service-action` in-progress, then completed or failed.
+ */
+export async function changeState(
+  ctx: LifecycleContext,
+  ref: string,
+  action: LifecycleAction,
+  options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
+): Promise<ServiceSummary> {
+  const info = await resolveService(ctx.docker, ref, options.signal)
+  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
+  try {
+    const container = ctx.docker.getContainer(info.Id)
+    const t = options.timeoutSeconds ?? 10
+    await ctx.limit(async () => {
+      try {
+        if (action === 'start') await container.start()
+        if (action === 'stop') await container.stop({ t })
+        if (action === 'restart') await container.restart({ t })
+      } catch (err) {
+        // Docker answers 304 when the container is already in the requested state.
+        if (!isStatus(err, 304)) throw err
+      }
+    })
+    const state = await container.inspect()
+    if (action !== 'stop' && !state.State.Running && !state.State.Restarting) {
+      throw new AppError(409, 'service_exited', `Service exited right after ${action} (exit code ${state.State.ExitCode})`)
+    }
+    const summary = await summaryById(ctx.docker, info.Id)
+    ctx.events.publish('service-action', { ...base, status: 'completed', message: `Service ${PAST[action]}`, state: summary.state })
+    return summary
+  } catch (err) {
+    const error = toAppError(err)
+    ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
+    throw error
+  }
+}
+
+export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {
+  const [info] = await docker.listContainers({ all: true, filters: { id: [id] } })
+  if (!info) throw toAppError({ statusCode: 404 })
+  return toSummary(info)
+}

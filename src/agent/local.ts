@@ -1,0 +1,44 @@
+import type Docker from 'dockerode'
+import type { EventPublisher } from '../events/types'
+import { createLimiter } from '../limiter'
+import type { AgentClient } from './client'
+import { toAppError } from './docker-errors'
+import { changeState } from './lifecycle'
+import { followLogs, getLogs } from './logs'
+import { removeService } from './remove'
+import { byRunningThenNewest, listManagedContainers, resolveService, toDetails, toSummary } from './services'
+import { dockerStatus, systemSummary } from './system'
+
+export interface LocalAgentDeps {
+  docker: Docker
+  events: EventPublisher
+  /** Lifecycle operations at once: containerd serialises starts, and many at once time out. */
+  lifecycleConcurrency?: number
+}
+
+/** The in-process AgentClient: talks to the engine directly. */
+export function createLocalAgent(deps: LocalAgentDeps): AgentClient {
+  const { docker } = deps
+  const ctx = { docker, events: deps.events, limit: createLimiter(deps.lifecycleConcurrency ?? 4) }
+  return {
+    dockerStatus: () => dockerStatus(docker),
+    systemSummary: () => systemSummary(docker),
+    async listServices(options) {
+      const containers = await listManagedContainers(docker, options?.signal)
+      return containers.map(toSummary).sort(byRunningThenNewest)
+    },
+    async getService(ref, options) {
+      const info = await resolveService(docker, ref, options?.signal)
+      const inspected = await docker.getContainer(info.Id).inspect().catch((err) => {
+        throw toAppError(err, 'service')
+      })
+      return toDetails(toSummary(info), inspected)
+    },
+    startService: (ref, options) => changeState(ctx, ref, 'start', options),
+    stopService: (ref, options) => changeState(ctx, ref, 'stop', options),
+    restartService: (ref, options) => changeState(ctx, ref, 'restart', options),
+    removeService: (ref, options) => removeService(ctx, ref, options),
+    getLogs: (ref, options) => getLogs(docker, ref, options),
+    followLogs: (ref, options) => followLogs(docker, ref, options),
+  }
+}

@@ -1,0 +1,53 @@
+import type Docker from 'dockerode'
+import type { RemoveResult } from '../schemas/service'
+import { isStatus, toAppError } from './docker-errors'
+import type { LifecycleContext } from './lifecycle'
+import { resolveService, serviceIdOf } from './services'
+
+/**
+ * Stops and removes a service. Its named volumes hold the user's data: they are kept unless
+ * `keepData` is false, and even then a volume another container still uses is kept.
+ */
+export async function removeService(
+  ctx: LifecycleContext,
+  ref: string,
+  options: { keepData: boolean; signal?: AbortSignal },
+): Promise<RemoveResult> {
+  const info = await resolveService(ctx.docker, ref, options.signal)
+  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  ctx.events.publish('service-action', { ...base, status: 'in-progress', message: 'delete requested' })
+  try {
+    const container = ctx.docker.getContainer(info.Id)
+    const volumes = (info.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name as string)
+    await ctx.limit(async () => {
+      await container.stop({ t: 10 }).catch((err) => {
+        if (!isStatus(err, 304)) throw err
+      })
+      // v: true also removes anonymous volumes, which nothing else could ever reach again.
+      await container.remove({ v: !options.keepData })
+    })
+    const result: RemoveResult = { removed: true, volumesRemoved: [], volumesKept: [] }
+    for (const name of volumes) {
+      if (options.keepData || !(await removeVolume(ctx.docker, name))) result.volumesKept.push(name)
+      else result.volumesRemoved.push(name)
+    }
+    ctx.events.publish('service-action', { ...base, status: 'completed', message: 'Service deleted', ...result })
+    return result
+  } catch (err) {
+    const error = toAppError(err)
+    ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
+    throw error
+  }
+}
+
+async function removeVolume(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getVolume(name).remove()
+    return true
+  } catch (err) {
+    // 409: still in use by another container; 404: already gone with the container.
+    if (isStatus(err, 404)) return true
+    if (isStatus(err, 409)) return false
+    throw err
+  }
+}

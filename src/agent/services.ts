@@ -1,0 +1,100 @@
+import type Docker from 'dockerode'
+import { notFound } from '../errors'
+import { redactEnv } from '../redact'
+import { ServiceRef, type ServiceDetails, type ServiceState, type ServiceSummary } from '../schemas/service'
+import { toAppError } from './docker-errors'
+import { LABELS, MANAGED_FILTER, secretNamesOf } from './labels'
+
+export async function listManagedContainers(docker: Docker, signal?: AbortSignal) {
+  try {
+    return await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] }, abortSignal: signal } as Docker.ContainerListOptions)
+  } catch (err) {
+    throw toAppError(err)
+  }
+}
+
+/**
+ * Finds the managed container `ref` names: its stable id (`zapie.id` label or container name),
+ * its full id, or a unique id prefix of at least 12 characters. Anything else — unmanaged
+ * containers included — is 404, so existence is never revealed.
+ */
+export async function resolveService(docker: Docker, ref: string, signal?: AbortSignal): Promise<Docker.ContainerInfo> {
+  if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
+  const containers = await listManagedContainers(docker, signal)
+  const exact = containers.find(
+    (c) => c.Labels[LABELS.id] === ref || c.Names.some((n) => n === `/${ref}`) || c.Id === ref,
+  )
+  if (exact) return exact
+  if (ref.length >= 12 && /^[0-9a-f]+$/.test(ref)) {
+    const matches = containers.filter((c) => c.Id.startsWith(ref))
+    if (matches.length === 1) return matches[0]!
+  }
+  throw notFound('service', ref)
+}
+
+export function serviceIdOf(c: { Labels?: Record<string, string>; Names?: string[]; Name?: string; Id: string }): string {
+  return c.Labels?.[LABELS.id] ?? (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') ?? c.Id
+}
+
+export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
+  const state = c.State as ServiceState
+  const isRunning = state === 'running'
+  const ports = (c.Ports ?? [])
+    // Docker lists a binding once per address family; the user cares about the port.
+    .filter((p, i, all) => all.findIndex((q) => q.PrivatePort === p.PrivatePort && q.PublicPort === p.PublicPort && q.Type === p.Type) === i)
+    .map((p) => ({ privatePort: p.PrivatePort, ...(p.PublicPort ? { publicPort: p.PublicPort } : {}), type: p.Type }))
+  const published = ports.find((p) => p.publicPort)
+  return {
+    id: c.Id,
+    serviceId: serviceIdOf(c),
+    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    image: c.Image,
+    status: c.Status,
+    state,
+    created: new Date(c.Created * 1000).toISOString(),
+    ports,
+    url: published ? `http://localhost:${published.publicPort}` : null,
+    labels: c.Labels,
+    isRunning,
+    canStart: !isRunning && state !== 'restarting' && state !== 'removing',
+    canStop: isRunning || state === 'restarting' || state === 'paused',
+    canRestart: state !== 'removing' && state !== 'dead',
+  }
+}
+
+/** Running services first, then the newest. */
+export function byRunningThenNewest(a: ServiceSummary, b: ServiceSummary): number {
+  if (a.isRunning !== b.isRunning) return a.isRunning ? -1 : 1
+  return b.created.localeCompare(a.created)
+}
+
+export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspectInfo): ServiceDetails {
+  const host = info.HostConfig
+  const nanoCpus = (host as { NanoCpus?: number }).NanoCpus
+  const cpus = nanoCpus ? nanoCpus / 1e9 : host.CpuQuota && host.CpuPeriod ? host.CpuQuota / host.CpuPeriod : null
+  const finished = info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : null
+  const started = info.State.StartedAt && !info.State.StartedAt.startsWith('0001') ? info.State.StartedAt : null
+  return {
+    ...summary,
+    serviceType: info.Config.Labels?.[LABELS.service] ?? null,
+    tier: info.Config.Labels?.[LABELS.template] ?? null,
+    restartCount: info.RestartCount,
+    startedAt: started,
+    finishedAt: finished,
+    exitCode: info.State.Running ? null : info.State.ExitCode,
+    oomKilled: info.State.OOMKilled,
+    health: info.State.Health?.Status ?? null,
+    tty: Boolean(info.Config.Tty),
+    env: redactEnv(info.Config.Env ?? [], secretNamesOf(info.Config.Labels)),
+    command: [...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])],
+    restartPolicy: host.RestartPolicy?.Name || 'no',
+    resources: { memoryBytes: host.Memory || null, cpus },
+    // Host paths are left out on purpose: a user needs the volume's name, not where it lives.
+    mounts: (info.Mounts ?? []).map((m) => ({
+      type: m.Type,
+      ...(m.Name ? { name: m.Name } : {}),
+      destination: m.Destination,
+      readOnly: !m.RW,
+    })),
+  }
+}

@@ -1,0 +1,88 @@
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { createMiddleware } from 'hono/factory'
+import { requestId } from 'hono/request-id'
+import healthGet from '../handlers/health/get'
+import eventsStream from '../handlers/events/stream'
+import eventsTicket from '../handlers/events/ticket'
+import servicesDelete from '../handlers/services/delete'
+import servicesGet from '../handlers/services/get'
+import servicesList from '../handlers/services/list'
+import servicesLogs from '../handlers/services/logs'
+import servicesRestart from '../handlers/services/restart'
+import servicesStart from '../handlers/services/start'
+import servicesStop from '../handlers/services/stop'
+import { requireAuth } from './auth'
+import type { AppDeps, AppEnv } from './deps'
+import { tooLarge } from './errors'
+import { handleError, handleNotFound } from './error-handler'
+import { checkJsonBody } from './json-body'
+import { rateLimit } from './rate-limit'
+import { requestLog } from './request-log'
+
+export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
+
+const injectDeps = (resolveDeps: ResolveDeps) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const deps = await resolveDeps(c)
+    c.set('config', deps.config)
+    c.set('stores', deps.stores)
+    c.set('agent', deps.agent)
+    c.set('events', deps.events)
+    c.set('clock', deps.clock)
+    c.set('logger', deps.logger)
+    c.set('authenticated', false)
+    await next()
+  })
+
+const corsFromConfig = () =>
+  createMiddleware<AppEnv>((c, next) =>
+    cors({
+      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256'],
+      maxAge: 600,
+    })(c, next),
+  )
+
+const limitBody = () =>
+  createMiddleware<AppEnv>((c, next) =>
+    bodyLimit({
+      maxSize: c.var.config.bodyLimit,
+      onError: () => {
+        throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
+      },
+    })(c, next),
+  )
+
+/**
+ * Builds the whole API. Each entry point (Node, Workers, tests) supplies the dependencies;
+ * nothing here is a module singleton, so two apps can live in one process.
+ * Literal routes come before parameterised ones (ARCHITECTURE §4).
+ */
+export function createApp(resolveDeps: ResolveDeps) {
+  return new Hono<AppEnv>()
+    .use(requestId())
+    .use(injectDeps(resolveDeps))
+    .use(requestLog())
+    .use('/api/*', corsFromConfig())
+    .use('/api/*', limitBody())
+    .use('/api/*', requireAuth())
+    .use('/api/*', rateLimit())
+    .use('/api/*', checkJsonBody())
+    .onError(handleError)
+    .notFound(handleNotFound)
+    .route('/', healthGet)
+    .route('/', eventsTicket)
+    .route('/', eventsStream)
+    .route('/', servicesList)
+    .route('/', servicesGet)
+    .route('/', servicesStart)
+    .route('/', servicesStop)
+    .route('/', servicesRestart)
+    .route('/', servicesLogs)
+    .route('/', servicesDelete)
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,105 @@
+import { z } from 'zod'
+
+const Port = z.coerce.number().int().min(0).max(65535)
+const List = z.string().transform((v) =>
+  v.split(',').map((s) => s.trim()).filter(Boolean),
+)
+const Url = z.url({ protocol: /^https?$/ })
+
+/**
+ * The whole environment, parsed once at start (ARCHITECTURE §9). Every entry point builds its
+ * config through this schema so a bad value stops the start with a message that names it.
+ */
+export const EnvSchema = z
+  .object({
+    PORT: Port.default(5000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    ZAPIE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    ZAPIE_DATA_DIR: z.string().min(1).default('./data'),
+    ZAPIE_STORAGE: z.enum(['fs', 'memory', 'redis']).default('fs'),
+    ZAPIE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    ZAPIE_BACKUP_DIR: z.string().min(1).optional(),
+    DOCKER_HOST: z
+      .string()
+      .regex(/^(unix|tcp|http|https|npipe):\/\/.+/, 'must look like unix:///var/run/docker.sock or tcp://host:2375')
+      .optional(),
+    ZAPIE_AGENT_URL: Url.optional(),
+    ZAPIE_AGENT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    ZAPIE_AGENT_HOST: z.string().min(1).default('127.0.0.1'),
+    ZAPIE_AGENT_PORT: Port.default(5001),
+    ZAPIE_CORS_ORIGINS: List.default([]),
+    ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
+    ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ZAPIE_STORAGE === 'redis' && !env.ZAPIE_REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['ZAPIE_REDIS_URL'], message: 'is required when ZAPIE_STORAGE=redis' })
+    }
+    if (env.ZAPIE_AGENT_URL && !env.ZAPIE_AGENT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['ZAPIE_AGENT_TOKEN'], message: 'is required when ZAPIE_AGENT_URL is set' })
+    }
+  })
+
+export type Env = z.infer<typeof EnvSchema>
+
+export interface Config {
+  port: number
+  host: string
+  apiToken?: string
+  dataDir: string
+  storage: 'fs' | 'memory' | 'redis'
+  redisUrl?: string
+  backupDir: string
+  dockerHost?: string
+  agentUrl?: string
+  agentToken?: string
+  agentHost: string
+  agentPort: number
+  corsOrigins: string[]
+  bodyLimit: number
+  rateLimitPerMinute: number
+  sseHeartbeatMs: number
+  logLevel: Env['LOG_LEVEL']
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses an environment (process.env on Node, the bindings on Workers) into a Config. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "unset", as shells and .env files commonly write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = EnvSchema.safeParse(present)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    )
+  }
+  const e = parsed.data
+  const dataDir = e.ZAPIE_DATA_DIR.replace(/\/+$/, '') || '/'
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    apiToken: e.ZAPIE_API_TOKEN,
+    dataDir,
+    storage: e.ZAPIE_STORAGE,
+    redisUrl: e.ZAPIE_REDIS_URL,
+    backupDir: e.ZAPIE_BACKUP_DIR ?? `${dataDir}/backups`,
+    dockerHost: e.DOCKER_HOST,
+    agentUrl: e.ZAPIE_AGENT_URL?.replace(/\/+$/, ''),
+    agentToken: e.ZAPIE_AGENT_TOKEN,
+    agentHost: e.ZAPIE_AGENT_HOST,
+    agentPort: e.ZAPIE_AGENT_PORT,
+    corsOrigins: e.ZAPIE_CORS_ORIGINS,
+    bodyLimit: e.ZAPIE_BODY_LIMIT,
+    rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
+    sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
+    logLevel: e.LOG_LEVEL,
+  }
+}

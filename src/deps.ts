@@ -1,0 +1,25 @@
+import type { AgentClient } from './agent/client'
+import type { Config } from './config'
+import type { EventFeed } from './events/types'
+import type { Logger } from './logger'
+import type { Stores } from '../storage'
+
+export interface Clock {
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** Everything a handler may use, injected per app (ARCHITECTURE §2). */
+export interface AppDeps {
+  config: Config
+  stores: Stores
+  agent: AgentClient
+  events: EventFeed
+  clock: Clock
+  logger: Logger
+}
+
+export interface AppEnv {
+  Variables: AppDeps & { requestId: string; authenticated: boolean }
+}

@@ -1,0 +1,46 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from './deps'
+import { AppError, errorBody } from './errors'
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'invalid_entity',
+  429: 'rate_limited',
+}
+
+/** The one error handler: every failure leaves as the envelope; unknown errors are logged, not shown. */
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  let error: AppError
+  if (err instanceof AppError) error = err
+  else if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode
+    // Hono's own 400s (malformed JSON, bad content type) and the body limit's 413.
+    error = new AppError(status, CODE_BY_STATUS[status] ?? 'http_error', err.message || 'Request failed')
+  } else {
+    c.var.logger?.error({ msg: 'unhandled error', requestId: c.var.requestId, error: String(err), stack: (err as Error)?.stack })
+    error = new AppError(500, 'internal_error', 'Internal server error')
+  }
+  if (err instanceof HTTPException && err.res) {
+    for (const [k, v] of err.res.headers) if (k.toLowerCase() !== 'content-type') c.header(k, v)
+  }
+  return c.json(errorBody(error, requestIdOf(c)), error.status)
+}
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  c.json(
+    { success: false as const, error: `No route for ${c.req.method} ${c.req.path}`, code: 'not_found', requestId: requestIdOf(c) },
+    404,
+  )
+
+function requestIdOf(c: Context<AppEnv>): string | undefined {
+  return c.var.requestId
+}

@@ -1,0 +1,63 @@
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+export interface ErrorDetail {
+  path: string
+  code: string
+  message: string
+}
+
+/** An error the API reports to its caller: a status, a snake_case code and a human message. */
+export class AppError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetail[] | Record<string, unknown>[],
+  ) {
+    super(status, { message })
+    this.name = 'AppError'
+  }
+
+  declare readonly status: ContentfulStatusCode
+}
+
+export const badRequest = (message: string, details?: ErrorDetail[]) =>
+  new AppError(400, 'invalid_input', message, details)
+export const unauthorized = (message = 'A valid bearer token is required') =>
+  new AppError(401, 'unauthorized', message)
+export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message)
+export const notFound = (kind: string, id?: string) =>
+  new AppError(404, 'not_found', id === undefined ? `${kind} not found` : `${kind} '${id}' not found`)
+export const conflict = (message: string, code = 'conflict') => new AppError(409, code, message)
+export const tooLarge = (message = 'Request body is too large') => new AppError(413, 'payload_too_large', message)
+export const unprocessable = (message: string, details?: ErrorDetail[] | Record<string, unknown>[]) =>
+  new AppError(422, 'invalid_entity', message, details)
+export const tooManyRequests = () => new AppError(429, 'rate_limited', 'Too many requests, slow down')
+export const dockerUnavailable = (message = 'The Docker Engine is not reachable') =>
+  new AppError(503, 'docker_unavailable', message)
+export const agentUnavailable = (message = 'The host agent is not reachable') =>
+  new AppError(503, 'agent_unavailable', message)
+
+/** The JSON body of every error response (ARCHITECTURE §4). */
+export function errorBody(err: AppError, requestId: string | undefined) {
+  return {
+    success: false as const,
+    error: err.message,
+    code: err.code,
+    ...(err.details ? { details: err.details } : {}),
+    ...(requestId ? { requestId } : {}),
+  }
+}
+
+/** Rebuilds an AppError from an envelope another of our servers sent (the agent's HTTP API). */
+export function errorFromEnvelope(status: number, body: unknown): AppError {
+  const b = (body ?? {}) as { error?: unknown; code?: unknown; details?: unknown }
+  const safeStatus = (status >= 400 && status <= 599 ? status : 502) as ContentfulStatusCode
+  return new AppError(
+    safeStatus,
+    typeof b.code === 'string' ? b.code : 'agent_error',
+    typeof b.error === 'string' ? b.error : `Agent answered ${status}`,
+    Array.isArray(b.details) ? (b.details as ErrorDetail[]) : undefined,
+  )
+}

@@ -1,0 +1,102 @@
+import { BoundedQueue } from './queue'
+import {
+  matchesFilter,
+  type AppEvent,
+  type EventFeed,
+  type EventPublisher,
+  type EventType,
+  type FeedItem,
+  type SubscribeOptions,
+} from './types'
+
+export interface EventHubOptions {
+  /** Events kept for Last-Event-ID replay. */
+  bufferSize?: number
+  /** Events a subscriber may fall behind before it is dropped. */
+  queueLimit?: number
+  now?: () => number
+}
+
+export type EventHub = EventFeed & EventPublisher
+
+/** The in-process event hub: sequence ids, a bounded replay buffer, filtered subscribers. */
+export function createEventHub(options: EventHubOptions = {}): EventHub {
+  const bufferSize = options.bufferSize ?? 1000
+  const queueLimit = options.queueLimit ?? 1000
+  const now = options.now ?? Date.now
+  // A new epoch per hub makes ids from an earlier run of the process unmistakable.
+  const epoch = now().toString(36)
+  const buffer: AppEvent[] = []
+  const subscribers = new Set<{ options: SubscribeOptions; queue: BoundedQueue<FeedItem> }>()
+  let seq = 0
+
+  function drop(sub: { options: SubscribeOptions; queue: BoundedQueue<FeedItem> }) {
+    if (subscribers.delete(sub)) sub.queue.end()
+  }
+
+  function replayFrom(lastEventId: string): FeedItem[] {
+    const [idEpoch, idSeq] = lastEventId.split('-')
+    const last = Number(idSeq)
+    const oldest = buffer[0] ? seqOf(buffer[0]) : seq + 1
+    if (idEpoch !== epoch || !Number.isInteger(last) || last > seq || last < oldest - 1) {
+      return [{ kind: 'reset', reason: 'The requested events are no longer available; refetch state' }]
+    }
+    return buffer.filter((e) => seqOf(e) > last).map((event) => ({ kind: 'event', event }))
+  }
+
+  return {
+    publish(type: EventType, data: Record<string, unknown>) {
+      seq += 1
+      const event: AppEvent = {
+        id: `${epoch}-${seq}`,
+        type,
+        data: { ...data, timestamp: typeof data.timestamp === 'string' ? data.timestamp : new Date(now()).toISOString() },
+      }
+      buffer.push(event)
+      if (buffer.length > bufferSize) buffer.shift()
+      for (const sub of subscribers) {
+        if (!matchesFilter(event, sub.options.filter)) continue
+        if (!sub.queue.push({ kind: 'event', event })) {
+          drop(sub)
+          sub.options.onOverflow?.()
+        }
+      }
+      return event
+    },
+
+    subscribe(options: SubscribeOptions): AsyncIterable<FeedItem> {
+      const replay = (options.lastEventId ? replayFrom(options.lastEventId) : []).filter(
+        (item) => item.kind === 'reset' || matchesFilter(item.event, options.filter),
+      )
+      // Room for the whole replay on top of the live allowance.
+      const queue = new BoundedQueue<FeedItem>(queueLimit + replay.length)
+      for (const item of replay) queue.push(item)
+      const sub = { options, queue }
+      if (options.signal.aborted) {
+        queue.end()
+        return queue
+      }
+      subscribers.add(sub)
+      options.signal.addEventListener('abort', () => drop(sub), { once: true })
+      return {
+        [Symbol.asyncIterator]: () => ({
+          next: () => queue.next(),
+          return: async () => {
+            drop(sub)
+            return { value: undefined, done: true }
+          },
+        }),
+      }
+    },
+
+    subscriberCount: () => subscribers.size,
+
+    close() {
+      for (const sub of [...subscribers]) drop(sub)
+    },
+  }
+}
+
+function seqOf(event: AppEvent): number {
+  return Number(event.id.slice(event.id.indexOf('-') + 1))
+}

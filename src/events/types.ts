@@ -1,0 +1,67 @@
+export const EVENT_TYPES = [
+  'container-event',
+  'service-action',
+  'deployment-progress',
+  'health-update',
+  'metrics-update',
+  'health-alert',
+  'backup-progress',
+  'bulk-progress',
+] as const
+
+export type EventType = (typeof EVENT_TYPES)[number]
+
+/** One published event. `id` is `<epoch>-<sequence>`: the epoch changes whenever the hub restarts. */
+export interface AppEvent {
+  id: string
+  type: EventType
+  data: Record<string, unknown> & { timestamp: string }
+}
+
+/** What a subscriber receives: events, or a `reset` when its Last-Event-ID cannot be replayed. */
+export type FeedItem = { kind: 'event'; event: AppEvent } | { kind: 'reset'; reason: string }
+
+export interface EventFilter {
+  types?: readonly string[]
+  services?: readonly string[]
+  deploymentId?: string
+}
+
+export interface SubscribeOptions {
+  lastEventId?: string
+  filter?: EventFilter
+  /** Ends the subscription; wire it to the client's connection. */
+  signal: AbortSignal
+  /** Called when the subscriber fell too far behind and was dropped. */
+  onOverflow?: () => void
+}
+
+/** A source of events for SSE clients: the hub itself, or a relay of a remote agent's hub. */
+export interface EventFeed {
+  subscribe(options: SubscribeOptions): AsyncIterable<FeedItem>
+  /** Live subscriptions, for tests and the health endpoint. */
+  subscriberCount(): number
+  /** Ends every subscription (graceful shutdown). */
+  close(): void
+}
+
+/** Where the agent publishes what happens. */
+export interface EventPublisher {
+  publish(type: EventType, data: Record<string, unknown>): AppEvent
+}
+
+export function matchesFilter(event: AppEvent, filter: EventFilter | undefined): boolean {
+  if (!filter) return true
+  if (filter.types?.length && !filter.types.includes(event.type)) return false
+  if (filter.deploymentId && event.data.deploymentId !== filter.deploymentId) return false
+  if (filter.services?.length) {
+    const { serviceId, containerId } = event.data
+    return filter.services.some(
+      (s) =>
+        s === serviceId ||
+        s === containerId ||
+        (typeof containerId === 'string' && s.length >= 12 && containerId.startsWith(s)),
+    )
+  }
+  return true
+}

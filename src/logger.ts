@@ -1,0 +1,20 @@
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const
+export type LogLevel = keyof typeof LEVELS
+
+/** Structured logging: one JSON object per line. Callers never pass secrets. */
+export interface Logger {
+  debug(fields: Record<string, unknown>): void
+  info(fields: Record<string, unknown>): void
+  warn(fields: Record<string, unknown>): void
+  error(fields: Record<string, unknown>): void
+}
+
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {
+  const at = (name: Exclude<LogLevel, 'silent'>) => (fields: Record<string, unknown>) => {
+    if (LEVELS[name] < LEVELS[level]) return
+    write(JSON.stringify({ time: new Date().toISOString(), level: name, ...fields }))
+  }
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+export const silentLogger: Logger = createLogger('silent')

@@ -1,0 +1,17 @@
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from './deps'
+
+/** One structured line per request. The path only: queries may carry a ticket, headers a token. */
+export const requestLog = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const started = performance.now()
+    await next()
+    c.var.logger.info({
+      msg: 'request',
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    })
+  })

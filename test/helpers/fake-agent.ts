@@ -1,0 +1,95 @@
+import type { AgentClient } from '../../src/agent/client'
+import { notFound } from '../../src/errors'
+import type { EventPublisher } from '../../src/events/types'
+import type { LogLine, ServiceDetails, ServiceSummary } from '../../src/schemas/service'
+
+export interface FakeService {
+  summary: ServiceSummary
+  env: Record<string, string>
+  logs: LogLine[]
+}
+
+/** A service as the fake agent stores it; fields default to a running busybox. */
+export function fakeService(name: string, overrides: Partial<ServiceSummary> = {}): FakeService {
+  const isRunning = (overrides.state ?? 'running') === 'running'
+  return {
+    summary: {
+      id: (name.replace(/[^a-f0-9]/g, 'a') + 'f'.repeat(64)).slice(0, 64),
+      serviceId: name,
+      name,
+      image: 'zapie-test/busybox:latest',
+      status: isRunning ? 'Up 1 minute' : 'Exited (0)',
+      state: 'running',
+      created: '2026-01-01T00:00:00.000Z',
+      ports: [],
+      url: null,
+      labels: { 'zapie.managed': 'true', 'zapie.id': name },
+      isRunning,
+      canStart: !isRunning,
+      canStop: isRunning,
+      canRestart: true,
+      ...overrides,
+    },
+    env: {},
+    logs: [{ stream: 'stdout', message: `hello from ${name}` }],
+  }
+}
+
+/** An in-memory AgentClient for handler tests: no Docker, same contract. */
+export function createFakeAgent(events: EventPublisher, services: FakeService[] = []) {
+  const byRef = (ref: string) => {
+    const s = services.find((x) => x.summary.serviceId === ref || x.summary.id === ref || (ref.length >= 12 && x.summary.id.startsWith(ref)))
+    if (!s) throw notFound('service', ref)
+    return s
+  }
+  const setState = (ref: string, action: string, running: boolean) => {
+    const s = byRef(ref)
+    events.publish('service-action', { action, status: 'in-progress', serviceId: s.summary.serviceId, containerId: s.summary.id })
+    s.summary = { ...s.summary, state: running ? 'running' : 'exited', isRunning: running, canStart: !running, canStop: running }
+    events.publish('service-action', { action, status: 'completed', serviceId: s.summary.serviceId, containerId: s.summary.id })
+    return s.summary
+  }
+  const agent: AgentClient = {
+    dockerStatus: async () => ({ status: 'connected', version: '99.0-fake', apiVersion: '1.41' }),
+    systemSummary: async () => ({
+      containers: { total: services.length, running: services.filter((s) => s.summary.isRunning).length, paused: 0, stopped: 0, managed: services.length },
+      images: 1,
+      host: { name: 'fake', os: 'FakeOS', kernel: '6.0', architecture: 'x86_64', cpus: 2, memoryBytes: 1 << 30, dockerRootDir: '/var/lib/docker', cgroupVersion: '2' },
+    }),
+    listServices: async () => services.map((s) => s.summary),
+    getService: async (ref) => {
+      const s = byRef(ref)
+      const details: ServiceDetails = {
+        ...s.summary,
+        serviceType: null,
+        tier: null,
+        restartCount: 0,
+        startedAt: null,
+        finishedAt: null,
+        exitCode: null,
+        oomKilled: false,
+        health: null,
+        tty: false,
+        env: s.env,
+        command: ['sh'],
+        restartPolicy: 'no',
+        resources: { memoryBytes: null, cpus: null },
+        mounts: [],
+      }
+      return details
+    },
+    startService: async (ref) => setState(ref, 'start', true),
+    stopService: async (ref) => setState(ref, 'stop', false),
+    restartService: async (ref) => setState(ref, 'restart', true),
+    removeService: async (ref, o) => {
+      const s = byRef(ref)
+      services.splice(services.indexOf(s), 1)
+      return { removed: true, volumesRemoved: o.keepData ? [] : [`${ref}-data`], volumesKept: o.keepData ? [`${ref}-data`] : [] }
+    },
+    getLogs: async (ref, o) => byRef(ref).logs.slice(-o.tail),
+    async *followLogs(ref) {
+      yield* byRef(ref).logs
+    },
+  }
+  return { agent, services }
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { createEventHub } from '../../src/events/hub'
+import type { FeedItem } from '../../src/events/types'
+
+async function take(items: AsyncIterable<FeedItem>, n: number): Promise<FeedItem[]> {
+  const out: FeedItem[] = []
+  for await (const item of items) {
+    out.push(item)
+    if (out.length === n) break
+  }
+  return out
+}
+
+const ids = (items: FeedItem[]) => items.map((i) => (i.kind === 'event' ? i.event.data.n : 'reset'))
+
+describe('event hub', () => {
+  it('gives increasing ids and an ISO timestamp to every event', () => {
+    const hub = createEventHub()
+    const a = hub.publish('service-action', { n: 1 })
+    const b = hub.publish('service-action', { n: 2 })
+    expect(Number(b.id.split('-')[1])).toBe(Number(a.id.split('-')[1]) + 1)
+    expect(new Date(a.data.timestamp).toISOString()).toBe(a.data.timestamp)
+  })
+
+  it('replays what a client missed after its Last-Event-ID, then goes live', async () => {
+    const hub = createEventHub()
+    const first = hub.publish('service-action', { n: 1 })
+    hub.publish('service-action', { n: 2 })
+    hub.publish('service-action', { n: 3 })
+    const ac = new AbortController()
+    const items = hub.subscribe({ lastEventId: first.id, signal: ac.signal })
+    const pending = take(items, 3)
+    hub.publish('service-action', { n: 4 })
+    expect(ids(await pending)).toEqual([2, 3, 4])
+    ac.abort()
+  })
+
+  it('starts with a reset when the id is older than the buffer, from another run, or malformed', async () => {
+    const hub = createEventHub({ bufferSize: 2 })
+    const old = hub.publish('service-action', { n: 1 })
+    for (let n = 2; n <= 5; n++) hub.publish('service-action', { n })
+    for (const lastEventId of [old.id, 'zzz-3', 'garbage', `${old.id.split('-')[0]}-999`]) {
+      const ac = new AbortController()
+      const [first] = await take(hub.subscribe({ lastEventId, signal: ac.signal }), 1)
+      expect(first?.kind).toBe('reset')
+      ac.abort()
+    }
+  })
+
+  it('filters by type, by service (id or container id prefix) and by deployment', async () => {
+    const hub = createEventHub()
+    const ac = new AbortController()
+    const byType = hub.subscribe({ filter: { types: ['health-alert'] }, signal: ac.signal })
+    const byService = hub.subscribe({ filter: { services: ['svc-a', 'abcdef012345'] }, signal: ac.signal })
+    const byDeploy = hub.subscribe({ filter: { deploymentId: 'd1' }, signal: ac.signal })
+    hub.publish('service-action', { n: 1, serviceId: 'svc-b' })
+    hub.publish('health-alert', { n: 2, serviceId: 'svc-a' })
+    hub.publish('metrics-update', { n: 3, containerId: 'abcdef0123456789' })
+    hub.publish('deployment-progress', { n: 4, deploymentId: 'd1' })
+    const [t, s, d] = await Promise.all([take(byType, 1), take(byService, 2), take(byDeploy, 1)])
+    expect(ids(t)).toEqual([2])
+    expect(ids(s)).toEqual([2, 3])
+    expect(ids(d)).toEqual([4])
+    ac.abort()
+  })
+
+  it('removes a subscriber when its signal aborts or its iteration ends', async () => {
+    const hub = createEventHub()
+    const ac = new AbortController()
+    hub.subscribe({ signal: ac.signal })
+    const other = hub.subscribe({ signal: new AbortController().signal })
+    expect(hub.subscriberCount()).toBe(2)
+    ac.abort()
+    expect(hub.subscriberCount()).toBe(1)
+    hub.publish('service-action', { n: 1 })
+    await take(other, 1) // break ends the iteration
+    expect(hub.subscriberCount()).toBe(0)
+  })
+
+  it('drops a subscriber that stops reading instead of buffering without bound', () => {
+    const hub = createEventHub({ queueLimit: 10 })
+    let overflowed = 0
+    hub.subscribe({ signal: new AbortController().signal, onOverflow: () => overflowed++ })
+    for (let n = 0; n < 50; n++) hub.publish('metrics-update', { n })
+    expect(overflowed).toBe(1)
+    expect(hub.subscriberCount()).toBe(0)
+  })
+
+  it('ends every subscription on close', async () => {
+    const hub = createEventHub()
+    const items = hub.subscribe({ signal: new AbortController().signal })
+    hub.close()
+    expect(await take(items, 1)).toEqual([])
+    expect(hub.subscriberCount()).toBe(0)
+  })
+})
