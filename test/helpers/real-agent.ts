@@ -1,0 +1,39 @@
+import { createHttpAgentClient } from '../../src/agent/http-client'
+import { startHostAgent } from '../../src/agent/host'
+import { createAgentServer } from '../../src/agent/server'
+import { createEventRelay } from '../../src/events/relay'
+import { silentLogger } from '../../src/logger'
+import { buildTestApp } from './app'
+import { docker } from './docker'
+import { listen } from './targets'
+
+export type AgentMode = 'in-process' | 'http'
+export const AGENT_MODES: AgentMode[] = ['in-process', 'http']
+const AGENT_TOKEN = 'agent-test-token-0123456789'
+
+/**
+ * The API wired to the real agent and the real engine: in-process, or through the agent's HTTP
+ * server on a loopback port with its token, the way split and edge deployments run.
+ */
+export async function appWithRealAgent(mode: AgentMode) {
+  const host = startHostAgent({ docker, logger: silentLogger })
+  await host.ready
+  if (mode === 'in-process') {
+    const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub })
+    return { ...built, host, close: () => host.close() }
+  }
+  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger }))
+  const remote = { url: agentServer.url, token: AGENT_TOKEN }
+  const events = createEventRelay({ ...remote, retryMs: 100 })
+  const built = await buildTestApp({ agent: createHttpAgentClient(remote), events, hub: host.hub })
+  return {
+    ...built,
+    host,
+    agentUrl: agentServer.url,
+    close: async () => {
+      events.close()
+      await agentServer.close()
+      await host.close()
+    },
+  }
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { auth, buildTestApp } from '../helpers/app'
+import { openEventStream } from '../helpers/sse-client'
+import { listen } from '../helpers/targets'
+
+const built = await buildTestApp({ env: { ZAPIE_SSE_HEARTBEAT_MS: '50' } })
+let server: Awaited<ReturnType<typeof listen>>
+beforeAll(async () => (server = await listen(built.app)))
+afterAll(async () => server.close())
+
+const until = async (check: () => boolean, ms = 2000) => {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+describe('GET /api/events', () => {
+  it('streams events with ids, names and JSON data, and heartbeats', async () => {
+    const stream = await openEventStream(`${server.url}/api/events`, auth)
+    expect(stream.response.headers.get('content-type')).toMatch(/text\/event-stream/)
+    await until(() => built.hub.subscriberCount() === 1)
+    const published = built.hub.publish('service-action', { action: 'start', serviceId: 'svc-1' })
+    const got = await stream.waitFor((e) => e.event === 'service-action')
+    expect(got.id).toBe(published.id)
+    expect(JSON.parse(got.data)).toMatchObject({ action: 'start', serviceId: 'svc-1', timestamp: expect.any(String) })
+    const raw = await fetch(`${server.url}/api/events`, { headers: auth })
+    const reader = raw.body!.getReader()
+    let text = ''
+    while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value)
+    await reader.cancel()
+    stream.close()
+  })
+
+  it('applies type and service filters', async () => {
+    const stream = await openEventStream(`${server.url}/api/events?types=health-alert&services=svc-2`, auth)
+    await until(() => built.hub.subscriberCount() >= 1)
+    built.hub.publish('health-alert', { serviceId: 'svc-1', n: 1 })
+    built.hub.publish('service-action', { serviceId: 'svc-2', n: 2 })
+    built.hub.publish('health-alert', { serviceId: 'svc-2', n: 3 })
+    const got = await stream.waitFor((e) => e.event === 'health-alert')
+    expect(JSON.parse(got.data).n).toBe(3)
+    expect(stream.received.filter((e) => e.event !== undefined).map((e) => JSON.parse(e.data).n)).toEqual([3])
+    stream.close()
+  })
+
+  it('refuses unknown event types and filters with 400', async () => {
+    expect((await fetch(`${server.url}/api/events?types=bogus`, { headers: auth })).status).toBe(400)
+    expect((await fetch(`${server.url}/api/events?services=..%2Fetc`, { headers: auth })).status).toBe(400)
+  })
+
+  it('replays from Last-Event-ID so a reconnecting client misses nothing', async () => {
+    const first = built.hub.publish('service-action', { n: 'a' })
+    built.hub.publish('service-action', { n: 'b' })
+    built.hub.publish('service-action', { n: 'c' })
+    const stream = await openEventStream(`${server.url}/api/events`, { ...auth, 'last-event-id': first.id })
+    await stream.waitFor((e) => e.data.includes('"n":"c"'))
+    expect(stream.received.filter((e) => e.event === 'service-action').map((e) => JSON.parse(e.data).n)).toEqual(['b', 'c'])
+    stream.close()
+  })
+
+  it('starts with a reset event when the id is too old', async () => {
+    const stream = await openEventStream(`${server.url}/api/events`, { ...auth, 'last-event-id': 'old-1' })
+    const reset = await stream.waitFor((e) => e.event === 'reset')
+    expect(JSON.parse(reset.data).reason).toMatch(/refetch/)
+    stream.close()
+  })
+
+  it('removes the subscriber when the client goes away', async () => {
+    await until(() => built.hub.subscriberCount() === 0)
+    const streams = await Promise.all([1, 2, 3].map(() => openEventStream(`${server.url}/api/events`, auth)))
+    await until(() => built.hub.subscriberCount() === 3)
+    for (const s of streams) s.close()
+    await until(() => built.hub.subscriberCount() === 0)
+    expect(built.hub.subscriberCount()).toBe(0)
+  })
+
+  it('disconnects a client that stops reading', async () => {
+    const { hub, app } = await buildTestApp({ hub: (await import('../../src/events/hub')).createEventHub({ queueLimit: 20 }) })
+    const srv = await listen(app)
+    try {
+      const res = await fetch(`${srv.url}/api/events`, { headers: auth })
+      await until(() => hub.subscriberCount() === 1)
+      // Never read: the socket buffers fill, the hub's queue overflows, the stream is cut.
+      const big = 'x'.repeat(64 * 1024)
+      for (let i = 0; i < 400 && hub.subscriberCount() > 0; i++) {
+        hub.publish('metrics-update', { big })
+        await new Promise((r) => setImmediate(r))
+      }
+      expect(hub.subscriberCount()).toBe(0)
+      await res.body?.cancel()
+    } finally {
+      await srv.close()
+    }
+  })
+})
+
+describe('POST /api/events/ticket', () => {
+  it('issues a single-use ticket that opens the stream without a header', async () => {
+    const res = await fetch(`${server.url}/api/events/ticket`, { method: 'POST', headers: auth })
+    expect(res.status).toBe(201)
+    const { ticket, expiresAt } = await res.json()
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now())
+    const stream = await openEventStream(`${server.url}/api/events?ticket=${ticket}`)
+    expect(stream.response.status).toBe(200)
+    stream.close()
+    const again = await fetch(`${server.url}/api/events?ticket=${ticket}`)
+    expect(again.status).toBe(401)
+  })
+
+  it('refuses an expired ticket', async () => {
+    let now = Date.now()
+    const { app } = await buildTestApp({ clock: { now: () => now } })
+    const { ticket } = await (await app.request('/api/events/ticket', { method: 'POST', headers: auth })).json()
+    now += 61_000
+    expect((await app.request(`/api/events?ticket=${ticket}`)).status).toBe(401)
+  })
+
+  it('does not let a ticket open any other route', async () => {
+    const { ticket } = await (await fetch(`${server.url}/api/events/ticket`, { method: 'POST', headers: auth })).json()
+    expect((await fetch(`${server.url}/api/services?ticket=${ticket}`)).status).toBe(401)
+  })
+})
