@@ -8,6 +8,7 @@ import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
 import { loadOrCreateSecret } from './secret-file'
+import { closeServer } from './shutdown'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
 async function main() {
@@ -50,16 +51,13 @@ async function main() {
     if (stopping) return
     stopping = true
     logger.info({ msg: 'shutting down', signal })
-    // Ending every subscription lets open SSE responses finish, so close() can complete.
+    // Ending every subscription lets open SSE responses finish, so the server can close.
     deps.events.close()
-    const force = setTimeout(() => process.exit(0), 5000)
-    force.unref()
-    server.close(async () => {
+    void closeServer(server).then(async () => {
       await host?.close()
       await stores.close()
       process.exit(0)
     })
-    ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

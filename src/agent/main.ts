@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import { ConfigError, loadConfig, type Config } from '../config'
 import { createLogger } from '../logger'
 import { loadOrCreateSecret } from '../secret-file'
+import { closeServer } from '../shutdown'
 import { startHostAgent } from './host'
 import { createAgentServer } from './server'
 
@@ -29,12 +30,10 @@ async function main() {
   })
   const shutdown = () => {
     host.hub.close()
-    setTimeout(() => process.exit(0), 5000).unref()
-    server.close(async () => {
+    void closeServer(server).then(async () => {
       await host.close()
       process.exit(0)
     })
-    ;(server as { closeIdleConnections?: () => void }).closeIdleConnections?.()
   }
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)

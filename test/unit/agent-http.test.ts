@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHttpAgentClient } from '../../src/agent/http-client'
+import { createAgentServer } from '../../src/agent/server'
+import { AppError } from '../../src/errors'
+import { createEventHub } from '../../src/events/hub'
+import { createEventRelay } from '../../src/events/relay'
+import { silentLogger } from '../../src/logger'
+import { auth, buildTestApp } from '../helpers/app'
+import { createFakeAgent, fakeService } from '../helpers/fake-agent'
+import { listen } from '../helpers/targets'
+
+const TOKEN = 'agent-unit-token-0123456789'
+const hub = createEventHub()
+const { agent } = createFakeAgent(hub, [fakeService('zapie-web-1')])
+let server: Awaited<ReturnType<typeof listen>>
+beforeAll(async () => (server = await listen(createAgentServer({ agent, events: hub, token: TOKEN, logger: silentLogger }))))
+afterAll(async () => server.close())
+
+const rpc = (method: string, body: unknown, token = TOKEN) =>
+  fetch(`${server.url}/rpc/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+describe('agent HTTP server', () => {
+  it('requires its token on every route but /health', async () => {
+    expect((await fetch(`${server.url}/health`)).status).toBe(200)
+    expect((await rpc('listServices', { args: [{}] }, 'wrong-token-wrong-token')).status).toBe(401)
+    expect((await fetch(`${server.url}/events`)).status).toBe(401)
+    expect((await fetch(`${server.url}/logs/zapie-web-1?tail=1&timestamps=false`)).status).toBe(401)
+  })
+
+  it('validates arguments before calling the agent', async () => {
+    expect((await rpc('getService', { args: ['../etc', {}] })).status).toBe(400)
+    expect((await rpc('getLogs', { args: ['zapie-web-1', { tail: 99999, timestamps: false }] })).status).toBe(400)
+    expect((await rpc('removeService', { args: ['zapie-web-1', {}] })).status).toBe(400)
+    expect((await rpc('constructor', { args: [] })).status).toBe(404)
+    expect((await rpc('followLogs', { args: [] })).status).toBe(404)
+  })
+})
+
+describe('HTTP agent client', () => {
+  it('returns what the agent returns', async () => {
+    const remote = createHttpAgentClient({ url: server.url, token: TOKEN })
+    expect(await remote.listServices()).toEqual(await agent.listServices())
+    expect((await remote.getService('zapie-web-1')).serviceId).toBe('zapie-web-1')
+    const lines = []
+    for await (const line of remote.followLogs('zapie-web-1', { tail: 10, timestamps: false, signal: new AbortController().signal })) lines.push(line)
+    expect(lines).toEqual([{ stream: 'stdout', message: 'hello from zapie-web-1' }])
+  })
+
+  it('carries the agent errors over unchanged', async () => {
+    const remote = createHttpAgentClient({ url: server.url, token: TOKEN })
+    const err = await remote.getService('zapie-ghost').catch((e) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect(err).toMatchObject({ status: 404, code: 'not_found' })
+  })
+
+  it('maps an unreachable agent to 503 agent_unavailable', async () => {
+    const dead = createHttpAgentClient({ url: 'http://127.0.0.1:9', token: TOKEN })
+    await expect(dead.listServices()).rejects.toMatchObject({ status: 503, code: 'agent_unavailable' })
+  })
+
+  it('gives the API a 503 with a clear message when the agent is down', async () => {
+    const dead = createHttpAgentClient({ url: 'http://127.0.0.1:9', token: TOKEN })
+    const { app } = await buildTestApp({ agent: dead })
+    const res = await app.request('/api/services', { headers: auth })
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ code: 'agent_unavailable', error: expect.stringContaining('not reachable') })
+  })
+})
+
+describe('event relay', () => {
+  it('re-emits the agent hub events with filters and Last-Event-ID', async () => {
+    const relay = createEventRelay({ url: server.url, token: TOKEN, retryMs: 50 })
+    const first = hub.publish('service-action', { serviceId: 'a', n: 1 })
+    hub.publish('service-action', { serviceId: 'b', n: 2 })
+    hub.publish('service-action', { serviceId: 'a', n: 3 })
+    const ac = new AbortController()
+    const got: unknown[] = []
+    for await (const item of relay.subscribe({ lastEventId: first.id, filter: { services: ['a'] }, signal: ac.signal })) {
+      if (item.kind === 'event') got.push(item.event.data.n)
+      if (got.length === 1) break
+    }
+    expect(got).toEqual([3])
+    expect(relay.subscriberCount()).toBe(0)
+  })
+})
