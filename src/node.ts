@@ -32,7 +32,7 @@ async function main() {
 
   const stores = await createStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
-  const host = remote ? undefined : startHostAgent({ dockerHost: config.dockerHost, logger })
+  const host = remote ? undefined : startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
     config,
     stores,

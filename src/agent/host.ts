@@ -1,30 +1,56 @@
 import type Docker from 'dockerode'
+import type { Stores } from '../../storage'
+import type { Config } from '../config'
+import { systemClock, type Clock } from '../deps'
 import { createEventHub, type EventHub } from '../events/hub'
+import { createLimiter } from '../limiter'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
+import type { AgentContext } from './context'
 import { createDockerClient } from './docker'
-import { watchDockerEvents, type DockerEventWatcher } from './docker-events'
+import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
 
-/** The host agent as one unit: its docker client, its event hub, its background work. */
+/** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
   client: AgentClient
   hub: EventHub
   docker: Docker
+  context: AgentContext
   /** Resolves once the docker events subscription is open. */
   ready: Promise<void>
   close(): Promise<void>
 }
 
-export function startHostAgent(options: { dockerHost?: string; docker?: Docker; logger: Logger; hub?: EventHub }): HostAgent {
-  const docker = options.docker ?? createDockerClient(options.dockerHost)
+export interface HostAgentOptions {
+  config: Config
+  stores: Stores
+  logger: Logger
+  docker?: Docker
+  hub?: EventHub
+  clock?: Clock
+}
+
+/** Builds the agent and starts its background work (the docker events subscription). */
+export function startHostAgent(options: HostAgentOptions): HostAgent {
+  const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
-  const client = createLocalAgent({ docker, events: hub })
-  const watcher: DockerEventWatcher = watchDockerEvents(docker, hub, options.logger)
+  const context: AgentContext = {
+    docker,
+    events: hub,
+    stores: options.stores,
+    config: options.config,
+    logger: options.logger,
+    clock: options.clock ?? systemClock,
+    limit: createLimiter(4),
+  }
+  const client = createLocalAgent(context)
+  const watcher = watchDockerEvents(docker, hub, options.logger)
   return {
     client,
     hub,
     docker,
+    context,
     ready: watcher.ready,
     async close() {
       watcher.stop()

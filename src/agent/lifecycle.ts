@@ -1,18 +1,13 @@
 import type Docker from 'dockerode'
 import { AppError } from '../errors'
-import type { EventPublisher } from '../events/types'
-import type { Limiter } from '../limiter'
 import type { ServiceSummary } from '../schemas/service'
+import type { AgentContext } from './context'
 import { isStatus, toAppError } from './docker-errors'
 import { resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
-export interface LifecycleContext {
-  docker: Docker
-  events: EventPublisher
-  limit: Limiter
-}
+export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit'>
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 

@@ -1,7 +1,5 @@
-import type Docker from 'dockerode'
-import type { EventPublisher } from '../events/types'
-import { createLimiter } from '../limiter'
 import type { AgentClient } from './client'
+import type { AgentContext } from './context'
 import { toAppError } from './docker-errors'
 import { changeState } from './lifecycle'
 import { followLogs, getLogs } from './logs'
@@ -9,17 +7,9 @@ import { removeService } from './remove'
 import { byRunningThenNewest, listManagedContainers, resolveService, toDetails, toSummary } from './services'
 import { dockerStatus, systemSummary } from './system'
 
-export interface LocalAgentDeps {
-  docker: Docker
-  events: EventPublisher
-  /** Lifecycle operations at once: containerd serialises starts, and many at once time out. */
-  lifecycleConcurrency?: number
-}
-
 /** The in-process AgentClient: talks to the engine directly. */
-export function createLocalAgent(deps: LocalAgentDeps): AgentClient {
-  const { docker } = deps
-  const ctx = { docker, events: deps.events, limit: createLimiter(deps.lifecycleConcurrency ?? 4) }
+export function createLocalAgent(ctx: AgentContext): AgentClient {
+  const { docker } = ctx
   return {
     dockerStatus: () => dockerStatus(docker),
     systemSummary: () => systemSummary(docker),

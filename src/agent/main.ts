@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import { createStores } from '../../storage'
 import { ConfigError, loadConfig, type Config } from '../config'
 import { createLogger } from '../logger'
 import { loadOrCreateSecret } from '../secret-file'
@@ -23,7 +24,8 @@ async function main() {
   if (token.created) {
     console.log(`\nZapieRakyat agent token (stored in ${config.dataDir}/agent-token, mode 0600):\n\n  ${token.value}\n`)
   }
-  const host = startHostAgent({ dockerHost: config.dockerHost, logger })
+  const stores = await createStores(config)
+  const host = startHostAgent({ config, stores, logger })
   const app = createAgentServer({ agent: host.client, events: host.hub, token: token.value, logger, heartbeatMs: config.sseHeartbeatMs })
   const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
     logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
@@ -32,6 +34,7 @@ async function main() {
     host.hub.close()
     void closeServer(server).then(async () => {
       await host.close()
+      await stores.close()
       process.exit(0)
     })
   }

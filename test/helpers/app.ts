@@ -5,7 +5,7 @@ import type { AppDeps, Clock } from '../../src/deps'
 import { createEventHub, type EventHub } from '../../src/events/hub'
 import type { EventFeed } from '../../src/events/types'
 import { silentLogger, type Logger } from '../../src/logger'
-import { createStores } from '../../storage'
+import { createStores, type Stores } from '../../storage'
 import { createFakeAgent, type FakeService } from './fake-agent'
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef'
@@ -19,6 +19,7 @@ export interface TestAppOptions {
   env?: Record<string, string>
   clock?: Clock
   logger?: Logger
+  stores?: Stores
 }
 
 /** An app with memory storage and, unless given a real one, the fake agent. */
@@ -28,7 +29,7 @@ export async function buildTestApp(options: TestAppOptions = {}) {
   const fake = createFakeAgent(hub, options.services ?? [])
   const deps: AppDeps = {
     config,
-    stores: await createStores(config),
+    stores: options.stores ?? (await createStores(config)),
     agent: options.agent ?? fake.agent,
     events: options.events ?? hub,
     clock: options.clock ?? { now: () => Date.now() },

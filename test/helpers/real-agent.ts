@@ -1,7 +1,9 @@
 import { createHttpAgentClient } from '../../src/agent/http-client'
 import { startHostAgent } from '../../src/agent/host'
 import { createAgentServer } from '../../src/agent/server'
+import { loadConfig } from '../../src/config'
 import { createEventRelay } from '../../src/events/relay'
+import { createStores } from '../../storage'
 import { silentLogger } from '../../src/logger'
 import { buildTestApp } from './app'
 import { docker } from './docker'
@@ -15,11 +17,13 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  * The API wired to the real agent and the real engine: in-process, or through the agent's HTTP
  * server on a loopback port with its token, the way split and edge deployments run.
  */
-export async function appWithRealAgent(mode: AgentMode) {
-  const host = startHostAgent({ docker, logger: silentLogger })
+export async function appWithRealAgent(mode: AgentMode, options: { dataDir?: string } = {}) {
+  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent' })
+  const stores = await createStores(config)
+  const host = startHostAgent({ config, stores, docker, logger: silentLogger })
   await host.ready
   if (mode === 'in-process') {
-    const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub })
+    const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores })
     return { ...built, host, close: () => host.close() }
   }
   const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger }))

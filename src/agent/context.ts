@@ -1,0 +1,23 @@
+import type Docker from 'dockerode'
+import type { Stores } from '../../storage'
+import type { Config } from '../config'
+import type { Clock } from '../deps'
+import type { EventHub } from '../events/hub'
+import type { Limiter } from '../limiter'
+import type { Logger } from '../logger'
+
+/**
+ * What every part of the host agent works with. The agent has its own stores (in single-host
+ * mode the same instance as the API's): agent state such as deployments, monitor settings,
+ * metrics history, alert state and backup metadata lives there, next to the engine it describes.
+ */
+export interface AgentContext {
+  docker: Docker
+  events: EventHub
+  stores: Stores
+  config: Config
+  logger: Logger
+  clock: Clock
+  /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
+  limit: Limiter
+}
