@@ -33,12 +33,8 @@ export interface SystemSummary {
   }
 }
 
-/**
- * Everything handlers may ask of the host agent. Two implementations: in-process (`local.ts`,
- * one host) and over HTTP with a bearer token (`http-client.ts`). Both resolve `ref` only among
- * managed containers (ARCHITECTURE §3) and throw AppError with the same status and code.
- */
-export interface AgentClient {
+/** Engine status, service listing, lifecycle and logs. */
+export interface ServicesApi {
   dockerStatus(options?: CallOptions): Promise<DockerStatus>
   systemSummary(options?: CallOptions): Promise<SystemSummary>
   listServices(options?: CallOptions): Promise<ServiceSummary[]>
@@ -54,3 +50,11 @@ export interface AgentClient {
   /** Log lines as they are written, until the container stops or `signal` aborts. */
   followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>
 }
+
+/**
+ * Everything handlers may ask of the host agent: one interface per area, joined here. Two
+ * implementations: in-process (`local.ts`, one host) and over HTTP with a bearer token
+ * (`http-client.ts`). Both resolve `ref` only among managed containers (ARCHITECTURE §3) and
+ * throw AppError with the same status and code.
+ */
+export interface AgentClient extends ServicesApi {}
