@@ -26,7 +26,10 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     // Hono's own 400s (malformed JSON, bad content type) and the body limit's 413.
     error = new AppError(status, CODE_BY_STATUS[status] ?? 'http_error', err.message || 'Request failed')
   } else {
-    c.var.logger?.error({ msg: 'unhandled error', requestId: c.var.requestId, error: String(err), stack: (err as Error)?.stack })
+    const entry = { msg: 'unhandled error', requestId: c.var.requestId, error: String(err), stack: (err as Error)?.stack }
+    // Before dependencies are resolved there is no logger yet; the error must still be seen.
+    if (c.var.logger) c.var.logger.error(entry)
+    else console.error(JSON.stringify({ level: 'error', ...entry }))
     error = new AppError(500, 'internal_error', 'Internal server error')
   }
   if (err instanceof HTTPException && err.res) {

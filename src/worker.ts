@@ -1,8 +1,11 @@
+import kvDriver from 'unstorage/drivers/cloudflare-kv-binding'
+import memoryDriver from 'unstorage/drivers/memory'
 import { createStores } from '../storage'
 import { createHttpAgentClient } from './agent/http-client'
 import { createApp } from './app'
-import { loadConfig } from './config'
+import { ConfigError, loadConfig } from './config'
 import { systemClock, type AppDeps } from './deps'
+import { AppError } from './errors'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
 
@@ -13,26 +16,38 @@ export interface WorkerEnv {
   API_TOKEN?: string
   CORS_ORIGINS?: string
   LOG_LEVEL?: string
+  /** A KV namespace binding; without one, state lives in the isolate's memory. */
+  ZAPIE_KV?: unknown
 }
 
 // One set of dependencies per env object: Workers reuse an isolate across requests.
 const depsByEnv = new WeakMap<WorkerEnv, Promise<AppDeps>>()
 
 async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
-  const config = loadConfig({
-    ZAPIE_API_TOKEN: env.API_TOKEN,
-    ZAPIE_AGENT_URL: env.AGENT_URL,
-    ZAPIE_AGENT_TOKEN: env.AGENT_TOKEN,
-    ZAPIE_CORS_ORIGINS: env.CORS_ORIGINS,
-    LOG_LEVEL: env.LOG_LEVEL,
-    ZAPIE_STORAGE: 'memory',
-  })
+  let config
+  try {
+    config = loadConfig({
+      ZAPIE_API_TOKEN: env.API_TOKEN,
+      ZAPIE_AGENT_URL: env.AGENT_URL,
+      ZAPIE_AGENT_TOKEN: env.AGENT_TOKEN,
+      ZAPIE_CORS_ORIGINS: env.CORS_ORIGINS,
+      LOG_LEVEL: env.LOG_LEVEL,
+      ZAPIE_STORAGE: 'memory',
+    })
+  } catch (err) {
+    // The problems name variables, never their values: safe to show the operator.
+    if (err instanceof ConfigError) throw new AppError(503, 'misconfigured', `The Worker is misconfigured: ${err.problems.join('; ')}`)
+    throw err
+  }
+  if (!config.agentUrl || !config.agentToken) {
+    throw new AppError(503, 'misconfigured', 'The Worker is misconfigured: set the AGENT_URL var and the AGENT_TOKEN secret')
+  }
   const logger = createLogger(config.logLevel)
-  const agentOptions = { url: config.agentUrl ?? 'http://agent-url-not-configured.invalid', token: config.agentToken ?? '' }
+  const agentOptions = { url: config.agentUrl, token: config.agentToken }
+  const driver = env.ZAPIE_KV ? kvDriver({ binding: env.ZAPIE_KV as never }) : memoryDriver()
   return {
     config,
-    // Workers storage (a KV binding) arrives with the edge mode; until then state is per isolate.
-    stores: await createStores(config),
+    stores: await createStores(config, { driver }),
     agent: createHttpAgentClient(agentOptions),
     events: createEventRelay({ ...agentOptions, logger }),
     clock: systemClock,
@@ -45,6 +60,8 @@ const app = createApp((c) => {
   let deps = depsByEnv.get(env)
   if (!deps) {
     deps = buildDeps(env)
+    // A failed build is not cached: fixing a secret takes effect without a redeploy.
+    deps.catch(() => depsByEnv.delete(env))
     depsByEnv.set(env, deps)
   }
   return deps

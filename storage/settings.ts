@@ -4,7 +4,8 @@ import { keyFor } from './keys'
 /** Small JSON documents keyed by a validated id: monitor settings, schedules, preferences. */
 export interface SettingsStore {
   get<T>(id: string): Promise<T | null>
-  set<T>(id: string, value: T): Promise<void>
+  /** Records only: unstorage would parse a bare JSON-looking string back into something else. */
+  set<T extends object>(id: string, value: T): Promise<void>
   remove(id: string): Promise<void>
   keys(): Promise<string[]>
 }
