@@ -21,6 +21,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // One API suite, three ways of running it (ARCHITECTURE §1, runtime modes).
+      ...['node', 'split', 'workers'].map((mode) => ({
+        test: {
+          name: `api-${mode}`,
+          include: ['test/api/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/api/setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      })),
     ],
   },
 })

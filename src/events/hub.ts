@@ -7,6 +7,7 @@ import {
   type EventType,
   type FeedItem,
   type SubscribeOptions,
+  type Subscription,
 } from './types'
 
 export interface EventHubOptions {
@@ -64,7 +65,7 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       return event
     },
 
-    subscribe(options: SubscribeOptions): AsyncIterable<FeedItem> {
+    subscribe(options: SubscribeOptions): Subscription {
       const replay = (options.lastEventId ? replayFrom(options.lastEventId) : []).filter(
         (item) => item.kind === 'reset' || matchesFilter(item.event, options.filter),
       )
@@ -74,11 +75,13 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       const sub = { options, queue }
       if (options.signal.aborted) {
         queue.end()
-        return queue
+        return Object.assign(queue, { ready: Promise.resolve() })
       }
       subscribers.add(sub)
       options.signal.addEventListener('abort', () => drop(sub), { once: true })
       return {
+        // In-process, a subscriber is live the moment it is added.
+        ready: Promise.resolve(),
         [Symbol.asyncIterator]: () => ({
           next: () => queue.next(),
           return: async () => {

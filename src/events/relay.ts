@@ -2,7 +2,7 @@ import { agentFetch, type HttpAgentOptions } from '../agent/http-client'
 import type { Logger } from '../logger'
 import { BoundedQueue } from './queue'
 import { readSSE } from './sse-reader'
-import type { AppEvent, EventFeed, FeedItem, SubscribeOptions } from './types'
+import type { AppEvent, EventFeed, FeedItem, SubscribeOptions, Subscription } from './types'
 
 /**
  * An EventFeed that relays the agent's `GET /events` SSE stream (split and edge modes). Each
@@ -17,13 +17,16 @@ export function createEventRelay(
   const retryMs = options.retryMs ?? 1000
 
   return {
-    subscribe(sub: SubscribeOptions): AsyncIterable<FeedItem> {
+    subscribe(sub: SubscribeOptions): Subscription {
       const controller = new AbortController()
+      let markReady: () => void = () => {}
+      const ready = new Promise<void>((resolve) => (markReady = resolve))
       const queue = new BoundedQueue<FeedItem>(options.queueLimit ?? 1000)
       const finish = () => {
         controller.abort()
         live.delete(finish)
         queue.end()
+        markReady()
       }
       sub.signal.addEventListener('abort', finish, { once: true })
       if (sub.signal.aborted) finish()
@@ -41,6 +44,7 @@ export function createEventRelay(
               headers: lastEventId ? { 'last-event-id': lastEventId } : {},
               signal: controller.signal,
             })
+            markReady()
             for await (const message of readSSE(response.body!, controller.signal)) {
               const item: FeedItem =
                 message.event === 'reset'
@@ -62,6 +66,7 @@ export function createEventRelay(
       })()
 
       return {
+        ready,
         [Symbol.asyncIterator]: () => ({
           next: () => queue.next(),
           return: async () => (finish(), { value: undefined, done: true as const }),

@@ -1,9 +1,13 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
 
 /** Reads an SSE response body into messages (eventsource-parser does the framing). */
-export async function* readSSE(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<EventSourceMessage> {
+export async function* readSSE(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+  onComment?: (comment: string) => void,
+): AsyncGenerator<EventSourceMessage> {
   const pending: EventSourceMessage[] = []
-  const parser = createParser({ onEvent: (message) => pending.push(message) })
+  const parser = createParser({ onEvent: (message) => pending.push(message), onComment })
   const reader = body.getReader()
   const decoder = new TextDecoder()
   const cancel = () => void reader.cancel().catch(() => {})

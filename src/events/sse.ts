@@ -39,14 +39,16 @@ export function streamFeed(
       const controller = abortSignalOf(stream, c.req.raw)
       const stopHeartbeat = heartbeat(stream, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
       try {
-        // Tell EventSource to come back soon after a drop; it resends Last-Event-ID then.
-        await stream.write('retry: 2000\n\n')
         const items = feed.subscribe({
           filter: options.filter,
           lastEventId: options.lastEventId,
           signal: controller.signal,
           onOverflow: () => stream.abort(),
         })
+        await items.ready
+        // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
+        // `: connected`: from here on nothing published is missed — a client may act now.
+        await stream.write('retry: 2000\n: connected\n\n')
         for await (const item of items) {
           if (stream.aborted) break
           if (item.kind === 'reset') await stream.writeSSE({ event: 'reset', data: JSON.stringify({ reason: item.reason }) })

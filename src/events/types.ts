@@ -36,9 +36,12 @@ export interface SubscribeOptions {
   onOverflow?: () => void
 }
 
+/** A live subscription. `ready` resolves once events published from now on will arrive. */
+export type Subscription = AsyncIterable<FeedItem> & { ready: Promise<void> }
+
 /** A source of events for SSE clients: the hub itself, or a relay of a remote agent's hub. */
 export interface EventFeed {
-  subscribe(options: SubscribeOptions): AsyncIterable<FeedItem>
+  subscribe(options: SubscribeOptions): Subscription
   /** Live subscriptions, for tests and the health endpoint. */
   subscriberCount(): number
   /** Ends every subscription (graceful shutdown). */

@@ -16,10 +16,12 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const received: ReceivedEvent[] = []
   const waiters: { match: (e: ReceivedEvent) => boolean; resolve: (e: ReceivedEvent) => void }[] = []
   let ended = false
+  let markConnected: () => void = () => {}
+  const connected = new Promise<void>((resolve) => (markConnected = resolve))
   const done = (async () => {
     if (!response.ok || !response.body) return
     try {
-      for await (const m of readSSE(response.body, controller.signal)) {
+      for await (const m of readSSE(response.body, controller.signal, (c) => c.trim() === 'connected' && markConnected())) {
         const e = { id: m.id, event: m.event, data: m.data }
         received.push(e)
         for (const w of [...waiters]) if (w.match(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e))
@@ -30,9 +32,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
       ended = true
     }
   })()
+  // Event streams announce when they are live; wait for it so a test never acts too early.
+  if (response.ok && new URL(url).pathname.endsWith('/events')) {
+    await Promise.race([connected, new Promise((_, reject) => setTimeout(() => reject(new Error('stream never said connected')), 10_000))])
+  }
   return {
     response,
     received,
+    /** Resolves when the server says the subscription is live (`: connected`). */
+    connected,
     get ended() {
       return ended
     },

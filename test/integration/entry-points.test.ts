@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { LISTENING, startTsEntry } from '../helpers/processes'
 import { openEventStream } from '../helpers/sse-client'
 
 const dirs: string[] = []
@@ -14,27 +15,9 @@ function tempDir() {
   return dir
 }
 
-/** Starts an entry point the way npm scripts do, and collects what it prints. */
 function start(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { PATH: process.env.PATH ?? '', DOCKER_HOST: process.env.DOCKER_HOST ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const listening = async (): Promise<string> => {
-    const deadline = Date.now() + 20_000
-    while (Date.now() < deadline) {
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)
-      if (match) return match[1]!
-      if (child.exitCode !== null) break
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`did not start:\n${out}`)
-  }
-  return { child, output: () => out, exited, listening }
+  const started = startTsEntry(script, env)
+  return { ...started, listening: async () => (await started.waitFor(LISTENING, 20_000))[1]! }
 }
 
 const stop = (child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => child.kill(signal)
