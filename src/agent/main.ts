@@ -30,6 +30,9 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
     logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
   })
+  // A client that never finishes sending its headers must not hold a socket forever.
+  ;(server as { headersTimeout?: number }).headersTimeout = 15_000
+
   const shutdown = () => {
     host.hub.close()
     void closeServer(server).then(async () => {
