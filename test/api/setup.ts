@@ -45,7 +45,8 @@ export default async function setup(project: TestProject) {
     processes.push(api)
     baseUrl = (await api.waitFor(LISTENING))[1]!
   } else if (mode === 'split') {
-    const redisUrl = `${process.env.ZAPIE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/3`
+    // Set by test/integration/global-setup.ts, which runs first in this process.
+    const redisUrl = `${process.env.ZAPIE_TEST_REDIS_URL}/3`
     const redis = new Redis(redisUrl)
     await redis.flushdb()
     redis.disconnect()

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
 import { createDockerClient } from '../../src/agent/docker'
+import { ensureRedis } from '../helpers/redis-server'
 
 const IMAGE = 'zapie-test/busybox:latest'
 
@@ -12,7 +13,7 @@ const IMAGE = 'zapie-test/busybox:latest'
  * instructions, never a silent skip. The image is pulled where a registry answers, else built
  * from the host's static busybox, exactly as ../shared/docker/start-engine.sh does.
  */
-export default async function setup() {
+export default async function setup(project: TestProject) {
   const docker = createDockerClient(process.env.DOCKER_HOST)
   try {
     await docker.ping()
@@ -23,28 +24,19 @@ export default async function setup() {
         '(or `sudo systemctl start docker`), or point DOCKER_HOST at one, then run npm test again.',
     )
   }
-  await requireRedis()
-  if (await docker.getImage(IMAGE).inspect().then(() => true, () => false)) return
-  if (await pullBusybox(docker)) return
-  importHostBusybox()
+  if (!(await docker.getImage(IMAGE).inspect().then(() => true, () => false)) && !(await pullBusybox(docker))) {
+    importHostBusybox()
+  }
+  // The redis driver's conformance and the split mode need a Redis; later setups read the env.
+  const redis = await ensureRedis(docker, `setup-${process.pid}`)
+  process.env.ZAPIE_TEST_REDIS_URL = redis.url
+  project.provide('redisUrl', redis.url)
+  return redis.stop
 }
 
-/** The redis driver's conformance and the split mode need a Redis on loopback. */
-async function requireRedis() {
-  const url = new URL(process.env.ZAPIE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = net.connect(Number(url.port || 6379), url.hostname)
-    socket.setTimeout(2000)
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => (socket.destroy(), resolve(false)))
-  })
-  if (!reachable) {
-    throw new Error(
-      `No Redis answers at ${url.host}. Start one on loopback, e.g. ` +
-        "`redis-server --port 6379 --bind 127.0.0.1 --daemonize yes --save ''` (Debian: apt-get install redis-server), " +
-        'or set ZAPIE_TEST_REDIS_URL.',
-    )
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string
   }
 }
 

@@ -1,9 +1,10 @@
 import redisDriver from 'unstorage/drivers/redis'
 import kvDriver from 'unstorage/drivers/cloudflare-kv-binding'
 import { getPlatformProxy } from 'wrangler'
+import { inject } from 'vitest'
 import { describeStorageConformance } from '../helpers/storage-conformance'
 
-const redisUrl = process.env.ZAPIE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const redisUrl = inject('redisUrl')
 
 describeStorageConformance('redis', () => redisDriver({ url: redisUrl, base: `zapie-test-${process.pid}` }))
 
