@@ -64,6 +64,10 @@ export function validateTemplate(input: unknown, policy: TemplatePolicy): Templa
   checkPolicyFields(expanded.value, errors)
   if (!parsed.success || errors.length > 0) {
     if (parsed.success) checkSemantics(parsed.data, policy, errors, warnings)
+    else if (typeof expanded.value.image === 'string' && expanded.value.image.trim() && !errors.some((e) => e.path === 'image')) {
+      // The image is the field people get wrong most: judge it even when others failed.
+      checkImage(expanded.value.image.trim(), errors, warnings)
+    }
     return { isValid: false, errors, warnings }
   }
   const data = checkSemantics(parsed.data, policy, errors, warnings)
@@ -100,6 +104,14 @@ function checkPolicyFields(value: Record<string, unknown>, errors: ValidationIss
   if (Array.isArray(value.devices) && value.devices.length > 0) errors.push({ path: 'devices', code: 'devices', message: POLICY_MESSAGES.devices })
 }
 
+function checkImage(ref: string, errors: ValidationIssue[], warnings: ValidationIssue[]) {
+  const image = parseImageRef(ref)
+  if (!image) errors.push({ path: 'image', code: 'invalid_image', message: `'${ref}' is not a Docker image reference like "postgres:16" or "ghcr.io/owner/app:1.2"` })
+  else if (!image.tag && !image.digest) {
+    warnings.push({ path: 'image', code: 'untagged_image', message: `'${ref}' has no tag, so Docker uses ':latest', which changes over time; pin a version` })
+  }
+}
+
 /** The rules a schema cannot express. Returns the canonical template (policy fields removed). */
 function checkSemantics(
   parsed: z.output<typeof TemplateDataSchema>,
@@ -113,9 +125,7 @@ function checkSemantics(
 
   if (!slugify(parsed.name)) err('name', 'invalid_name', 'needs at least one letter or digit (a-z, 0-9)')
 
-  const image = parseImageRef(parsed.image)
-  if (!image) err('image', 'invalid_image', `'${parsed.image}' is not a Docker image reference like "postgres:16" or "ghcr.io/owner/app:1.2"`)
-  else if (!image.tag && !image.digest) warn('image', 'untagged_image', `'${parsed.image}' has no tag, so Docker uses ':latest', which changes over time; pin a version`)
+  checkImage(parsed.image, errors, warnings)
 
   if (parsed.logo && !/^https?:\/\/[^\s]+$/i.test(parsed.logo)) err('logo', 'invalid_url', 'must be an http(s) URL')
 
