@@ -80,7 +80,9 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
   function assertUnique(all: readonly Template[], candidate: Template) {
     const name = candidate.name.toLowerCase()
     const clash = all.find((t) => t.id !== candidate.id && (t.name.toLowerCase() === name || t.slug === candidate.slug))
-    if (clash) throw conflict(`A template named '${clash.name}' already exists; choose another name`, 'name_taken')
+    if (!clash) return
+    if (clash.name.toLowerCase() === name) throw conflict(`A template named '${clash.name}' already exists; choose another name`, 'name_taken')
+    throw conflict(`'${candidate.name}' is too close to the template '${clash.name}': both would deploy as '${candidate.slug}'; choose another name`, 'name_taken')
   }
 
   async function seed() {
