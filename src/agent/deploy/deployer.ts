@@ -55,6 +55,14 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       if (!DeploymentId.safeParse(deploymentId).success) throw notFound('deployment', deploymentId.slice(0, 80))
       const record = await ctx.stores.deployments.get(deploymentId)
       if (!record) throw notFound('deployment', deploymentId)
+      if (record.status === 'in-progress' && !inFlight.has(deploymentId)) {
+        // Recorded as running, but no job here runs it: the agent stopped in the middle.
+        const at = new Date(ctx.clock.now()).toISOString()
+        const message = 'The agent stopped while this deployment was running; check for a half-created service and deploy again'
+        Object.assign(record, { status: 'failed', updatedAt: at, finishedAt: at, error: { status: 500, code: 'deployment_interrupted', message } })
+        record.steps.push({ step: 'error', status: 'failed', message, at })
+        await ctx.stores.deployments.put(record)
+      }
       return record
     },
   }
