@@ -37,6 +37,21 @@ describe('host port allocation', () => {
     expect((await allocator.allocate('d', [tcp(5678)]))[0]!.host).toBe(a[0]!.host)
   })
 
+  it('counts a port as used when its container appears while the engine is being listed', async () => {
+    let listed!: () => void
+    const docker = fakeDocker([])
+    const listing = docker.listContainers
+    const allocator = createPortAllocator(docker, { probe: anyPortFree })
+    const first = await allocator.allocate('a', [tcp(5678)])
+    // The next listing is slow; meanwhile deploy `a` creates its container and drops its hold.
+    docker.listContainers = (() => new Promise((resolve) => (listed = () => resolve(listing.call(docker))))) as typeof docker.listContainers
+    const second = allocator.allocate('b', [tcp(5678)])
+    await new Promise((r) => setTimeout(r, 10))
+    allocator.release('a')
+    listed()
+    expect((await second)[0]!.host).not.toBe(first[0]!.host)
+  })
+
   it('treats tcp and udp as different ports and never hands one port to two requests of one deploy', async () => {
     const allocator = createPortAllocator(fakeDocker([]), { probe: anyPortFree })
     const ports = await allocator.allocate('x', [tcp(53), { container: 53, protocol: 'udp', preferredHost: 53 }, tcp(53)])

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config'
 import { DEFAULT_TEMPLATES } from '../../storage/default-templates'
 import { DEFAULT_POLICY, type TemplatePolicy } from '../../src/templates/policy'
 import { splitCommand } from '../../src/templates/normalise'
@@ -158,5 +159,15 @@ describe('splitCommand', () => {
     expect(splitCommand(`a 'b c' "d \\"e\\"" f\\ g $HOME`)).toEqual(['a', 'b c', 'd "e"', 'f g', '$HOME'])
     expect(splitCommand(`''`)).toEqual([''])
     expect(splitCommand(`"open`)).toBeNull()
+  })
+})
+
+describe('ZAPIE_BIND_MOUNT_ALLOWLIST', () => {
+  it('is empty by default, normalised when set, and refuses what could never be allowed', () => {
+    expect(loadConfig({}).bindMountAllowlist).toEqual([])
+    expect(loadConfig({ ZAPIE_BIND_MOUNT_ALLOWLIST: '/srv/zapie/, /data//apps/./x' }).bindMountAllowlist).toEqual(['/srv/zapie', '/data/apps/x'])
+    for (const bad of ['/', 'relative/dir', '/var/run', '/run', '/var/run/docker.sock', '/srv,/']) {
+      expect(() => loadConfig({ ZAPIE_BIND_MOUNT_ALLOWLIST: bad }), bad).toThrow(/ZAPIE_BIND_MOUNT_ALLOWLIST/)
+    }
   })
 })

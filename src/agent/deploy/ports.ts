@@ -39,8 +39,11 @@ export function createPortAllocator(docker: Docker, options: { probe?: PortProbe
     allocate(owner: string, requests: readonly PortRequest[]): Promise<AllocatedPort[]> {
       if (requests.length === 0) return Promise.resolve([])
       return lock(async () => {
+        // Read the holds before listing: a deploy whose container appears after the listing
+        // started releases its hold meanwhile, and must still count as using its port.
+        const holds = [...held.values()].flat()
         const used = await hostPortsInUse(docker)
-        for (const keys of held.values()) for (const key of keys) used.add(key)
+        for (const key of holds) used.add(key)
         const out: AllocatedPort[] = []
         for (const request of requests) {
           let port = request.preferredHost
