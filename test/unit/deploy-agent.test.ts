@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { AgentContext } from '../../src/agent/context'
 import { createDeployer } from '../../src/agent/deploy/deployer'
+import { ensureImage, type PullProgress } from '../../src/agent/deploy/image'
 import { loadConfig } from '../../src/config'
 import { buildDeploySpec } from '../../src/deploy/build'
 import type { DeploySpec } from '../../src/deploy/spec'
@@ -94,5 +96,51 @@ describe('the agent deployer', () => {
     expect(await deployer.getDeployment('dep-00000005')).toMatchObject({ status: 'failed', error: { code: 'deployment_interrupted' } })
     expect((await stores.deployments.get('dep-00000005'))!.status).toBe('failed')
     await expect(deployer.getDeployment('dep-99999999')).rejects.toMatchObject({ status: 404 })
+  })
+})
+
+describe('ensureImage', () => {
+  const lines = (...objects: object[]) => Readable.from(objects.map((o) => `${JSON.stringify(o)}\r\n`))
+  function engine(pullStream: () => Readable, after: { present: boolean }) {
+    let pulled = false
+    return {
+      docker: {
+        getImage: () => ({ inspect: async () => (pulled && after.present ? {} : Promise.reject(Object.assign(new Error('missing'), { statusCode: 404 }))) }),
+        pull: async () => {
+          pulled = true
+          return pullStream()
+        },
+      } as unknown as Docker,
+      get pulled() {
+        return pulled
+      },
+    }
+  }
+
+  it('does not pull an image that is already there', async () => {
+    const docker = { getImage: () => ({ inspect: async () => ({}) }), pull: async () => expect.unreachable() } as unknown as Docker
+    expect(await ensureImage(docker, 'a:1', () => {})).toBe('present')
+  })
+
+  it('pulls a missing image, reporting each layer at most once per 10 %', async () => {
+    const progress = (current: number) => ({ status: 'Downloading', id: 'abc123', progressDetail: { current, total: 1000 } })
+    const e = engine(() => lines({ status: 'Pulling from library/a', id: '1' }, progress(10), progress(50), progress(120), progress(990), { status: 'Pull complete', id: 'abc123' }, { status: 'Status: Downloaded newer image' }), { present: true })
+    const seen: PullProgress[] = []
+    expect(await ensureImage(e.docker, 'a:1', (p) => seen.push(p))).toBe('pulled')
+    expect(seen.map((p) => p.message)).toEqual([
+      'Pulling from library/a layer 1',
+      'Downloading layer abc123: 1% (0.0/0.0 MB)',
+      'Downloading layer abc123: 12% (0.0/0.0 MB)',
+      'Downloading layer abc123: 99% (0.0/0.0 MB)',
+      'Pull complete layer abc123',
+    ])
+    expect(seen[1]).toMatchObject({ layer: 'abc123', status: 'Downloading', percent: 1 })
+  })
+
+  it('fails with the engine’s reason when the pull reports an error, or ends without the image', async () => {
+    const failing = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }, { error: 'pull access denied for a, repository does not exist' }), { present: false })
+    await expect(ensureImage(failing.docker, 'a:1', () => {})).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('pull access denied') })
+    const truncated = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }), { present: false })
+    await expect(ensureImage(truncated.docker, 'a:1', () => {})).rejects.toMatchObject({ code: 'image_pull_failed', message: expect.stringContaining('ended without the image') })
   })
 })

@@ -89,7 +89,9 @@ export async function runDeployment(
     await step('done', 'completed', `${spec.templateName} is ready${service.url ? ` at ${service.url}` : ''}`, { url: service.url })
     return { deployment: structuredClone(record), service }
   } catch (err) {
-    const error = err instanceof AppError ? err : toAppError(err)
+    const raw = err instanceof AppError ? err : toAppError(err)
+    // Whatever the engine or the service said, a secret value never leaves in it.
+    const error = new AppError(raw.status, raw.code, redactSecrets(raw.message, spec))
     const logs = created.containerId ? await lastLogLines(ctx, created.containerId, spec) : []
     const removed = await cleanUp(ctx, created)
     options.ports.release(record.id)
@@ -130,11 +132,15 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
 
 /** The service's last words, so a failed start can be understood after its container is gone. */
 async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
   try {
     const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
-    return lines.map((l) => secrets.reduce((text, s) => text.split(s).join('********'), l.message))
+    return lines.map((l) => redactSecrets(l.message, spec))
   } catch {
     return []
   }
+}
+
+function redactSecrets(text: string, spec: DeploySpec): string {
+  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
+  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
 }
