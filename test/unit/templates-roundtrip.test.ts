@@ -132,3 +132,19 @@ describe('export → import round trip', () => {
     )
   })
 })
+
+describe('a failed import write', () => {
+  it('puts back what it had written: the catalogue is as before', async () => {
+    const driver = memoryDriver()
+    let writes = 0
+    const failing = { ...driver, setItem: (key: string, value: string, opts: unknown) => (key.startsWith('templates:') && ++writes === 3 ? Promise.reject(new Error('disk full')) : driver.setItem!(key, value, opts as never)) }
+    const storage = createStorage({ driver: failing })
+    const store = createTemplateStore(prefixStorage(storage, 'templates'), createSettingsStore(prefixStorage(storage, 'settings')), { seedDefaults: false })
+    const make = (name: string, image: string, id: string) => newTemplate(validateTemplate({ name, image }, POLICY).data!, { id, now: new Date(), createdBy: 'user' })
+    await store.create(make('Keep', 'keep:1', 'keep'))
+    writes = 0
+    await expect(store.applyBatch({ update: [make('Keep', 'keep:2', 'keep')], create: [make('New one', 'a:1', 'n1'), make('New two', 'b:1', 'n2')] })).rejects.toThrow('disk full')
+    const { templates } = await store.list()
+    expect(templates.map((t) => `${t.id}:${t.image}`)).toEqual(['keep:keep:1'])
+  })
+})
