@@ -3,6 +3,10 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
+import deployCreate from '../handlers/deploy/create'
+import deployGet from '../handlers/deploy/get'
+import deployServiceTiers from '../handlers/deploy/service-tiers'
+import deployServices from '../handlers/deploy/services'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
@@ -13,6 +17,16 @@ import servicesLogs from '../handlers/services/logs'
 import servicesRestart from '../handlers/services/restart'
 import servicesStart from '../handlers/services/start'
 import servicesStop from '../handlers/services/stop'
+import templatesClone from '../handlers/templates/clone'
+import templatesCreate from '../handlers/templates/create'
+import templatesDelete from '../handlers/templates/delete'
+import templatesExportAll from '../handlers/templates/export-all'
+import templatesExportOne from '../handlers/templates/export-one'
+import templatesGet from '../handlers/templates/get'
+import templatesImport from '../handlers/templates/import'
+import templatesList from '../handlers/templates/list'
+import templatesUpdate from '../handlers/templates/update'
+import templatesValidate from '../handlers/templates/validate'
 import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
@@ -83,6 +97,20 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', servicesRestart)
     .route('/', servicesLogs)
     .route('/', servicesDelete)
+    .route('/', templatesList)
+    .route('/', templatesExportAll)
+    .route('/', templatesValidate)
+    .route('/', templatesImport)
+    .route('/', templatesCreate)
+    .route('/', templatesGet)
+    .route('/', templatesExportOne)
+    .route('/', templatesUpdate)
+    .route('/', templatesDelete)
+    .route('/', templatesClone)
+    .route('/', deployServices)
+    .route('/', deployServiceTiers)
+    .route('/', deployCreate)
+    .route('/', deployGet)
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { normaliseAbsolutePath } from './templates/path'
+import { allowListEntryProblem } from './templates/policy'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const List = z.string().transform((v) =>
@@ -32,6 +34,12 @@ export const EnvSchema = z
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ZAPIE_BIND_MOUNT_ALLOWLIST: List.default([]).superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = allowListEntryProblem(entry)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      }
+    }),
   })
   .superRefine((env, ctx) => {
     if (env.ZAPIE_STORAGE === 'redis' && !env.ZAPIE_REDIS_URL) {
@@ -62,6 +70,8 @@ export interface Config {
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
+  /** Host directories templates may bind-mount (normalised, absolute); empty: named volumes only. */
+  bindMountAllowlist: string[]
 }
 
 export class ConfigError extends Error {
@@ -101,5 +111,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
+    bindMountAllowlist: e.ZAPIE_BIND_MOUNT_ALLOWLIST.map((p) => normaliseAbsolutePath(p)!),
   }
 }

@@ -1,6 +1,8 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
+import { createDeploymentStore, type DeploymentStore } from './deployments'
 import { driverFor, type DriverConfig } from './driver'
 import { createSettingsStore, type SettingsStore } from './settings'
+import { createTemplateStore, type TemplateStore } from './templates'
 import { createTicketStore, type TicketStore } from './tickets'
 
 /** The typed stores of one app, each a prefixStorage view of one unstorage instance. */
@@ -8,19 +10,26 @@ export interface Stores {
   storage: Storage
   settings: SettingsStore
   tickets: TicketStore
+  /** The template catalogue; the defaults are seeded on first use. */
+  templates: TemplateStore
+  /** The agent's deploy records (its own stores; in single-host mode the same instance). */
+  deployments: DeploymentStore
   close(): Promise<void>
 }
 
 /** Builds the stores from config (fs by default, memory for tests, redis) or a given driver (KV on Workers). */
 export async function createStores(config: DriverConfig, options: { driver?: Driver } = {}): Promise<Stores> {
   const storage = createStorage({ driver: options.driver ?? (await driverFor(config)) })
+  const settings = createSettingsStore(prefixStorage(storage, 'settings'))
   return {
     storage,
-    settings: createSettingsStore(prefixStorage(storage, 'settings')),
+    settings,
     tickets: createTicketStore(prefixStorage(storage, 'tickets')),
+    templates: createTemplateStore(prefixStorage(storage, 'templates'), settings),
+    deployments: createDeploymentStore(prefixStorage(storage, 'deployments')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export type { SettingsStore, TicketStore }
+export type { DeploymentStore, SettingsStore, TemplateStore, TicketStore }

@@ -44,13 +44,13 @@ export async function agentFetch(options: HttpAgentOptions, path: string, init: 
 export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
   const timeoutMs = options.timeoutMs ?? 60_000
 
-  async function call<T>(method: RpcMethod, args: unknown[], callOptions: { signal?: AbortSignal } | undefined): Promise<T> {
+  async function call<T>(method: RpcMethod, args: unknown[], callOptions: { signal?: AbortSignal } | undefined, callTimeoutMs = timeoutMs): Promise<T> {
     const { signal, ...rest } = callOptions ?? {}
     const response = await agentFetch(options, `/rpc/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ args: [...args, rest] }),
-      signal: deadline(signal, timeoutMs),
+      signal: deadline(signal, callTimeoutMs),
     })
     const body = (await response.json()) as { result: T }
     return body.result
@@ -66,6 +66,9 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
     restartService: (ref, o) => call('restartService', [ref], o),
     removeService: (ref, o) => call('removeService', [ref], o),
     getLogs: (ref, o) => call('getLogs', [ref], o),
+    // A deploy that is waited for may pull a large image: it gets the pull's own deadline.
+    deploy: (spec, o) => call('deploy', [spec], o, o.wait ? 35 * 60_000 : timeoutMs),
+    getDeployment: (id, o) => call('getDeployment', [id], o),
     async *followLogs(ref, o): AsyncIterable<LogLine> {
       const query = new URLSearchParams({ tail: String(o.tail), timestamps: String(o.timestamps) })
       if (o.since !== undefined) query.set('since', String(o.since))

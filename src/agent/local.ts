@@ -1,5 +1,6 @@
 import type { AgentClient } from './client'
 import type { AgentContext } from './context'
+import { createDeployer } from './deploy/deployer'
 import { toAppError } from './docker-errors'
 import { changeState } from './lifecycle'
 import { followLogs, getLogs } from './logs'
@@ -30,5 +31,6 @@ export function createLocalAgent(ctx: AgentContext): AgentClient {
     removeService: (ref, options) => removeService(ctx, ref, options),
     getLogs: (ref, options) => getLogs(docker, ref, options),
     followLogs: (ref, options) => followLogs(docker, ref, options),
+    ...createDeployer(ctx),
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DeploymentId, DeploySpecSchema } from '../deploy/spec'
 import { ServiceRef } from '../schemas/service'
 import type { AgentClient } from './client'
 
@@ -25,6 +26,8 @@ export const RPC_ARGS = {
   restartService: z.tuple([ServiceRef, StopOpts]),
   removeService: z.tuple([ServiceRef, z.object({ keepData: z.boolean() })]),
   getLogs: z.tuple([ServiceRef, LogOpts]),
+  deploy: z.tuple([DeploySpecSchema, z.object({ deploymentId: DeploymentId, wait: z.boolean().optional() })]),
+  getDeployment: z.tuple([DeploymentId, Opts]),
 } satisfies { [M in keyof AgentClient]?: z.ZodType }
 
 export type RpcMethod = keyof typeof RPC_ARGS

@@ -2,6 +2,7 @@ import type { AgentClient } from '../../src/agent/client'
 import { notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
 import type { LogLine, ServiceDetails, ServiceSummary } from '../../src/schemas/service'
+import { createFakeDeployer } from './fake-deployer'
 
 export interface FakeService {
   summary: ServiceSummary
@@ -49,6 +50,7 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     events.publish('service-action', { action, status: 'completed', serviceId: s.summary.serviceId, containerId: s.summary.id })
     return s.summary
   }
+  const deployer = createFakeDeployer(events, services)
   const agent: AgentClient = {
     dockerStatus: async () => ({ status: 'connected', version: '99.0-fake', apiVersion: '1.41' }),
     systemSummary: async () => ({
@@ -90,6 +92,7 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     async *followLogs(ref) {
       yield* byRef(ref).logs
     },
+    ...deployer.api,
   }
-  return { agent, services }
+  return { agent, services, deploySpecs: deployer.specs }
 }

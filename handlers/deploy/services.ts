@@ -1,0 +1,9 @@
+import { createRouter } from '../../src/router'
+import { toDeployService } from '../../src/deploy/catalogue'
+
+/** What can be deployed, in the original catalogue shape (`id, name, description, path`) with tiers. */
+export default createRouter().get('/api/deploy/services', async (c) => {
+  const { templates } = await c.var.stores.templates.list()
+  const services = [...templates].sort((a, b) => a.name.localeCompare(b.name)).map(toDeployService)
+  return c.json({ success: true, services, total: services.length }, 200)
+})

@@ -1,0 +1,113 @@
+import { DeploymentId, DeploySpecSchema, type DeploySpec } from '../../deploy/spec'
+import type { DeploymentRecord } from '../../deploy/record'
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors'
+import { checkBindMount } from '../../templates/policy'
+import type { AgentContext } from '../context'
+import type { DeployApi, DeployOutcome } from './api'
+import { createPortAllocator, type PortProbe } from './ports'
+import { runDeployment } from './run'
+
+export interface DeployerOptions {
+  /** Replaces the host port probe (tests that must not bind real ports). */
+  probe?: PortProbe
+  /** Without a healthcheck, how long a new service must stay up (default 1 s). */
+  graceMs?: number
+}
+
+/**
+ * The agent's side of deploy: checks the spec again (it may come over the wire), refuses a
+ * deployment id in use, records the deploy, and runs it in the background. Jobs outlive the
+ * HTTP request that started them; `wait` only decides whether the caller waits for the end.
+ */
+export function createDeployer(ctx: AgentContext, options: DeployerOptions = {}): DeployApi {
+  const inFlight = new Set<string>()
+  const ports = createPortAllocator(ctx.docker, { probe: options.probe })
+
+  return {
+    async deploy(input, { deploymentId, wait, signal }) {
+      if (!DeploymentId.safeParse(deploymentId).success) throw badRequest(`Invalid deployment id '${String(deploymentId).slice(0, 80)}'`)
+      const parsed = DeploySpecSchema.safeParse(input)
+      if (!parsed.success) throw badRequest(`Invalid deploy spec: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+      const spec = parsed.data
+      enforceHostPolicy(ctx, spec)
+      if (inFlight.has(deploymentId)) throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
+      // Claimed before the first await, so two requests with one id cannot both pass.
+      inFlight.add(deploymentId)
+      let job: Promise<DeployOutcome>
+      let record: DeploymentRecord
+      try {
+        if (await ctx.stores.deployments.get(deploymentId)) throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
+        record = newRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
+        await ctx.stores.deployments.put(record)
+        job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs })
+      } catch (err) {
+        inFlight.delete(deploymentId)
+        throw err
+      }
+      const accepted = structuredClone(record)
+      const finished = () => void inFlight.delete(deploymentId)
+      void job.then(finished, finished)
+      if (!wait) return { deployment: accepted, service: null }
+      return untilAborted(job, signal)
+    },
+
+    async getDeployment(deploymentId) {
+      if (!DeploymentId.safeParse(deploymentId).success) throw notFound('deployment', deploymentId.slice(0, 80))
+      const record = await ctx.stores.deployments.get(deploymentId)
+      if (!record) throw notFound('deployment', deploymentId)
+      if (record.status === 'in-progress' && !inFlight.has(deploymentId)) {
+        // Recorded as running, but no job here runs it: the agent stopped in the middle.
+        const at = new Date(ctx.clock.now()).toISOString()
+        const message = 'The agent stopped while this deployment was running; check for a half-created service and deploy again'
+        Object.assign(record, { status: 'failed', updatedAt: at, finishedAt: at, error: { status: 500, code: 'deployment_interrupted', message } })
+        record.steps.push({ step: 'error', status: 'failed', message, at })
+        await ctx.stores.deployments.put(record)
+      }
+      return record
+    },
+  }
+}
+
+/** The agent is the last word on its host: bind mounts are checked against its own allow-list. */
+function enforceHostPolicy(ctx: AgentContext, spec: DeploySpec) {
+  for (const v of spec.volumes) {
+    if (v.type !== 'bind') continue
+    const violation = checkBindMount(v.source, { bindMountAllowlist: ctx.config.bindMountAllowlist })
+    if (violation) throw forbidden(violation.message, violation.code)
+  }
+}
+
+function newRecord(spec: DeploySpec, id: string, at: string): DeploymentRecord {
+  return {
+    id,
+    status: 'in-progress',
+    serviceName: spec.serviceName,
+    containerName: spec.containerName,
+    serviceType: spec.serviceType,
+    tier: spec.tier,
+    templateId: spec.templateId,
+    templateName: spec.templateName,
+    image: spec.image,
+    containerId: null,
+    ports: [],
+    volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])),
+    url: null,
+    secretNames: spec.secretNames,
+    error: null,
+    steps: [],
+    createdAt: at,
+    updatedAt: at,
+    finishedAt: null,
+  }
+}
+
+/** Waits for the job, but stops waiting (the job goes on) when the caller goes away. */
+function untilAborted<T>(job: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return job
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AppError(503, 'aborted', 'The request was aborted; the deployment continues'))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    job.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

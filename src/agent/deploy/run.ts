@@ -1,0 +1,146 @@
+import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
+import type { DeploySpec } from '../../deploy/spec'
+import { AppError } from '../../errors'
+import type { AgentContext } from '../context'
+import { isStatus, toAppError } from '../docker-errors'
+import { summaryById } from '../lifecycle'
+import { getLogs } from '../logs'
+import type { DeployOutcome } from './api'
+import { toCreateOptions } from './create-options'
+import { ensureImage } from './image'
+import type { AllocatedPort, PortAllocator } from './ports'
+import { waitUntilReady } from './ready'
+
+/** Rough share of the whole deploy done when each step completes: for progress bars. */
+const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, create: 70, start: 80, ready: 95, done: 100 }
+
+/**
+ * One deploy, step by step — volume, port, image (inspect, or pull with per-layer progress),
+ * create, start, ready — each announced as `deployment-progress` and kept in the record. On any
+ * failure everything this deploy created is removed (container, volumes), the record says why,
+ * and only then the `error` event goes out: a client that sees it finds nothing left behind.
+ */
+export async function runDeployment(
+  ctx: AgentContext,
+  spec: DeploySpec,
+  record: DeploymentRecord,
+  options: { ports: PortAllocator; graceMs?: number },
+): Promise<DeployOutcome> {
+  const { docker } = ctx
+  const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
+  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.serviceName, containerName: spec.containerName, serviceType: spec.serviceType }
+
+  const publish = (step: DeployStep, status: StepStatus, message: string, extra: Record<string, unknown> = {}) => {
+    const progress = status === 'completed' ? PROGRESS[step] : undefined
+    ctx.events.publish('deployment-progress', {
+      ...base,
+      ...(created.containerId ? { containerId: created.containerId } : {}),
+      step,
+      status,
+      message,
+      ...(progress !== undefined ? { progress } : {}),
+      ...extra,
+    })
+  }
+  const step = async (name: DeployStep, status: StepStatus, message: string, extra: Record<string, unknown> = {}) => {
+    const at = new Date(ctx.clock.now()).toISOString()
+    record.steps.push({ step: name, status, message, at })
+    record.updatedAt = at
+    await ctx.stores.deployments.put(record)
+    publish(name, status, message, extra)
+  }
+
+  let ports: AllocatedPort[] = []
+  try {
+    await step('accepted', 'in-progress', `Deploying ${spec.templateName} as ${spec.containerName} (${spec.tier})`)
+
+    const volumes = spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : []))
+    for (const name of volumes) {
+      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName } })
+      created.volumes.push(name)
+    }
+    await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', { volumes })
+
+    ports = await options.ports.allocate(record.id, spec.ports)
+    record.ports = ports.map((p) => ({ container: p.container, host: p.host, protocol: p.protocol }))
+    await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
+
+    publish('image', 'in-progress', `Checking image ${spec.image}`)
+    const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
+    await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
+
+    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
+    created.containerId = container.id
+    record.containerId = container.id
+    // The binding is now visible to every later allocation: the hold is no longer needed.
+    options.ports.release(record.id)
+    await step('create', 'completed', `Created container ${spec.containerName}`)
+
+    await ctx.limit(() => container.start())
+    await step('start', 'completed', `Started ${spec.containerName}`)
+
+    await waitUntilReady(docker, ctx.events, container.id, { healthcheck: spec.healthcheck, graceMs: options.graceMs })
+    await step('ready', 'completed', spec.healthcheck ? 'The service reports healthy' : 'The service is running')
+
+    const service = await summaryById(docker, container.id)
+    record.status = 'succeeded'
+    record.url = service.url
+    record.finishedAt = new Date(ctx.clock.now()).toISOString()
+    await step('done', 'completed', `${spec.templateName} is ready${service.url ? ` at ${service.url}` : ''}`, { url: service.url })
+    return { deployment: structuredClone(record), service }
+  } catch (err) {
+    const raw = err instanceof AppError ? err : toAppError(err)
+    // Whatever the engine or the service said, a secret value never leaves in it.
+    const error = new AppError(raw.status, raw.code, redactSecrets(raw.message, spec))
+    const logs = created.containerId ? await lastLogLines(ctx, created.containerId, spec) : []
+    const removed = await cleanUp(ctx, created)
+    options.ports.release(record.id)
+    record.status = 'failed'
+    record.error = { status: error.status, code: error.code, message: error.message }
+    record.finishedAt = new Date(ctx.clock.now()).toISOString()
+    if (removed.length) await step('cleanup', 'completed', `Removed ${removed.join(', ')}`).catch(() => {})
+    await step('error', 'failed', error.message, { code: error.code, ...(logs.length ? { logs } : {}) }).catch((e) => {
+      ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
+      publish('error', 'failed', error.message, { code: error.code })
+    })
+    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    throw error
+  }
+}
+
+/** Removes what a failed deploy created. Returns what it removed, for the record. */
+async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containerId: string | null }): Promise<string[]> {
+  const removed: string[] = []
+  if (created.containerId) {
+    try {
+      await ctx.docker.getContainer(created.containerId).remove({ force: true, v: true })
+      removed.push('the container')
+    } catch (err) {
+      if (!isStatus(err, 404)) ctx.logger.error({ msg: 'could not remove container of failed deploy', containerId: created.containerId, error: String(err) })
+    }
+  }
+  for (const name of created.volumes) {
+    try {
+      await ctx.docker.getVolume(name).remove({ force: true })
+      removed.push(`volume ${name}`)
+    } catch (err) {
+      if (!isStatus(err, 404)) ctx.logger.error({ msg: 'could not remove volume of failed deploy', volume: name, error: String(err) })
+    }
+  }
+  return removed
+}
+
+/** The service's last words, so a failed start can be understood after its container is gone. */
+async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
+  try {
+    const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
+    return lines.map((l) => redactSecrets(l.message, spec))
+  } catch {
+    return []
+  }
+}
+
+function redactSecrets(text: string, spec: DeploySpec): string {
+  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
+  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+}

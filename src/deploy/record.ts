@@ -1,0 +1,37 @@
+/** The steps of a deploy, in order; `error` replaces whatever step failed. */
+export const DEPLOY_STEPS = ['accepted', 'volume', 'port', 'image', 'create', 'start', 'ready', 'cleanup', 'done', 'error'] as const
+export type DeployStep = (typeof DEPLOY_STEPS)[number]
+export type StepStatus = 'in-progress' | 'completed' | 'failed'
+
+export interface DeploymentStepRecord {
+  step: DeployStep
+  status: StepStatus
+  message: string
+  at: string
+}
+
+/**
+ * What the agent keeps about one deploy (`deployments:<id>`). Names of secret variables only:
+ * their values are returned once, in the deploy response, and never stored.
+ */
+export interface DeploymentRecord {
+  id: string
+  status: 'in-progress' | 'succeeded' | 'failed'
+  serviceName: string
+  containerName: string
+  serviceType: string
+  tier: string
+  templateId: string
+  templateName: string
+  image: string
+  containerId: string | null
+  ports: { container: number; host: number; protocol: string }[]
+  volumes: string[]
+  url: string | null
+  secretNames: string[]
+  error: { status: number; code: string; message: string } | null
+  steps: DeploymentStepRecord[]
+  createdAt: string
+  updatedAt: string
+  finishedAt: string | null
+}
