@@ -58,7 +58,7 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
   }
 
   async function loadAll() {
-    const revision = (await settings.get<string>(REVISION_KEY)) ?? ''
+    const revision = (await settings.get<{ revision?: string }>(REVISION_KEY))?.revision ?? ''
     if (snapshot && revision && snapshot.revision === revision) return snapshot
     const keys = (await storage.getKeys()).filter(isSafeId)
     const items = await storage.getItems(keys)
@@ -74,7 +74,7 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
 
   async function bumpRevision() {
     snapshot = null
-    await settings.set(REVISION_KEY, crypto.randomUUID())
+    await settings.set(REVISION_KEY, { revision: crypto.randomUUID() })
   }
 
   function assertUnique(all: readonly Template[], candidate: Template) {

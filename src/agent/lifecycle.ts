@@ -35,7 +35,10 @@ export async function changeState(
         if (action === 'restart') await container.restart({ t })
       } catch (err) {
         // Docker answers 304 when the container is already in the requested state.
-        if (!isStatus(err, 304)) throw err
+        if (isStatus(err, 304)) return
+        // 400 on start: the runtime could not run the command (missing binary, bad mount, …).
+        if (action !== 'stop' && isStatus(err, 400)) throw new AppError(409, 'start_failed', `Service could not start: ${toAppError(err).message}`)
+        throw err
       }
     })
     const state = await container.inspect()

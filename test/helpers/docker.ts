@@ -78,11 +78,19 @@ export async function volumeExists(name: string): Promise<boolean> {
     .catch(() => false)
 }
 
-/** Removes everything this run labelled. */
+/**
+ * What the agent deploys carries only the labels it sets itself (`zapie.*` is reserved), so a
+ * test marks its deploys through this template label instead of `zapie.test`.
+ */
+export const DEPLOY_RUN_LABEL = 'zapietest.run'
+
+/** Removes everything this run labelled, deployed services included. */
 export async function cleanupTestResources() {
-  const filters = { label: [`zapie.test=${RUN_ID}`] }
-  const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})))
-  const { Volumes } = await docker.listVolumes({ filters })
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => {})))
+  for (const label of [`zapie.test=${RUN_ID}`, `${DEPLOY_RUN_LABEL}=${RUN_ID}`]) {
+    const filters = { label: [label] }
+    const containers = await docker.listContainers({ all: true, filters })
+    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})))
+    const { Volumes } = await docker.listVolumes({ filters })
+    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => {})))
+  }
 }

@@ -1,28 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import { cleanupTestResources, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 import { openEventStream } from '../helpers/sse-client'
 import { listen } from '../helpers/targets'
 
-/**
- * Deployed containers and volumes are created by the agent, which sets the `zapie.*` labels
- * itself; the test marks them through a template label so it can find and remove exactly its own.
- */
-const RUN_LABEL = 'zapietest.run'
-
-async function removeDeployed() {
-  const filters = { label: [`${RUN_LABEL}=${RUN_ID}`] }
-  const containers = await docker.listContainers({ all: true, filters })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})))
-  const { Volumes } = await docker.listVolumes({ filters })
-  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => {})))
-}
-
-afterAll(async () => {
-  await removeDeployed()
-  await cleanupTestResources()
-})
+afterAll(cleanupTestResources)
 
 const json = (body: unknown) => ({ method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
 // Somewhere other engineers' tests are unlikely to be; the allocator moves on when it is taken.
@@ -43,7 +26,7 @@ const busyboxTemplate = (name: string, extra: Record<string, unknown> = {}) => (
   ],
   volumes: [{ container: '/srv/data' }],
   healthcheck: { test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:80/'], interval: '1s', timeout: '2s', retries: 5 },
-  labels: { [RUN_LABEL]: RUN_ID },
+  labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
   tiers: { basic: { memory: '64m', cpus: 0.25 } },
   ...extra,
 })
@@ -72,7 +55,7 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
   afterAll(async () => {
     await server.close()
     await ctx.close()
-    await removeDeployed()
+    await cleanupTestResources()
   })
 
   it('deploys a template: limits, labels, volume, port binding and environment as the template says', async () => {
@@ -102,7 +85,7 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
       'zapie.port': String(port),
       'zapie.secrets': 'APP_SECRET',
       'zapie.created': expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      [RUN_LABEL]: RUN_ID,
+      [DEPLOY_RUN_LABEL]: RUN_ID,
     })
     expect(info.HostConfig).toMatchObject({
       Memory: 64 * 1024 ** 2,

@@ -101,11 +101,11 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       ])
     })
 
-    it('reports a service that exits right after start as a failed start', async () => {
-      const crash = await createTestContainer({ start: false, cmd: ['sh', '-c', 'exit 3'] })
-      const res = await api(`/api/services/${crash.name}/start`, { method: 'POST' })
+    it('reports a service whose command cannot run as a failed start', async () => {
+      const broken = await createTestContainer({ start: false, cmd: ['/no/such/binary'] })
+      const res = await api(`/api/services/${broken.name}/start`, { method: 'POST' })
       expect(res.status).toBe(409)
-      expect(await res.json()).toMatchObject({ code: 'service_exited', error: expect.stringContaining('exit code 3') })
+      expect(await res.json()).toMatchObject({ code: 'start_failed', error: expect.stringContaining('/no/such/binary') })
     })
   })
 

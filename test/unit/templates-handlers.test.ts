@@ -75,7 +75,7 @@ describeBothWays('template handlers', () => built.app, (target) => {
       await built.deps.stores.templates.ready()
       await built.deps.stores.storage.setItem('templates:bare', { id: 'bare', slug: 'bare', name: 'Bare', image: 'bare:1' })
       await built.deps.stores.storage.setItem('templates:broken', 'not a template')
-      await built.deps.stores.settings.set('templates-revision', 'changed-behind-our-back')
+      await built.deps.stores.settings.set('templates-revision', { revision: 'changed-behind-our-back' })
       const body = await (await call('/api/templates?search=bar')).json()
       expect(body.templates.map((t: { name: string }) => t.name)).toEqual(['Bare'])
       expect(body.corrupt).toEqual(['broken'])
@@ -152,16 +152,16 @@ describeBothWays('template handlers', () => built.app, (target) => {
   describe('POST /api/templates/validate', () => {
     it('answers the validator’s verdict without storing anything', async () => {
       const ok = await (await target().request('/api/templates/validate', json({ name: 'X', image: 'x:1', ports: ['80'] }))).json()
-      expect(ok).toMatchObject({ success: true, validation: { isValid: true, errors: [], warnings: [] }, template: { ports: [{ container: 80, protocol: 'tcp' }] } })
+      expect(ok).toMatchObject({ success: true, isValid: true, errors: [], warnings: [], template: { ports: [{ container: 80, protocol: 'tcp' }] } })
       const bad = await (await target().request('/api/templates/validate', json({ image: 'x', devices: ['/dev/sda'], extra: 1 }))).json()
-      expect(bad.validation).toMatchObject({
+      expect(bad).toMatchObject({
         isValid: false,
         errors: expect.arrayContaining([expect.objectContaining({ path: 'name', code: 'invalid_type' }), expect.objectContaining({ path: 'devices', code: 'devices' })]),
         warnings: expect.arrayContaining([expect.objectContaining({ path: 'extra', code: 'unknown_field' }), expect.objectContaining({ path: 'image', code: 'untagged_image' })]),
       })
       expect(bad).not.toHaveProperty('template')
       const notObject = await (await target().request('/api/templates/validate', json(['x']))).json()
-      expect(notObject.validation).toMatchObject({ isValid: false, errors: [{ path: '', code: 'invalid_type' }] })
+      expect(notObject).toMatchObject({ isValid: false, errors: [{ path: '', code: 'invalid_type' }] })
       expect((await (await call('/api/templates')).json()).total).toBe(6)
     })
   })
@@ -309,7 +309,7 @@ describe('seeding', () => {
 
   it('refuses to guess when its record is corrupt', async () => {
     const stores = await createStores(loadConfig({ ZAPIE_STORAGE: 'memory' }), { driver: memoryDriver() })
-    await stores.settings.set('template-defaults', 'garbage')
+    await stores.storage.setItem('settings:template-defaults', 'garbage')
     await expect(stores.templates.list()).rejects.toMatchObject({ status: 500, code: 'corrupt_record' })
   })
 })

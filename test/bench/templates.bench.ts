@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createApp } from '../src/app'
-import { loadConfig } from '../src/config'
-import { createEventHub } from '../src/events/hub'
-import { silentLogger } from '../src/logger'
-import { TemplateListQuery } from '../src/schemas/template'
-import { searchTemplates } from '../src/templates/search'
-import { createStores } from '../storage'
-import { isSafeId } from '../storage/keys'
-import { createFakeAgent } from '../test/helpers/fake-agent'
+import { createApp } from '../../src/app'
+import { loadConfig } from '../../src/config'
+import { createEventHub } from '../../src/events/hub'
+import { silentLogger } from '../../src/logger'
+import { TemplateListQuery } from '../../src/schemas/template'
+import { searchTemplates } from '../../src/templates/search'
+import { createStores } from '../../storage'
+import { isSafeId } from '../../storage/keys'
+import { createFakeAgent } from '../helpers/fake-agent'
 
 /**
  * `npm run bench templates`: searching a catalogue of ~280 templates (the defaults plus both
@@ -29,7 +29,7 @@ try {
   const app = createApp(() => ({ config, stores, agent: createFakeAgent(hub).agent, events: hub, clock: { now: () => Date.now() }, logger: silentLogger }))
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   for (const file of ['templates-v2.json', 'templates-v3.json']) {
-    const body = readFileSync(new URL(`../../shared/fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
+    const body = readFileSync(new URL(`../../../shared/fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
     const res = await app.request('/api/templates/import', { method: 'POST', headers, body })
     if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`)
   }

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
- * `npm run bench [name]`: runs every bench/*.bench.ts (or those whose name contains `name`)
+ * `npm run bench [name]`: runs every test/bench/*.bench.ts (or those whose name contains `name`)
  * one after another in its own process, so one benchmark's memory never skews the next.
  * Each prints its figures and the baseline measured in the same run; BENCHMARKS.md records them.
  */
