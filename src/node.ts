@@ -3,32 +3,17 @@ import { createStores } from '../storage'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
-import { ConfigError, loadConfig, type Config } from './config'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
-import { loadOrCreateSecret } from './secret-file'
 import { closeServer } from './shutdown'
+import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
 async function main() {
-  let config: Config
-  try {
-    config = loadConfig(process.env)
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message)
-      process.exit(1)
-    }
-    throw err
-  }
-  const logger = createLogger(config.logLevel)
-  const token = loadOrCreateSecret(`${config.dataDir}/api-token`, config.apiToken)
-  if (token.created) {
-    // Printed once, on the run that created it; later runs read it from the file.
-    console.log(`\nZapieRakyat API token (stored in ${config.dataDir}/api-token, mode 0600):\n\n  ${token.value}\n`)
-  }
-  config = { ...config, apiToken: token.value }
+  const env = configOrExit()
+  const logger = createLogger(env.logLevel)
+  const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
 
   const stores = await createStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
