@@ -1,4 +1,5 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
+import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore, type BackupStore } from './backups'
 import { driverFor, type DriverConfig } from './driver'
 import { createSettingsStore, type SettingsStore } from './settings'
 import { createTicketStore, type TicketStore } from './tickets'
@@ -8,6 +9,8 @@ export interface Stores {
   storage: Storage
   settings: SettingsStore
   tickets: TicketStore
+  backups: BackupStore
+  backupSchedules: BackupScheduleStore
   close(): Promise<void>
 }
 
@@ -18,9 +21,12 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     storage,
     settings: createSettingsStore(prefixStorage(storage, 'settings')),
     tickets: createTicketStore(prefixStorage(storage, 'tickets')),
+    backups: createBackupStore(prefixStorage(storage, 'backups')),
+    // Schedules are settings (ARCHITECTURE §7), in their own sub-prefix so they list apart.
+    backupSchedules: createBackupScheduleStore(prefixStorage(storage, 'settings:backup-schedules')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export type { SettingsStore, TicketStore }
+export type { BackupScheduleStore, BackupStore, SettingsStore, TicketStore }
