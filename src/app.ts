@@ -3,6 +3,17 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
+import backupsCreate from '../handlers/backups/create'
+import backupsDelete from '../handlers/backups/delete'
+import backupsDownload from '../handlers/backups/download'
+import backupsList from '../handlers/backups/list'
+import backupsRestore from '../handlers/backups/restore'
+import backupsScheduleDelete from '../handlers/backups/schedule-delete'
+import backupsScheduleGet from '../handlers/backups/schedule-get'
+import backupsSchedulePut from '../handlers/backups/schedule-put'
+import backupsStorage from '../handlers/backups/storage'
+import backupsUpload from '../handlers/backups/upload'
+import bulkRun from '../handlers/bulk/run'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
@@ -40,15 +51,18 @@ const corsFromConfig = () =>
   createMiddleware<AppEnv>((c, next) =>
     cors({
       origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256'],
+      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
       maxAge: 600,
     })(c, next),
   )
 
+/** Backup uploads stream to the agent under their own limit (ZAPIE_UPLOAD_LIMIT), enforced there. */
+const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
+
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    bodyLimit({
+    c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) ? next() : bodyLimit({
       maxSize: c.var.config.bodyLimit,
       onError: () => {
         throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
@@ -76,6 +90,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', healthGet)
     .route('/', eventsTicket)
     .route('/', eventsStream)
+    .route('/', bulkRun)
     .route('/', servicesList)
     .route('/', servicesGet)
     .route('/', servicesStart)
@@ -83,6 +98,16 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', servicesRestart)
     .route('/', servicesLogs)
     .route('/', servicesDelete)
+    .route('/', backupsScheduleGet)
+    .route('/', backupsSchedulePut)
+    .route('/', backupsScheduleDelete)
+    .route('/', backupsUpload)
+    .route('/', backupsList)
+    .route('/', backupsCreate)
+    .route('/', backupsStorage)
+    .route('/', backupsDownload)
+    .route('/', backupsRestore)
+    .route('/', backupsDelete)
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -5,6 +5,8 @@ import type {
   ServiceDetails,
   ServiceSummary,
 } from '../schemas/service'
+import type { BackupsApi } from './backup/api'
+import type { BulkApi } from './bulk'
 
 export interface CallOptions {
   /** Aborts the call when the caller (usually an HTTP request) goes away. */
@@ -57,4 +59,4 @@ export interface ServicesApi {
  * (`http-client.ts`). Both resolve `ref` only among managed containers (ARCHITECTURE §3) and
  * throw AppError with the same status and code.
  */
-export interface AgentClient extends ServicesApi {}
+export interface AgentClient extends ServicesApi, BackupsApi, BulkApi {}

@@ -1,3 +1,5 @@
+import { createBackupsApi } from './backup'
+import { createBulkApi } from './bulk'
 import type { AgentClient } from './client'
 import type { AgentContext } from './context'
 import { toAppError } from './docker-errors'
@@ -30,5 +32,7 @@ export function createLocalAgent(ctx: AgentContext): AgentClient {
     removeService: (ref, options) => removeService(ctx, ref, options),
     getLogs: (ref, options) => getLogs(docker, ref, options),
     followLogs: (ref, options) => followLogs(docker, ref, options),
+    ...createBackupsApi(ctx),
+    ...createBulkApi(ctx),
   }
 }

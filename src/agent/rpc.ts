@@ -1,4 +1,7 @@
 import { z } from 'zod'
+import { BackupId, Consistency, ScheduleBody, Sha256Hex } from '../schemas/backup'
+import { BulkOperation, BulkOptions } from '../schemas/bulk'
+import { QueryBool } from '../schemas/params'
 import { ServiceRef } from '../schemas/service'
 import type { AgentClient } from './client'
 
@@ -25,7 +28,34 @@ export const RPC_ARGS = {
   restartService: z.tuple([ServiceRef, StopOpts]),
   removeService: z.tuple([ServiceRef, z.object({ keepData: z.boolean() })]),
   getLogs: z.tuple([ServiceRef, LogOpts]),
+  createBackup: z.tuple([
+    ServiceRef,
+    z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional(), consistency: Consistency, wait: z.boolean() }),
+  ]),
+  listBackups: z.tuple([ServiceRef, Opts]),
+  backupStorage: z.tuple([ServiceRef, Opts]),
+  deleteBackup: z.tuple([ServiceRef, BackupId, Opts]),
+  restoreBackup: z.tuple([ServiceRef, BackupId, Opts]),
+  getBackupSchedule: z.tuple([ServiceRef, Opts]),
+  setBackupSchedule: z.tuple([ServiceRef, ScheduleBody, Opts]),
+  deleteBackupSchedule: z.tuple([ServiceRef, Opts]),
+  bulkOperation: z.tuple([BulkOperation, z.array(ServiceRef).min(1).max(100), BulkOptions]),
 } satisfies { [M in keyof AgentClient]?: z.ZodType }
+
+/**
+ * Calls that may run longer than an HTTP client waits for response headers (undici: 5 min):
+ * the agent answers at once and sends the JSON result when done, with whitespace (valid JSON
+ * padding) every 15 s so the connection never looks idle.
+ */
+export const LONG_RPC: ReadonlySet<string> = new Set(['createBackup', 'restoreBackup', 'bulkOperation'])
+
+export const UploadStreamQuery = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  restore: QueryBool,
+  limit: z.coerce.number().int().min(1),
+})
+
+export const UploadChecksumHeader = Sha256Hex.optional()
 
 export type RpcMethod = keyof typeof RPC_ARGS
 
