@@ -25,6 +25,14 @@ export const realCron: CronFactory = (pattern, timezone, run) =>
 
 /** Parses a pattern once, without scheduling anything, or answers 400. */
 function parse(pattern: string, timezone: string | undefined): Cron {
+  if (timezone) {
+    try {
+      // croner only notices a bad zone when it computes a date; Intl says so up front.
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone })
+    } catch {
+      throw badRequest(`Unknown timezone '${timezone}'`, [{ path: 'json.timezone', code: 'invalid_timezone', message: 'must be an IANA time zone such as Europe/Berlin' }])
+    }
+  }
   try {
     return new Cron(pattern, { ...cronOptions(timezone), paused: true })
   } catch (err) {
@@ -52,8 +60,13 @@ export function missingSince(schedule: StoredSchedule, now: number): { missing: 
   return { missing, expectedSince: older }
 }
 
+/** Makes one scheduled backup; resolves with it once listed. */
+export type ScheduledBackup = (serviceId: string, schedule: StoredSchedule, at: number) => Promise<{ backupId: string; created_at: string }>
+
 export interface SchedulerOptions {
   cron?: CronFactory
+  /** Injected by tests; default: a `schedule` backup through the engine (startBackup with wait). */
+  backup?: ScheduledBackup
   /** How often every schedule is checked for missed backups (default one minute). */
   checkIntervalMs?: number
   /** Patterns firing more often than this are refused (default one minute). */
@@ -69,6 +82,7 @@ export interface SchedulerOptions {
 export class BackupScheduler {
   private readonly jobs = new Map<string, CronJob>()
   private readonly cron: CronFactory
+  private readonly backup: ScheduledBackup
   private readonly minIntervalMs: number
   private readonly checkIntervalMs: number
   private timer: ReturnType<typeof setInterval> | undefined
@@ -79,6 +93,7 @@ export class BackupScheduler {
     options: SchedulerOptions = {},
   ) {
     this.cron = options.cron ?? realCron
+    this.backup = options.backup ?? ((serviceId, schedule, at) => this.scheduledBackup(serviceId, schedule, at))
     this.minIntervalMs = options.minIntervalMs ?? 60_000
     this.checkIntervalMs = options.checkIntervalMs ?? 60_000
   }
@@ -153,14 +168,8 @@ export class BackupScheduler {
     const at = this.engine.now()
     let outcome: Partial<StoredSchedule>
     try {
-      const job = await startBackup(this.engine, serviceId, {
-        name: `Scheduled backup ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`,
-        consistency: schedule.consistency,
-        wait: true,
-        origin: 'schedule',
-      })
-      const backup = job.status === 'completed' ? job.backup : undefined
-      outcome = { lastSuccessAt: backup?.created_at ?? new Date(at).toISOString(), lastBackupId: job.backupId, lastError: undefined }
+      const backup = await this.backup(serviceId, schedule, at)
+      outcome = { lastSuccessAt: backup.created_at, lastBackupId: backup.backupId, lastError: undefined }
     } catch (err) {
       outcome = { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : String(err) }
       this.engine.ctx.logger.warn({ msg: 'scheduled backup failed', serviceId, error: outcome.lastError })
@@ -172,6 +181,17 @@ export class BackupScheduler {
     if (updated.lastError === undefined) delete updated.lastError
     await this.store.set(updated)
     this.check(updated)
+  }
+
+  private async scheduledBackup(serviceId: string, schedule: StoredSchedule, at: number) {
+    await this.engine.ready
+    const job = await startBackup(this.engine, serviceId, {
+      name: `Scheduled backup ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`,
+      consistency: schedule.consistency,
+      wait: true,
+      origin: 'schedule',
+    })
+    return { backupId: job.backupId, created_at: job.status === 'completed' ? job.backup.created_at : new Date(at).toISOString() }
   }
 
   private validate(input: ScheduleInput) {
