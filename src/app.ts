@@ -31,6 +31,7 @@ import { handleError, handleNotFound } from './error-handler'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
 
@@ -57,12 +58,18 @@ const corsFromConfig = () =>
     })(c, next),
   )
 
-/** Backup uploads stream to the agent under their own limit (ZAPIE_UPLOAD_LIMIT), enforced there. */
+/**
+ * Backup uploads (an archive content type on the upload route) stream to the agent under their
+ * own limit, ZAPIE_UPLOAD_LIMIT, enforced there. Anything else on that route — JSON included,
+ * which would be parsed — keeps the normal limit.
+ */
 const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
+const isArchiveUpload = (c: Context<AppEnv>) =>
+  c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) && ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
 
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) ? next() : bodyLimit({
+    isArchiveUpload(c) ? next() : bodyLimit({
       maxSize: c.var.config.bodyLimit,
       onError: () => {
         throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)

@@ -1,11 +1,10 @@
 import { z } from 'zod'
 import { AppError, badRequest, tooLarge } from '../../src/errors'
 import { createRouter } from '../../src/router'
-import { Sha256Hex, UploadQuery } from '../../src/schemas/backup'
+import { ARCHIVE_CONTENT_TYPE, Sha256Hex, UploadQuery } from '../../src/schemas/backup'
 import { ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
 
-const ARCHIVE_TYPES = /^application\/(octet-stream|gzip|x-gzip|x-tar\+gzip|x-compressed-tar)\s*(;|$)/i
 const Headers = z.object({ 'x-checksum-sha256': Sha256Hex.optional() })
 
 /**
@@ -22,7 +21,7 @@ export default createRouter().post(
     const { containerId } = c.req.valid('param')
     const { name, restore } = c.req.valid('query')
     const sha256 = c.req.valid('header')['x-checksum-sha256']
-    if (!ARCHIVE_TYPES.test(c.req.header('content-type') ?? '')) {
+    if (!ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')) {
       throw new AppError(415, 'unsupported_media_type', 'Send the .tar.gz archive itself as the body, with Content-Type: application/octet-stream or application/gzip')
     }
     const limit = c.var.config.uploadLimit

@@ -33,6 +33,9 @@ export const UploadQuery = z.strictObject({
   restore: QueryBool.default(true),
 })
 
+/** Content types an upload may declare: the archive itself, not multipart, not JSON. */
+export const ARCHIVE_CONTENT_TYPE = /^application\/(octet-stream|gzip|x-gzip|x-tar\+gzip|x-compressed-tar)\s*(;|$)/i
+
 /** The `X-Checksum-Sha256` header a client may send with an upload (hex). */
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').transform((v) => v.toLowerCase())
 

@@ -256,11 +256,11 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const targetVolume = await createTestVolume()
     await inVolume(targetVolume, 'echo other > /data/other.txt')
     const target = await createTestContainer({ volume: { name: targetVolume, path: '/data' } })
-    const upload = (body: Uint8Array, headers: Record<string, string> = {}, query = '') =>
+    const upload = (body: Buffer, headers: Record<string, string> = {}, query = '') =>
       api(`/api/services/${target.name}/backups/upload${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', ...headers },
-        body,
+        body: new Uint8Array(body),
       })
 
     const wrong = await upload(archive, { 'x-checksum-sha256': 'a'.repeat(64) })
