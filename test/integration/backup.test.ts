@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, run, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -233,6 +233,13 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const body = Buffer.from(await res.arrayBuffer())
     expect(body.length).toBe(backup.size)
     expect(createHash('sha256').update(body).digest('hex')).toBe(backup.sha256)
+    // A plain .tar.gz for any tool: host tar lists the volume tree and the manifest.
+    const saved = join(dataDir, 'downloaded.tar.gz')
+    writeFileSync(saved, body)
+    const listing = (await run('tar', ['-tzf', saved])).stdout.split('\n')
+    rmSync(saved)
+    expect(listing).toEqual(expect.arrayContaining(['volumes/0/', 'volumes/0/a.txt', 'volumes/0/sub/random.bin', 'manifest.json']))
+    expect(listing.filter(Boolean).at(-1)).toBe('manifest.json')
 
     const part = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, { headers: { range: 'bytes=100-1123' } })
     expect(part.status).toBe(206)

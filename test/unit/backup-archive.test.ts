@@ -3,11 +3,15 @@ import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { gzipSync } from 'node:zlib'
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { pipeline } from 'node:stream/promises'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import tar, { type Header } from 'tar-stream'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readArchive } from '../../src/agent/backup/archive-reader'
 import { ArchiveWriter } from '../../src/agent/backup/archive-writer'
+import { ParallelGzip } from '../../src/agent/backup/parallel-gzip'
 import { ArchiveFormatError } from '../../src/agent/backup/tar-entries'
 import type { Manifest } from '../../src/schemas/backup'
 
@@ -162,5 +166,28 @@ describe('readArchive', () => {
 
   it('refuses something that is not gzip at all', async () => {
     await expect(readArchive(Readable.from([Buffer.from('plain text, no archive')]))).rejects.toBeInstanceOf(ArchiveFormatError)
+  })
+})
+
+describe('ParallelGzip', () => {
+  it('writes gzip members in order that gunzip and the gzip tool read back whole', async () => {
+    const input = Buffer.concat([randomBytes(300_000), Buffer.from('compressible text '.repeat(40_000)), randomBytes(123)])
+    const chunks: Buffer[] = []
+    const source = Readable.from((function* () {
+      for (let i = 0; i < input.length; i += 7_000) yield input.subarray(i, i + 7_000)
+    })())
+    const sink = new (await import('node:stream')).Writable({
+      write(chunk: Buffer, _e, cb) {
+        chunks.push(chunk)
+        cb()
+      },
+    })
+    await pipeline(source, new ParallelGzip({ level: 1, chunkSize: 16 * 1024, blockSize: 64 * 1024, parallel: 3 }), sink)
+    const output = Buffer.concat(chunks)
+    // Many members (one per 64 KiB block), each starting with the gzip magic.
+    expect(chunks.length).toBeGreaterThan(10)
+    expect(chunks.every((c) => c[0] === 0x1f && c[1] === 0x8b)).toBe(true)
+    expect(gunzipSync(output).equals(input)).toBe(true)
+    expect(execFileSync('gzip', ['-dc'], { input: output, maxBuffer: 64 * 1024 * 1024 }).equals(input)).toBe(true)
   })
 })
