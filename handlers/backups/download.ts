@@ -11,5 +11,10 @@ export default createRouter().get('/api/services/:containerId/backups/:backupId/
   if (download.status === 416) {
     return c.json(errorBody(rangeNotSatisfiable(download), c.var.requestId), 416, downloadHeaders(download))
   }
+  if (c.req.method === 'HEAD') {
+    // Hono answers HEAD with this GET handler and drops the body: close the file now.
+    await download.body.cancel()
+    return c.body(null, download.status, downloadHeaders(download))
+  }
   return c.body(download.body, download.status, downloadHeaders(download))
 })

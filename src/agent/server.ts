@@ -106,7 +106,8 @@ export function createAgentServer(deps: AgentServerDeps) {
       if (download.status === 416) {
         return c.json(errorBody(rangeNotSatisfiable(download), undefined), 416, downloadHeaders(download))
       }
-      return new Response(download.body, { status: download.status, headers: downloadHeaders(download) })
+      if (c.req.method === 'HEAD') await download.body.cancel()
+      return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
     })
     .post('/backups/:ref/upload', async (c) => {
       const ref = ServiceRef.safeParse(c.req.param('ref'))

@@ -23,6 +23,7 @@ export interface VolumeEntry {
 export type EntryVisitor = (entry: VolumeEntry, stream: Readable) => Promise<void>
 
 export interface ArchiveContents {
+  /** Empty when read with `hash: false`. */
   sha256: string
   size: number
   manifest: Manifest
@@ -37,9 +38,9 @@ export interface ArchiveContents {
  */
 export function readArchive(
   source: Readable,
-  options: { visit?: EntryVisitor; onBytes?: (compressedBytes: number) => void } = {},
+  options: { visit?: EntryVisitor; onBytes?: (compressedBytes: number) => void; hash?: boolean } = {},
 ): Promise<ArchiveContents> {
-  const hasher = new HashingCounter(options.onBytes)
+  const hasher = new HashingCounter(options.onBytes, { hash: options.hash })
   const gunzip = createGunzip({ chunkSize: GZIP_CHUNK })
   const extract = tar.extract()
   const found = new Map<number, VolumeStats & { root: boolean }>()

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import tar, { type Pack } from 'tar-stream'
 import { readArchive, type ArchiveContents, type VolumeEntry } from './archive-reader'
 import { ArchiveFormatError, classifyEntry, movedHeader } from './tar-entries'
-import type { Readable } from 'node:stream'
 
 interface OpenVolume {
   index: number
@@ -24,7 +23,7 @@ interface OpenVolume {
  * one at a time with backpressure, so memory stays bounded.
  */
 export async function extractIntoContainer(
-  file: string,
+  archive: Readable,
   container: Docker.Container,
   destinations: readonly string[],
   options: { onBytes?: (compressedBytes: number) => void } = {},
@@ -71,7 +70,8 @@ export async function extractIntoContainer(
   }
 
   try {
-    const contents = await readArchive(createReadStream(file, { highWaterMark: 1024 * 1024 }), { visit, onBytes: options.onBytes })
+    // Already verified by the caller, from the same open file: no second hash in the hot path.
+    const contents = await readArchive(archive, { visit, onBytes: options.onBytes, hash: false })
     await closeCurrent()
     return contents
   } catch (err) {

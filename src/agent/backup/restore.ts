@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import type { ReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import type Docker from 'dockerode'
 import { AppError, notFound } from '../../errors'
 import type { BackupRecord, RestoreResult, RestoredVolume } from '../../schemas/backup'
@@ -6,7 +8,7 @@ import { isStatus, toAppError } from '../docker-errors'
 import { resumeContainer } from './consistency'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
-import { sha256OfFile } from './hash'
+import { sha256Of } from './hash'
 import type { Intent } from './intents'
 import { ProgressReporter, type BackupOperation } from './progress'
 import { getRecord } from './records'
@@ -65,6 +67,8 @@ export class RestoreRun {
   private newContainer: Docker.Container | undefined
   private newContainerId: string | undefined
   private intent: Extract<Intent, { kind: 'restore' }> | undefined
+  /** The archive, opened once: verified and extracted from the same file, whatever is renamed over it. */
+  private archive: FileHandle | undefined
 
   constructor(
     private readonly engine: BackupEngine,
@@ -132,7 +136,13 @@ export class RestoreRun {
       await this.rollback()
       this.progress.report('failed', 0, null, { error: error.message, code: error.code, rolledBack: true })
       throw error
+    } finally {
+      await this.archive?.close().catch(() => {})
     }
+  }
+
+  private readArchiveFile(): ReadStream {
+    return this.archive!.createReadStream({ start: 0, autoClose: false, highWaterMark: 1024 * 1024 })
   }
 
   /** Step 1: the whole archive against the SHA-256 recorded when it was made. */
@@ -140,11 +150,12 @@ export class RestoreRun {
     const { record } = this
     this.progress.report('verifying', 0, 0)
     const file = this.engine.paths.archive(record.serviceId, record.id)
-    const actual = await sha256OfFile(file, {
-      onBytes: (bytes) => this.progress.report('verifying', bytes, (bytes / Math.max(1, record.size)) * 20),
-    }).catch((err: NodeJS.ErrnoException) => {
+    this.archive = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw notFound('backup archive', record.id)
       throw err
+    })
+    const actual = await sha256Of(this.readArchiveFile(), {
+      onBytes: (bytes) => this.progress.report('verifying', bytes, (bytes / Math.max(1, record.size)) * 20),
     })
     if (actual.sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
   }
@@ -193,14 +204,12 @@ export class RestoreRun {
     })
     await this.mark({ helperId: this.helper.id })
     this.progress.report('extracting', 0, 20)
-    const contents = await extractIntoContainer(
-      this.engine.paths.archive(record.serviceId, record.id),
+    await extractIntoContainer(
+      this.readArchiveFile(),
       this.helper,
       record.volumes.map((v) => v.destination),
       { onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70) },
     )
-    // Verified once more on the way through: the file could have changed since step 1.
-    if (contents.sha256 !== record.sha256) throw checksumMismatch(record.id, 'while it was being extracted')
     await this.helper.remove({ force: true })
     this.helper = undefined
     await this.mark({ helperId: undefined })
