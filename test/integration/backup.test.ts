@@ -329,12 +329,18 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
         expect(res.status, `${method} ${path}`).toBe(400)
       }
     }
+    // A stable id is a label whoever created the container chose: one that could escape is refused.
+    const evil = await seededService({ labels: { 'zapie.id': '../../escape' } })
+    expect((await api(`/api/services/${evil.name}/backups?wait=true`, json({ name: 'x' }))).status).toBe(422)
+    expect((await api(`/api/services/${evil.name}/backups`)).status).toBe(422)
+    expect(existsSync(join(dataDir, 'escape'))).toBe(false)
     // Another service's backup id is not this service's backup.
     expect((await api(`/api/services/${other.name}/backups/${backup.id}`, { method: 'DELETE' })).status).toBe(404)
     expect((await api(`/api/services/${other.name}/backups/${backup.id}/download`)).status).toBe(404)
     expect(readFileSync(canary, 'utf8')).toBe('still here')
     expect(existsSync(archivePath(svc.name, backup.id))).toBe(true)
     expect(existsSync(join(process.cwd(), 'src', 'app.ts'))).toBe(true)
+    expect(await dockerCli('inspect', '--format', '{{.State.Status}}', svc.name)).toBe('running')
   })
 
   it('keeps a schedule with its retention policy; refuses a bad cron; removes it', async () => {

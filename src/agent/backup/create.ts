@@ -43,6 +43,10 @@ export async function startBackup(engine: BackupEngine, ref: string, options: Cr
   if (service.volumes.length === 0) {
     throw unprocessable(`Service '${service.serviceId}' has no data volumes to back up`)
   }
+  if (options.consistency === 'stop' && service.inspect.HostConfig.AutoRemove) {
+    // Stopping a container started with --rm removes it.
+    throw unprocessable(`Service '${service.serviceId}' is removed when it stops (AutoRemove); use consistency pause or live`)
+  }
   const release = engine.locks.acquire(service.serviceId, 'backup')
   const backupId = newBackupId(engine.now())
   const job = engine.jobs(() => runBackup(engine, service, backupId, options)).finally(release)

@@ -1,5 +1,5 @@
 import type { AgentContext } from '../context'
-import { resolveService, serviceIdOf } from '../services'
+import { resolveService } from '../services'
 import type { BackupsApi } from './api'
 import { startBackup } from './create'
 import { openDownload } from './download'
@@ -7,6 +7,7 @@ import { backupEngineFor, type BackupEngine, type BackupEngineOptions } from './
 import { backupStorage, deleteBackup, getRecord, listBackups } from './records'
 import { adoptOrphans, recoverInterruptedJobs } from './recovery'
 import { restoreBackup } from './restore'
+import { backupServiceId } from './service'
 import { uploadBackup } from './upload'
 
 export type { BackupsApi } from './api'
@@ -15,7 +16,7 @@ export type { BackupAlertSink } from './alerts'
 /** The in-process BackupsApi, on the engine of `ctx`. */
 export function createBackupsApi(ctx: AgentContext): BackupsApi {
   const engine = backupEngineFor(ctx)
-  const serviceIdFor = async (ref: string, signal?: AbortSignal) => serviceIdOf(await resolveService(ctx.docker, ref, signal))
+  const serviceIdFor = async (ref: string, signal?: AbortSignal) => backupServiceId(await resolveService(ctx.docker, ref, signal))
   return {
     async createBackup(ref, { signal, ...input }) {
       await engine.ready

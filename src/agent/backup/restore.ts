@@ -32,6 +32,10 @@ export async function restoreBackup(engine: BackupEngine, ref: string, backupId:
 
 /** Pairs each volume of the archive with the service's volume mounted at the same destination. */
 export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, 'id' | 'volumes'>): DataVolume[] {
+  if (service.inspect.HostConfig.AutoRemove) {
+    // Stopping it for the swap would remove it, and with it the way back.
+    throw new AppError(422, 'incompatible_backup', `Service '${service.serviceId}' is removed when it stops (AutoRemove) and cannot be restored in place`)
+  }
   return record.volumes.map((volume) => {
     const target = service.volumes.find((v) => v.destination === volume.destination)
     if (!target) {

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode'
+import { isSafeId } from '../../../storage/keys'
+import { unprocessable } from '../../errors'
 import { toAppError } from '../docker-errors'
 import { resolveService, serviceIdOf } from '../services'
 
@@ -21,6 +23,16 @@ export interface ServiceTarget {
 }
 
 /**
+ * A service id as backups use it: a directory name and a storage key. Ids come from the
+ * `zapie.id` label, which whoever created the container chose, so they are checked here.
+ */
+export function backupServiceId(info: Parameters<typeof serviceIdOf>[0]): string {
+  const serviceId = serviceIdOf(info)
+  if (!isSafeId(serviceId)) throw unprocessable(`Service id '${serviceId.slice(0, 64)}' cannot name a backup directory`)
+  return serviceId
+}
+
+/**
  * Resolves `ref` among managed containers (404 otherwise) and inspects it. Only Docker volumes
  * hold service data for backups: bind mounts are host paths and are left alone.
  */
@@ -35,7 +47,7 @@ export async function loadService(docker: Docker, ref: string, signal?: AbortSig
     .map((m) => ({ name: m.Name as string, destination: m.Destination, readOnly: !m.RW }))
     .sort((a, b) => a.destination.localeCompare(b.destination))
   return {
-    serviceId: serviceIdOf(info),
+    serviceId: backupServiceId(info),
     containerId: info.Id,
     name: inspect.Name.replace(/^\//, ''),
     container,
