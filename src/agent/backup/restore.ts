@@ -57,7 +57,7 @@ export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, '
  *     name and config on the fresh volumes, start it if it was running and check it stays up;
  *  4. only then remove the old container and retire the old volumes.
  * A failure anywhere undoes what was done, so the service is back as it was, on its old data.
- * An intent marker covers steps 3–4, so crash recovery can put the service back after a kill.
+ * An intent marker, rewritten before each step of 2–4, lets crash recovery undo them after a kill.
  */
 export class RestoreRun {
   private readonly progress: ProgressReporter
@@ -68,6 +68,7 @@ export class RestoreRun {
   /** Set once the old container is gone: from then on there is nothing to roll back to. */
   private committed = false
   private stoppedOld = false
+  private unpausedOld = false
   private newContainer: Docker.Container | undefined
   private newContainerId: string | undefined
   private intent: Extract<Intent, { kind: 'restore' }> | undefined
@@ -225,7 +226,10 @@ export class RestoreRun {
     this.progress.report('swapping', this.record.size, 90)
     await this.mark({ wasRunning, wasPaused })
     const old = service.container
-    if (wasPaused) await resumeContainer(old, 'paused')
+    if (wasPaused) {
+      this.unpausedOld = true
+      await resumeContainer(old, 'paused')
+    }
     if (wasRunning) {
       this.stoppedOld = true
       await old.stop({ t: 10 }).catch((err) => {
@@ -310,10 +314,9 @@ export class RestoreRun {
     let ok = true
     if (this.newContainer) ok = (await attempt('remove the restored container', () => this.newContainer!.remove({ force: true, v: false }))) && ok
     if (this.parked) ok = (await attempt('rename the service back', () => service.container.rename({ name: service.name }))) && ok
-    if (this.stoppedOld || this.intent?.wasPaused) {
-      ok = (await attempt('start the service again', () => resumeContainer(service.container, 'stopped'))) && ok
-      if (this.intent?.wasPaused) ok = (await attempt('pause the service again', () => service.container.pause())) && ok
-    }
+    // Only what this restore did is undone: a service its user had paused stays paused.
+    if (this.stoppedOld) ok = (await attempt('start the service again', () => resumeContainer(service.container, 'stopped'))) && ok
+    if (this.unpausedOld) ok = (await attempt('pause the service again', () => service.container.pause())) && ok
     if (this.helper) await attempt('remove the helper container', () => this.helper!.remove({ force: true, v: false }))
     for (const name of this.freshVolumes) {
       await attempt(`remove volume ${name}`, () => this.docker.getVolume(name).remove().catch((err) => {
