@@ -10,6 +10,7 @@ import { commitArchive, fsyncFile } from './archive-writer'
 import type { BackupEngine } from './engine'
 import { HashingCounter } from './hash'
 import { ensureDir, newBackupId } from './paths'
+import { ProgressReporter } from './progress'
 import { withStatus } from './records'
 import { checksumMismatch, planVolumes, RestoreRun } from './restore'
 import { loadService } from './service'
@@ -45,14 +46,23 @@ export async function uploadBackup(
   const release = engine.locks.acquire(service.serviceId, 'upload')
   const backupId = newBackupId(engine.now())
   const temp = paths.partial(service.serviceId, backupId)
+  const progress = new ProgressReporter(
+    ctx.events,
+    { backupId, serviceId: service.serviceId, containerId: service.containerId, operation: 'upload' },
+    () => engine.now(),
+  )
   let committed = false
   try {
     await ensureDir(paths.serviceDir(service.serviceId))
     const limit = Math.min(options.limit, ctx.config.uploadLimit)
-    const { size, sha256 } = await receive(body, temp, limit, options.signal)
+    progress.report('receiving', 0, null)
+    const { size, sha256 } = await receive(body, temp, limit, options.signal, (bytes) => progress.report('receiving', bytes, null))
     if (size === 0) throw badRequest('The upload is empty: send the .tar.gz archive as the request body')
     if (options.sha256 && options.sha256 !== sha256) throw checksumMismatch('upload', 'the X-Checksum-Sha256 sent with it')
-    const contents = await readArchive(createReadStream(temp)).catch((err) => {
+    progress.report('checking', 0, 0)
+    const contents = await readArchive(createReadStream(temp, { highWaterMark: 1024 * 1024 }), {
+      onBytes: (bytes) => progress.report('checking', bytes, (bytes / size) * 100),
+    }).catch((err) => {
       if (err instanceof ArchiveFormatError) throw new AppError(422, 'invalid_backup_archive', `Not a valid backup archive: ${err.message}`)
       throw err
     })
@@ -85,6 +95,7 @@ export async function uploadBackup(
       throw err
     }
     const backup = await withStatus(engine, record)
+    progress.report('stored', size, 100, { size, sha256 })
     if (!options.restore) return { backup, restore: null }
     try {
       const restore = await engine.jobs(() => new RestoreRun(engine, service, record, 'upload').run())
@@ -95,6 +106,12 @@ export async function uploadBackup(
         { backupId },
       ])
     }
+  } catch (err) {
+    if (!committed) {
+      const error = err instanceof AppError ? err : new AppError(502, 'upload_failed', String((err as Error)?.message ?? err))
+      progress.report('failed', 0, null, { error: error.message, code: error.code })
+    }
+    throw err
   } finally {
     if (!committed) await rm(temp, { force: true })
     release()
@@ -102,7 +119,13 @@ export async function uploadBackup(
 }
 
 /** Streams the body into `file`, counting against `limit` and hashing; fsyncs before it answers. */
-async function receive(body: ReadableStream<Uint8Array> | Readable, file: string, limit: number, signal?: AbortSignal) {
+async function receive(
+  body: ReadableStream<Uint8Array> | Readable,
+  file: string,
+  limit: number,
+  signal: AbortSignal | undefined,
+  onBytes: (bytes: number) => void,
+) {
   const source = body instanceof Readable ? body : Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>)
   let received = 0
   const limiter = new Transform({
@@ -112,7 +135,7 @@ async function receive(body: ReadableStream<Uint8Array> | Readable, file: string
       callback(null, chunk)
     },
   })
-  const hasher = new HashingCounter()
+  const hasher = new HashingCounter(onBytes)
   const handle = await open(file, 'wx', 0o600)
   await pipeline(source, limiter, hasher, handle.createWriteStream({ highWaterMark: 1024 * 1024 }), { signal })
   await fsyncFile(file)
