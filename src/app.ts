@@ -7,6 +7,17 @@ import deployCreate from '../handlers/deploy/create'
 import deployGet from '../handlers/deploy/get'
 import deployServiceTiers from '../handlers/deploy/service-tiers'
 import deployServices from '../handlers/deploy/services'
+import backupsCreate from '../handlers/backups/create'
+import backupsDelete from '../handlers/backups/delete'
+import backupsDownload from '../handlers/backups/download'
+import backupsList from '../handlers/backups/list'
+import backupsRestore from '../handlers/backups/restore'
+import backupsScheduleDelete from '../handlers/backups/schedule-delete'
+import backupsScheduleGet from '../handlers/backups/schedule-get'
+import backupsSchedulePut from '../handlers/backups/schedule-put'
+import backupsStorage from '../handlers/backups/storage'
+import backupsUpload from '../handlers/backups/upload'
+import bulkRun from '../handlers/bulk/run'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
@@ -34,6 +45,7 @@ import { handleError, handleNotFound } from './error-handler'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
 
@@ -54,15 +66,24 @@ const corsFromConfig = () =>
   createMiddleware<AppEnv>((c, next) =>
     cors({
       origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
-      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256'],
+      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
       maxAge: 600,
     })(c, next),
   )
 
+/**
+ * Backup uploads (an archive content type on the upload route) stream to the agent under their
+ * own limit, ZAPIE_UPLOAD_LIMIT, enforced there. Anything else on that route — JSON included,
+ * which would be parsed — keeps the normal limit.
+ */
+const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
+const isArchiveUpload = (c: Context<AppEnv>) =>
+  c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) && ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
+
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    bodyLimit({
+    isArchiveUpload(c) ? next() : bodyLimit({
       maxSize: c.var.config.bodyLimit,
       onError: () => {
         throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
@@ -90,6 +111,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', healthGet)
     .route('/', eventsTicket)
     .route('/', eventsStream)
+    .route('/', bulkRun)
     .route('/', servicesList)
     .route('/', servicesGet)
     .route('/', servicesStart)
@@ -111,6 +133,16 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', deployServiceTiers)
     .route('/', deployCreate)
     .route('/', deployGet)
+    .route('/', backupsScheduleGet)
+    .route('/', backupsSchedulePut)
+    .route('/', backupsScheduleDelete)
+    .route('/', backupsUpload)
+    .route('/', backupsList)
+    .route('/', backupsCreate)
+    .route('/', backupsStorage)
+    .route('/', backupsDownload)
+    .route('/', backupsRestore)
+    .route('/', backupsDelete)
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -31,6 +31,8 @@ export const EnvSchema = z
     ZAPIE_AGENT_PORT: Port.default(5001),
     ZAPIE_CORS_ORIGINS: List.default([]),
     ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    // Backup uploads stream past the JSON body limit; they have their own (default 10 GiB).
+    ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -67,6 +69,7 @@ export interface Config {
   agentPort: number
   corsOrigins: string[]
   bodyLimit: number
+  uploadLimit: number
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     agentPort: e.ZAPIE_AGENT_PORT,
     corsOrigins: e.ZAPIE_CORS_ORIGINS,
     bodyLimit: e.ZAPIE_BODY_LIMIT,
+    uploadLimit: e.ZAPIE_UPLOAD_LIMIT,
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,

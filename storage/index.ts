@@ -1,5 +1,6 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
 import { createDeploymentStore, type DeploymentStore } from './deployments'
+import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore, type BackupStore } from './backups'
 import { driverFor, type DriverConfig } from './driver'
 import { createSettingsStore, type SettingsStore } from './settings'
 import { createTemplateStore, type TemplateStore } from './templates'
@@ -14,6 +15,8 @@ export interface Stores {
   templates: TemplateStore
   /** The agent's deploy records (its own stores; in single-host mode the same instance). */
   deployments: DeploymentStore
+  backups: BackupStore
+  backupSchedules: BackupScheduleStore
   close(): Promise<void>
 }
 
@@ -27,9 +30,12 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     tickets: createTicketStore(prefixStorage(storage, 'tickets')),
     templates: createTemplateStore(prefixStorage(storage, 'templates'), settings),
     deployments: createDeploymentStore(prefixStorage(storage, 'deployments')),
+    backups: createBackupStore(prefixStorage(storage, 'backups')),
+    // Schedules are settings (ARCHITECTURE §7), in their own sub-prefix so they list apart.
+    backupSchedules: createBackupScheduleStore(prefixStorage(storage, 'settings:backup-schedules')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export type { DeploymentStore, SettingsStore, TemplateStore, TicketStore }
+export type { BackupScheduleStore, BackupStore, DeploymentStore, SettingsStore, TemplateStore, TicketStore }

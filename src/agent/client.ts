@@ -6,6 +6,8 @@ import type {
   ServiceSummary,
 } from '../schemas/service'
 import type { DeployApi } from './deploy/api'
+import type { BackupsApi } from './backup/api'
+import type { BulkApi } from './bulk'
 
 export interface CallOptions {
   /** Aborts the call when the caller (usually an HTTP request) goes away. */
@@ -58,4 +60,4 @@ export interface ServicesApi {
  * (`http-client.ts`). Both resolve `ref` only among managed containers (ARCHITECTURE §3) and
  * throw AppError with the same status and code.
  */
-export interface AgentClient extends ServicesApi, DeployApi {}
+export interface AgentClient extends ServicesApi, DeployApi, BackupsApi, BulkApi {}

@@ -6,6 +6,8 @@ import { createEventHub, type EventHub } from '../events/hub'
 import { createLimiter } from '../limiter'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
+import { startBackupEngine } from './backup'
+import type { BackupEngineOptions } from './backup/engine'
 import type { AgentContext } from './context'
 import { createDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
@@ -29,9 +31,11 @@ export interface HostAgentOptions {
   docker?: Docker
   hub?: EventHub
   clock?: Clock
+  /** Backup engine settings, e.g. the alert sink for missed schedules. */
+  backups?: BackupEngineOptions
 }
 
-/** Builds the agent and starts its background work (the docker events subscription). */
+/** Builds the agent and starts its background work (docker events, backup recovery and schedules). */
 export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
@@ -44,6 +48,8 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     clock: options.clock ?? systemClock,
     limit: createLimiter(4),
   }
+  // Before the client: crash recovery runs first, and the client shares the engine it starts.
+  const backups = startBackupEngine(context, options.backups)
   const client = createLocalAgent(context)
   const watcher = watchDockerEvents(docker, hub, options.logger)
   return {
@@ -51,8 +57,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     hub,
     docker,
     context,
-    ready: watcher.ready,
+    ready: Promise.all([watcher.ready, backups.ready]).then(() => undefined),
     async close() {
+      await backups.close()
       watcher.stop()
       hub.close()
     },

@@ -1,3 +1,5 @@
+import { createBackupsApi } from './backup'
+import { createBulkApi } from './bulk'
 import type { AgentClient } from './client'
 import type { AgentContext } from './context'
 import { createDeployer } from './deploy/deployer'
@@ -32,5 +34,7 @@ export function createLocalAgent(ctx: AgentContext): AgentClient {
     getLogs: (ref, options) => getLogs(docker, ref, options),
     followLogs: (ref, options) => followLogs(docker, ref, options),
     ...createDeployer(ctx),
+    ...createBackupsApi(ctx),
+    ...createBulkApi(ctx),
   }
 }

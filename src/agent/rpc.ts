@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { DeploymentId, DeploySpecSchema } from '../deploy/spec'
+import { BackupId, Consistency, ScheduleBody, Sha256Hex } from '../schemas/backup'
+import { BulkOperation, BulkOptions } from '../schemas/bulk'
+import { QueryBool } from '../schemas/params'
 import { ServiceRef } from '../schemas/service'
 import type { AgentClient } from './client'
 
@@ -28,7 +31,35 @@ export const RPC_ARGS = {
   getLogs: z.tuple([ServiceRef, LogOpts]),
   deploy: z.tuple([DeploySpecSchema, z.object({ deploymentId: DeploymentId, wait: z.boolean().optional() })]),
   getDeployment: z.tuple([DeploymentId, Opts]),
+  createBackup: z.tuple([
+    ServiceRef,
+    z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional(), consistency: Consistency, wait: z.boolean() }),
+  ]),
+  listBackups: z.tuple([ServiceRef, Opts]),
+  backupStorage: z.tuple([ServiceRef, Opts]),
+  deleteBackup: z.tuple([ServiceRef, BackupId, Opts]),
+  restoreBackup: z.tuple([ServiceRef, BackupId, Opts]),
+  getBackupSchedule: z.tuple([ServiceRef, Opts]),
+  setBackupSchedule: z.tuple([ServiceRef, ScheduleBody, Opts]),
+  deleteBackupSchedule: z.tuple([ServiceRef, Opts]),
+  bulkOperation: z.tuple([BulkOperation, z.array(ServiceRef).min(1).max(100), BulkOptions]),
 } satisfies { [M in keyof AgentClient]?: z.ZodType }
+
+/**
+ * Calls that may run longer than an HTTP client waits for response headers (undici: 5 min) —
+ * a deploy pulling a large image, a backup, a restore, a bulk operation:
+ * the agent answers at once and sends the JSON result when done, with whitespace (valid JSON
+ * padding) every 15 s so the connection never looks idle.
+ */
+export const LONG_RPC: ReadonlySet<string> = new Set(['deploy', 'createBackup', 'restoreBackup', 'bulkOperation'])
+
+export const UploadStreamQuery = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  restore: QueryBool,
+  limit: z.coerce.number().int().min(1),
+})
+
+export const UploadChecksumHeader = Sha256Hex.optional()
 
 export type RpcMethod = keyof typeof RPC_ARGS
 

@@ -1,14 +1,16 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { bearerToken, secretsEqual } from '../auth'
+import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
 import { streamFeed, streamLogLines } from '../events/sse'
 import type { EventFeed } from '../events/types'
+import { BackupId } from '../schemas/backup'
 import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
-import { LogStreamQuery, RPC_ARGS, type RpcMethod } from './rpc'
+import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 
 export interface AgentServerDeps {
   agent: AgentClient
@@ -19,6 +21,47 @@ export interface AgentServerDeps {
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
+
+const isUpload = (path: string) => /^\/backups\/[^/]+\/upload$/.test(path)
+
+/**
+ * Answers at once and sends the JSON result when `run` settles, with a space (JSON allows
+ * leading whitespace) every 15 s meanwhile: a long backup or restore never trips an HTTP
+ * client's header or idle timeout. A failure arrives as the error envelope plus its `status`.
+ */
+function longJson(run: () => Promise<unknown>, logger: Logger): Response {
+  const encoder = new TextEncoder()
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text))
+        } catch {
+          // the client went away; the job itself carries on
+        }
+      }
+      send(' ')
+      const timer = setInterval(() => send(' '), 15_000)
+      let body: unknown
+      try {
+        body = { success: true, result: await run() }
+      } catch (err) {
+        const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
+        if (!(err instanceof AppError)) logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+        body = { ...errorBody(error, undefined), status: error.status }
+      } finally {
+        clearInterval(timer)
+      }
+      send(JSON.stringify(body))
+      try {
+        controller.close()
+      } catch {
+        // already cancelled
+      }
+    },
+  })
+  return new Response(stream, { status: 200, headers: { 'content-type': 'application/json', 'x-zapie-long-rpc': '1' } })
+}
 
 /**
  * The agent's HTTP API, for handlers that run elsewhere (split and edge modes): a bearer token
@@ -38,7 +81,10 @@ export function createAgentServer(deps: AgentServerDeps) {
       if (!given || !(await secretsEqual(given, deps.token))) throw unauthorized('A valid agent token is required')
       await next()
     })
-    .use('*', bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw tooLarge() } }))
+    .use('*', (c, next) =>
+      // Uploads stream past the JSON limit; the backup engine enforces their own limit.
+      isUpload(c.req.path) ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw tooLarge() } })(c, next),
+    )
     .post('/rpc/:method', async (c) => {
       const method = c.req.param('method')
       if (!Object.hasOwn(RPC_ARGS, method)) throw new AppError(404, 'not_found', `Unknown agent method '${method}'`)
@@ -48,7 +94,29 @@ export function createAgentServer(deps: AgentServerDeps) {
       const args = parsed.data as unknown[]
       const options = { ...((args[args.length - 1] as object | undefined) ?? {}), signal: c.req.raw.signal }
       const call = deps.agent[method as RpcMethod] as (...a: unknown[]) => Promise<unknown>
-      const result = await call.apply(deps.agent, [...args.slice(0, -1), options])
+      const invoke = () => call.apply(deps.agent, [...args.slice(0, -1), options])
+      if (LONG_RPC.has(method)) return longJson(invoke, deps.logger)
+      return c.json({ success: true, result: await invoke() }, 200)
+    })
+    .get('/backups/:ref/:backupId/download', async (c) => {
+      const ref = ServiceRef.safeParse(c.req.param('ref'))
+      const backupId = BackupId.safeParse(c.req.param('backupId'))
+      if (!ref.success || !backupId.success) throw invalid('Invalid download request')
+      const download = await deps.agent.openBackupDownload(ref.data, backupId.data, { range: c.req.header('range'), signal: c.req.raw.signal })
+      if (download.status === 416) {
+        return c.json(errorBody(rangeNotSatisfiable(download), undefined), 416, downloadHeaders(download))
+      }
+      if (c.req.method === 'HEAD') await download.body.cancel()
+      return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
+    })
+    .post('/backups/:ref/upload', async (c) => {
+      const ref = ServiceRef.safeParse(c.req.param('ref'))
+      const query = UploadStreamQuery.safeParse(c.req.query())
+      const sha256 = UploadChecksumHeader.safeParse(c.req.header('x-checksum-sha256'))
+      if (!ref.success || !query.success || !sha256.success) throw invalid('Invalid upload request')
+      const body = c.req.raw.body
+      if (!body) throw invalid('The upload has no body')
+      const result = await deps.agent.uploadBackup(ref.data, body, { ...query.data, sha256: sha256.data, signal: c.req.raw.signal })
       return c.json({ success: true, result }, 200)
     })
     .get('/logs/:ref', async (c) => {

@@ -1,13 +1,17 @@
 import type { AgentClient } from '../../src/agent/client'
 import { notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
+import type { BackupSchedule } from '../../src/schemas/backup'
 import type { LogLine, ServiceDetails, ServiceSummary } from '../../src/schemas/service'
 import { createFakeDeployer } from './fake-deployer'
+import { createFakeBackups, type FakeBackup } from './fake-backups'
 
 export interface FakeService {
   summary: ServiceSummary
   env: Record<string, string>
   logs: LogLine[]
+  backups: FakeBackup[]
+  backupSchedule: BackupSchedule | null
 }
 
 /** A service as the fake agent stores it; fields default to a running busybox. */
@@ -33,6 +37,8 @@ export function fakeService(name: string, overrides: Partial<ServiceSummary> = {
     },
     env: {},
     logs: [{ stream: 'stdout', message: `hello from ${name}` }],
+    backups: [],
+    backupSchedule: null,
   }
 }
 
@@ -93,6 +99,31 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
       yield* byRef(ref).logs
     },
     ...deployer.api,
+    ...createFakeBackups(
+      events,
+      (ref) => {
+        const s = byRef(ref)
+        return {
+          serviceId: s.summary.serviceId,
+          id: s.summary.id,
+          get backups() {
+            return s.backups
+          },
+          get schedule() {
+            return s.backupSchedule
+          },
+          set schedule(value) {
+            s.backupSchedule = value
+          },
+        }
+      },
+      {
+        start: (ref) => agent.startService(ref),
+        stop: (ref) => agent.stopService(ref),
+        restart: (ref) => agent.restartService(ref),
+        remove: (ref, keepData) => agent.removeService(ref, { keepData }),
+      },
+    ),
   }
   return { agent, services, deploySpecs: deployer.specs }
 }

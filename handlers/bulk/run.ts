@@ -1,0 +1,16 @@
+import { createRouter } from '../../src/router'
+import { BulkBody, BulkParams } from '../../src/schemas/bulk'
+import { validate } from '../../src/validate'
+
+/** One operation over up to 100 services: 200 when all succeed, 207 when some fail. */
+export default createRouter().post(
+  '/api/services/bulk/:operation',
+  validate('param', BulkParams),
+  validate('json', BulkBody),
+  async (c) => {
+    const { operation } = c.req.valid('param')
+    const { serviceIds, options } = c.req.valid('json')
+    const result = await c.var.agent.bulkOperation(operation, serviceIds, { ...options, signal: c.req.raw.signal })
+    return c.json(result, result.success ? 200 : 207)
+  },
+)

@@ -1,0 +1,41 @@
+import type { EventPublisher } from '../../events/types'
+
+export interface BackupMissingDetails {
+  cron: string
+  lastSuccessAt: string | null
+  /** The scheduled run the service should have had a successful backup since. */
+  expectedSince: string
+  message: string
+}
+
+/**
+ * Where the scheduler reports a schedule that has not succeeded for two periods. The
+ * monitoring area (#4) owns alerting; this seam lets it take the alert over without the
+ * backup engine knowing its internals.
+ */
+export interface BackupAlertSink {
+  setMissing(serviceId: string, active: boolean, details: BackupMissingDetails): void
+}
+
+/**
+ * The default sink: one `health-alert` event per transition (firing, then resolved), with
+ * `rule: 'backup_missing'`, never a repeat while the state holds.
+ */
+export function createEventAlertSink(events: EventPublisher): BackupAlertSink & { isActive(serviceId: string): boolean } {
+  const active = new Set<string>()
+  return {
+    setMissing(serviceId, isActive, details) {
+      if (isActive === active.has(serviceId)) return
+      if (isActive) active.add(serviceId)
+      else active.delete(serviceId)
+      events.publish('health-alert', {
+        rule: 'backup_missing',
+        state: isActive ? 'firing' : 'resolved',
+        severity: 'warning',
+        serviceId,
+        ...details,
+      })
+    },
+    isActive: (serviceId) => active.has(serviceId),
+  }
+}

@@ -1,0 +1,246 @@
+import { Cron } from 'croner'
+import { AppError, badRequest } from '../../errors'
+import type { BackupSchedule, ScheduleInput, StoredSchedule } from '../../schemas/backup'
+import { startBackup } from './create'
+import type { BackupEngine } from './engine'
+import { loadService } from './service'
+
+/** A running cron job; the scheduler only needs to stop it. */
+export interface CronJob {
+  stop(): void
+}
+
+/** Starts `run` at every time `pattern` matches. Injected so tests can fire a schedule at will. */
+export type CronFactory = (pattern: string, timezone: string | undefined, run: () => void) => CronJob
+
+const cronOptions = (timezone: string | undefined) => ({
+  timezone,
+  mode: '5-or-6-parts' as const,
+})
+
+export const realCron: CronFactory = (pattern, timezone, run) =>
+  // protect: a run still busy when the next one is due is skipped, not doubled. unref: a
+  // schedule alone does not keep the process alive.
+  new Cron(pattern, { ...cronOptions(timezone), protect: true, catch: true, unref: true }, run)
+
+/** Parses a pattern once, without scheduling anything, or answers 400. */
+function parse(pattern: string, timezone: string | undefined): Cron {
+  if (timezone) {
+    try {
+      // croner only notices a bad zone when it computes a date; Intl says so up front.
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone })
+    } catch {
+      throw badRequest(`Unknown timezone '${timezone}'`, [{ path: 'json.timezone', code: 'invalid_timezone', message: 'must be an IANA time zone such as Europe/Berlin' }])
+    }
+  }
+  try {
+    return new Cron(pattern, { ...cronOptions(timezone), paused: true })
+  } catch (err) {
+    throw badRequest(`Invalid cron expression '${pattern}'${timezone ? ` or timezone '${timezone}'` : ''}: ${(err as Error).message}`, [
+      { path: 'json.cron', code: 'invalid_cron', message: (err as Error).message },
+    ])
+  }
+}
+
+/** A run that finished up to this long before its fire time still counts (clock skew). */
+const GRACE_MS = 60_000
+
+/**
+ * True when the schedule has had two fire times since it was set and no scheduled backup has
+ * succeeded since the older of the last two: it has not succeeded for two periods.
+ */
+export function missingSince(schedule: StoredSchedule, now: number): { missing: boolean; expectedSince: Date | null } {
+  if (!schedule.enabled) return { missing: false, expectedSince: null }
+  const runs = parse(schedule.cron, schedule.timezone).previousRuns(2, new Date(now))
+  const older = runs[1]
+  if (!older) return { missing: false, expectedSince: null }
+  const setAt = Date.parse(schedule.updatedAt)
+  const lastSuccess = schedule.lastSuccessAt ? Date.parse(schedule.lastSuccessAt) : -Infinity
+  const missing = setAt < older.getTime() && lastSuccess < older.getTime() - GRACE_MS
+  return { missing, expectedSince: older }
+}
+
+/** Makes one scheduled backup; resolves with it once listed. */
+export type ScheduledBackup = (serviceId: string, schedule: StoredSchedule, at: number) => Promise<{ backupId: string; created_at: string }>
+
+export interface SchedulerOptions {
+  cron?: CronFactory
+  /** Injected by tests; default: a `schedule` backup through the engine (startBackup with wait). */
+  backup?: ScheduledBackup
+  /** How often every schedule is checked for missed backups (default one minute). */
+  checkIntervalMs?: number
+  /** Patterns firing more often than this are refused (default one minute). */
+  minIntervalMs?: number
+}
+
+/**
+ * Per-service backup schedules (cron + retention policy, stored in settings): one cron job
+ * per enabled schedule, loaded again at every agent start; each run makes a `schedule`
+ * backup, retention follows it (see create.ts), and a periodic check reports schedules that
+ * have not succeeded for two periods to the alert sink.
+ */
+export class BackupScheduler {
+  private readonly jobs = new Map<string, CronJob>()
+  private readonly cron: CronFactory
+  private readonly backup: ScheduledBackup
+  private readonly minIntervalMs: number
+  private readonly checkIntervalMs: number
+  private timer: ReturnType<typeof setInterval> | undefined
+  private stopped = false
+
+  constructor(
+    private readonly engine: BackupEngine,
+    options: SchedulerOptions = {},
+  ) {
+    this.cron = options.cron ?? realCron
+    this.backup = options.backup ?? ((serviceId, schedule, at) => this.scheduledBackup(serviceId, schedule, at))
+    this.minIntervalMs = options.minIntervalMs ?? 60_000
+    this.checkIntervalMs = options.checkIntervalMs ?? 60_000
+  }
+
+  private get store() {
+    return this.engine.ctx.stores.backupSchedules
+  }
+
+  /** Registers every stored schedule and starts the missed-backup check. */
+  async start(): Promise<void> {
+    const { schedules, corrupt } = await this.store.all()
+    for (const problem of corrupt) this.engine.ctx.logger.error({ msg: 'backup schedule unreadable', ...problem })
+    for (const schedule of schedules) this.register(schedule)
+    await this.checkAll()
+    this.timer = setInterval(() => void this.checkAll(), this.checkIntervalMs)
+    this.timer.unref?.()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+    for (const job of this.jobs.values()) job.stop()
+    this.jobs.clear()
+  }
+
+  async get(ref: string, signal?: AbortSignal): Promise<BackupSchedule | null> {
+    const { serviceId } = await loadService(this.engine.ctx.docker, ref, signal)
+    const schedule = await this.store.get(serviceId)
+    return schedule ? this.describe(schedule) : null
+  }
+
+  async set(ref: string, input: ScheduleInput, signal?: AbortSignal): Promise<BackupSchedule> {
+    const { serviceId } = await loadService(this.engine.ctx.docker, ref, signal)
+    this.validate(input)
+    const previous = await this.store.get(serviceId).catch(() => null)
+    const now = new Date(this.engine.now()).toISOString()
+    const schedule: StoredSchedule = {
+      serviceId,
+      cron: input.cron,
+      ...(input.timezone ? { timezone: input.timezone } : {}),
+      enabled: input.enabled,
+      consistency: input.consistency,
+      ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}),
+      ...(input.maxAgeDays !== undefined ? { maxAgeDays: input.maxAgeDays } : {}),
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      ...(previous?.lastRunAt ? { lastRunAt: previous.lastRunAt } : {}),
+      ...(previous?.lastSuccessAt ? { lastSuccessAt: previous.lastSuccessAt } : {}),
+      ...(previous?.lastBackupId ? { lastBackupId: previous.lastBackupId } : {}),
+    }
+    await this.store.set(schedule)
+    this.register(schedule)
+    this.check(schedule)
+    return this.describe(schedule)
+  }
+
+  async remove(ref: string, signal?: AbortSignal): Promise<{ deleted: boolean }> {
+    const { serviceId } = await loadService(this.engine.ctx.docker, ref, signal)
+    const existing = await this.store.get(serviceId).catch(() => 'corrupt' as const)
+    this.jobs.get(serviceId)?.stop()
+    this.jobs.delete(serviceId)
+    if (!existing) return { deleted: false }
+    await this.store.remove(serviceId)
+    this.engine.alerts.setMissing(serviceId, false, { cron: '', lastSuccessAt: null, expectedSince: '', message: 'Backup schedule removed' })
+    return { deleted: true }
+  }
+
+  /** One scheduled run: a `schedule` backup, then the outcome written back to the schedule. */
+  async runNow(serviceId: string): Promise<void> {
+    const schedule = await this.store.get(serviceId).catch(() => null)
+    if (!schedule?.enabled || this.stopped) return
+    const at = this.engine.now()
+    let outcome: Partial<StoredSchedule>
+    try {
+      const backup = await this.backup(serviceId, schedule, at)
+      outcome = { lastSuccessAt: backup.created_at, lastBackupId: backup.backupId, lastError: undefined }
+    } catch (err) {
+      outcome = { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : String(err) }
+      this.engine.ctx.logger.warn({ msg: 'scheduled backup failed', serviceId, error: outcome.lastError })
+    }
+    // Read again: the user may have changed the schedule while the backup ran.
+    const current = await this.store.get(serviceId).catch(() => null)
+    if (!current) return
+    const updated = { ...current, ...outcome, lastRunAt: new Date(at).toISOString() }
+    if (updated.lastError === undefined) delete updated.lastError
+    await this.store.set(updated)
+    this.check(updated)
+  }
+
+  private async scheduledBackup(serviceId: string, schedule: StoredSchedule, at: number) {
+    await this.engine.ready
+    const job = await startBackup(this.engine, serviceId, {
+      name: `Scheduled backup ${new Date(at).toISOString().slice(0, 16).replace('T', ' ')}`,
+      consistency: schedule.consistency,
+      wait: true,
+      origin: 'schedule',
+    })
+    return { backupId: job.backupId, created_at: job.status === 'completed' ? job.backup.created_at : new Date(at).toISOString() }
+  }
+
+  private validate(input: ScheduleInput) {
+    const cron = parse(input.cron, input.timezone)
+    const [first, second] = cron.nextRuns(2)
+    if (!first) throw badRequest(`The cron expression '${input.cron}' never fires`)
+    if (second && second.getTime() - first.getTime() < this.minIntervalMs) {
+      throw badRequest(`The cron expression '${input.cron}' fires more often than every ${this.minIntervalMs / 1000} s`)
+    }
+  }
+
+  private register(schedule: StoredSchedule) {
+    this.jobs.get(schedule.serviceId)?.stop()
+    this.jobs.delete(schedule.serviceId)
+    if (!schedule.enabled || this.stopped) return
+    const { serviceId } = schedule
+    this.jobs.set(
+      serviceId,
+      this.cron(schedule.cron, schedule.timezone, () => {
+        void this.runNow(serviceId).catch((err) => this.engine.ctx.logger.error({ msg: 'scheduled backup crashed', serviceId, error: String(err) }))
+      }),
+    )
+  }
+
+  private describe(schedule: StoredSchedule): BackupSchedule {
+    const next = schedule.enabled ? parse(schedule.cron, schedule.timezone).nextRun(new Date(this.engine.now())) : null
+    return { ...schedule, nextRun: next ? next.toISOString() : null, missing: missingSince(schedule, this.engine.now()).missing }
+  }
+
+  /** Reports the schedule's missed-backup state; the sink only acts on a change. */
+  private check(schedule: StoredSchedule) {
+    let result: ReturnType<typeof missingSince>
+    try {
+      result = missingSince(schedule, this.engine.now())
+    } catch {
+      return
+    }
+    this.engine.alerts.setMissing(schedule.serviceId, result.missing, {
+      cron: schedule.cron,
+      lastSuccessAt: schedule.lastSuccessAt ?? null,
+      expectedSince: result.expectedSince?.toISOString() ?? '',
+      message: result.missing
+        ? `No scheduled backup of ${schedule.serviceId} has succeeded for two periods${schedule.lastError ? ` (last error: ${schedule.lastError})` : ''}`
+        : `Scheduled backups of ${schedule.serviceId} are succeeding`,
+    })
+  }
+
+  async checkAll(): Promise<void> {
+    const { schedules } = await this.store.all().catch(() => ({ schedules: [] as StoredSchedule[] }))
+    for (const schedule of schedules) this.check(schedule)
+  }
+}

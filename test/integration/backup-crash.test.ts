@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startHostAgent } from '../../src/agent/host'
+import { loadConfig } from '../../src/config'
+import { silentLogger } from '../../src/logger'
+import { createStores } from '../../storage'
+import { cleanupTestResources, createTestContainer, createTestVolume, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import { openEventStream } from '../helpers/sse-client'
+
+afterAll(cleanupTestResources)
+
+const dirs: string[] = []
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+const TOKEN = 'crash-test-agent-token-0123456789'
+
+/** `npm run agent` as a child process, with its store on disk so it survives a kill. */
+function startAgent(dataDir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DOCKER_HOST: process.env.DOCKER_HOST ?? '',
+      LOG_LEVEL: 'info',
+      ZAPIE_DATA_DIR: dataDir,
+      ZAPIE_STORAGE: 'fs',
+      ZAPIE_AGENT_PORT: '0',
+      ZAPIE_AGENT_TOKEN: TOKEN,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const url = (async () => {
+    const deadline = Date.now() + 30_000
+    while (Date.now() < deadline) {
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)
+      if (match) return match[1]!
+      if (child.exitCode !== null) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`agent did not start:\n${out}`)
+  })()
+  const rpc = async (method: string, ...args: unknown[]) => {
+    const res = await fetch(`${await url}/rpc/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ args }),
+    })
+    const body = JSON.parse(await res.text())
+    if (!body.success) throw new Error(`${method}: ${body.error}`)
+    return body.result
+  }
+  return { child, url, rpc, exited, output: () => out }
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+const state = (name: string) => dockerCli('inspect', '--format', '{{.State.Status}}', name)
+
+describe('crash safety: the agent killed with SIGKILL in the middle of a backup', () => {
+  it('leaves no partial backup, resumes the paused service, adopts orphaned archives and reports missing ones', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-'))
+    dirs.push(dataDir)
+    const backupDir = join(dataDir, 'backups')
+
+    const bigVolume = await createTestVolume()
+    await dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${bigVolume}:/data`, TEST_IMAGE, 'sh', '-c', 'dd if=/dev/urandom of=/data/big bs=1M count=256 2>/dev/null')
+    const big = await createTestContainer({ volume: { name: bigVolume, path: '/data' } })
+    const smallVolume = await createTestVolume()
+    const small = await createTestContainer({ volume: { name: smallVolume, path: '/data' }, cmd: ['sh', '-c', 'echo small > /data/file; trap "exit 0" TERM; sleep 3600 & wait'] })
+
+    const first = startAgent(dataDir)
+    const url = await first.url
+    // Two finished backups of the small service: one will lose its record, one its archive.
+    const orphan = (await first.rpc('createBackup', small.name, { name: 'orphan', consistency: 'live', wait: true })).backup
+    const lost = (await first.rpc('createBackup', small.name, { name: 'lost', consistency: 'live', wait: true })).backup
+
+    const events = await openEventStream(`${url}/events?types=backup-progress&services=${big.name}`, { authorization: `Bearer ${TOKEN}` })
+    const job = await first.rpc('createBackup', big.name, { name: 'interrupted', consistency: 'pause', wait: false })
+    await events.waitFor((e) => {
+      const data = JSON.parse(e.data)
+      return data.backupId === job.backupId && data.phase === 'reading' && data.bytes > 0
+    }, 30_000)
+    events.close()
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    // The kill left the service frozen, a partial archive and the intent marker behind.
+    expect(await state(big.name)).toBe('paused')
+    expect(readdirSync(join(backupDir, big.name))).toEqual([`${job.backupId}.partial`])
+    expect(existsSync(join(backupDir, '.intents', `${job.backupId}.json`))).toBe(true)
+    // Meanwhile one record and one archive go missing.
+    rmSync(join(dataDir, 'store', 'backups', small.name, orphan.id))
+    rmSync(join(backupDir, small.name, `${lost.id}.tar.gz`))
+
+    const second = startAgent(dataDir)
+    try {
+      await second.url
+      // Crash recovery runs at start: the service resumed and the partial archive removed.
+      await until('the service to be resumed', async () => (await state(big.name)) === 'running')
+      await until('the partial archive to be removed', async () => readdirSync(join(backupDir, big.name)).length === 0)
+      expect(existsSync(join(backupDir, '.intents', `${job.backupId}.json`))).toBe(false)
+      expect((await second.rpc('listBackups', big.name, {})).backups).toEqual([])
+
+      const listing = await until('the orphaned archive to be adopted', async () => {
+        const result = await second.rpc('listBackups', small.name, {})
+        return result.backups.length === 2 ? result : undefined
+      })
+      const byId = Object.fromEntries(listing.backups.map((b: { id: string }) => [b.id, b]))
+      expect(byId[orphan.id]).toMatchObject({ origin: 'adopted', status: 'ok', name: 'orphan', sha256: orphan.sha256, size: orphan.size, volumes: orphan.volumes })
+      expect(byId[lost.id]).toMatchObject({ status: 'missing', name: 'lost' })
+
+      // The lock of the killed job is gone with it: the service can be backed up again.
+      const again = await second.rpc('createBackup', big.name, { name: 'after the crash', consistency: 'live', wait: true })
+      expect(again.backup).toMatchObject({ status: 'ok' })
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+  })
+})
+
+describe('crash safety: the agent killed in the middle of a restore', () => {
+  it('puts the old container back under its name, running on its old volume, and drops the half-made one', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-restore-'))
+    dirs.push(dataDir)
+    const volume = await createTestVolume()
+    const old = await createTestContainer({ volume: { name: volume, path: '/data' } })
+    const fresh = await createTestVolume()
+    // The state a restore leaves when killed mid-swap: old container stopped and parked under
+    // another name, the new one created and started under the service's name.
+    const backupId = 'bk_mwxf0000_0badc0de'
+    const parkedName = `${old.name}-pre-restore-abc123`
+    await dockerCli('stop', '-t', '1', old.name)
+    await dockerCli('rename', old.name, parkedName)
+    const half = await createTestContainer({ name: old.name, volume: { name: fresh, path: '/data' } })
+    mkdirSync(join(dataDir, 'backups', '.intents'), { recursive: true })
+    writeFileSync(
+      join(dataDir, 'backups', '.intents', `${backupId}.json`),
+      JSON.stringify({
+        kind: 'restore', backupId, serviceId: old.name, containerId: old.id, name: old.name, parkedName,
+        wasRunning: true, wasPaused: false, freshVolumes: [fresh], newContainerId: half.id, at: new Date().toISOString(),
+      }),
+    )
+
+    const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const host = startHostAgent({ config, stores: await createStores(config), docker, logger: silentLogger })
+    try {
+      await host.ready
+      const info = await docker.getContainer(old.name).inspect()
+      expect(info.Id).toBe(old.id)
+      expect(info.State.Running).toBe(true)
+      expect(info.Mounts[0]!.Name).toBe(volume)
+      expect(await docker.getContainer(half.id).inspect().then(() => true, () => false)).toBe(false)
+      expect(await volumeExists(fresh)).toBe(false)
+      expect(await volumeExists(volume)).toBe(true)
+      expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
+    } finally {
+      await host.close()
+    }
+  })
+})
