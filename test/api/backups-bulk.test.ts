@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli } from '../helpers/docker'
+import { api, call, json } from './client'
+
+afterAll(cleanupTestResources)
+
+const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+describe(`backups and bulk API [${api.mode}]`, () => {
+  let svc: Awaited<ReturnType<typeof createTestContainer>>
+  let backupId: string
+  let archive: Buffer
+  beforeAll(async () => {
+    const volume = await createTestVolume()
+    svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
+    await dockerCli('exec', svc.name, 'sh', '-c', 'echo original > /data/file.txt && dd if=/dev/urandom of=/data/blob bs=1k count=256 2>/dev/null')
+  })
+
+  it('backs a service up and lists it', async () => {
+    const created = await json(`/api/services/${svc.name}/backups?wait=true`, post({ name: 'api suite' }))
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    backupId = created.body.backup.id
+    const { body } = await json(`/api/services/${svc.name}/backups`)
+    expect(body.backups[0]).toMatchObject({ id: backupId, name: 'api suite', status: 'ok', consistency: 'pause' })
+  })
+
+  it('streams the download with its checksum, length and ranges', async () => {
+    const res = await call(`/api/services/${svc.name}/backups/${backupId}/download`)
+    expect(res.status).toBe(200)
+    archive = Buffer.from(await res.arrayBuffer())
+    expect(Number(res.headers.get('content-length'))).toBe(archive.length)
+    expect(res.headers.get('content-disposition')).toContain(`backup-${svc.name}-${backupId}.tar.gz`)
+    expect(createHash('sha256').update(archive).digest('hex')).toBe(res.headers.get('x-checksum-sha256'))
+    const part = await call(`/api/services/${svc.name}/backups/${backupId}/download`, { headers: { range: 'bytes=10-19' } })
+    expect(part.status).toBe(206)
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(archive.subarray(10, 20))
+  })
+
+  it('restores the data as it was', async () => {
+    await dockerCli('exec', svc.name, 'sh', '-c', 'echo changed > /data/file.txt')
+    const restored = await json(`/api/services/${svc.name}/backups/${backupId}/restore`, { method: 'POST' })
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200)
+    expect(await dockerCli('exec', svc.name, 'cat', '/data/file.txt')).toBe('original')
+  })
+
+  it('takes an uploaded archive as a new backup', async () => {
+    const res = await call(`/api/services/${svc.name}/backups/upload?restore=false&name=uploaded`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(archive),
+    })
+    expect(res.status, await res.clone().text()).toBe(201)
+    const { backup } = await res.json()
+    expect(backup).toMatchObject({ name: 'uploaded', sha256: createHash('sha256').update(archive).digest('hex') })
+  })
+
+  it('refuses traversal in backup ids', async () => {
+    for (const id of ['..%2F..%2Fsrc', '%2e%2e%2f']) {
+      expect([400, 404]).toContain((await call(`/api/services/${svc.name}/backups/${id}`, { method: 'DELETE' })).status)
+    }
+  })
+
+  it('runs a bulk operation with exact per-item results', async () => {
+    const { status, body } = await json('/api/services/bulk/restart', post({ serviceIds: [svc.name, 'zapie-nobody-here', svc.name] }))
+    expect(status).toBe(207)
+    expect(body.results).toMatchObject({ success: 1, failed: 1, errors: [{ serviceId: 'zapie-nobody-here', code: 'not_found' }] })
+    expect(body.items).toHaveLength(2)
+  })
+})
