@@ -3,9 +3,23 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
+import alertsList from '../handlers/alerts/list'
+import alertsServiceThresholdsGet from '../handlers/alerts/service-thresholds-get'
+import alertsServiceThresholdsSet from '../handlers/alerts/service-thresholds-set'
+import alertsThresholdsGet from '../handlers/alerts/thresholds-get'
+import alertsThresholdsSet from '../handlers/alerts/thresholds-set'
+import alertsWebhookGet from '../handlers/alerts/webhook-get'
+import alertsWebhookSet from '../handlers/alerts/webhook-set'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
+import monitoringHealth from '../handlers/monitoring/health'
+import monitoringHealthAll from '../handlers/monitoring/health-all'
+import monitoringMetrics from '../handlers/monitoring/metrics'
+import monitoringStart from '../handlers/monitoring/start'
+import monitoringStatus from '../handlers/monitoring/status'
+import monitoringStop from '../handlers/monitoring/stop'
+import monitoringSystemMetrics from '../handlers/monitoring/system-metrics'
 import servicesDelete from '../handlers/services/delete'
 import servicesGet from '../handlers/services/get'
 import servicesList from '../handlers/services/list'
@@ -76,6 +90,15 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', healthGet)
     .route('/', eventsTicket)
     .route('/', eventsStream)
+    // Literal /api/services/<word>/<word> routes before /api/services/:containerId/…
+    .route('/', monitoringHealthAll)
+    .route('/', monitoringStatus)
+    .route('/', monitoringSystemMetrics)
+    .route('/', alertsList)
+    .route('/', alertsThresholdsGet)
+    .route('/', alertsThresholdsSet)
+    .route('/', alertsWebhookGet)
+    .route('/', alertsWebhookSet)
     .route('/', servicesList)
     .route('/', servicesGet)
     .route('/', servicesStart)
@@ -83,6 +106,12 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', servicesRestart)
     .route('/', servicesLogs)
     .route('/', servicesDelete)
+    .route('/', monitoringHealth)
+    .route('/', monitoringMetrics)
+    .route('/', monitoringStart)
+    .route('/', monitoringStop)
+    .route('/', alertsServiceThresholdsGet)
+    .route('/', alertsServiceThresholdsSet)
 }
 
 export type AppType = ReturnType<typeof createApp>

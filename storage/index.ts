@@ -1,5 +1,9 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
+import { createAlertSettingsStore, type AlertSettingsStore } from './alert-settings'
+import { createAlertStateStore, type AlertStateStore } from './alert-state'
 import { driverFor, type DriverConfig } from './driver'
+import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
+import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
 import { createSettingsStore, type SettingsStore } from './settings'
 import { createTicketStore, type TicketStore } from './tickets'
 
@@ -8,6 +12,10 @@ export interface Stores {
   storage: Storage
   settings: SettingsStore
   tickets: TicketStore
+  monitorSettings: MonitorSettingsStore
+  metricsHistory: MetricsHistoryStore
+  alertSettings: AlertSettingsStore
+  alertState: AlertStateStore
   close(): Promise<void>
 }
 
@@ -18,9 +26,14 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     storage,
     settings: createSettingsStore(prefixStorage(storage, 'settings')),
     tickets: createTicketStore(prefixStorage(storage, 'tickets')),
+    monitorSettings: createMonitorSettingsStore(prefixStorage(storage, 'monitor-settings')),
+    metricsHistory: createMetricsHistoryStore(prefixStorage(storage, 'metrics-history')),
+    alertSettings: createAlertSettingsStore(prefixStorage(storage, 'alert-settings')),
+    alertState: createAlertStateStore(prefixStorage(storage, 'alert-state')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export type { SettingsStore, TicketStore }
+export { CorruptRecordError } from './corrupt-record'
+export type { SettingsStore, TicketStore, MonitorSettingsStore, MetricsHistoryStore, AlertSettingsStore, AlertStateStore }

@@ -5,6 +5,7 @@ import type {
   ServiceDetails,
   ServiceSummary,
 } from '../schemas/service'
+import type { AlertsApi, MonitoringApi } from './monitor/api'
 
 export interface CallOptions {
   /** Aborts the call when the caller (usually an HTTP request) goes away. */
@@ -57,4 +58,4 @@ export interface ServicesApi {
  * (`http-client.ts`). Both resolve `ref` only among managed containers (ARCHITECTURE §3) and
  * throw AppError with the same status and code.
  */
-export interface AgentClient extends ServicesApi {}
+export interface AgentClient extends ServicesApi, MonitoringApi, AlertsApi {}

@@ -10,6 +10,7 @@ import type { AgentContext } from './context'
 import { createDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
+import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
@@ -17,6 +18,7 @@ export interface HostAgent {
   hub: EventHub
   docker: Docker
   context: AgentContext
+  monitor: Monitor
   /** Resolves once the docker events subscription is open. */
   ready: Promise<void>
   close(): Promise<void>
@@ -29,9 +31,11 @@ export interface HostAgentOptions {
   docker?: Docker
   hub?: EventHub
   clock?: Clock
+  /** Monitor tuning (intervals, sample counts, stats source); tests shorten the intervals. */
+  monitor?: Partial<MonitorOptions>
 }
 
-/** Builds the agent and starts its background work (the docker events subscription). */
+/** Builds the agent and starts its background work (the docker events subscription, the monitor). */
 export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
@@ -44,16 +48,30 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     clock: options.clock ?? systemClock,
     limit: createLimiter(4),
   }
+  const monitor = createMonitor(context, options.monitor)
+  context.monitor = monitor
+  context.alerts = monitor.alerts
   const client = createLocalAgent(context)
-  const watcher = watchDockerEvents(docker, hub, options.logger)
+  // The monitor hears container events as they are published: crashes, removals, fresher state.
+  const publisher = {
+    publish: (type: Parameters<EventHub['publish']>[0], data: Record<string, unknown>) => {
+      const event = hub.publish(type, data)
+      if (type === 'container-event') monitor.onContainerEvent(data)
+      return event
+    },
+  }
+  const watcher = watchDockerEvents(docker, publisher, options.logger)
+  void monitor.start().catch((err) => options.logger.error({ msg: 'monitor failed to start', error: String(err) }))
   return {
     client,
     hub,
     docker,
     context,
+    monitor,
     ready: watcher.ready,
     async close() {
       watcher.stop()
+      await monitor.stop()
       hub.close()
     },
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AlertThresholdsPatch, MONITOR_INTERVAL_MS, TIME_RANGES, WebhookBody } from '../schemas/monitoring'
 import { ServiceRef } from '../schemas/service'
 import type { AgentClient } from './client'
 
@@ -25,6 +26,19 @@ export const RPC_ARGS = {
   restartService: z.tuple([ServiceRef, StopOpts]),
   removeService: z.tuple([ServiceRef, z.object({ keepData: z.boolean() })]),
   getLogs: z.tuple([ServiceRef, LogOpts]),
+  getHealth: z.tuple([ServiceRef, Opts]),
+  getAllHealth: z.tuple([Opts]),
+  getMetrics: z.tuple([ServiceRef, z.object({ timeRange: z.enum(TIME_RANGES) })]),
+  startMonitoring: z.tuple([ServiceRef, z.object({ intervalMs: z.number().int().min(MONITOR_INTERVAL_MS.min).max(MONITOR_INTERVAL_MS.max) })]),
+  stopMonitoring: z.tuple([ServiceRef, Opts]),
+  monitoringStatus: z.tuple([Opts]),
+  systemMetrics: z.tuple([Opts]),
+  listAlerts: z.tuple([z.object({ serviceId: z.string().max(128).optional(), limit: z.number().int().min(1).max(500).optional() }).optional()]),
+  getAlertSettings: z.tuple([Opts]),
+  setAlertThresholds: z.tuple([AlertThresholdsPatch, Opts]),
+  getServiceAlertSettings: z.tuple([ServiceRef, Opts]),
+  setServiceAlertThresholds: z.tuple([ServiceRef, AlertThresholdsPatch, Opts]),
+  setAlertWebhook: z.tuple([WebhookBody.shape.url, Opts]),
 } satisfies { [M in keyof AgentClient]?: z.ZodType }
 
 export type RpcMethod = keyof typeof RPC_ARGS

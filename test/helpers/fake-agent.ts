@@ -2,6 +2,7 @@ import type { AgentClient } from '../../src/agent/client'
 import { notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
 import type { LogLine, ServiceDetails, ServiceSummary } from '../../src/schemas/service'
+import { createFakeMonitoring } from './fake-monitoring'
 
 export interface FakeService {
   summary: ServiceSummary
@@ -49,7 +50,9 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     events.publish('service-action', { action, status: 'completed', serviceId: s.summary.serviceId, containerId: s.summary.id })
     return s.summary
   }
+  const monitoring = createFakeMonitoring(() => services, byRef)
   const agent: AgentClient = {
+    ...monitoring.api,
     dockerStatus: async () => ({ status: 'connected', version: '99.0-fake', apiVersion: '1.41' }),
     systemSummary: async () => ({
       containers: { total: services.length, running: services.filter((s) => s.summary.isRunning).length, paused: 0, stopped: 0, managed: services.length },
@@ -91,5 +94,5 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
       yield* byRef(ref).logs
     },
   }
-  return { agent, services }
+  return { agent, services, monitoring }
 }
