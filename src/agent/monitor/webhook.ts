@@ -51,15 +51,28 @@ export function createWebhookSender(options: WebhookOptions) {
       closing.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
     })
 
+  /** fetch refuses URLs with credentials: user:password@ becomes a Basic Authorization header. */
+  function request(url: string): { href: string; headers: Record<string, string> } {
+    const u = new URL(url)
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'ZapieRakyat-alerts' }
+    if (u.username || u.password) {
+      headers.authorization = `Basic ${btoa(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`)}`
+      u.username = ''
+      u.password = ''
+    }
+    return { href: u.href, headers }
+  }
+
   async function deliver(url: string, payload: unknown) {
     const target = redactUrl(url)
+    const { href, headers } = request(url)
     let lastError = ''
     for (let attempt = 0; attempt <= retries && !closing.signal.aborted; attempt++) {
       if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1))
       try {
-        const response = await doFetch(url, {
+        const response = await doFetch(href, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'ZapieRakyat-alerts' },
+          headers,
           body: JSON.stringify(payload),
           signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), closing.signal]),
           redirect: 'manual',
