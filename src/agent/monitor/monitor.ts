@@ -216,6 +216,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     const results = dockerReachable ? await collector.sample(running, now, closing.signal) : new Map()
     await hostCpu.sample()
     for (const entry of entries) {
+      // Monitoring may have been stopped while this tick was sampling.
+      if (!settingsOf(entry.serviceId).enabled) continue
       const result = results.get(entry.id)
       let sampled: LatestSample | undefined
       if (result) {
