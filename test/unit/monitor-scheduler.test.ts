@@ -53,7 +53,7 @@ describe('monitor scheduler', () => {
     await stopping
   })
 
-  it('changes an interval, removes keys, and runs a key early on trigger', async () => {
+  it('changes an interval, removes keys, and runs a key once early on trigger without moving its cadence', async () => {
     const r = recorder()
     const s = createScheduler({ run: r.run, now: () => Date.now() })
     s.set('a', 10_000)
@@ -69,9 +69,29 @@ describe('monitor scheduler', () => {
       { at: 0, due: ['a'] },
       { at: 500, due: ['b'] },
       { at: 3000, due: ['a'] },
-      { at: 10_500, due: ['b'] },
+      { at: 10_000, due: ['b'] },
     ])
     await s.stop()
+  })
+
+  it('a key added during a tick keeps that tick\'s cadence, so both share later ticks', async () => {
+    const runs: { at: number; due: string[] }[] = []
+    const s = createScheduler({
+      now: () => Date.now(),
+      run: async (due) => {
+        runs.push({ at: Date.now(), due: [...due].sort() })
+        // Like the monitor: the container list takes a while, then new services are added.
+        await new Promise((r) => setTimeout(r, 40))
+        if (!s.has('svc')) s.set('svc', 1000, 1000)
+      },
+    })
+    s.set('inventory', 1000)
+    s.start()
+    await vi.advanceTimersByTimeAsync(3100)
+    expect(runs.map((r) => r.due)).toEqual([['inventory'], ['inventory', 'svc'], ['inventory', 'svc'], ['inventory', 'svc']])
+    const stopping = s.stop()
+    await vi.advanceTimersByTimeAsync(100)
+    await stopping
   })
 
   it('stop waits for the tick in progress and runs nothing after', async () => {

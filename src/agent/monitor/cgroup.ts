@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseKeyValues, toNumber, type RawCounters } from './counters'
 import { parseNetDev } from './proc-net'
@@ -22,12 +22,17 @@ export interface CgroupPaths {
   proc: string
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false)
+/*
+ * Synchronous reads on purpose: cgroupfs and procfs are kernel pseudo-files answered from memory,
+ * never from a disk, so a read takes microseconds. The promise API would cost a thread-pool round
+ * trip and a FileHandle per file — several times the work, for ~7 files per container per tick.
+ */
+const exists = (path: string) => existsSync(path)
 
 /** cgroup v2 has `cgroup.controllers` at its root; a v1 (or hybrid) host has one tree per controller. */
 export async function detectCgroupVersion(root: string): Promise<CgroupVersion | null> {
-  if (await exists(join(root, 'cgroup.controllers'))) return 2
-  if ((await exists(join(root, 'cpuacct'))) || (await exists(join(root, 'cpu,cpuacct')))) return 1
+  if (exists(join(root, 'cgroup.controllers'))) return 2
+  if (exists(join(root, 'cpuacct')) || exists(join(root, 'cpu,cpuacct'))) return 1
   return null
 }
 
@@ -41,7 +46,7 @@ export async function detectCgroupVersion(root: string): Promise<CgroupVersion |
 export async function locateCgroup(paths: CgroupPaths, version: CgroupVersion, containerId: string, pid: number | null): Promise<CgroupLocation | null> {
   const candidates: string[] = []
   if (pid && pid > 0) {
-    const text = await readFile(join(paths.proc, String(pid), 'cgroup'), 'utf8').catch(() => '')
+    const text = readOptional(join(paths.proc, String(pid)), 'cgroup') ?? ''
     for (const line of text.split('\n')) {
       const [, controllers, path] = line.split(':')
       if (!path || !path.includes(containerId)) continue
@@ -52,7 +57,7 @@ export async function locateCgroup(paths: CgroupPaths, version: CgroupVersion, c
   candidates.push(`/docker/${containerId}`, `/system.slice/docker-${containerId}.scope`)
   for (const path of candidates) {
     const location = version === 2 ? v2Location(paths.root, path) : v1Location(paths.root, path)
-    if (await exists(version === 2 ? join(location.cpu, 'cpu.stat') : join(location.cpu, 'cpuacct.usage'))) return location
+    if (exists(version === 2 ? join(location.cpu, 'cpu.stat') : join(location.cpu, 'cpuacct.usage'))) return location
   }
   return null
 }
@@ -70,8 +75,14 @@ const v1Location = (root: string, path: string): CgroupLocation => ({
   pids: join(root, 'pids', path),
 })
 
-const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8')
-const readOptional = (dir: string, file: string) => read(dir, file).catch(() => null)
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8')
+const readOptional = (dir: string, file: string): string | null => {
+  try {
+    return read(dir, file)
+  } catch {
+    return null
+  }
+}
 
 export interface ReadOptions {
   /** The container's init pid, for its network namespace; null skips network (host network mode). */
@@ -84,24 +95,21 @@ export interface ReadOptions {
 
 /** Reads a container's counters from its cgroup files: microseconds of work, no daemon involved. */
 export async function readCgroupCounters(location: CgroupLocation, options: ReadOptions): Promise<RawCounters> {
-  const net = options.netPid ? readOptional(join(options.procRoot, String(options.netPid), 'net'), 'dev') : Promise.resolve(null)
-  const counters = location.version === 1 ? await readV1(location, options.hostMemory) : await readV2(location, options.hostMemory)
-  const netText = await net
+  const counters = location.version === 1 ? readV1(location, options.hostMemory) : readV2(location, options.hostMemory)
+  const netText = options.netPid ? readOptional(join(options.procRoot, String(options.netPid), 'net'), 'dev') : null
   const totals = netText === null ? null : parseNetDev(netText)
   return { ...counters, at: options.now, netRx: totals?.rx ?? null, netTx: totals?.tx ?? null }
 }
 
 type Base = Omit<RawCounters, 'at' | 'netRx' | 'netTx'>
 
-async function readV1(loc: CgroupLocation, hostMemory: number): Promise<Base> {
-  const [cpu, usage, limit, stat, io, pids] = await Promise.all([
-    read(loc.cpu, 'cpuacct.usage'),
-    read(loc.memory, 'memory.usage_in_bytes'),
-    read(loc.memory, 'memory.limit_in_bytes'),
-    read(loc.memory, 'memory.stat'),
-    readOptional(loc.io, 'blkio.throttle.io_service_bytes_recursive'),
-    readOptional(loc.pids, 'pids.current'),
-  ])
+function readV1(loc: CgroupLocation, hostMemory: number): Base {
+  const cpu = read(loc.cpu, 'cpuacct.usage')
+  const usage = read(loc.memory, 'memory.usage_in_bytes')
+  const limit = read(loc.memory, 'memory.limit_in_bytes')
+  const stat = read(loc.memory, 'memory.stat')
+  const io = readOptional(loc.io, 'blkio.throttle.io_service_bytes_recursive')
+  const pids = readOptional(loc.pids, 'pids.current')
   const mem = parseKeyValues(stat)
   const blk = parseBlkioV1(io ?? '')
   return {
@@ -116,15 +124,13 @@ async function readV1(loc: CgroupLocation, hostMemory: number): Promise<Base> {
   }
 }
 
-async function readV2(loc: CgroupLocation, hostMemory: number): Promise<Base> {
-  const [cpu, usage, max, stat, io, pids] = await Promise.all([
-    read(loc.cpu, 'cpu.stat'),
-    read(loc.memory, 'memory.current'),
-    readOptional(loc.memory, 'memory.max'),
-    read(loc.memory, 'memory.stat'),
-    readOptional(loc.io, 'io.stat'),
-    readOptional(loc.pids, 'pids.current'),
-  ])
+function readV2(loc: CgroupLocation, hostMemory: number): Base {
+  const cpu = read(loc.cpu, 'cpu.stat')
+  const usage = read(loc.memory, 'memory.current')
+  const max = readOptional(loc.memory, 'memory.max')
+  const stat = read(loc.memory, 'memory.stat')
+  const io = readOptional(loc.io, 'io.stat')
+  const pids = readOptional(loc.pids, 'pids.current')
   const mem = parseKeyValues(stat)
   const limit = max === null || max.trim() === 'max' ? hostMemory : toNumber(max)
   const blk = parseIoStatV2(io ?? '')
