@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { AlertStateStore } from '../../../storage'
+import { isSafeId, type AlertStateStore } from '../../../storage'
 import type { Clock } from '../../deps'
 import type { EventPublisher } from '../../events/types'
 import type { Logger } from '../../logger'
@@ -118,6 +118,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
   }
 
   function persist(serviceId: string) {
+    // A stable id that cannot be a storage key (a container labelled outside our API) stays in memory.
+    if (!isSafeId(serviceId)) return
     const previous = writes.get(serviceId) ?? Promise.resolve()
     const next = previous
       .then(async () => {
@@ -144,6 +146,15 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     }
     notify(transition.alert, false)
     persist(serviceId)
+  }
+
+  /** Resolves a service's firing alerts (monitoring stopped: sampled rules; removed: all). */
+  function resolveService(serviceId: string, message: string, rules: readonly AlertRule[] = SAMPLED_RULES) {
+    const now = deps.clock.now()
+    for (const rule of rules) {
+      const state = states.get(serviceId)?.get(rule)
+      if (state) apply(serviceId, resolve(state, now, message))
+    }
   }
 
   return {
@@ -204,23 +215,15 @@ export function createAlertEngine(deps: AlertEngineDeps) {
       }
     },
 
-    /** Resolves a service's firing alerts (monitoring stopped: sampled rules; removed: all). */
-    resolveService(serviceId: string, message: string, rules: readonly AlertRule[] = SAMPLED_RULES) {
-      const now = deps.clock.now()
-      for (const rule of rules) {
-        const state = states.get(serviceId)?.get(rule)
-        if (state) apply(serviceId, resolve(state, now, message))
-      }
-    },
+    resolveService,
 
     /** The service is gone: resolve what fires (receivers should close it), then drop everything. */
     async forget(serviceId: string) {
-      const rules = [...(states.get(serviceId)?.keys() ?? [])]
-      this.resolveService(serviceId, 'The service was removed', rules)
+      resolveService(serviceId, 'The service was removed', [...(states.get(serviceId)?.keys() ?? [])])
       await writes.get(serviceId)
       states.delete(serviceId)
       recent.delete(serviceId)
-      await deps.store.remove(serviceId).catch(() => {})
+      if (isSafeId(serviceId)) await deps.store.remove(serviceId)
     },
 
     knownServices: () => new Set([...states.keys(), ...recent.keys()]),

@@ -1,4 +1,4 @@
-import { notFound } from '../../errors'
+import { dockerUnavailable, notFound } from '../../errors'
 import {
   ALERT_RULES,
   type AlertSettingsView,
@@ -30,8 +30,10 @@ export function createMonitoringApi(monitor: Monitor, deps: { docker: Parameters
   async function find(ref: string): Promise<InventoryEntry> {
     if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
     const entry = await monitor.find(ref)
-    if (!entry) throw notFound('service', ref)
-    return entry
+    if (entry) return entry
+    // Not in the last good list and Docker does not answer: say so rather than "no such service".
+    if (!monitor.isDockerReachable()) throw dockerUnavailable()
+    throw notFound('service', ref)
   }
 
   function monitored(entry: InventoryEntry): MonitoredService {

@@ -1,4 +1,4 @@
-import type { AlertSettingsStore } from '../../../storage'
+import { isSafeId, type AlertSettingsStore } from '../../../storage'
 import { badRequest, type ErrorDetail } from '../../errors'
 import type { Logger } from '../../logger'
 import type { AlertThresholds, AlertThresholdsOverride } from '../../schemas/monitoring'
@@ -84,6 +84,7 @@ export function createThresholds(store: AlertSettingsStore, defaults: AlertThres
     },
 
     async setService(serviceId: string, override: AlertThresholdsOverride) {
+      if (!isSafeId(serviceId)) throw badRequest(`Thresholds cannot be stored for the service id '${serviceId.slice(0, 40)}'`)
       assertValid(mergeThresholds(mergeThresholds(defaults, globalOverride), override))
       if (Object.keys(override).length === 0) await store.removeService(serviceId)
       else await store.setService(serviceId, override)
