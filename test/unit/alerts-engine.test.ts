@@ -14,6 +14,7 @@ const MINUTE = 60_000
 const T0 = Date.parse('2026-11-01T00:00:00Z')
 
 const input = (over: Partial<RuleInput> = {}): RuleInput => ({
+  observable: true,
   status: 'up',
   running: true,
   cpu: 10,
@@ -103,6 +104,14 @@ describe('rules', () => {
     expect(evaluateRule('container_down', input({ ...down, crashed: false }), DEFAULT_THRESHOLDS)?.breach).toBe(false)
     expect(evaluateRule('container_down', input({ ...down, crashed: null }), DEFAULT_THRESHOLDS)).toBeNull()
     expect(evaluateRule('container_down', input({ status: 'restarting', running: false, crashed: true }), DEFAULT_THRESHOLDS)?.breach).toBe(false)
+  })
+
+  it('while Docker does not answer only unreachable has an opinion; the rest keeps its state', () => {
+    const blind = input({ observable: false, status: 'unreachable', running: false, cpu: null, memory: null, crashed: null })
+    expect(evaluateRule('unreachable', blind, DEFAULT_THRESHOLDS)?.breach).toBe(true)
+    for (const rule of ['cpu_warning', 'memory_critical', 'container_down', 'restarts', 'unhealthy'] as const) {
+      expect(evaluateRule(rule, blind, DEFAULT_THRESHOLDS), rule).toBeNull()
+    }
   })
 
   it('restarts breach on an increase within the window, not on the absolute count', () => {

@@ -2,6 +2,8 @@ import type { AlertRule, AlertSeverity, AlertThresholds, HealthStatus } from '..
 
 /** What one tick observed about one service, in the terms the rules need. */
 export interface RuleInput {
+  /** False while Docker does not answer: only `unreachable` may change then; the rest is stale. */
+  observable: boolean
   status: HealthStatus
   running: boolean
   /** CPU % of the container's limit; null when there is no sample yet. */
@@ -56,6 +58,7 @@ function percentRule(label: string, value: number | null, running: boolean, fire
 
 /** Reads one rule; null means "no opinion this tick" (the state stays as it is). */
 export function evaluateRule(rule: SampledRule, input: RuleInput, t: AlertThresholds): Verdict | null {
+  if (!input.observable && rule !== 'unreachable') return null
   switch (rule) {
     case 'cpu_warning':
       return percentRule('CPU', input.cpu, input.running, t.cpu.warning, t.cpu.warningClear, 'warning')

@@ -189,10 +189,11 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     alerts.evaluate(
       { serviceId, containerId: entry.id, serviceName: entry.name },
       {
+        observable: dockerReachable,
         status: health.status,
-        running: dockerReachable && entry.state === 'running',
-        cpu: dockerReachable ? (metrics?.cpu.percentage ?? null) : null,
-        memory: dockerReachable ? (metrics?.memory.percentage ?? null) : null,
+        running: entry.state === 'running',
+        cpu: metrics?.cpu.percentage ?? null,
+        memory: metrics?.memory.percentage ?? null,
         restartIncrease: window.increase(now, t.restarts.windowMs),
         crashed: crashes.crashed(entry.id, now),
       },
