@@ -18,9 +18,23 @@ import backupsSchedulePut from '../handlers/backups/schedule-put'
 import backupsStorage from '../handlers/backups/storage'
 import backupsUpload from '../handlers/backups/upload'
 import bulkRun from '../handlers/bulk/run'
+import alertsList from '../handlers/alerts/list'
+import alertsServiceThresholdsGet from '../handlers/alerts/service-thresholds-get'
+import alertsServiceThresholdsSet from '../handlers/alerts/service-thresholds-set'
+import alertsThresholdsGet from '../handlers/alerts/thresholds-get'
+import alertsThresholdsSet from '../handlers/alerts/thresholds-set'
+import alertsWebhookGet from '../handlers/alerts/webhook-get'
+import alertsWebhookSet from '../handlers/alerts/webhook-set'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
+import monitoringHealth from '../handlers/monitoring/health'
+import monitoringHealthAll from '../handlers/monitoring/health-all'
+import monitoringMetrics from '../handlers/monitoring/metrics'
+import monitoringStart from '../handlers/monitoring/start'
+import monitoringStatus from '../handlers/monitoring/status'
+import monitoringStop from '../handlers/monitoring/stop'
+import monitoringSystemMetrics from '../handlers/monitoring/system-metrics'
 import servicesDelete from '../handlers/services/delete'
 import servicesGet from '../handlers/services/get'
 import servicesList from '../handlers/services/list'
@@ -112,6 +126,15 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', eventsTicket)
     .route('/', eventsStream)
     .route('/', bulkRun)
+    // Literal /api/services/<word>/<word> routes before /api/services/:containerId/…
+    .route('/', monitoringHealthAll)
+    .route('/', monitoringStatus)
+    .route('/', monitoringSystemMetrics)
+    .route('/', alertsList)
+    .route('/', alertsThresholdsGet)
+    .route('/', alertsThresholdsSet)
+    .route('/', alertsWebhookGet)
+    .route('/', alertsWebhookSet)
     .route('/', servicesList)
     .route('/', servicesGet)
     .route('/', servicesStart)
@@ -143,6 +166,12 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', backupsDownload)
     .route('/', backupsRestore)
     .route('/', backupsDelete)
+    .route('/', monitoringHealth)
+    .route('/', monitoringMetrics)
+    .route('/', monitoringStart)
+    .route('/', monitoringStop)
+    .route('/', alertsServiceThresholdsGet)
+    .route('/', alertsServiceThresholdsSet)
 }
 
 export type AppType = ReturnType<typeof createApp>

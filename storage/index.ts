@@ -1,7 +1,11 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
 import { createDeploymentStore, type DeploymentStore } from './deployments'
 import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore, type BackupStore } from './backups'
+import { createAlertSettingsStore, type AlertSettingsStore } from './alert-settings'
+import { createAlertStateStore, type AlertStateStore } from './alert-state'
 import { driverFor, type DriverConfig } from './driver'
+import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
+import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
 import { createSettingsStore, type SettingsStore } from './settings'
 import { createTemplateStore, type TemplateStore } from './templates'
 import { createTicketStore, type TicketStore } from './tickets'
@@ -17,6 +21,10 @@ export interface Stores {
   deployments: DeploymentStore
   backups: BackupStore
   backupSchedules: BackupScheduleStore
+  monitorSettings: MonitorSettingsStore
+  metricsHistory: MetricsHistoryStore
+  alertSettings: AlertSettingsStore
+  alertState: AlertStateStore
   close(): Promise<void>
 }
 
@@ -33,9 +41,25 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     backups: createBackupStore(prefixStorage(storage, 'backups')),
     // Schedules are settings (ARCHITECTURE §7), in their own sub-prefix so they list apart.
     backupSchedules: createBackupScheduleStore(prefixStorage(storage, 'settings:backup-schedules')),
+    monitorSettings: createMonitorSettingsStore(prefixStorage(storage, 'monitor-settings')),
+    metricsHistory: createMetricsHistoryStore(prefixStorage(storage, 'metrics-history')),
+    alertSettings: createAlertSettingsStore(prefixStorage(storage, 'alert-settings')),
+    alertState: createAlertStateStore(prefixStorage(storage, 'alert-state')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export type { BackupScheduleStore, BackupStore, DeploymentStore, SettingsStore, TemplateStore, TicketStore }
+export { CorruptRecordError } from './corrupt-record'
+export type {
+  AlertSettingsStore,
+  AlertStateStore,
+  BackupScheduleStore,
+  BackupStore,
+  DeploymentStore,
+  MetricsHistoryStore,
+  MonitorSettingsStore,
+  SettingsStore,
+  TemplateStore,
+  TicketStore,
+}

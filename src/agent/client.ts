@@ -8,6 +8,7 @@ import type {
 import type { DeployApi } from './deploy/api'
 import type { BackupsApi } from './backup/api'
 import type { BulkApi } from './bulk'
+import type { AlertsApi, MonitoringApi } from './monitor/api'
 
 export interface CallOptions {
   /** Aborts the call when the caller (usually an HTTP request) goes away. */
@@ -60,4 +61,4 @@ export interface ServicesApi {
  * (`http-client.ts`). Both resolve `ref` only among managed containers (ARCHITECTURE §3) and
  * throw AppError with the same status and code.
  */
-export interface AgentClient extends ServicesApi, DeployApi, BackupsApi, BulkApi {}
+export interface AgentClient extends ServicesApi, DeployApi, MonitoringApi, AlertsApi, BackupsApi, BulkApi {}

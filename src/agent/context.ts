@@ -5,6 +5,8 @@ import type { Clock } from '../deps'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
+import type { AlertConditions } from './monitor/alert-engine'
+import type { Monitor } from './monitor/monitor'
 
 /**
  * What every part of the host agent works with. The agent has its own stores (in single-host
@@ -20,4 +22,11 @@ export interface AgentContext {
   clock: Clock
   /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
   limit: Limiter
+  /** The monitor (health, metrics history, alerts); set by startHostAgent. */
+  monitor?: Monitor
+  /**
+   * Where other features raise alerts the monitor cannot see, e.g. the backups feature:
+   * `ctx.alerts?.setCondition(serviceId, 'backup_missing', true, { message })`.
+   */
+  alerts?: AlertConditions
 }

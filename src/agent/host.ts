@@ -12,6 +12,7 @@ import type { AgentContext } from './context'
 import { createDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
+import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
@@ -19,6 +20,7 @@ export interface HostAgent {
   hub: EventHub
   docker: Docker
   context: AgentContext
+  monitor: Monitor
   /** Resolves once the docker events subscription is open. */
   ready: Promise<void>
   close(): Promise<void>
@@ -31,11 +33,13 @@ export interface HostAgentOptions {
   docker?: Docker
   hub?: EventHub
   clock?: Clock
-  /** Backup engine settings, e.g. the alert sink for missed schedules. */
+  /** Backup engine settings (tests shorten the settle time, swap the alert sink). */
   backups?: BackupEngineOptions
+  /** Monitor tuning (intervals, sample counts, stats source); tests shorten the intervals. */
+  monitor?: Partial<MonitorOptions>
 }
 
-/** Builds the agent and starts its background work (docker events, backup recovery and schedules). */
+/** Builds the agent and starts its background work: docker events, the monitor, backup recovery and schedules. */
 export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
@@ -48,19 +52,34 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     clock: options.clock ?? systemClock,
     limit: createLimiter(4),
   }
-  // Before the client: crash recovery runs first, and the client shares the engine it starts.
+  const monitor = createMonitor(context, options.monitor)
+  context.monitor = monitor
+  context.alerts = monitor.alerts
+  // Before the client: crash recovery runs first, and the client shares the engine it starts;
+  // after the monitor, whose alert engine raises backup_missing.
   const backups = startBackupEngine(context, options.backups)
   const client = createLocalAgent(context)
-  const watcher = watchDockerEvents(docker, hub, options.logger)
+  // The monitor hears container events as they are published: crashes, removals, fresher state.
+  const publisher = {
+    publish: (type: Parameters<EventHub['publish']>[0], data: Record<string, unknown>) => {
+      const event = hub.publish(type, data)
+      if (type === 'container-event') monitor.onContainerEvent(data)
+      return event
+    },
+  }
+  const watcher = watchDockerEvents(docker, publisher, options.logger)
+  void monitor.start().catch((err) => options.logger.error({ msg: 'monitor failed to start', error: String(err) }))
   return {
     client,
     hub,
     docker,
     context,
+    monitor,
     ready: Promise.all([watcher.ready, backups.ready]).then(() => undefined),
     async close() {
       await backups.close()
       watcher.stop()
+      await monitor.stop()
       hub.close()
     },
   }

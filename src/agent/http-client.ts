@@ -119,6 +119,19 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
       }
       return { backup, restore }
     },
+    getHealth: (ref, o) => call('getHealth', [ref], o),
+    getAllHealth: (o) => call('getAllHealth', [], o),
+    getMetrics: (ref, o) => call('getMetrics', [ref], o),
+    startMonitoring: (ref, o) => call('startMonitoring', [ref], o),
+    stopMonitoring: (ref, o) => call('stopMonitoring', [ref], o),
+    monitoringStatus: (o) => call('monitoringStatus', [], o),
+    systemMetrics: (o) => call('systemMetrics', [], o),
+    listAlerts: (o) => call('listAlerts', [], o),
+    getAlertSettings: (o) => call('getAlertSettings', [], o),
+    setAlertThresholds: (thresholds, o) => call('setAlertThresholds', [thresholds], o),
+    getServiceAlertSettings: (ref, o) => call('getServiceAlertSettings', [ref], o),
+    setServiceAlertThresholds: (ref, thresholds, o) => call('setServiceAlertThresholds', [ref, thresholds], o),
+    setAlertWebhook: (url, o) => call('setAlertWebhook', [url], o),
     async *followLogs(ref, o): AsyncIterable<LogLine> {
       const query = new URLSearchParams({ tail: String(o.tail), timestamps: String(o.timestamps) })
       if (o.since !== undefined) query.set('since', String(o.since))

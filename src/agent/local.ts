@@ -6,6 +6,8 @@ import { createDeployer } from './deploy/deployer'
 import { toAppError } from './docker-errors'
 import { changeState } from './lifecycle'
 import { followLogs, getLogs } from './logs'
+import { createMonitor } from './monitor/monitor'
+import { createMonitoringApi } from './monitor/monitor-api'
 import { removeService } from './remove'
 import { byRunningThenNewest, listManagedContainers, resolveService, toDetails, toSummary } from './services'
 import { dockerStatus, systemSummary } from './system'
@@ -13,7 +15,10 @@ import { dockerStatus, systemSummary } from './system'
 /** The in-process AgentClient: talks to the engine directly. */
 export function createLocalAgent(ctx: AgentContext): AgentClient {
   const { docker } = ctx
+  // Without startHostAgent (which starts it) the monitor stays idle and answers from a list refresh.
+  const monitor = ctx.monitor ?? createMonitor(ctx)
   return {
+    ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
     dockerStatus: () => dockerStatus(docker),
     systemSummary: () => systemSummary(docker),
     async listServices(options) {

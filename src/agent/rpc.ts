@@ -3,6 +3,7 @@ import { DeploymentId, DeploySpecSchema } from '../deploy/spec'
 import { BackupId, Consistency, ScheduleBody, Sha256Hex } from '../schemas/backup'
 import { BulkOperation, BulkOptions } from '../schemas/bulk'
 import { QueryBool } from '../schemas/params'
+import { AlertThresholdsPatch, MONITOR_INTERVAL_MS, TIME_RANGES, WebhookBody } from '../schemas/monitoring'
 import { ServiceRef } from '../schemas/service'
 import type { AgentClient } from './client'
 
@@ -43,6 +44,19 @@ export const RPC_ARGS = {
   setBackupSchedule: z.tuple([ServiceRef, ScheduleBody, Opts]),
   deleteBackupSchedule: z.tuple([ServiceRef, Opts]),
   bulkOperation: z.tuple([BulkOperation, z.array(ServiceRef).min(1).max(100), BulkOptions]),
+  getHealth: z.tuple([ServiceRef, Opts]),
+  getAllHealth: z.tuple([Opts]),
+  getMetrics: z.tuple([ServiceRef, z.object({ timeRange: z.enum(TIME_RANGES) })]),
+  startMonitoring: z.tuple([ServiceRef, z.object({ intervalMs: z.number().int().min(MONITOR_INTERVAL_MS.min).max(MONITOR_INTERVAL_MS.max) })]),
+  stopMonitoring: z.tuple([ServiceRef, Opts]),
+  monitoringStatus: z.tuple([Opts]),
+  systemMetrics: z.tuple([Opts]),
+  listAlerts: z.tuple([z.object({ serviceId: z.string().max(128).optional(), limit: z.number().int().min(1).max(500).optional() }).optional()]),
+  getAlertSettings: z.tuple([Opts]),
+  setAlertThresholds: z.tuple([AlertThresholdsPatch, Opts]),
+  getServiceAlertSettings: z.tuple([ServiceRef, Opts]),
+  setServiceAlertThresholds: z.tuple([ServiceRef, AlertThresholdsPatch, Opts]),
+  setAlertWebhook: z.tuple([WebhookBody.shape.url, Opts]),
 } satisfies { [M in keyof AgentClient]?: z.ZodType }
 
 /**

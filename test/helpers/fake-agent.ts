@@ -5,6 +5,7 @@ import type { BackupSchedule } from '../../src/schemas/backup'
 import type { LogLine, ServiceDetails, ServiceSummary } from '../../src/schemas/service'
 import { createFakeDeployer } from './fake-deployer'
 import { createFakeBackups, type FakeBackup } from './fake-backups'
+import { createFakeMonitoring } from './fake-monitoring'
 
 export interface FakeService {
   summary: ServiceSummary
@@ -57,7 +58,9 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     return s.summary
   }
   const deployer = createFakeDeployer(events, services)
+  const monitoring = createFakeMonitoring(() => services, byRef)
   const agent: AgentClient = {
+    ...monitoring.api,
     dockerStatus: async () => ({ status: 'connected', version: '99.0-fake', apiVersion: '1.41' }),
     systemSummary: async () => ({
       containers: { total: services.length, running: services.filter((s) => s.summary.isRunning).length, paused: 0, stopped: 0, managed: services.length },
@@ -125,5 +128,5 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
       },
     ),
   }
-  return { agent, services, deploySpecs: deployer.specs }
+  return { agent, services, deploySpecs: deployer.specs, monitoring }
 }

@@ -1,9 +1,10 @@
 import { createHttpAgentClient } from '../../src/agent/http-client'
 import { startHostAgent } from '../../src/agent/host'
+import type { MonitorOptions } from '../../src/agent/monitor/monitor'
 import { createAgentServer } from '../../src/agent/server'
 import { loadConfig } from '../../src/config'
 import { createEventRelay } from '../../src/events/relay'
-import { createStores } from '../../storage'
+import { createStores, type Stores } from '../../storage'
 import { silentLogger } from '../../src/logger'
 import { buildTestApp } from './app'
 import { docker } from './docker'
@@ -17,10 +18,10 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  * The API wired to the real agent and the real engine: in-process, or through the agent's HTTP
  * server on a loopback port with its token, the way split and edge deployments run.
  */
-export async function appWithRealAgent(mode: AgentMode, options: { dataDir?: string } = {}) {
+export async function appWithRealAgent(mode: AgentMode, options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores } = {}) {
   const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent' })
-  const stores = await createStores(config)
-  const host = startHostAgent({ config, stores, docker, logger: silentLogger })
+  const stores = options.stores ?? (await createStores(config))
+  const host = startHostAgent({ config, stores, docker, logger: silentLogger, monitor: options.monitor })
   await host.ready
   if (mode === 'in-process') {
     const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores })

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { alertSinkFrom } from '../../src/agent/backup/alerts'
 import { BackupEngine } from '../../src/agent/backup/engine'
 import type { CronFactory, ScheduledBackup } from '../../src/agent/backup/schedules'
 import type { AgentContext } from '../../src/agent/context'
@@ -160,5 +161,19 @@ describe('backup schedules', () => {
     expect(await scheduler.remove('zapie-web-1')).toEqual({ deleted: false })
     await settle()
     expect(published).toEqual(['backup_missing:firing:zapie-web-1', 'backup_missing:resolved:zapie-web-1'])
+  })
+})
+
+describe('backup_missing through the monitor', () => {
+  it('hands the condition to the alert engine, which owns listing, reminders and the webhook', async () => {
+    const calls: unknown[][] = []
+    const sink = alertSinkFrom({ setCondition: async (...args) => void calls.push(args) }, { warn: () => {} })
+    const details = { cron: '0 * * * *', lastSuccessAt: null, expectedSince: '2026-06-01T10:00:00Z', message: 'No successful backup since 10:00' }
+    sink.setMissing('zapie-web-1', true, details)
+    sink.setMissing('zapie-web-1', false, details)
+    expect(calls).toEqual([
+      ['zapie-web-1', 'backup_missing', true, { message: 'No successful backup since 10:00' }],
+      ['zapie-web-1', 'backup_missing', false, { message: 'No successful backup since 10:00' }],
+    ])
   })
 })

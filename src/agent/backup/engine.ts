@@ -1,6 +1,6 @@
 import { createLimiter, type Limiter } from '../../limiter'
 import type { AgentContext } from '../context'
-import { createEventAlertSink, type BackupAlertSink } from './alerts'
+import { alertSinkFrom, createEventAlertSink, type BackupAlertSink } from './alerts'
 import { IntentLog } from './intents'
 import { ServiceLocks } from './locks'
 import { BackupPaths } from './paths'
@@ -39,7 +39,7 @@ export class BackupEngine {
   ) {
     this.paths = new BackupPaths(ctx.config.backupDir)
     this.intents = new IntentLog(this.paths)
-    this.alerts = options.alerts ?? createEventAlertSink(ctx.events)
+    this.alerts = options.alerts ?? (ctx.alerts ? alertSinkFrom(ctx.alerts, ctx.logger) : createEventAlertSink(ctx.events))
     this.jobs = createLimiter(options.concurrency ?? 2)
     this.restoreSettleMs = options.restoreSettleMs ?? 2000
     this.scheduler = new BackupScheduler(this, options.scheduler)

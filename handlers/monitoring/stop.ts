@@ -1,0 +1,9 @@
+import { createRouter } from '../../src/router'
+import { ServiceParams } from '../../src/schemas/params'
+import { validate } from '../../src/validate'
+
+export default createRouter().post('/api/services/:containerId/monitoring/stop', validate('param', ServiceParams), async (c) => {
+  const { containerId } = c.req.valid('param')
+  const monitoring = await c.var.agent.stopMonitoring(containerId, { signal: c.req.raw.signal })
+  return c.json({ success: true, message: 'Monitoring stopped', monitoring }, 200)
+})

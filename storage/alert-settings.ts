@@ -1,0 +1,47 @@
+import type { Storage } from 'unstorage'
+import { z } from 'zod'
+import { AlertThresholdsPatch, type AlertThresholdsOverride } from '../src/schemas/monitoring'
+import { CorruptRecordError } from './corrupt-record'
+import { keyFor } from './keys'
+
+const GlobalRecord = z.object({ thresholds: AlertThresholdsPatch, webhookUrl: z.string().nullable() })
+export type GlobalAlertSettings = z.infer<typeof GlobalRecord>
+
+/**
+ * Alert thresholds: one global record (with the webhook URL, a secret kept only here) and an
+ * override per service. Overrides are keyed by the service's stable id.
+ */
+export interface AlertSettingsStore {
+  getGlobal(): Promise<GlobalAlertSettings | null>
+  setGlobal(value: GlobalAlertSettings): Promise<void>
+  /** Every service override; unreadable ones come back in `corrupt`, left in place. */
+  allServices(): Promise<{ records: Map<string, AlertThresholdsOverride>; corrupt: CorruptRecordError[] }>
+  setService(serviceId: string, value: AlertThresholdsOverride): Promise<void>
+  removeService(serviceId: string): Promise<void>
+}
+
+export function createAlertSettingsStore(storage: Storage): AlertSettingsStore {
+  const SERVICE = 'service:'
+  return {
+    async getGlobal() {
+      const raw = await storage.getItem('global')
+      if (raw === null) return null
+      const parsed = GlobalRecord.safeParse(raw)
+      if (!parsed.success) throw new CorruptRecordError('alert-settings', 'global', parsed.error.message)
+      return parsed.data
+    },
+    setGlobal: (value) => storage.setItem('global', value),
+    async allServices() {
+      const records = new Map<string, AlertThresholdsOverride>()
+      const corrupt: CorruptRecordError[] = []
+      for (const key of await storage.getKeys('service')) {
+        const parsed = AlertThresholdsPatch.safeParse(await storage.getItem(key))
+        if (parsed.success) records.set(key.slice(SERVICE.length), parsed.data)
+        else corrupt.push(new CorruptRecordError('alert-settings', key, parsed.error.message))
+      }
+      return { records, corrupt }
+    },
+    setService: (serviceId, value) => storage.setItem(`${SERVICE}${keyFor(serviceId)}`, value),
+    removeService: (serviceId) => storage.removeItem(`${SERVICE}${keyFor(serviceId)}`),
+  }
+}

@@ -1,0 +1,52 @@
+import type { Storage } from 'unstorage'
+import { z } from 'zod'
+import { ALERT_RULES, type AlertRecord } from '../src/schemas/monitoring'
+import { CorruptRecordError } from './corrupt-record'
+import { keyFor } from './keys'
+
+const Alert = z.object({
+  id: z.string(),
+  rule: z.enum(ALERT_RULES),
+  severity: z.enum(['warning', 'critical']),
+  state: z.enum(['firing', 'resolved']),
+  serviceId: z.string(),
+  containerId: z.string().nullable(),
+  serviceName: z.string(),
+  message: z.string(),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  startedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  lastNotifiedAt: z.string(),
+  notifications: z.number(),
+}) satisfies z.ZodType<AlertRecord>
+const Record = z.object({ active: z.array(Alert), recent: z.array(Alert) })
+export type AlertStateRecord = z.infer<typeof Record>
+
+/**
+ * Alerts per service: those firing (so a restarted agent neither repeats nor forgets them) and
+ * the recently resolved. Written on each fire and resolve only.
+ */
+export interface AlertStateStore {
+  /** Every stored record; an unreadable one is returned as a CorruptRecordError in `corrupt`. */
+  all(): Promise<{ records: Map<string, AlertStateRecord>; corrupt: CorruptRecordError[] }>
+  set(serviceId: string, value: AlertStateRecord): Promise<void>
+  remove(serviceId: string): Promise<void>
+}
+
+export function createAlertStateStore(storage: Storage): AlertStateStore {
+  return {
+    async all() {
+      const records = new Map<string, AlertStateRecord>()
+      const corrupt: CorruptRecordError[] = []
+      for (const key of await storage.getKeys()) {
+        const parsed = Record.safeParse(await storage.getItem(key))
+        if (parsed.success) records.set(key, parsed.data)
+        else corrupt.push(new CorruptRecordError('alert-state', key, parsed.error.message))
+      }
+      return { records, corrupt }
+    },
+    set: (serviceId, value) => storage.setItem(keyFor(serviceId), value),
+    remove: (serviceId) => storage.removeItem(keyFor(serviceId)),
+  }
+}
