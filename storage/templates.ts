@@ -85,6 +85,17 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
     throw conflict(`'${candidate.name}' is too close to the template '${clash.name}': both would deploy as '${candidate.slug}'; choose another name`, 'name_taken')
   }
 
+  /** One write of a whole template, under the lock, with the name still unique. */
+  async function save(template: Template) {
+    await ready()
+    return writeLock(async () => {
+      assertUnique((await loadAll()).templates, template)
+      await storage.setItem(keyFor(template.id), template as never)
+      await bumpRevision()
+      return template
+    })
+  }
+
   async function seed() {
     const record = await settings.get<{ seeded?: unknown }>(SEEDED_KEY)
     if (record !== null && !Array.isArray(record.seeded)) throw new AppError(500, 'corrupt_record', `The stored record 'settings:${SEEDED_KEY}' cannot be read; fix or delete it`)
@@ -140,24 +151,8 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
       const lower = ref.toLowerCase()
       return templates.find((t) => t.slug === lower) ?? templates.find((t) => t.name.toLowerCase() === lower) ?? null
     },
-    async create(template) {
-      await ready()
-      return writeLock(async () => {
-        assertUnique((await loadAll()).templates, template)
-        await storage.setItem(keyFor(template.id), template as never)
-        await bumpRevision()
-        return template
-      })
-    },
-    async replace(template) {
-      await ready()
-      return writeLock(async () => {
-        assertUnique((await loadAll()).templates, template)
-        await storage.setItem(keyFor(template.id), template as never)
-        await bumpRevision()
-        return template
-      })
-    },
+    create: (template) => save(template),
+    replace: (template) => save(template),
     async remove(id) {
       await ready()
       if (!isSafeId(id)) return false
