@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AlertThresholdsPatch, type AlertThresholdsOverride } from '../src/schemas/monitoring'
 import { CorruptRecordError } from './corrupt-record'
 import { keyFor } from './keys'
+import { readRecords } from './read-records'
 
 const GlobalRecord = z.object({ thresholds: AlertThresholdsPatch, webhookUrl: z.string().nullable() })
 export type GlobalAlertSettings = z.infer<typeof GlobalRecord>
@@ -31,16 +32,7 @@ export function createAlertSettingsStore(storage: Storage): AlertSettingsStore {
       return parsed.data
     },
     setGlobal: (value) => storage.setItem('global', value),
-    async allServices() {
-      const records = new Map<string, AlertThresholdsOverride>()
-      const corrupt: CorruptRecordError[] = []
-      for (const key of await storage.getKeys('service')) {
-        const parsed = AlertThresholdsPatch.safeParse(await storage.getItem(key))
-        if (parsed.success) records.set(key.slice(SERVICE.length), parsed.data)
-        else corrupt.push(new CorruptRecordError('alert-settings', key, parsed.error.message))
-      }
-      return { records, corrupt }
-    },
+    allServices: () => readRecords(storage, AlertThresholdsPatch, 'alert-settings', 'service'),
     setService: (serviceId, value) => storage.setItem(`${SERVICE}${keyFor(serviceId)}`, value),
     removeService: (serviceId) => storage.removeItem(`${SERVICE}${keyFor(serviceId)}`),
   }

@@ -1,8 +1,9 @@
 import type { Storage } from 'unstorage'
 import { z } from 'zod'
 import { ALERT_RULES, type AlertRecord } from '../src/schemas/monitoring'
-import { CorruptRecordError } from './corrupt-record'
+import type { CorruptRecordError } from './corrupt-record'
 import { keyFor } from './keys'
+import { readRecords } from './read-records'
 
 const Alert = z.object({
   id: z.string(),
@@ -36,16 +37,7 @@ export interface AlertStateStore {
 
 export function createAlertStateStore(storage: Storage): AlertStateStore {
   return {
-    async all() {
-      const records = new Map<string, AlertStateRecord>()
-      const corrupt: CorruptRecordError[] = []
-      for (const key of await storage.getKeys()) {
-        const parsed = Record.safeParse(await storage.getItem(key))
-        if (parsed.success) records.set(key, parsed.data)
-        else corrupt.push(new CorruptRecordError('alert-state', key, parsed.error.message))
-      }
-      return { records, corrupt }
-    },
+    all: () => readRecords(storage, Record, 'alert-state'),
     set: (serviceId, value) => storage.setItem(keyFor(serviceId), value),
     remove: (serviceId) => storage.removeItem(keyFor(serviceId)),
   }

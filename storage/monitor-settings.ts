@@ -1,7 +1,8 @@
 import type { Storage } from 'unstorage'
 import { z } from 'zod'
-import { CorruptRecordError } from './corrupt-record'
+import type { CorruptRecordError } from './corrupt-record'
 import { keyFor } from './keys'
+import { readRecords } from './read-records'
 
 const Record = z.object({ enabled: z.boolean(), intervalMs: z.number().int().positive() })
 export type MonitorSettingsRecord = z.infer<typeof Record>
@@ -16,16 +17,7 @@ export interface MonitorSettingsStore {
 
 export function createMonitorSettingsStore(storage: Storage): MonitorSettingsStore {
   return {
-    async all() {
-      const records = new Map<string, MonitorSettingsRecord>()
-      const corrupt: CorruptRecordError[] = []
-      for (const key of await storage.getKeys()) {
-        const parsed = Record.safeParse(await storage.getItem(key))
-        if (parsed.success) records.set(key, parsed.data)
-        else corrupt.push(new CorruptRecordError('monitor-settings', key, parsed.error.message))
-      }
-      return { records, corrupt }
-    },
+    all: () => readRecords(storage, Record, 'monitor-settings'),
     set: (serviceId, settings) => storage.setItem(keyFor(serviceId), settings),
     remove: (serviceId) => storage.removeItem(keyFor(serviceId)),
   }
