@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { AppError, badRequest, unprocessable } from '../../src/errors'
+import { badRequest, unprocessable } from '../../src/errors'
 import { createRouter } from '../../src/router'
 import { QueryBool } from '../../src/schemas/params'
 import { planImport, readImportDocument } from '../../src/templates/exchange'
+import { readImportRequest } from '../../src/templates/import-request'
 import { validate } from '../../src/validate'
 
 const Query = z.strictObject({ overwrite: QueryBool.optional() })
@@ -14,32 +15,14 @@ const Query = z.strictObject({ overwrite: QueryBool.optional() })
  * import is written, or nothing.
  */
 export default createRouter().post('/api/templates/import', validate('query', Query), async (c) => {
-  let overwrite = c.req.valid('query').overwrite
-  const type = c.req.header('content-type') ?? ''
-  let doc: unknown
-  if (/^multipart\/form-data/i.test(type)) {
-    const form = await c.req.parseBody().catch(() => {
-      throw badRequest('The upload is not a readable multipart form')
-    })
-    const file = form.file
-    if (!(file instanceof File) && typeof file !== 'string') throw badRequest("Send the templates file in the form field 'file'")
-    doc = parseJson(typeof file === 'string' ? file : await file.text())
-    if (typeof form.overwrite === 'string') overwrite ??= form.overwrite === 'true' || form.overwrite === '1'
-  } else if (/^application\/([\w.-]+\+)?json/i.test(type)) {
-    doc = await c.req.json()
-    // The original clients send `{ templates: [...], overwrite: true }`.
-    const body = doc as { overwrite?: unknown } | null
-    if (body && typeof body === 'object' && typeof body.overwrite === 'boolean') overwrite ??= body.overwrite
-  } else {
-    throw new AppError(415, 'unsupported_media_type', 'Send the templates as application/json or as a multipart/form-data upload')
-  }
+  const { doc, overwrite } = await readImportRequest(c.req, c.req.valid('query').overwrite)
   const read = readImportDocument(doc)
   if ('error' in read) throw badRequest(read.error)
   const { templates } = await c.var.stores.templates.list()
   const plan = planImport(read, {
     existing: templates,
     policy: c.var.config,
-    overwrite: overwrite ?? false,
+    overwrite,
     now: new Date(c.var.clock.now()),
     newId: () => crypto.randomUUID(),
   })
@@ -51,11 +34,3 @@ export default createRouter().post('/api/templates/import', validate('query', Qu
   const message = `Imported ${result.imported}, updated ${result.updated}, skipped ${result.skipped}, failed ${result.failed.length}`
   return c.json({ success: true, source: read.source, result, message }, 200)
 })
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    throw new AppError(400, 'malformed_json', 'The uploaded file is not valid JSON')
-  }
-}
