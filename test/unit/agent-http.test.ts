@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHttpAgentClient } from '../../src/agent/http-client'
-import { createAgentServer } from '../../src/agent/server'
 import { AppError } from '../../src/errors'
-import { createEventHub } from '../../src/events/hub'
 import { createEventRelay } from '../../src/events/relay'
-import { silentLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
-import { createFakeAgent, fakeService } from '../helpers/fake-agent'
-import { listen } from '../helpers/targets'
+import { fakeService } from '../helpers/fake-agent'
+import { serveFakeAgent } from '../helpers/fake-agent-server'
 
-const TOKEN = 'agent-unit-token-0123456789'
-const hub = createEventHub()
-const { agent } = createFakeAgent(hub, [fakeService('zapie-web-1')])
-let server: Awaited<ReturnType<typeof listen>>
-beforeAll(async () => (server = await listen(createAgentServer({ agent, events: hub, token: TOKEN, logger: silentLogger }))))
-afterAll(async () => server.close())
+const server = serveFakeAgent([fakeService('zapie-web-1')])
+const { agent, hub, token: TOKEN } = server
 
 const rpc = (method: string, body: unknown, token = TOKEN) =>
   fetch(`${server.url}/rpc/${method}`, {

@@ -1,23 +1,16 @@
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createHttpAgentClient } from '../../src/agent/http-client'
-import { createAgentServer } from '../../src/agent/server'
 import { AppError } from '../../src/errors'
-import { createEventHub } from '../../src/events/hub'
-import { silentLogger } from '../../src/logger'
-import { createFakeAgent, fakeService } from '../helpers/fake-agent'
-import { listen } from '../helpers/targets'
+import { fakeService } from '../helpers/fake-agent'
+import { serveFakeAgent } from '../helpers/fake-agent-server'
 
-const TOKEN = 'agent-unit-token-0123456789'
-const hub = createEventHub()
-const { agent } = createFakeAgent(hub, [fakeService('zapie-web-1')])
-let server: Awaited<ReturnType<typeof listen>>
+const server = serveFakeAgent([fakeService('zapie-web-1')])
+const { agent, hub, token: TOKEN } = server
 let remote: ReturnType<typeof createHttpAgentClient>
-beforeAll(async () => {
-  server = await listen(createAgentServer({ agent, events: hub, token: TOKEN, logger: silentLogger }))
+beforeAll(() => {
   remote = createHttpAgentClient({ url: server.url, token: TOKEN })
 })
-afterAll(async () => server.close())
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 const streamOf = (bytes: Uint8Array) =>

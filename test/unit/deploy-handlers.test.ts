@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createHttpAgentClient } from '../../src/agent/http-client'
-import { createAgentServer } from '../../src/agent/server'
 import { createEventHub, type EventHub } from '../../src/events/hub'
 import type { AppEvent } from '../../src/events/types'
-import { silentLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
 import { createFakeAgent } from '../helpers/fake-agent'
-import { describeBothWays, listen } from '../helpers/targets'
+import { serveFakeAgent } from '../helpers/fake-agent-server'
+import { describeBothWays } from '../helpers/targets'
 
 let hub: EventHub
 let fake: ReturnType<typeof createFakeAgent>
@@ -145,12 +144,9 @@ describeBothWays('deploy handlers', () => built.app, (target) => {
 })
 
 describe('deploy over the agent’s HTTP API', () => {
-  const TOKEN = 'agent-deploy-token-0123456789'
-  const agentHub = createEventHub()
-  const remoteFake = createFakeAgent(agentHub)
-  let server: Awaited<ReturnType<typeof listen>>
-  beforeAll(async () => (server = await listen(createAgentServer({ agent: remoteFake.agent, events: agentHub, token: TOKEN, logger: silentLogger }))))
-  afterAll(async () => server.close())
+  const server = serveFakeAgent()
+  const { hub: agentHub, token: TOKEN } = server
+  const remoteFake = server
 
   it('carries the spec, the options and the answer across the wire', async () => {
     const { app } = await buildTestApp({ agent: createHttpAgentClient({ url: server.url, token: TOKEN }), hub: agentHub })

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createAgentServer } from '../../src/agent/server'
-import { createEventHub } from '../../src/events/hub'
-import { silentLogger } from '../../src/logger'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { auth, buildTestApp } from '../helpers/app'
-import { createFakeAgent, fakeService } from '../helpers/fake-agent'
-import { describeBothWays, listen } from '../helpers/targets'
+import { fakeService } from '../helpers/fake-agent'
+import { serveFakeAgent } from '../helpers/fake-agent-server'
+import { describeBothWays } from '../helpers/targets'
 
 let built: Awaited<ReturnType<typeof buildTestApp>>
 beforeEach(async () => {
@@ -98,12 +96,8 @@ describeBothWays('monitoring handlers', () => built.app, (target) => {
 })
 
 describe('agent RPC for monitoring', () => {
-  const TOKEN = 'agent-unit-token-0123456789'
-  const hub = createEventHub()
-  const { agent } = createFakeAgent(hub, [fakeService('zapie-web-1')])
-  let server: Awaited<ReturnType<typeof listen>>
-  beforeAll(async () => (server = await listen(createAgentServer({ agent, events: hub, token: TOKEN, logger: silentLogger }))))
-  afterAll(async () => server.close())
+  const server = serveFakeAgent([fakeService('zapie-web-1')])
+  const { agent, token: TOKEN } = server
   const rpc = (method: string, args: unknown[]) =>
     fetch(`${server.url}/rpc/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ args }) })
 
