@@ -29,7 +29,7 @@ try {
   const app = createApp(() => ({ config, stores, agent: createFakeAgent(hub).agent, events: hub, clock: { now: () => Date.now() }, logger: silentLogger }))
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   for (const file of ['templates-v2.json', 'templates-v3.json']) {
-    const body = readFileSync(new URL(`../../../shared/fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
+    const body = readFileSync(new URL(`../fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
     const res = await app.request('/api/templates/import', { method: 'POST', headers, body })
     if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`)
   }
