@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createStores, type Stores } from '../../storage'
+import { loadConfig } from '../../src/config'
 import { auth } from '../helpers/app'
 import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
 import { craftArchive, type CraftedEntry, type CraftOptions } from '../helpers/hostile-archive'
@@ -20,6 +22,7 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>
   let svc: Awaited<ReturnType<typeof createTestContainer>>
   let before: { state: string; known: string; volumes: string }
+  let stores: Stores
 
   const upload = async (entries: CraftedEntry[], options?: CraftOptions) =>
     ctx.app.request(`/api/services/${svc.name}/backups/upload`, {
@@ -37,7 +40,9 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zapie-untrusted-'))
     dirs.push(dataDir)
-    ctx = await appWithRealAgent(mode, { dataDir, env: { ZAPIE_RESTORE_MAX_BYTES: String(4 * MiB) } })
+    // The agent's own record store, so a test can make a record claim what its archive does not.
+    stores = await createStores(loadConfig({ ZAPIE_STORAGE: 'memory' }))
+    ctx = await appWithRealAgent(mode, { dataDir, stores, env: { ZAPIE_RESTORE_MAX_BYTES: String(4 * MiB) } })
     const volume = await createTestVolume()
     await dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', 'echo original > /data/known.txt')
     svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
@@ -61,6 +66,28 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
       expect((await (await ctx.app.request(`/api/services/${svc.name}/backups`, { headers: auth })).json()).backups).toEqual([])
     },
   )
+
+  it.each([
+    ['less than its archive holds: extraction stops, the fresh volume goes (413)', 1, 413, 'archive_too_large'],
+    ['more than the disk where Docker keeps volumes has free (507)', 2 ** 50, 507, 'insufficient_storage'],
+  ])('refuses to restore a backup whose record declares %s', async (_, bytes, status, code) => {
+    const made = await ctx.app.request(`/api/services/${svc.name}/backups?wait=true`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'tampered' }),
+    })
+    expect(made.status, await made.clone().text()).toBe(201)
+    const { backup } = await made.json()
+    const record = (await stores.backups.get(svc.name, backup.id))!
+    await stores.backups.put({ ...record, volumes: record.volumes.map((v) => ({ ...v, bytes })) })
+    const current = await observe()
+
+    const res = await ctx.app.request(`/api/services/${svc.name}/backups/${backup.id}/restore`, { method: 'POST', headers: auth })
+    expect(res.status, await res.clone().text()).toBe(status)
+    expect(await res.json()).toMatchObject({ success: false, code })
+    expect(await observe()).toEqual(current)
+    expect(await dockerCli('ps', '-aq', '--filter', `label=zapie.restore-helper=${backup.id}`)).toBe('')
+  })
 
   it('restores an upload holding a setuid-root file without its setuid bit', async () => {
     const res = await upload([ROOT, KNOWN, { name: 'volumes/0/suid-shell', mode: 0o4755, uid: 0, gid: 0, body: '#!/bin/sh\nexec sh\n' }, { name: 'volumes/0/shared/', type: 'directory', mode: 0o2775 }])
