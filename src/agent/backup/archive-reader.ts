@@ -73,6 +73,7 @@ export function readArchive(
       source.destroy()
       hasher.destroy()
       gunzip.destroy()
+      inflated.destroy()
       extract.destroy()
       reject(err instanceof ArchiveFormatError || err instanceof AppError ? err : new ArchiveFormatError(`not a readable backup archive: ${err.message}`))
     }
