@@ -33,6 +33,8 @@ export const EnvSchema = z
     ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     // Backup uploads stream past the JSON body limit; they have their own (default 10 GiB).
     ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
+    // Bytes an archive from elsewhere (an upload) may inflate to; 0: bounded only by its manifest and free disk.
+    ZAPIE_RESTORE_MAX_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(100 * 2 ** 30),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -70,6 +72,8 @@ export interface Config {
   corsOrigins: string[]
   bodyLimit: number
   uploadLimit: number
+  /** Largest decompressed size of an uploaded archive (0: no cap beyond its manifest and free disk). */
+  restoreMaxBytes: number
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
@@ -112,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.ZAPIE_CORS_ORIGINS,
     bodyLimit: e.ZAPIE_BODY_LIMIT,
     uploadLimit: e.ZAPIE_UPLOAD_LIMIT,
+    restoreMaxBytes: e.ZAPIE_RESTORE_MAX_BYTES,
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,

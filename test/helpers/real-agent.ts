@@ -18,8 +18,11 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  * The API wired to the real agent and the real engine: in-process, or through the agent's HTTP
  * server on a loopback port with its token, the way split and edge deployments run.
  */
-export async function appWithRealAgent(mode: AgentMode, options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores } = {}) {
-  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent' })
+export async function appWithRealAgent(
+  mode: AgentMode,
+  options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string> } = {},
+) {
+  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent', ...options.env })
   const stores = options.stores ?? (await createStores(config))
   const host = startHostAgent({ config, stores, docker, logger: silentLogger, monitor: options.monitor })
   await host.ready

@@ -8,6 +8,7 @@ import { isStatus, toAppError } from '../docker-errors'
 import { resumeContainer } from './consistency'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
+import { checkFreeSpace } from './free-space'
 import { sha256Of } from './hash'
 import type { Intent } from './intents'
 import { ProgressReporter, type BackupOperation } from './progress'
@@ -30,6 +31,12 @@ export async function restoreBackup(engine: BackupEngine, ref: string, backupId:
   }
 }
 
+/**
+ * Archives we did not make ourselves — uploads, and files found in the backup directory without a
+ * record — are restored under the stricter rules (no special files, ZAPIE_RESTORE_MAX_BYTES).
+ */
+export const fromElsewhere = (record: Pick<BackupRecord, 'origin'>) => record.origin === 'upload' || record.origin === 'adopted'
+
 /** Pairs each volume of the archive with the service's volume mounted at the same destination. */
 export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, 'id' | 'volumes'>): DataVolume[] {
   if (service.inspect.HostConfig.AutoRemove) {
@@ -51,7 +58,8 @@ export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, '
 
 /**
  * One restore, in the order that never destroys the only copy (ARCHITECTURE §8):
- *  1. verify the archive's SHA-256 — a corrupted archive is refused before anything is touched;
+ *  1. verify the archive's SHA-256 — a corrupted archive is refused before anything is touched —
+ *     and that the disk where Docker keeps volumes has room for what it declares;
  *  2. extract it into fresh volumes, through a helper container that is created, never started;
  *  3. stop the service, park it under another name, create the service again with the same
  *     name and config on the fresh volumes, start it if it was running and check it stays up;
@@ -104,6 +112,10 @@ export class RestoreRun {
     try {
       const plan = planVolumes(service, record)
       await this.verify()
+      await checkFreeSpace(
+        { info: () => this.docker.info(), dockerHost: this.engine.ctx.config.dockerHost, logger: this.engine.ctx.logger },
+        record.volumes,
+      )
       const initial = (await service.container.inspect()).State
       // From here on the marker says what to undo if the agent dies: written before each step.
       this.intent = {
@@ -213,7 +225,11 @@ export class RestoreRun {
       this.readArchiveFile(),
       this.helper,
       record.volumes.map((v) => v.destination),
-      { onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70) },
+      {
+        onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70),
+        // Belt and braces: the stream stops once it inflates beyond what the record declares.
+        limits: { declared: record.volumes, untrusted: fromElsewhere(record), maxInflated: this.engine.ctx.config.restoreMaxBytes },
+      },
     )
     await this.helper.remove({ force: true })
     this.helper = undefined
