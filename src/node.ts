@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server'
-import { createStores } from '../storage'
+import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
@@ -15,7 +15,7 @@ async function main() {
   const logger = createLogger(env.logLevel)
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
 
-  const stores = await createStores(config)
+  const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
   const host = remote ? undefined : startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
