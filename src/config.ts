@@ -20,6 +20,8 @@ export const EnvSchema = z
     ZAPIE_DATA_DIR: z.string().min(1).default('./data'),
     ZAPIE_STORAGE: z.enum(['fs', 'memory', 'redis']).default('fs'),
     ZAPIE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    // How long one store call may take before the request answers 503 storage_unavailable.
+    ZAPIE_STORAGE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(2000),
     ZAPIE_BACKUP_DIR: z.string().min(1).optional(),
     DOCKER_HOST: z
       .string()
@@ -63,6 +65,8 @@ export interface Config {
   dataDir: string
   storage: 'fs' | 'memory' | 'redis'
   redisUrl?: string
+  /** The deadline of one store call (ms). */
+  storageTimeoutMs: number
   backupDir: string
   dockerHost?: string
   agentUrl?: string
@@ -107,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     storage: e.ZAPIE_STORAGE,
     redisUrl: e.ZAPIE_REDIS_URL,
+    storageTimeoutMs: e.ZAPIE_STORAGE_TIMEOUT_MS,
     backupDir: e.ZAPIE_BACKUP_DIR ?? `${dataDir}/backups`,
     dockerHost: e.DOCKER_HOST,
     agentUrl: e.ZAPIE_AGENT_URL?.replace(/\/+$/, ''),

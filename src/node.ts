@@ -1,4 +1,4 @@
-import { createStores } from '../storage'
+import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
@@ -18,7 +18,7 @@ async function main() {
   const server = await listenOrExit({ port: env.port, host: env.host, portVariable: 'PORT', hostVariable: 'HOST' }, app)
 
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
-  const stores = await createStores(config)
+  const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
   const host = remote ? undefined : startHostAgent({ config, stores, logger })
   const deps: AppDeps = {

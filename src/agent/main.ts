@@ -1,4 +1,4 @@
-import { createStores } from '../../storage'
+import { createNodeStores } from '../node-stores'
 import { boundPort, listenOrExit } from '../listen'
 import { createLogger } from '../logger'
 import { closeServer } from '../shutdown'
@@ -18,7 +18,7 @@ async function main() {
   ;(server as { headersTimeout?: number }).headersTimeout = 15_000
 
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
-  const stores = await createStores(config)
+  const stores = await createNodeStores(config)
   const host = startHostAgent({ config, stores, logger })
   resolveApp(createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs }))
   logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${boundPort(server)}` })
