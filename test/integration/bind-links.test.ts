@@ -121,4 +121,28 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     expect(await dockerCli('ps', '-a', '-q', '--filter', `name=${service}-pre-restore`)).toBe('')
     expect(await dockerCli('volume', 'ls', '-q', '--filter', `label=zapie.restored-from=${record.id}`)).toBe('')
   })
+
+  it('refuses to restart or start a service whose bind directory became a link to the host root', async () => {
+    const dir = join(allowed, `restart-${mode}`)
+    mkdirSync(dir)
+    const { res, body } = await deploy(dir)
+    expect(res.status, JSON.stringify(body)).toBe(201)
+    const service = body.containerName as string
+    const startedAt = JSON.parse(await dockerCli('inspect', service))[0].State.StartedAt
+    rmSync(dir, { recursive: true })
+    symlinkSync('/', dir)
+
+    const restart = await api(`/api/services/${service}/restart`, { method: 'POST' })
+    expect(restart.status, await restart.clone().text()).toBe(422)
+    expect(await restart.json()).toMatchObject({ code: 'host_root', error: expect.stringContaining(`'${dir}' leads to '/'`) })
+    // Not restarted: still the same run of the same container, which never saw the host's /.
+    const after = JSON.parse(await dockerCli('inspect', service))[0]
+    expect(after).toMatchObject({ Id: body.containerId, State: { Running: true, StartedAt: startedAt } })
+    expect(await dockerCli('exec', service, 'ls', '/host')).toBe('')
+
+    await dockerCli('stop', '-t', '1', service)
+    const start = await api(`/api/services/${service}/start`, { method: 'POST' })
+    expect(start.status, await start.clone().text()).toBe(422)
+    expect(JSON.parse(await dockerCli('inspect', service))[0].State.Running).toBe(false)
+  })
 })
