@@ -122,7 +122,7 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     expect(await dockerCli('volume', 'ls', '-q', '--filter', `label=zapie.restored-from=${record.id}`)).toBe('')
   })
 
-  it('refuses to restart or start a service whose bind directory became a link to the host root', async () => {
+  it('refuses to restart, start or stop-and-back-up a service whose bind directory became a link to the host root', async () => {
     const dir = join(allowed, `restart-${mode}`)
     mkdirSync(dir)
     const { res, body } = await deploy(dir)
@@ -131,6 +131,11 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     const startedAt = JSON.parse(await dockerCli('inspect', service))[0].State.StartedAt
     rmSync(dir, { recursive: true })
     symlinkSync('/', dir)
+
+    // A backup that stops the service would start it again: refused before it stops anything.
+    const backup = await api(`/api/services/${service}/backups?wait=true`, json({ name: 'stop mode', consistency: 'stop' }))
+    expect(backup.status, await backup.clone().text()).toBe(422)
+    expect(await backup.json()).toMatchObject({ code: 'host_root' })
 
     const restart = await api(`/api/services/${service}/restart`, { method: 'POST' })
     expect(restart.status, await restart.clone().text()).toBe(422)
