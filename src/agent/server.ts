@@ -98,7 +98,7 @@ export function createAgentServer(deps: AgentServerDeps) {
       const method = c.req.param('method')
       if (!Object.hasOwn(RPC_ARGS, method)) throw new AppError(404, 'not_found', `Unknown agent method '${method}'`)
       const text = await c.req.text()
-      // The same depth bound as the API's: a deeply nested body would overflow the stack (500).
+      // The same depth bound as the API applies to every body the agent parses.
       assertJsonDepth(text)
       const body = parseOrNull(text) as { args?: unknown } | null
       const parsed = RPC_ARGS[method as RpcMethod].safeParse(body?.args ?? [])
