@@ -5,6 +5,7 @@ import type Docker from 'dockerode'
 import { AppError, notFound } from '../../errors'
 import type { BackupRecord, RestoreResult, RestoredVolume } from '../../schemas/backup'
 import { isStatus, toAppError } from '../docker-errors'
+import { enforceHostBinds, hostBindsOf } from '../host-binds'
 import { resumeContainer } from './consistency'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
@@ -111,6 +112,8 @@ export class RestoreRun {
     const { record, service } = this
     try {
       const plan = planVolumes(service, record)
+      // Refused before anything is touched when a bind already leads out of the allow-list.
+      await this.checkHostBinds()
       await this.verify()
       await checkFreeSpace(
         { info: () => this.docker.info(), dockerHost: this.engine.ctx.config.dockerHost, logger: this.engine.ctx.logger },
@@ -241,6 +244,9 @@ export class RestoreRun {
     const { service, engine } = this
     this.progress.report('swapping', this.record.size, 90)
     await this.mark({ wasRunning, wasPaused })
+    // Again just before the container is recreated: extraction can take long, and a bind's
+    // directory may have been swapped for a link in the meantime.
+    await this.checkHostBinds()
     const old = service.container
     if (wasPaused) {
       this.unpausedOld = true
@@ -268,6 +274,14 @@ export class RestoreRun {
       await this.settle(this.newContainer)
       if (wasPaused) await this.newContainer.pause()
     }
+  }
+
+  /**
+   * The recreated container mounts its host binds anew, following whatever links are there now:
+   * they must still lead somewhere the allow-list permits (see enforceHostBinds).
+   */
+  private async checkHostBinds() {
+    await enforceHostBinds(hostBindsOf(this.service.inspect), this.engine.ctx.config.bindMountAllowlist)
   }
 
   /** A restored service that dies (or restarts) within the settle time is a failed restore. */
