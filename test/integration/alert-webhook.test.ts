@@ -90,7 +90,8 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
       expect(status).toBe(422)
       expect(body).toMatchObject({ success: false, code: 'webhook_destination_refused', details: [{ code: 'loopback' }] })
       expect(body.error).toContain(`${NAME} resolves to 127.0.0.1`)
-      expect((await ctx.app.request('/api/alerts/webhook', { headers: auth }).then((r) => r.json())).webhook).toEqual({ configured: false, url: null })
+      const saved = await ctx.app.request('/api/alerts/webhook', { headers: auth })
+      expect((await saved.json()).webhook).toEqual({ configured: false, url: null })
     })
   })
 
