@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createWebhookSender, redactUrl } from '../../src/agent/monitor/webhook'
@@ -185,6 +190,50 @@ describe('alert webhook destinations', () => {
       expect(lines[0]).toContain('HTTP 302 (redirects are not followed)')
     } finally {
       await new Promise<void>((r) => second.close(() => r()))
+    }
+  })
+
+  it('gives up on a resolver that never answers within the attempt timeout', async () => {
+    const { logger, lines } = capturingLogger()
+    const lookup: Lookup = () => new Promise(() => {})
+    const sender = createWebhookSender({ url: () => `http://${NAME}:${port()}/hook`, logger, policy, lookup, timeoutMs: 100, retries: 1, backoffMs: 10 })
+    sender.send({ n: 1 })
+    await sender.idle()
+    expect(sender.stats()).toMatchObject({ delivered: 0, failed: 1 })
+    expect(lines[0]).toContain('no answer within 100 ms')
+  })
+
+  it('over https sends the name as TLS SNI while connecting to the checked address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webhook-tls-'))
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${NAME}`, '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+      const sni: string[] = []
+      const tls = https.createServer(
+        {
+          key: readFileSync(join(dir, 'key.pem')),
+          cert: readFileSync(join(dir, 'cert.pem')),
+          SNICallback: (servername, done) => (sni.push(servername), done(null, undefined)),
+        },
+        (_req, res) => res.writeHead(204).end(),
+      )
+      // The certificate is self-signed: the client refuses it, after it has sent its SNI.
+      tls.on('tlsClientError', () => {})
+      await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r))
+      try {
+        const { logger, lines } = capturingLogger()
+        const { lookup } = fakeLookup('127.0.0.1')
+        const sender = createWebhookSender({ url: () => `https://${NAME}:${(tls.address() as AddressInfo).port}/hook`, logger, policy, lookup, retries: 0 })
+        sender.send({ n: 1 })
+        await sender.idle()
+        expect(sni).toEqual([NAME])
+        expect(sender.stats()).toMatchObject({ delivered: 0, failed: 1 })
+        expect(lines[0]).toMatch(/self.signed/i)
+      } finally {
+        tls.closeAllConnections()
+        await new Promise<void>((r) => tls.close(() => r()))
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

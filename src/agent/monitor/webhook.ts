@@ -119,7 +119,13 @@ export function createWebhookSender(options: WebhookOptions) {
 
   /** Resolves and judges the destination, then POSTs to the address that was judged. */
   async function attempt(target: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
-    const resolved = await resolveWebhookTarget(target, options.policy, lookup)
+    // getaddrinfo cannot be cancelled: the attempt's timeout must not wait for a stuck resolver.
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason)
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    })
+    aborted.catch(() => {})
+    const resolved = await Promise.race([resolveWebhookTarget(target, options.policy, lookup), aborted])
     if (!resolved.ok) throw new RefusedError(resolved.refusal)
     return post(target, resolved, headers, body, signal)
   }
