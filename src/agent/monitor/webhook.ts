@@ -1,8 +1,6 @@
-import http from 'node:http'
-import https from 'node:https'
-import type { LookupFunction } from 'node:net'
 import type { Logger } from '../../logger'
 import type { Refusal, WebhookPolicy } from '../../net/webhook-policy'
+import { postPinned } from './pinned-post'
 import { resolveWebhookTarget, systemLookup, type Lookup } from './webhook-target'
 
 /**
@@ -43,42 +41,6 @@ class RefusedError extends Error {
   constructor(readonly refusal: Refusal) {
     super(refusal.message)
   }
-}
-
-/**
- * One POST to the checked address: Node's http client never follows redirects, the lookup it
- * is given returns the pinned address (no second DNS query), and the Host header and TLS SNI
- * stay the URL's host name. Resolves with the status; the body is not read.
- */
-function post(url: URL, pinned: { address: string; family: 4 | 6 }, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
-  const lookup: LookupFunction = (_host, options, callback) => {
-    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned])
-    else callback(null, pinned.address, pinned.family)
-  }
-  const hostname = url.hostname.replace(/^\[|\]$/g, '')
-  const secure = url.protocol === 'https:'
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(
-      {
-        method: 'POST',
-        hostname,
-        port: url.port || (secure ? 443 : 80),
-        path: `${url.pathname}${url.search}`,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        lookup,
-        // A pooled socket could be one opened to another address: one connection per delivery.
-        agent: false,
-        signal,
-        ...(secure && !/^[\d.]+$|:/.test(hostname) ? { servername: hostname } : {}),
-      },
-      (res) => {
-        resolve(res.statusCode ?? 0)
-        res.destroy()
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
 }
 
 /**
@@ -127,7 +89,7 @@ export function createWebhookSender(options: WebhookOptions) {
     aborted.catch(() => {})
     const resolved = await Promise.race([resolveWebhookTarget(target, options.policy, lookup), aborted])
     if (!resolved.ok) throw new RefusedError(resolved.refusal)
-    return post(target, resolved, headers, body, signal)
+    return postPinned(target, resolved, headers, body, signal)
   }
 
   async function deliver(url: string, payload: unknown) {
