@@ -1,12 +1,25 @@
 import { z } from 'zod'
 import { normaliseAbsolutePath } from './templates/path'
 import { allowListEntryProblem } from './templates/policy'
+import { parseCidr } from './net/ip'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const List = z.string().transform((v) =>
   v.split(',').map((s) => s.trim()).filter(Boolean),
 )
 const Url = z.url({ protocol: /^https?$/ })
+
+/** `true`/`false`, or the CIDRs alert webhooks may reach besides public addresses. */
+const PrivateAllowance = z.string().transform((v, ctx): boolean | string[] => {
+  const text = v.trim().toLowerCase()
+  if (text === 'true') return true
+  if (text === 'false') return false
+  const entries = text.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const entry of entries) {
+    if (!parseCidr(entry)) ctx.addIssue({ code: 'custom', message: `must be true, false or a list of CIDRs such as 192.168.1.0/24 (got "${entry}")` })
+  }
+  return entries
+})
 
 /**
  * The whole environment, parsed once at start (ARCHITECTURE §9). Every entry point builds its
@@ -40,6 +53,7 @@ export const EnvSchema = z
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ZAPIE_WEBHOOK_ALLOW_PRIVATE: PrivateAllowance.default(false),
     ZAPIE_BIND_MOUNT_ALLOWLIST: List.default([]).superRefine((entries, ctx) => {
       for (const entry of entries) {
         const problem = allowListEntryProblem(entry)
@@ -81,6 +95,11 @@ export interface Config {
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
+  /**
+   * Non-public destinations alert webhooks may reach: none (false), all but this service's own
+   * listeners (true), or those inside the listed CIDRs.
+   */
+  webhookAllowPrivate: boolean | string[]
   /** Host directories templates may bind-mount (normalised, absolute); empty: named volumes only. */
   bindMountAllowlist: string[]
 }
@@ -125,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
+    webhookAllowPrivate: e.ZAPIE_WEBHOOK_ALLOW_PRIVATE,
     bindMountAllowlist: e.ZAPIE_BIND_MOUNT_ALLOWLIST.map((p) => normaliseAbsolutePath(p)!),
   }
 }
