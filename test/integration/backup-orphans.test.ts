@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -111,6 +111,47 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     const again = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'flows-reborn' }))
     expect(again.status).toBe(409)
     expect((await again.json()).code).toBe('service_exists')
+  })
+
+  it('refuses a damaged archive before creating anything, and cleans up after a service that will not start', async () => {
+    const deployed = await api('/api/deploy?wait=true', json('POST', { serviceType: slug, serviceName: 'fragile', tier: 'basic' }))
+    expect(deployed.status, await deployed.clone().text()).toBe(201)
+    const { containerName: old, templateId } = await deployed.json()
+    const backup = await backupOf(old)
+    await api(`/api/services/${old}?keepData=false`, { method: 'DELETE' })
+    const leftovers = async (name: string) => [
+      await dockerCli('ps', '-a', '--filter', `name=zapie-${slug}-${name}-`, '--format', '{{.Names}}'),
+      await dockerCli('volume', 'ls', '--filter', `name=zapie-${slug}-${name}-`, '--format', '{{.Name}}'),
+      await dockerCli('ps', '-a', '--filter', `label=zapie.restore-helper=${backup.id}`, '--format', '{{.Names}}'),
+    ]
+
+    // One byte flipped in the middle: same size, different SHA-256.
+    const file = archivePath(old, backup.id)
+    const fd = openSync(file, 'r+')
+    const byte = Buffer.alloc(1)
+    const at = Math.floor(backup.size / 2)
+    readSync(fd, byte, 0, 1, at)
+    writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, at)
+    const damaged = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'damaged' }))
+    expect(damaged.status).toBe(422)
+    expect((await damaged.json()).code).toBe('checksum_mismatch')
+    expect(await leftovers('damaged')).toEqual(['', '', ''])
+
+    // Put it right; now the template's service dies on start: a restore whose deploy fails
+    // removes the container, the volumes and the helper it made.
+    writeSync(fd, byte, 0, 1, at)
+    closeSync(fd)
+    expect((await api(`/api/templates/${templateId}`, json('PUT', { command: ['sh', '-c', 'exit 3'], healthcheck: null }))).status).toBe(200)
+    const dies = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'dies' }))
+    expect(dies.status, await dies.clone().text()).not.toBe(201)
+    const failed = await dies.json()
+    expect(failed).toMatchObject({ success: false, deploymentId: expect.any(String) })
+    const { deployment } = await (await api(`/api/deploy/${failed.deploymentId}`)).json()
+    expect(deployment.steps.map((s: { step: string }) => s.step)).toEqual(expect.arrayContaining(['restore', 'create', 'cleanup', 'error']))
+    expect(await leftovers('dies')).toEqual(['', '', ''])
+    // The backup is untouched and can still be restored once the template is fixed.
+    expect((await (await api(`/api/backups?serviceId=${old}`)).json()).backups[0]).toMatchObject({ id: backup.id, status: 'ok' })
+    expect((await api(`/api/templates/${templateId}`, json('PUT', busyboxTemplate(slug)))).status).toBe(200)
   })
 
   it('downloads and deletes a backup by its id alone once its service is gone', async () => {

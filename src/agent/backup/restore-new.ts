@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 import type Docker from 'dockerode'
@@ -11,6 +12,7 @@ import { readArchive } from './archive-reader'
 import { findRecord } from './catalogue'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
+import { sha256Of } from './hash'
 import { checksumMismatch } from './restore'
 import { ArchiveFormatError } from './tar-entries'
 
@@ -45,15 +47,19 @@ export async function restoreIntoNewService(
   const release = engine.locks.acquire(input.containerName, 'restore')
   let archive: FileHandle | undefined
   try {
-    archive = await open(engine.paths.archive(record.serviceId, record.id), 'r').catch((err: NodeJS.ErrnoException) => {
+    const file = engine.paths.archive(record.serviceId, record.id)
+    archive = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? notFound('backup archive', record.id) : err
     })
-    const file = archive
-    const read = () => file.createReadStream({ start: 0, autoClose: false, highWaterMark: 1024 * 1024 })
+    const handle = archive
+    const read = () => handle.createReadStream({ start: 0, autoClose: false, highWaterMark: 1024 * 1024 })
     // Verified before anything is created: a damaged archive never becomes a half-made service.
-    const contents = await readArchive(read(), { hash: true }).catch((err) => {
-      if (err instanceof ArchiveFormatError) throw new AppError(422, 'invalid_backup_archive', `Backup ${record.id} is not a readable archive: ${err.message}`)
-      throw err
+    const contents = await readArchive(read(), { hash: true }).catch(async (err) => {
+      if (!(err instanceof ArchiveFormatError)) throw err
+      // Damage usually breaks the gzip stream before the end: say what the user can act on.
+      // A fresh stream of its own: the failed read may have closed the shared handle.
+      if ((await sha256Of(createReadStream(file))).sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
+      throw new AppError(422, 'invalid_backup_archive', `Backup ${record.id} is not a readable archive: ${err.message}`)
     })
     if (contents.sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
     const { spec, restored } = withBackedUpEnv(input, contents.manifest.service.env ?? [], options.envFromBackup)
