@@ -8,12 +8,13 @@ import type { BackupRecord, NewServiceRestore } from '../../schemas/backup'
 import { isStatus } from '../docker-errors'
 import type { Deployer } from '../deploy/deployer'
 import { LABELS } from '../labels'
-import { readArchive } from './archive-reader'
+import { readArchive, type ReadLimits } from './archive-reader'
 import { findRecord } from './catalogue'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
 import { sha256Of } from './hash'
-import { checksumMismatch } from './restore'
+import { checkFreeSpace } from './free-space'
+import { checksumMismatch, fromElsewhere } from './restore'
 import { ArchiveFormatError } from './tar-entries'
 
 export interface RestoreAsNewOptions {
@@ -54,7 +55,9 @@ export async function restoreIntoNewService(
     const handle = archive
     const read = () => handle.createReadStream({ start: 0, autoClose: false, highWaterMark: 1024 * 1024 })
     // Verified before anything is created: a damaged archive never becomes a half-made service.
-    const contents = await readArchive(read(), { hash: true }).catch(async (err) => {
+    // The read inflates the whole archive: the same limits as an in-place restore's extraction.
+    const limits = { declared: record.volumes, untrusted: fromElsewhere(record), maxInflated: engine.ctx.config.restoreMaxBytes }
+    const contents = await readArchive(read(), { hash: true, limits }).catch(async (err) => {
       if (!(err instanceof ArchiveFormatError)) throw err
       // Damage usually breaks the gzip stream before the end: say what the user can act on.
       // A fresh stream of its own: the failed read may have closed the shared handle.
@@ -62,13 +65,14 @@ export async function restoreIntoNewService(
       throw new AppError(422, 'invalid_backup_archive', `Backup ${record.id} is not a readable archive: ${err.message}`)
     })
     if (contents.sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
+    await checkFreeSpace({ info: () => engine.ctx.docker.info(), dockerHost: engine.ctx.config.dockerHost, logger: engine.ctx.logger }, record.volumes)
     const { spec, restored } = withBackedUpEnv(input, contents.manifest.service.env ?? [], options.envFromBackup)
     const unfilled = spec.env.filter((e) => e.value === FROM_BACKUP).map((e) => e.name)
     if (unfilled.length) {
       throw new AppError(422, 'missing_env', `Backup ${record.id} holds no value for ${unfilled.join(', ')}; give ${unfilled.length === 1 ? 'it' : 'them'} in env`)
     }
     const outcome = await deployer.deployWith(spec, { deploymentId: options.deploymentId, wait: true, signal: options.signal }, async () => {
-      await extractIntoVolumes(engine, spec, record, destinations, read)
+      await extractIntoVolumes(engine, spec, record, destinations, read, limits)
       return `Restored backup ${record.id} (${destinations.length} volume${destinations.length === 1 ? '' : 's'})`
     })
     return { ...outcome, backupId: record.id, sourceServiceId: record.serviceId, envFromBackup: restored }
@@ -122,6 +126,7 @@ async function extractIntoVolumes(
   record: BackupRecord,
   plan: { destination: string; volume: string }[],
   read: () => NodeJS.ReadableStream,
+  limits: ReadLimits,
 ) {
   const { docker } = engine.ctx
   // The service's labels (test runs mark their deploys there), but never those of a service.
@@ -139,7 +144,7 @@ async function extractIntoVolumes(
     } as Docker.HostConfig,
   })
   try {
-    await extractIntoContainer(read() as never, helper, plan.map((p) => p.destination))
+    await extractIntoContainer(read() as never, helper, plan.map((p) => p.destination), { limits })
   } finally {
     await helper.remove({ force: true, v: false }).catch((err) => {
       if (!isStatus(err, 404)) engine.ctx.logger.warn({ msg: 'could not remove a restore helper', containerId: helper.id, error: String(err) })
