@@ -21,5 +21,10 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: AppDeps & { requestId: string; authenticated: boolean }
+  Variables: AppDeps & {
+    requestId: string
+    authenticated: boolean
+    /** The app's OpenAPI document (built from its own routes on first use). */
+    openapi: () => Record<string, unknown>
+  }
 }

@@ -39,10 +39,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
 }
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(
-    { success: false as const, error: `No route for ${c.req.method} ${c.req.path}`, code: 'not_found', requestId: requestIdOf(c) },
-    404,
-  )
+  c.json(errorBody(new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), requestIdOf(c)), 404)
 
 function requestIdOf(c: Context<AppEnv>): string | undefined {
   return c.var.requestId

@@ -44,6 +44,8 @@ export function errorBody(err: AppError, requestId: string | undefined) {
   return {
     success: false as const,
     error: err.message,
+    // The original API's clients read `message`; the same text as `error`.
+    message: err.message,
     code: err.code,
     ...(err.details ? { details: err.details } : {}),
     ...(requestId ? { requestId } : {}),

@@ -1,7 +1,9 @@
 import { createRouter } from '../../src/router'
+import { describeRoute } from '../../src/openapi/describe'
+import { HealthBody } from '../../src/schemas/system-api'
 
 /** Liveness, Docker and storage connectivity for anyone; counts and host facts only with a token. */
-export default createRouter().get('/api/health', async (c) => {
+export default createRouter().get('/api/health', describeRoute({ summary: 'Liveness, Docker and storage connectivity (details with a token)', tags: ['health'], responses: { 200: HealthBody, 503: HealthBody }, public: true }), async (c) => {
   const [docker, storage] = await Promise.all([
     c.var.agent.dockerStatus({ signal: c.req.raw.signal }).catch(() => ({
       status: 'disconnected' as const,

@@ -51,7 +51,7 @@ export function streamFeed(
         await stream.write('retry: 2000\n: connected\n\n')
         for await (const item of items) {
           if (stream.aborted) break
-          if (item.kind === 'reset') await stream.writeSSE({ event: 'reset', data: JSON.stringify({ reason: item.reason }) })
+          if (item.kind === 'reset') await stream.writeSSE({ event: 'reset', data: JSON.stringify({ reason: item.reason, timestamp: new Date().toISOString() }) })
           else await stream.writeSSE({ id: item.event.id, event: item.event.type, data: JSON.stringify(item.event.data) })
         }
       } finally {

@@ -31,7 +31,8 @@ export async function runDeployment(
 ): Promise<DeployOutcome> {
   const { docker } = ctx
   const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
-  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.serviceName, containerName: spec.containerName, serviceType: spec.serviceType }
+  // One vocabulary (README, events): serviceName is the container name everywhere; the name the user typed is displayName.
+  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.containerName, containerName: spec.containerName, displayName: spec.serviceName, serviceType: spec.serviceType }
 
   const publish = (step: DeployStep, status: StepStatus, message: string, extra: Record<string, unknown> = {}) => {
     const progress = status === 'completed' ? PROGRESS[step] : undefined
