@@ -4,11 +4,11 @@ import { ServiceParams } from '../../src/schemas/params'
 import { streamLogLines } from '../../src/events/sse'
 import { validate } from '../../src/validate'
 import { describeRoute } from '../../src/openapi/describe'
-import { LogsResponse } from '../../src/schemas/services-api'
+import { LOG_STREAM, LogsResponse } from '../../src/schemas/services-api'
 
 export default createRouter().get(
   '/api/services/:containerId/logs',
-  describeRoute({ summary: 'A service\'s logs (SSE with follow=true)', tags: ['services'], responses: { 200: LogsResponse } }),
+  describeRoute({ summary: 'A service\'s logs (SSE with follow=true)', tags: ['services'], responses: { 200: [LogsResponse, LOG_STREAM] } }),
   validate('param', ServiceParams),
   validate('query', LogsQuery),
   async (c) => {

@@ -23,6 +23,15 @@ export function toAppError(err: unknown, what = 'container'): AppError {
   return new AppError(502, 'docker_error', `Docker Engine error: ${message}`)
 }
 
+/**
+ * A start Docker refused (400: the command cannot run, a bad mount, …) is the same cause
+ * whether it came from POST …/start, a restart or a deploy: 409 `start_failed` everywhere.
+ */
+export function startError(err: unknown): AppError {
+  if (isStatus(err, 400)) return new AppError(409, 'start_failed', `Service could not start: ${toAppError(err).message}`)
+  return toAppError(err)
+}
+
 export function isStatus(err: unknown, status: number): boolean {
   return (err as DockerishError | undefined)?.statusCode === status
 }

@@ -14,8 +14,11 @@ export interface RouteDoc {
   summary: string
   description?: string
   tags: string[]
-  /** Success statuses and their bodies; every route may also answer the error envelope. */
-  responses: Record<number, ResponseSpec>
+  /**
+   * Statuses and their bodies (several when the media type varies, e.g. JSON or a stream);
+   * every route may also answer the error envelope for any status it does not list.
+   */
+  responses: Record<number, ResponseSpec | ResponseSpec[]>
   /** Callable without a bearer token. */
   public?: boolean
 }
@@ -43,6 +46,8 @@ export function describeRoute(doc: RouteDoc): MiddlewareHandler {
   mw[ROUTE_DOC] = doc
   return mw
 }
+
+export const specsOf = (spec: ResponseSpec | ResponseSpec[] | undefined): ResponseSpec[] => (spec === undefined ? [] : Array.isArray(spec) ? spec : [spec])
 
 export const isRawBody = (spec: ResponseSpec): spec is RawBody =>
   typeof (spec as RawBody).contentType === 'string' && !('_zod' in (spec as object))

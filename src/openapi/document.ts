@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod'
 import { ErrorBody } from '../schemas/errors'
 import { EVENT_PAYLOADS } from '../schemas/event-payloads'
-import { isRawBody, type ResponseSpec } from './describe'
+import { isRawBody, specsOf, type ResponseSpec } from './describe'
 import { openApiPath, type DocumentedRoute } from './registry'
 
 type Json = Record<string, unknown>
@@ -52,10 +52,20 @@ function requestBody(route: DocumentedRoute): Json | undefined {
   return { required: true, content: { [type]: { schema: jsonSchema(body.schema, 'input') } } }
 }
 
-function response(spec: ResponseSpec): Json {
-  if (isRawBody(spec)) return { description: spec.description, content: { [spec.contentType]: {} } }
-  const schema = jsonSchema(spec, 'output')
-  return { description: typeof schema.description === 'string' ? schema.description : 'Success', content: { 'application/json': { schema } } }
+function response(specs: ResponseSpec[]): Json {
+  const content: Json = {}
+  const descriptions: string[] = []
+  for (const spec of specs) {
+    if (isRawBody(spec)) {
+      content[spec.contentType] = {}
+      descriptions.push(spec.description)
+    } else {
+      const schema = jsonSchema(spec, 'output')
+      content['application/json'] = { schema }
+      if (typeof schema.description === 'string') descriptions.push(schema.description)
+    }
+  }
+  return { description: descriptions.join('; ') || 'Success', content }
 }
 
 /**
@@ -68,7 +78,7 @@ export function buildDocument(routes: DocumentedRoute[], info: { version: string
   for (const route of routes) {
     const doc = route.doc
     const responses: Json = {}
-    for (const [status, spec] of Object.entries(doc?.responses ?? {})) responses[status] = response(spec)
+    for (const [status, spec] of Object.entries(doc?.responses ?? {})) responses[status] = response(specsOf(spec))
     responses.default = { description: 'Error envelope (4xx, 5xx)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
     const body = requestBody(route)
     const item = (paths[openApiPath(route.path)] ??= {})

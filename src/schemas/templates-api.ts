@@ -5,23 +5,27 @@ import { okWith } from './errors'
 
 const Issue = z.looseObject({ path: z.string(), code: z.string(), message: z.string() })
 
+/**
+ * A stored template. Records written by older versions may lack fields and are served as they
+ * are (GET /api/templates searches through them), so only `id` and `name` are required.
+ */
 export const TemplateSchema = z.looseObject({
   id: z.string(),
-  slug: z.string(),
+  slug: z.string().optional(),
   name: z.string(),
-  description: z.string(),
-  category: z.string(),
-  image: z.string(),
-  tags: z.array(z.string()),
-  ports: z.array(z.looseObject({})),
-  env: z.array(z.looseObject({ name: z.string() })),
-  volumes: z.array(z.looseObject({})),
-  tiers: z.looseObject({ basic: z.looseObject({}), plus: z.looseObject({}), pro: z.looseObject({}) }),
-  isPublic: z.boolean(),
-  isFavorite: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  createdBy: z.string(),
+  description: z.string().optional(),
+  category: z.string().optional(),
+  image: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  ports: z.array(z.looseObject({})).optional(),
+  env: z.array(z.looseObject({ name: z.string() })).optional(),
+  volumes: z.array(z.looseObject({})).optional(),
+  tiers: z.looseObject({ basic: z.looseObject({}), plus: z.looseObject({}), pro: z.looseObject({}) }).optional(),
+  isPublic: z.boolean().optional(),
+  isFavorite: z.boolean().optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+  createdBy: z.string().optional(),
 })
 
 export const TemplateListResponse = okWith({

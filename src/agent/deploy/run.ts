@@ -2,7 +2,7 @@ import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/reco
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
 import type { AgentContext } from '../context'
-import { isStatus, toAppError } from '../docker-errors'
+import { isStatus, startError, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
 import { getLogs } from '../logs'
 import type { DeployOutcome } from './api'
@@ -87,7 +87,9 @@ export async function runDeployment(
     options.ports.release(record.id)
     await step('create', 'completed', `Created container ${spec.containerName}`)
 
-    await ctx.limit(() => container.start())
+    await ctx.limit(() => container.start()).catch((err) => {
+      throw startError(err)
+    })
     await step('start', 'completed', `Started ${spec.containerName}`)
 
     await waitUntilReady(docker, ctx.events, container.id, { healthcheck: spec.healthcheck, graceMs: options.graceMs })
