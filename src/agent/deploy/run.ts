@@ -1,6 +1,7 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
+import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
@@ -140,7 +141,7 @@ async function lastLogLines(ctx: AgentContext, containerId: string, spec: Deploy
   }
 }
 
+/** Every secret of the spec (declared, secret-named, inside a URL) hidden wherever it shows. */
 function redactSecrets(text: string, spec: DeploySpec): string {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
-  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+  return redactText(text, secretValuesOf(spec.env, new Set(spec.secretNames)))
 }
