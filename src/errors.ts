@@ -20,6 +20,15 @@ export class AppError extends HTTPException {
   }
 
   declare readonly status: ContentfulStatusCode
+
+  /** What the engine (or another system) said, for our log only: it may name hosts, paths, resolvers. */
+  internal?: string
+}
+
+/** An AppError in our own words that keeps the raw reason for the log. */
+export function withInternal(error: AppError, internal: string): AppError {
+  error.internal = internal
+  return error
 }
 
 export const badRequest = (message: string, details?: ErrorDetail[]) =>

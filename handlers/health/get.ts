@@ -1,6 +1,6 @@
 import { createRouter } from '../../src/router'
 
-/** Liveness and Docker connectivity for anyone; counts and host facts only with a token. */
+/** Up or down for anyone; Docker's version, counts and host facts only with a token. */
 export default createRouter().get('/api/health', async (c) => {
   const docker = await c.var.agent.dockerStatus({ signal: c.req.raw.signal }).catch(() => ({
     status: 'disconnected' as const,
@@ -9,7 +9,9 @@ export default createRouter().get('/api/health', async (c) => {
   }))
   const status = docker.status === 'connected' ? ('ok' as const) : ('degraded' as const)
   const httpStatus = status === 'ok' ? 200 : 503
-  if (!c.var.authenticated || docker.status !== 'connected') {
+  // Anyone may ask whether it is up; what runs underneath (versions) is for the token holder.
+  if (!c.var.authenticated) return c.json({ success: true, status }, httpStatus)
+  if (docker.status !== 'connected') {
     return c.json({ success: true, status, docker: { status: docker.status, version: docker.version } }, httpStatus)
   }
   const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })

@@ -48,6 +48,7 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
         if (!(err instanceof AppError)) logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+        else if (err.internal) logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
         body = { ...errorBody(error, undefined), status: error.status }
       } finally {
         clearInterval(timer)
@@ -72,6 +73,7 @@ export function createAgentServer(deps: AgentServerDeps) {
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
       if (!(err instanceof AppError)) deps.logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+      else if (err.internal) deps.logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
       return c.json(errorBody(error, undefined), error.status)
     })
     .notFound((c) => c.json({ success: false, error: 'No such agent route', code: 'not_found' }, 404))

@@ -49,8 +49,10 @@ describe.each(AGENT_MODES)('secrets by value against the real engine [%s agent]'
     for (const [name, command] of [
       [slug, ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait']],
       [`${slug}-crash`, ['sh', '-c', 'echo "db=$DATABASE_URL smtp=$SMTP_PWD dsn=$DSN"; exit 3']],
+      [`${slug}-ghost`, ['true']],
     ] as const) {
-      const res = await api('/api/templates', json(template(name, [...command])))
+      const body = { ...template(name, [...command]), ...(name.endsWith('-ghost') ? { image: 'zapie-test/nonexistent:1' } : {}) }
+      const res = await api('/api/templates', json(body))
       expect(res.status, JSON.stringify(await res.clone().json())).toBe(201)
     }
     void (async () => {
@@ -108,5 +110,17 @@ describe.each(AGENT_MODES)('secrets by value against the real engine [%s agent]'
     expect(events.join()).toContain('db=postgres://app:********@db:5432/x smtp=******** dsn=')
     const everything = JSON.stringify([body, deployment, events])
     for (const secret of TYPED_SECRETS) expect(everything).not.toContain(secret)
+  })
+
+  it('answers a failed pull in our words, without the engine’s resolver or addresses', async () => {
+    const res = await api('/api/deploy?wait=true', json({ serviceType: `${slug}-ghost`, serviceName: 'ghost' }))
+    const body = await res.json()
+    expect(res.status).toBe(502)
+    expect(body).toMatchObject({ code: 'image_pull_failed', error: expect.stringMatching(/^Image 'zapie-test\/nonexistent:1' is not on this host and could not be pulled: /) })
+    const { deployment } = await (await api(`/api/deploy/${body.deploymentId}`)).json()
+    const events = published.filter((e) => e.includes(body.deploymentId))
+    for (const text of [JSON.stringify(body), JSON.stringify(deployment), events.join()]) {
+      expect(text).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|lookup|dial tcp|registry-1/)
+    }
   })
 })

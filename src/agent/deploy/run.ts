@@ -104,7 +104,14 @@ export async function runDeployment(
       ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
       publish('error', 'failed', error.message, { code: error.code })
     })
-    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    ctx.logger.warn({
+      msg: 'deployment failed',
+      deploymentId: record.id,
+      containerName: spec.containerName,
+      code: error.code,
+      error: error.message,
+      ...(raw.internal ? { detail: redactSecrets(raw.internal, spec) } : {}),
+    })
     throw error
   }
 }
