@@ -1,11 +1,11 @@
 import { serve } from '@hono/node-server'
-import { createStores } from '../storage'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
+import { createPrivateStores } from './private-fs'
 import { closeServer } from './shutdown'
 import { configOrExit, tokenOrCreate } from './startup'
 
@@ -15,7 +15,7 @@ async function main() {
   const logger = createLogger(env.logLevel)
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
 
-  const stores = await createStores(config)
+  const stores = await createPrivateStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
   const host = remote ? undefined : startHostAgent({ config, stores, logger })
   const deps: AppDeps = {

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server'
-import { createStores } from '../../storage'
+import { createPrivateStores } from '../private-fs'
 import { createLogger } from '../logger'
 import { closeServer } from '../shutdown'
 import { configOrExit, tokenOrCreate } from '../startup'
@@ -11,7 +11,7 @@ async function main() {
   const config = configOrExit()
   const logger = createLogger(config.logLevel)
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
-  const stores = await createStores(config)
+  const stores = await createPrivateStores(config)
   const host = startHostAgent({ config, stores, logger })
   const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs })
   const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
