@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
+import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
@@ -25,6 +26,7 @@ async function main() {
     events: remote ? createEventRelay({ ...remote, logger }) : host!.hub,
     clock: systemClock,
     logger,
+    clientAddress: nodeClientAddress,
   }
   const app = createApp(() => deps)
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -52,6 +52,8 @@ async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
     events: createEventRelay({ ...agentOptions, logger }),
     clock: systemClock,
     logger,
+    // Cloudflare sets it from the connection; a client cannot choose it.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
   }
 }
 
