@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import { clientKey } from './client-key'
 
 /**
  * The peer address of the socket on Node. X-Forwarded-For is not read: any client can write
@@ -7,7 +8,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
  */
 export function nodeClientAddress(c: Context): string | undefined {
   try {
-    return getConnInfo(c).remote.address
+    return clientKey(getConnInfo(c).remote.address)
   } catch {
     // app.request() in tests has no socket.
     return undefined

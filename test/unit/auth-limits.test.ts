@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { clientKey } from '../../src/client-key'
 import { auth, buildTestApp } from '../helpers/app'
 
 /** An app that tells clients apart by a test header, as Node does by the socket's address. */
@@ -47,5 +48,16 @@ describe('anonymous rate limit', () => {
     for (let i = 0; i < 7; i++) statuses.push((await from('10.0.0.9', '/api/health')).status)
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429])
     expect((await from('10.0.0.10', '/api/health')).status).toBe(200)
+  })
+})
+
+describe('clientKey', () => {
+  it('counts an IPv6 host by its /64 and an IPv4-mapped address as IPv4', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(clientKey('2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64')
+    expect(clientKey('::1')).toBe('0:0:0:0::/64')
+    expect(clientKey('::ffff:127.0.0.1')).toBe('127.0.0.1')
+    expect(clientKey('10.0.0.1')).toBe('10.0.0.1')
+    expect(clientKey(undefined)).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createLogger } from '../../src/logger'
 import { redactEnv, redactText } from '../../src/redact'
 
 describe('redactEnv', () => {
@@ -29,5 +30,15 @@ describe('redactText', () => {
     expect(redactText('clone https://ghp_abc123@github.com/x/y')).toBe('clone https://********@github.com/x/y')
     const line = JSON.stringify({ a: 'amqp://u:pw@mq/v', b: 'mail me@example.com' })
     expect(JSON.parse(redactText(line))).toEqual({ a: 'amqp://u:********@mq/v', b: 'mail me@example.com' })
+  })
+})
+
+describe('the logger', () => {
+  it('hides URL passwords and password= pairs in every line it writes', () => {
+    const lines: string[] = []
+    createLogger('info', (l) => lines.push(l)).warn({ msg: 'engine said', error: 'connect postgres://app:hunter2@db/x failed; dsn password=s3cret' })
+    expect(lines[0]).not.toContain('hunter2')
+    expect(lines[0]).not.toContain('s3cret')
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'engine said', error: 'connect postgres://app:********@db/x failed; dsn password=********' })
   })
 })
