@@ -44,6 +44,11 @@ function embeddedSecrets(text: string): string[] {
   return found
 }
 
+/** True when a text carries a credential of its own: a URL password or a `password=` pair. */
+export function carriesCredential(text: string): boolean {
+  return embeddedSecrets(text).length > 0
+}
+
 /**
  * Every secret value of an environment: the values of secret-named or declared-secret variables
  * and the passwords inside any value. Longest first, so a secret that contains another one is
