@@ -105,3 +105,22 @@ export function redactEnv(env: readonly string[], declaredSecrets: ReadonlySet<s
   }
   return out
 }
+
+/** Option and label names whose value is a secret: `--password x`, `…basicauth.users=…`. */
+const SECRET_OPTION = /(password|passwd|pwd|secret|token|api[_-]?key|basicauth|credential)/i
+
+/** A command line with secrets hidden: in each argument, and the argument after `--password`. */
+export function redactArgs(args: readonly string[], secrets: readonly string[] = []): string[] {
+  return args.map((arg, i) => {
+    const previous = args[i - 1]
+    if (previous !== undefined && /^--?[A-Za-z0-9_.-]+$/.test(previous) && SECRET_OPTION.test(previous)) return REDACTED
+    return redactText(arg, secrets)
+  })
+}
+
+/** Container labels with secrets hidden; our own `zapie.*` labels hold names, never values. */
+export function redactLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(labels).map(([k, v]) => [k, !k.startsWith('zapie.') && SECRET_OPTION.test(k) && v !== '' ? REDACTED : redactText(v)]),
+  )
+}

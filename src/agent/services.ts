@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { notFound } from '../errors'
-import { parseEnv, redactEnv, redactText, secretValuesOf } from '../redact'
+import { parseEnv, redactArgs, redactEnv, redactLabels, secretValuesOf } from '../redact'
 import { ServiceRef, type ServiceDetails, type ServiceState, type ServiceSummary } from '../schemas/service'
 import { toAppError } from './docker-errors'
 import { LABELS, MANAGED_FILTER, secretNamesOf } from './labels'
@@ -55,7 +55,7 @@ export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
     ports,
     url: published ? `http://localhost:${published.publicPort}` : null,
     // Labels are free text (a proxy's basic-auth users, a URL with its password): hidden the same way.
-    labels: Object.fromEntries(Object.entries(c.Labels ?? {}).map(([k, v]) => [k, redactText(v)])),
+    labels: redactLabels(c.Labels ?? {}),
     isRunning,
     canStart: !isRunning && state !== 'restarting' && state !== 'removing',
     canStop: isRunning || state === 'restarting' || state === 'paused',
@@ -90,7 +90,7 @@ export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspect
     health: info.State.Health?.Status ?? null,
     tty: Boolean(info.Config.Tty),
     env: redactEnv(info.Config.Env ?? [], declared),
-    command: [...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])].map((arg) => redactText(arg, secrets)),
+    command: redactArgs([...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])], secrets),
     restartPolicy: host.RestartPolicy?.Name || 'no',
     resources: { memoryBytes: host.Memory || null, cpus },
     // Host paths are left out on purpose: a user needs the volume's name, not where it lives.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildDeploySpec } from '../../src/deploy/build'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -122,5 +122,17 @@ describe.each(AGENT_MODES)('secrets by value against the real engine [%s agent]'
     for (const text of [JSON.stringify(body), JSON.stringify(deployment), events.join()]) {
       expect(text).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|lookup|dial tcp|registry-1/)
     }
+  })
+
+  it('hides passwords on the command line and in labels of a service', async () => {
+    const service = await createTestContainer({
+      cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait', '--', '--password', 'cmd-secret-101', 'postgres://u:cmd-secret-202@h/x'],
+      labels: { 'traefik.http.middlewares.a.basicauth.users': 'admin:$apr1$cmd-secret-303', 'backup.target': 's3://AKIAX:cmd-secret-404@bucket/x' },
+    })
+    const details = await (await api(`/api/services/${service.name}`)).json()
+    const list = await (await api('/api/services')).json()
+    expect(details.service.command).toEqual(expect.arrayContaining(['--password', '********', 'postgres://u:********@h/x']))
+    expect(details.service.labels).toMatchObject({ 'traefik.http.middlewares.a.basicauth.users': '********', 'backup.target': 's3://AKIAX:********@bucket/x' })
+    expect(JSON.stringify([details, list])).not.toMatch(/cmd-secret-\d+/)
   })
 })
