@@ -50,6 +50,14 @@ export function carriesCredential(text: string): boolean {
 }
 
 /**
+ * A name that merely looks secret (`N8N_BASIC_AUTH_ACTIVE`, `TLS_KEY_PATH`) often holds a switch
+ * or a number: its value is hidden, but hunting for `true` in every other value would hide them all.
+ */
+function looksLikeSecretValue(value: string): boolean {
+  return value.length >= 6 && !/^(true|false|yes|no|on|off|enabled|disabled|none|null|\d+)$/i.test(value)
+}
+
+/**
  * Every secret value of an environment: the values of secret-named or declared-secret variables
  * and the passwords inside any value. Longest first, so a secret that contains another one is
  * replaced whole.
@@ -58,7 +66,7 @@ export function secretValuesOf(env: readonly { name: string; value: string }[], 
   const values = new Set<string>()
   for (const { name, value } of env) {
     if (value === '') continue
-    if (isSecretName(name, declaredSecrets)) values.add(value)
+    if (declaredSecrets.has(name) || (SECRET_NAME.test(name) && looksLikeSecretValue(value))) values.add(value)
     for (const s of embeddedSecrets(value)) values.add(s)
   }
   return [...values].sort((a, b) => b.length - a.length)

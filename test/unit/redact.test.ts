@@ -14,6 +14,12 @@ describe('redactEnv', () => {
     expect(env).toEqual({ DATABASE_URL: 'postgres://app:********@db:5432/x', REDIS_URL: 'redis://:********@cache:6379', ECHO: '********', NOTE: 'uses ******** daily' })
   })
 
+  it('does not hunt for the switch of a secret-looking name in other values', () => {
+    expect(redactEnv(['N8N_BASIC_AUTH_ACTIVE=true', 'N8N_DIAGNOSTICS_ENABLED=true', 'TOKEN_TTL=3600', 'CACHE_SECONDS=3600'])).toEqual({
+      N8N_BASIC_AUTH_ACTIVE: '********', N8N_DIAGNOSTICS_ENABLED: 'true', TOKEN_TTL: '********', CACHE_SECONDS: '3600',
+    })
+  })
+
   it('hides a value equal to a declared secret, however short', () => {
     expect(redactEnv(['APP_CODE=abc', 'COPY=abc', 'OTHER=abcd'], new Set(['APP_CODE']))).toEqual({ APP_CODE: '********', COPY: '********', OTHER: 'abcd' })
   })
