@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { redactText } from './redact'
 
 export interface ErrorDetail {
   path: string
@@ -52,7 +53,8 @@ export const agentUnavailable = (message = 'The host agent is not reachable') =>
 export function errorBody(err: AppError, requestId: string | undefined) {
   return {
     success: false as const,
-    error: err.message,
+    // Messages quote what went wrong (a URL, a connection string): never its password.
+    error: redactText(err.message),
     code: err.code,
     ...(err.details ? { details: err.details } : {}),
     ...(requestId ? { requestId } : {}),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { AppError } from '../../src/errors'
 import { createLogger } from '../../src/logger'
 import { toAppError } from '../../src/agent/docker-errors'
 import { auth, buildTestApp } from '../helpers/app'
@@ -29,5 +30,15 @@ describe('Docker error messages', () => {
     expect(JSON.stringify(body)).not.toContain('127.0.0.11')
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request failed')
     expect(logged).toMatchObject({ requestId: body.requestId, code: 'docker_error', detail: RESOLVER })
+  })
+})
+
+describe('error messages', () => {
+  it('never carry the password of a URL they quote', async () => {
+    const fake = createFakeAgent(createEventHub(), [])
+    const agent = { ...fake.agent, getService: async () => Promise.reject(new AppError(409, 'conflict', 'cannot reach postgres://app:hunter2@db:5432/x')) }
+    const { app } = await buildTestApp({ agent })
+    const body = await (await app.request('/api/services/zapie-web-1', { headers: auth })).json()
+    expect(body.error).toBe('cannot reach postgres://app:********@db:5432/x')
   })
 })
