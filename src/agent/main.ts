@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import { nodeClientAddress } from '../client-address'
 import { createPrivateStores } from '../private-fs'
 import { createLogger } from '../logger'
 import { closeServer } from '../shutdown'
@@ -13,7 +14,7 @@ async function main() {
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
   const stores = await createPrivateStores(config)
   const host = startHostAgent({ config, stores, logger })
-  const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs })
+  const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, clientAddress: nodeClientAddress })
   const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
     logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
   })

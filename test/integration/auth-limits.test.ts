@@ -30,4 +30,21 @@ describe('npm start against token guessing', () => {
       await app.exited
     }
   })
+
+  it('slows down guessing of the agent token as well (npm run agent)', async () => {
+    const token = 'agent-limits-token-0123456789'
+    const agent = startTsEntry('src/agent/main.ts', { ZAPIE_AGENT_PORT: '0', ZAPIE_DATA_DIR: dataDir, ZAPIE_AGENT_TOKEN: token })
+    try {
+      const url = (await agent.waitFor(LISTENING, 20_000))[1]!
+      const statuses: number[] = []
+      for (let i = 0; i < 12; i++) statuses.push((await fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer guess-${i}` } })).status)
+      expect(statuses).toEqual([...Array(10).fill(401), 429, 429])
+      const res = await fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+      expect(res.status).toBe(429)
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    } finally {
+      agent.child.kill('SIGTERM')
+      await agent.exited
+    }
+  })
 })
