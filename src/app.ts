@@ -77,6 +77,7 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('clock', deps.clock)
     c.set('logger', deps.logger)
     c.set('authenticated', false)
+    c.set('client', deps.clientAddress?.(c) || 'unknown')
     await next()
   })
 

@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { AgentClient } from './agent/client'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
@@ -18,8 +19,13 @@ export interface AppDeps {
   events: EventFeed
   clock: Clock
   logger: Logger
+  /**
+   * Who is calling, for per-client limits: the socket's peer on Node, `cf-connecting-ip` on
+   * Workers. Without it every client shares one budget.
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 export interface AppEnv {
-  Variables: AppDeps & { requestId: string; authenticated: boolean }
+  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string }
 }

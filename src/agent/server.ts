@@ -1,6 +1,7 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { bearerToken, secretsEqual } from '../auth'
+import { createAuthFailureGuard } from '../auth-failures'
 import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
 import { streamFeed, streamLogLines } from '../events/sse'
@@ -19,6 +20,8 @@ export interface AgentServerDeps {
   token: string
   logger: Logger
   heartbeatMs?: number
+  /** Who is calling, for the failed-token limit (the socket's peer on Node). */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
@@ -57,6 +60,7 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
         if (!(err instanceof AppError)) logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+        else if (err.internal) logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
         body = { ...errorBody(error, undefined), status: error.status }
       } finally {
         clearInterval(timer)
@@ -77,17 +81,29 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  * on every route but /health, JSON RPC for plain calls, SSE for logs and events.
  */
 export function createAgentServer(deps: AgentServerDeps) {
+  const failures = createAuthFailureGuard()
   return new Hono()
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
       if (!(err instanceof AppError)) deps.logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+      else if (err.internal) deps.logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
       return c.json(errorBody(error, undefined), error.status)
     })
     .notFound((c) => c.json({ success: false, error: 'No such agent route', code: 'not_found' }, 404))
     .get('/health', (c) => c.json({ success: true, status: 'ok' }, 200))
     .use('*', async (c, next) => {
       const given = bearerToken(c.req.header('authorization'))
-      if (!given || !(await secretsEqual(given, deps.token))) throw unauthorized('A valid agent token is required')
+      // In edge mode the agent faces the internet: guessing its token is slowed per client too.
+      const client = deps.clientAddress?.(c) || 'unknown'
+      const wait = given ? failures.retryAfter(client, Date.now()) : 0
+      if (wait) {
+        c.header('Retry-After', String(wait))
+        throw new AppError(429, 'rate_limited', 'Too many wrong agent tokens from this client; wait before trying again')
+      }
+      if (!given || !(await secretsEqual(given, deps.token))) {
+        if (given) failures.fail(client, Date.now())
+        throw unauthorized('A valid agent token is required')
+      }
       await next()
     })
     .use('*', (c, next) =>

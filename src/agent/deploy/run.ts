@@ -1,6 +1,7 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
+import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
@@ -113,7 +114,14 @@ export async function runDeployment(
       ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
       publish('error', 'failed', error.message, { code: error.code })
     })
-    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    ctx.logger.warn({
+      msg: 'deployment failed',
+      deploymentId: record.id,
+      containerName: spec.containerName,
+      code: error.code,
+      error: error.message,
+      ...(raw.internal ? { detail: redactSecrets(raw.internal, spec) } : {}),
+    })
     throw error
   }
 }
@@ -150,7 +158,7 @@ async function lastLogLines(ctx: AgentContext, containerId: string, spec: Deploy
   }
 }
 
+/** Every secret of the spec (declared, secret-named, inside a URL) hidden wherever it shows. */
 function redactSecrets(text: string, spec: DeploySpec): string {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
-  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+  return redactText(text, secretValuesOf(spec.env, new Set(spec.secretNames)))
 }
