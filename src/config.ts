@@ -33,6 +33,13 @@ export const EnvSchema = z
     ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     // Backup uploads stream past the JSON body limit; they have their own (default 10 GiB).
     ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
+    // An upload that sends nothing for this long is aborted (its lock released, its partial file removed).
+    ZAPIE_UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    // Open `logs?follow=true` streams: per client and in all; beyond, 429 too_many_streams.
+    ZAPIE_LOG_FOLLOW_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(4),
+    ZAPIE_LOG_FOLLOW_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
+    // Message bytes one non-follow logs answer holds; the newest lines are kept.
+    ZAPIE_LOGS_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -70,6 +77,13 @@ export interface Config {
   corsOrigins: string[]
   bodyLimit: number
   uploadLimit: number
+  /** An upload idle this long (no bytes) is aborted. */
+  uploadIdleTimeoutMs: number
+  /** Concurrent log follow streams per client and in total. */
+  followStreamsPerClient: number
+  followStreamsTotal: number
+  /** Message bytes in one non-follow logs answer. */
+  logsMaxBytes: number
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
@@ -112,6 +126,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.ZAPIE_CORS_ORIGINS,
     bodyLimit: e.ZAPIE_BODY_LIMIT,
     uploadLimit: e.ZAPIE_UPLOAD_LIMIT,
+    uploadIdleTimeoutMs: e.ZAPIE_UPLOAD_IDLE_TIMEOUT_MS,
+    followStreamsPerClient: e.ZAPIE_LOG_FOLLOW_PER_CLIENT,
+    followStreamsTotal: e.ZAPIE_LOG_FOLLOW_MAX,
+    logsMaxBytes: e.ZAPIE_LOGS_MAX_BYTES,
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,

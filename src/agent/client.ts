@@ -1,5 +1,6 @@
 import type {
   LogLine,
+  LogsResult,
   LogOptions,
   RemoveResult,
   ServiceDetails,
@@ -50,7 +51,7 @@ export interface ServicesApi {
   restartService(ref: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<ServiceSummary>
   /** Stops and removes the container; its volumes go only when `keepData` is false. */
   removeService(ref: string, options: CallOptions & { keepData: boolean }): Promise<RemoveResult>
-  getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogLine[]>
+  getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogsResult>
   /** Log lines as they are written, until the container stops or `signal` aborts. */
   followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>
 }

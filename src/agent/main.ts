@@ -13,7 +13,7 @@ async function main() {
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
   const stores = await createStores(config)
   const host = startHostAgent({ config, stores, logger })
-  const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs })
+  const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, logFollowMax: config.followStreamsTotal })
   const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
     logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
   })

@@ -10,6 +10,7 @@ import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
+import { createStreamSlots, releaseWithBody } from '../stream-slots'
 import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 
 export interface AgentServerDeps {
@@ -18,6 +19,8 @@ export interface AgentServerDeps {
   token: string
   logger: Logger
   heartbeatMs?: number
+  /** Open log follows this agent serves at once, all callers together (ZAPIE_LOG_FOLLOW_MAX). */
+  logFollowMax?: number
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
@@ -68,6 +71,9 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  * on every route but /health, JSON RPC for plain calls, SSE for logs and events.
  */
 export function createAgentServer(deps: AgentServerDeps) {
+  // Each follow holds a Docker connection: the agent bounds them itself, whichever API servers call.
+  const follows = createStreamSlots()
+  const followMax = deps.logFollowMax ?? 32
   return new Hono()
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
@@ -123,8 +129,16 @@ export function createAgentServer(deps: AgentServerDeps) {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
       const query = LogStreamQuery.safeParse(c.req.query())
       if (!ref.success || !query.success) throw invalid('Invalid log stream request')
-      await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+      const release = follows.acquire('all', { perClient: followMax, total: followMax })
+      c.req.raw.signal.addEventListener('abort', release, { once: true })
+      try {
+        await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
+        const response = streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+        return new Response(releaseWithBody(response.body!, release), response)
+      } catch (err) {
+        release()
+        throw err
+      }
     })
     .get('/events', (c) => {
       const query = EventsQuery.safeParse(c.req.query())

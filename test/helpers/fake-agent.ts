@@ -97,7 +97,7 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
       services.splice(services.indexOf(s), 1)
       return { removed: true, volumesRemoved: o.keepData ? [] : [`${ref}-data`], volumesKept: o.keepData ? [`${ref}-data`] : [] }
     },
-    getLogs: async (ref, o) => byRef(ref).logs.slice(-o.tail),
+    getLogs: async (ref, o) => ({ logs: byRef(ref).logs.slice(-o.tail), truncated: false }),
     async *followLogs(ref) {
       yield* byRef(ref).logs
     },

@@ -18,19 +18,22 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  * The API wired to the real agent and the real engine: in-process, or through the agent's HTTP
  * server on a loopback port with its token, the way split and edge deployments run.
  */
-export async function appWithRealAgent(mode: AgentMode, options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores } = {}) {
-  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent' })
+export async function appWithRealAgent(
+  mode: AgentMode,
+  options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string> } = {},
+) {
+  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent', ...options.env })
   const stores = options.stores ?? (await createStores(config))
   const host = startHostAgent({ config, stores, docker, logger: silentLogger, monitor: options.monitor })
   await host.ready
   if (mode === 'in-process') {
-    const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores })
+    const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores, env: options.env })
     return { ...built, host, close: () => host.close() }
   }
-  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger }))
+  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger, logFollowMax: config.followStreamsTotal }))
   const remote = { url: agentServer.url, token: AGENT_TOKEN }
   const events = createEventRelay({ ...remote, retryMs: 100 })
-  const built = await buildTestApp({ agent: createHttpAgentClient(remote), events, hub: host.hub })
+  const built = await buildTestApp({ agent: createHttpAgentClient(remote), events, hub: host.hub, env: options.env })
   return {
     ...built,
     host,
