@@ -6,6 +6,7 @@ import { createApp } from './app'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { createLogger } from './logger'
+import { NODE_SERVER_OPTIONS } from './server-options'
 import { closeServer } from './shutdown'
 import { configOrExit, tokenOrCreate } from './startup'
 
@@ -27,7 +28,7 @@ async function main() {
     logger,
   }
   const app = createApp(() => deps)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: NODE_SERVER_OPTIONS }, (info) => {
     logger.info({ msg: 'listening', url: `http://${config.host}:${info.port}`, agent: remote ? remote.url : 'in-process' })
   })
 

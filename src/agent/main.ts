@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createStores } from '../../storage'
 import { createLogger } from '../logger'
+import { NODE_SERVER_OPTIONS } from '../server-options'
 import { closeServer } from '../shutdown'
 import { configOrExit, tokenOrCreate } from '../startup'
 import { startHostAgent } from './host'
@@ -14,7 +15,7 @@ async function main() {
   const stores = await createStores(config)
   const host = startHostAgent({ config, stores, logger })
   const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, logFollowMax: config.followStreamsTotal })
-  const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost, serverOptions: NODE_SERVER_OPTIONS }, (info) => {
     logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
   })
   // A client that never finishes sending its headers must not hold a socket forever.
