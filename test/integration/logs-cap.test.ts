@@ -65,8 +65,12 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
     const svc = await createTestContainer({
       cmd: ['sh', '-c', `i=1; while [ $i -le 40 ]; do echo "$i $(head -c 200000 /dev/zero | tr '\\0' z)"; i=$((i+1)); done; printf "last "; head -c 3000000 /dev/zero | tr '\\0' w; echo written >&2; ${IDLE}`],
     })
-    await written(svc.name, 'written')
-    const body = await logsOf(svc.name, 5000)
+    // stdout and stderr are copied separately: wait until both have arrived.
+    const body = await until(async () => {
+      const got = await logsOf(svc.name, 5000)
+      const done = got.logs.some((l) => l.message === 'written') && got.logs.some((l) => l.message.startsWith('last '))
+      return done && got
+    }, 30_000, `${svc.name} to finish writing`)
     expect(body.truncated).toBe(true)
     const stdout = body.logs.filter((l) => l.message !== 'written')
     expect(body.logs.length - stdout.length).toBe(1)
