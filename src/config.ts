@@ -1,12 +1,25 @@
 import { z } from 'zod'
 import { normaliseAbsolutePath } from './templates/path'
 import { allowListEntryProblem } from './templates/policy'
+import { parseCidr } from './net/ip'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const List = z.string().transform((v) =>
   v.split(',').map((s) => s.trim()).filter(Boolean),
 )
 const Url = z.url({ protocol: /^https?$/ })
+
+/** `true`/`false`, or the CIDRs alert webhooks may reach besides public addresses. */
+const PrivateAllowance = z.string().transform((v, ctx): boolean | string[] => {
+  const text = v.trim().toLowerCase()
+  if (text === 'true') return true
+  if (text === 'false') return false
+  const entries = text.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const entry of entries) {
+    if (!parseCidr(entry)) ctx.addIssue({ code: 'custom', message: `must be true, false or a list of CIDRs such as 192.168.1.0/24 (got "${entry}")` })
+  }
+  return entries
+})
 
 /**
  * The whole environment, parsed once at start (ARCHITECTURE §9). Every entry point builds its
@@ -20,6 +33,8 @@ export const EnvSchema = z
     ZAPIE_DATA_DIR: z.string().min(1).default('./data'),
     ZAPIE_STORAGE: z.enum(['fs', 'memory', 'redis']).default('fs'),
     ZAPIE_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    // How long one store call may take before the request answers 503 storage_unavailable.
+    ZAPIE_STORAGE_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(2000),
     ZAPIE_BACKUP_DIR: z.string().min(1).optional(),
     DOCKER_HOST: z
       .string()
@@ -33,6 +48,8 @@ export const EnvSchema = z
     ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     // Backup uploads stream past the JSON body limit; they have their own (default 10 GiB).
     ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
+    // Bytes an archive from elsewhere (an upload) may inflate to; 0: bounded only by its manifest and free disk.
+    ZAPIE_RESTORE_MAX_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(100 * 2 ** 30),
     // An upload that sends nothing for this long is aborted (its lock released, its partial file removed).
     ZAPIE_UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     // Open `logs?follow=true` streams: per client and in all; beyond, 429 too_many_streams.
@@ -43,6 +60,7 @@ export const EnvSchema = z
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    ZAPIE_WEBHOOK_ALLOW_PRIVATE: PrivateAllowance.default(false),
     ZAPIE_BIND_MOUNT_ALLOWLIST: List.default([]).superRefine((entries, ctx) => {
       for (const entry of entries) {
         const problem = allowListEntryProblem(entry)
@@ -68,6 +86,8 @@ export interface Config {
   dataDir: string
   storage: 'fs' | 'memory' | 'redis'
   redisUrl?: string
+  /** The deadline of one store call (ms). */
+  storageTimeoutMs: number
   backupDir: string
   dockerHost?: string
   agentUrl?: string
@@ -77,6 +97,8 @@ export interface Config {
   corsOrigins: string[]
   bodyLimit: number
   uploadLimit: number
+  /** Largest decompressed size of an uploaded archive (0: no cap beyond its manifest and free disk). */
+  restoreMaxBytes: number
   /** An upload idle this long (no bytes) is aborted. */
   uploadIdleTimeoutMs: number
   /** Concurrent log follow streams per client and in total. */
@@ -87,6 +109,11 @@ export interface Config {
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   logLevel: Env['LOG_LEVEL']
+  /**
+   * Non-public destinations alert webhooks may reach: none (false), all but this service's own
+   * listeners (true), or those inside the listed CIDRs.
+   */
+  webhookAllowPrivate: boolean | string[]
   /** Host directories templates may bind-mount (normalised, absolute); empty: named volumes only. */
   bindMountAllowlist: string[]
 }
@@ -117,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     storage: e.ZAPIE_STORAGE,
     redisUrl: e.ZAPIE_REDIS_URL,
+    storageTimeoutMs: e.ZAPIE_STORAGE_TIMEOUT_MS,
     backupDir: e.ZAPIE_BACKUP_DIR ?? `${dataDir}/backups`,
     dockerHost: e.DOCKER_HOST,
     agentUrl: e.ZAPIE_AGENT_URL?.replace(/\/+$/, ''),
@@ -126,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.ZAPIE_CORS_ORIGINS,
     bodyLimit: e.ZAPIE_BODY_LIMIT,
     uploadLimit: e.ZAPIE_UPLOAD_LIMIT,
+    restoreMaxBytes: e.ZAPIE_RESTORE_MAX_BYTES,
     uploadIdleTimeoutMs: e.ZAPIE_UPLOAD_IDLE_TIMEOUT_MS,
     followStreamsPerClient: e.ZAPIE_LOG_FOLLOW_PER_CLIENT,
     followStreamsTotal: e.ZAPIE_LOG_FOLLOW_MAX,
@@ -133,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
+    webhookAllowPrivate: e.ZAPIE_WEBHOOK_ALLOW_PRIVATE,
     bindMountAllowlist: e.ZAPIE_BIND_MOUNT_ALLOWLIST.map((p) => normaliseAbsolutePath(p)!),
   }
 }

@@ -1,17 +1,20 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
 import { AppError } from './errors'
+import { assertJsonDepth } from './json-depth'
 
 /**
  * Parses a JSON body once, up front, so malformed JSON is a 400 envelope on every route — even
- * one that ignores its body. Hono caches the parsed body for the validators that follow.
+ * one that ignores its body. Hono caches the parsed body for the validators that follow. The
+ * nesting depth is checked first: a deeply nested body would overflow the stack later (500).
  */
 export const checkJsonBody = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const type = c.req.header('content-type') ?? ''
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /^application\/([a-z.+-]*\+)?json/i.test(type)) {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /^application\/([\w.+-]*\+)?json/i.test(type)) {
       const text = await c.req.text()
       if (text.trim() !== '') {
+        assertJsonDepth(text)
         try {
           JSON.parse(text)
         } catch {

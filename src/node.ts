@@ -1,12 +1,11 @@
-import { serve } from '@hono/node-server'
-import { createStores } from '../storage'
+import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
+import { boundPort, listenOrExit } from './listen'
 import { createLogger } from './logger'
-import { NODE_SERVER_OPTIONS } from './server-options'
 import { closeServer } from './shutdown'
 import { configOrExit, tokenOrCreate } from './startup'
 
@@ -14,9 +13,12 @@ import { configOrExit, tokenOrCreate } from './startup'
 async function main() {
   const env = configOrExit()
   const logger = createLogger(env.logLevel)
-  const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
+  let resolveApp!: (app: ReturnType<typeof createApp>) => void
+  const app = new Promise<ReturnType<typeof createApp>>((resolve) => (resolveApp = resolve))
+  const server = await listenOrExit({ port: env.port, host: env.host, portVariable: 'PORT', hostVariable: 'HOST' }, app)
 
-  const stores = await createStores(config)
+  const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
+  const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
   const host = remote ? undefined : startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
@@ -27,10 +29,8 @@ async function main() {
     clock: systemClock,
     logger,
   }
-  const app = createApp(() => deps)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: NODE_SERVER_OPTIONS }, (info) => {
-    logger.info({ msg: 'listening', url: `http://${config.host}:${info.port}`, agent: remote ? remote.url : 'in-process' })
-  })
+  resolveApp(createApp(() => deps))
+  logger.info({ msg: 'listening', url: `http://${config.host}:${boundPort(server)}`, agent: remote ? remote.url : 'in-process' })
 
   let stopping = false
   const shutdown = (signal: string) => {

@@ -16,6 +16,8 @@ export interface WorkerEnv {
   API_TOKEN?: string
   CORS_ORIGINS?: string
   LOG_LEVEL?: string
+  /** As ZAPIE_WEBHOOK_ALLOW_PRIVATE on the agent: where alert webhooks may go besides public hosts. */
+  WEBHOOK_ALLOW_PRIVATE?: string
   /** A KV namespace binding; without one, state lives in the isolate's memory. */
   ZAPIE_KV?: unknown
 }
@@ -32,6 +34,7 @@ async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
       ZAPIE_AGENT_TOKEN: env.AGENT_TOKEN,
       ZAPIE_CORS_ORIGINS: env.CORS_ORIGINS,
       LOG_LEVEL: env.LOG_LEVEL,
+      ZAPIE_WEBHOOK_ALLOW_PRIVATE: env.WEBHOOK_ALLOW_PRIVATE,
       ZAPIE_STORAGE: 'memory',
     })
   } catch (err) {

@@ -3,7 +3,8 @@ import { createDeploymentStore, type DeploymentStore } from './deployments'
 import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore, type BackupStore } from './backups'
 import { createAlertSettingsStore, type AlertSettingsStore } from './alert-settings'
 import { createAlertStateStore, type AlertStateStore } from './alert-state'
-import { driverFor, type DriverConfig } from './driver'
+import { DEFAULT_STORAGE_TIMEOUT_MS, driverFor, type DriverConfig } from './driver'
+import { guardDriver } from './guarded-driver'
 import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
 import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
 import { createSettingsStore, type SettingsStore } from './settings'
@@ -25,12 +26,18 @@ export interface Stores {
   metricsHistory: MetricsHistoryStore
   alertSettings: AlertSettingsStore
   alertState: AlertStateStore
+  /** Resolves when the store answers a read within its deadline; rejects (503) when it does not. */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 
-/** Builds the stores from config (fs by default, memory for tests, redis) or a given driver (KV on Workers). */
+/**
+ * Builds the stores from config (memory, redis) or a given driver (fs on Node, KV on Workers).
+ * Every driver call has a deadline and its failures become AppErrors (503, 507): see guardDriver.
+ */
 export async function createStores(config: DriverConfig, options: { driver?: Driver } = {}): Promise<Stores> {
-  const storage = createStorage({ driver: options.driver ?? (await driverFor(config)) })
+  const driver = options.driver ?? (await driverFor(config))
+  const storage = createStorage({ driver: guardDriver(driver, { timeoutMs: config.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS }) })
   const settings = createSettingsStore(prefixStorage(storage, 'settings'))
   return {
     storage,
@@ -45,12 +52,14 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     metricsHistory: createMetricsHistoryStore(prefixStorage(storage, 'metrics-history')),
     alertSettings: createAlertSettingsStore(prefixStorage(storage, 'alert-settings')),
     alertState: createAlertStateStore(prefixStorage(storage, 'alert-state')),
+    ping: async () => void (await storage.hasItem('settings:ping')),
     close: () => storage.dispose(),
   }
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
 export { CorruptRecordError } from './corrupt-record'
+export { insufficientStorage, storageError, storageUnavailable } from './storage-errors'
 export type {
   AlertSettingsStore,
   AlertStateStore,

@@ -1,16 +1,23 @@
 import { createRouter } from '../../src/router'
 
-/** Liveness and Docker connectivity for anyone; counts and host facts only with a token. */
+/** Liveness, Docker and storage connectivity for anyone; counts and host facts only with a token. */
 export default createRouter().get('/api/health', async (c) => {
-  const docker = await c.var.agent.dockerStatus({ signal: c.req.raw.signal }).catch(() => ({
-    status: 'disconnected' as const,
-    version: null,
-    apiVersion: null,
-  }))
-  const status = docker.status === 'connected' ? ('ok' as const) : ('degraded' as const)
+  const [docker, storage] = await Promise.all([
+    c.var.agent.dockerStatus({ signal: c.req.raw.signal }).catch(() => ({
+      status: 'disconnected' as const,
+      version: null,
+      apiVersion: null,
+    })),
+    // The stores answer within their own deadline, so a frozen store cannot hold this check.
+    c.var.stores.ping().then(() => 'up' as const, () => 'down' as const),
+  ])
+  const status = docker.status === 'connected' && storage === 'up' ? ('ok' as const) : ('degraded' as const)
   const httpStatus = status === 'ok' ? 200 : 503
-  if (!c.var.authenticated || docker.status !== 'connected') {
+  if (!c.var.authenticated) {
     return c.json({ success: true, status, docker: { status: docker.status, version: docker.version } }, httpStatus)
+  }
+  if (docker.status !== 'connected') {
+    return c.json({ success: true, status, docker: { status: docker.status, version: docker.version }, storage: { status: storage } }, httpStatus)
   }
   const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })
   return c.json(
@@ -18,6 +25,7 @@ export default createRouter().get('/api/health', async (c) => {
       success: true,
       status,
       docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
+      storage: { status: storage },
       containers: system.containers,
       images: system.images,
       host: system.host,

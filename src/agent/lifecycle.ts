@@ -3,6 +3,7 @@ import { AppError } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
 import type { AgentContext } from './context'
 import { isStatus, toAppError } from './docker-errors'
+import { enforceHostBinds } from './host-binds'
 import { resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
@@ -17,7 +18,7 @@ const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as cons
  * Emits `service-action` in-progress, then completed or failed.
  */
 export async function changeState(
-  ctx: LifecycleContext,
+  ctx: LifecycleContext & Pick<AgentContext, 'config'>,
   ref: string,
   action: LifecycleAction,
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
@@ -26,6 +27,9 @@ export async function changeState(
   const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
   try {
+    // A start mounts the binds anew, following whatever links are there now: a bind directory
+    // swapped for a link since deploy must not take the service to where the link leads.
+    if (action !== 'stop') await enforceHostBinds(bindsOf(info), ctx.config.bindMountAllowlist)
     const container = ctx.docker.getContainer(info.Id)
     const t = options.timeoutSeconds ?? 10
     await ctx.limit(async () => {
@@ -53,6 +57,10 @@ export async function changeState(
     ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
     throw error
   }
+}
+
+function bindsOf(info: Docker.ContainerInfo) {
+  return (info.Mounts ?? []).flatMap((m, i) => (m.Type === 'bind' && m.Source ? [{ source: m.Source, where: `Mounts.${i}` }] : []))
 }
 
 export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {

@@ -1,7 +1,6 @@
-import { serve } from '@hono/node-server'
-import { createStores } from '../../storage'
+import { createNodeStores } from '../node-stores'
+import { boundPort, listenOrExit } from '../listen'
 import { createLogger } from '../logger'
-import { NODE_SERVER_OPTIONS } from '../server-options'
 import { closeServer } from '../shutdown'
 import { configOrExit, tokenOrCreate } from '../startup'
 import { startHostAgent } from './host'
@@ -11,15 +10,18 @@ import { createAgentServer } from './server'
 async function main() {
   const config = configOrExit()
   const logger = createLogger(config.logLevel)
-  const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
-  const stores = await createStores(config)
-  const host = startHostAgent({ config, stores, logger })
-  const app = createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, logFollowMax: config.followStreamsTotal })
-  const server = serve({ fetch: app.fetch, port: config.agentPort, hostname: config.agentHost, serverOptions: NODE_SERVER_OPTIONS }, (info) => {
-    logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${info.port}` })
-  })
+  let resolveApp!: (app: ReturnType<typeof createAgentServer>) => void
+  const app = new Promise<ReturnType<typeof createAgentServer>>((resolve) => (resolveApp = resolve))
+  const listen = { port: config.agentPort, host: config.agentHost, portVariable: 'ZAPIE_AGENT_PORT', hostVariable: 'ZAPIE_AGENT_HOST' }
+  const server = await listenOrExit(listen, app)
   // A client that never finishes sending its headers must not hold a socket forever.
   ;(server as { headersTimeout?: number }).headersTimeout = 15_000
+
+  const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
+  const stores = await createNodeStores(config)
+  const host = startHostAgent({ config, stores, logger })
+  resolveApp(createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, logFollowMax: config.followStreamsTotal }))
+  logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${boundPort(server)}` })
 
   const shutdown = () => {
     host.hub.close()

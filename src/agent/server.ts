@@ -5,6 +5,7 @@ import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
 import { streamFeed, streamLogLines } from '../events/sse'
 import type { EventFeed } from '../events/types'
+import { assertJsonDepth } from '../json-depth'
 import { BackupId } from '../schemas/backup'
 import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
@@ -24,6 +25,14 @@ export interface AgentServerDeps {
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
+
+const parseOrNull = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
 
 const isUpload = (path: string) => /^\/backups\/[^/]+\/upload$/.test(path)
 
@@ -94,7 +103,10 @@ export function createAgentServer(deps: AgentServerDeps) {
     .post('/rpc/:method', async (c) => {
       const method = c.req.param('method')
       if (!Object.hasOwn(RPC_ARGS, method)) throw new AppError(404, 'not_found', `Unknown agent method '${method}'`)
-      const body = (await c.req.json().catch(() => null)) as { args?: unknown } | null
+      const text = await c.req.text()
+      // The same depth bound as the API applies to every body the agent parses.
+      assertJsonDepth(text)
+      const body = parseOrNull(text) as { args?: unknown } | null
       const parsed = RPC_ARGS[method as RpcMethod].safeParse(body?.args ?? [])
       if (!parsed.success) throw invalid(`Invalid arguments for ${method}: ${parsed.error.message}`)
       const args = parsed.data as unknown[]

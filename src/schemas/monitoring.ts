@@ -61,8 +61,11 @@ export const AlertThresholdsPatch = z.strictObject({
 })
 export type AlertThresholdsOverride = z.infer<typeof AlertThresholdsPatch>
 
+/** A DNS name, or an IPv6 literal as URLs write it (`[2001:db8::1]`); which may be reached is checked apart. */
+const WebhookHost = new RegExp(`${z.regexes.hostname.source}|^\\[[0-9a-fA-F:.]+\\]$`)
+
 export const WebhookBody = z.strictObject({
-  url: z.union([z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048), z.null()]),
+  url: z.union([z.url({ protocol: /^https?$/, hostname: WebhookHost }).max(2048), z.null()]),
 })
 
 export const AlertsQuery = z.strictObject({

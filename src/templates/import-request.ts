@@ -1,5 +1,6 @@
 import type { HonoRequest } from 'hono'
 import { AppError, badRequest } from '../errors'
+import { assertJsonDepth } from '../json-depth'
 
 /**
  * The document and `overwrite` flag of `POST /api/templates/import`: a JSON body (the original
@@ -28,6 +29,7 @@ export async function readImportRequest(req: HonoRequest, queryOverwrite: boolea
 }
 
 function parseJson(text: string): unknown {
+  assertJsonDepth(text, 'The uploaded file')
   try {
     return JSON.parse(text)
   } catch {

@@ -9,6 +9,7 @@ import {
   type ValidationIssue,
   type ValidationResult,
 } from '../schemas/template'
+import { normaliseLogoUrl, toPlainText } from './display'
 import { parseImageRef } from './image'
 import { expandShorthands } from './normalise'
 import { normaliseAbsolutePath } from './path'
@@ -51,7 +52,7 @@ export function validateTemplate(input: unknown, policy: TemplatePolicy): Templa
   errors.push(...expanded.errors)
   warnings.push(...expanded.warnings)
 
-  const parsed = parseDroppingUnknown(expanded.value, warnings)
+  const parsed = parseDroppingUnknown(toPlainText(expanded.value, warnings), warnings)
   if (!parsed.success) {
     const reported = new Set(errors.map((e) => e.path))
     for (const issue of parsed.error.issues) {
@@ -127,7 +128,9 @@ function checkSemantics(
 
   checkImage(parsed.image, errors, warnings)
 
-  if (parsed.logo && !/^https?:\/\/[^\s]+$/i.test(parsed.logo)) err('logo', 'invalid_url', 'must be an http(s) URL')
+  const logo = parsed.logo ? normaliseLogoUrl(parsed.logo) : ''
+  if (logo === null) err('logo', 'invalid_url', 'must be an http(s) URL')
+  else if (logo !== parsed.logo) warn('logo', 'normalised_url', `stored as ${logo}`)
 
   const seenPorts = new Set<string>()
   const seenHostPorts = new Set<string>()
@@ -194,5 +197,5 @@ function checkSemantics(
   }
 
   const tags = [...new Map(parsed.tags.map((t) => [t.toLowerCase(), t])).values()]
-  return { ...rest, networkMode: networkMode === 'none' ? 'none' : 'bridge', volumes, tiers, tags }
+  return { ...rest, logo: logo ?? '', networkMode: networkMode === 'none' ? 'none' : 'bridge', volumes, tiers, tags }
 }

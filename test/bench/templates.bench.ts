@@ -7,7 +7,7 @@ import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
 import { TemplateListQuery } from '../../src/schemas/template'
 import { searchTemplates } from '../../src/templates/search'
-import { createStores } from '../../storage'
+import { createNodeStores } from '../../src/node-stores'
 import { isSafeId } from '../../storage/keys'
 import { createFakeAgent } from '../helpers/fake-agent'
 
@@ -24,12 +24,12 @@ const dir = mkdtempSync(join(tmpdir(), 'zapie-bench-templates-'))
 
 try {
   const config = loadConfig({ ZAPIE_API_TOKEN: TOKEN, ZAPIE_DATA_DIR: dir, ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'silent', ZAPIE_RATE_LIMIT: '0' })
-  const stores = await createStores(config)
+  const stores = await createNodeStores(config)
   const hub = createEventHub()
   const app = createApp(() => ({ config, stores, agent: createFakeAgent(hub).agent, events: hub, clock: { now: () => Date.now() }, logger: silentLogger }))
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
   for (const file of ['templates-v2.json', 'templates-v3.json']) {
-    const body = readFileSync(new URL(`../../../shared/fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
+    const body = readFileSync(new URL(`../fixtures/portainer-templates/${file}`, import.meta.url), 'utf8')
     const res = await app.request('/api/templates/import', { method: 'POST', headers, body })
     if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`)
   }

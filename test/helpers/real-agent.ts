@@ -22,6 +22,7 @@ export async function appWithRealAgent(
   mode: AgentMode,
   options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string> } = {},
 ) {
+  // `env` configures both sides alike (e.g. ZAPIE_BIND_MOUNT_ALLOWLIST), as an operator would.
   const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent', ...options.env })
   const stores = options.stores ?? (await createStores(config))
   const host = startHostAgent({ config, stores, docker, logger: silentLogger, monitor: options.monitor })

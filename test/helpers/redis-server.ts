@@ -66,3 +66,36 @@ export async function ensureRedis(docker: Docker, label: string): Promise<{ url:
     )
   }
 }
+
+/**
+ * A private `redis-server` on a free loopback port that a test may freeze (SIGSTOP), thaw, kill
+ * and start again on the same port. `stop` always thaws and kills it.
+ */
+export async function startPrivateRedis() {
+  if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed (Debian: apt-get install redis-server)')
+  const port = await freePort()
+  const url = new URL(`redis://127.0.0.1:${port}`)
+  let child: ReturnType<typeof spawn> | undefined
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    await waitUntilReachable(url, 'redis-server')
+  }
+  const kill = async () => {
+    const running = child
+    child = undefined
+    if (!running || running.exitCode !== null) return
+    running.kill('SIGCONT')
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.kill('SIGKILL')
+    await exited
+  }
+  await start()
+  return {
+    url: url.toString().replace(/\/$/, ''),
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
+    kill,
+    start,
+    stop: kill,
+  }
+}

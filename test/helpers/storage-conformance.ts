@@ -1,12 +1,24 @@
 import { createStorage, prefixStorage, type Driver, type Storage } from 'unstorage'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Template } from '../../src/schemas/template'
 import { createStores, InvalidKeyError, keyFor, type Stores } from '../../storage'
+
+/** A driver over its own empty area whose writes, while `failing` is on, stop midway as on a full disk. */
+export interface FailingWrites {
+  driver: Driver
+  setFailing(failing: boolean): void
+}
+
+export interface ConformanceOptions {
+  /** For drivers that write files: the suite then checks what an interrupted write leaves behind. */
+  failingWrites?: () => FailingWrites
+}
 
 /**
  * The behaviours our stores rely on, run against every driver we support (memory, fs, redis,
  * Cloudflare KV): a store is only as good as the driver under it.
  */
-export function describeStorageConformance(name: string, makeDriver: () => Promise<Driver> | Driver, cleanup?: () => Promise<void>) {
+export function describeStorageConformance(name: string, makeDriver: () => Promise<Driver> | Driver, cleanup?: () => Promise<void>, options: ConformanceOptions = {}) {
   describe(`storage conformance: ${name}`, () => {
     let storage: Storage
     let stores: Stores
@@ -92,5 +104,45 @@ export function describeStorageConformance(name: string, makeDriver: () => Promi
       expect(await stores.tickets.consume(ticket, now)).toBe(false)
       expect(await stores.tickets.consume('../../etc/passwd', now)).toBe(false)
     })
+
+    if (options.failingWrites) {
+      const template = (id: string, description: string) =>
+        ({ id, name: `Template ${id}`, slug: `template-${id}`, image: 'nginx:1.27', description: description }) as unknown as Template
+
+      it('keeps the old version of a record whose update the disk could not finish, and answers 507', async () => {
+        const { driver, setFailing } = options.failingWrites!()
+        const own = await createStores({ storage: 'memory', dataDir: '' }, { driver })
+        await own.templates.ready()
+        await own.templates.create(template('kept', 'the first version'))
+        await own.settings.set('kept', { v: 1 })
+        setFailing(true)
+        // Larger than a page, so a non-atomic write would leave a prefix of it behind.
+        const update = own.templates.replace(template('kept', 'the second version '.repeat(500)))
+        await expect(update).rejects.toMatchObject({ status: 507, code: 'insufficient_storage' })
+        await expect(own.settings.set('kept', { v: 2, blob: 'y'.repeat(10_000) })).rejects.toMatchObject({ status: 507 })
+        setFailing(false)
+        expect(await own.templates.get('kept')).toMatchObject({ description: 'the first version' })
+        expect(await own.settings.get('kept')).toEqual({ v: 1 })
+        expect((await own.templates.list()).corrupt).toEqual([])
+        await own.close()
+      })
+
+      it('leaves no record behind for a create the disk could not finish', async () => {
+        const { driver, setFailing } = options.failingWrites!()
+        const own = await createStores({ storage: 'memory', dataDir: '' }, { driver })
+        await own.templates.ready()
+        const before = (await own.storage.getKeys()).sort()
+        setFailing(true)
+        await expect(own.templates.create(template('fresh', 'never written '.repeat(500)))).rejects.toMatchObject({ status: 507 })
+        setFailing(false)
+        expect(await own.templates.get('fresh')).toBeNull()
+        const { templates, corrupt } = await own.templates.list()
+        expect(templates.map((t) => t.id)).not.toContain('fresh')
+        expect(corrupt).toEqual([])
+        // No half-written file, and no temporary file listed as a key.
+        expect((await own.storage.getKeys()).sort()).toEqual(before)
+        await own.close()
+      })
+    }
   })
 }

@@ -11,7 +11,7 @@ const IMAGE = 'zapie-test/busybox:latest'
 /**
  * The integration suite needs a real engine and the test image. No engine is a failure with
  * instructions, never a silent skip. The image is pulled where a registry answers, else built
- * from the host's static busybox, exactly as ../shared/docker/start-engine.sh does.
+ * from the host's static busybox, exactly as scripts/start-engine.sh does.
  */
 export default async function setup(project: TestProject) {
   const docker = createDockerClient(process.env.DOCKER_HOST)
@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     throw new Error(
       `No Docker Engine is reachable at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'} (${(err as Error).message}).\n` +
-        'The integration tests run against a real engine. Start one with ../shared/docker/start-engine.sh ' +
+        'The integration tests run against a real engine. Start one with scripts/start-engine.sh (as root; Debian/Ubuntu: apt-get install docker.io) ' +
         '(or `sudo systemctl start docker`), or point DOCKER_HOST at one, then run npm test again.',
     )
   }

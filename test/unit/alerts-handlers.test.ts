@@ -1,4 +1,4 @@
-import { beforeEach, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createEventHub } from '../../src/events/hub'
 import type { AlertRecord } from '../../src/schemas/monitoring'
 import { auth, buildTestApp } from '../helpers/app'
@@ -107,5 +107,61 @@ describeBothWays('alerts handlers', () => built.app, (target) => {
     expect((await target().request('/api/alerts/webhook', put({}))).status).toBe(400)
     const cleared = await target().request('/api/alerts/webhook', put({ url: null }))
     expect((await cleared.json()).webhook).toEqual({ configured: false, url: null })
+  })
+
+  it('PUT /api/alerts/webhook refuses this host and the local network in every spelling with 422 naming the rule', async () => {
+    const refused: [string, string][] = [
+      ['http://127.0.0.1:2375/containers/x/kill', 'loopback'],
+      ['http://127.1:2375/', 'loopback'],
+      ['http://2130706433:2375/', 'loopback'],
+      ['http://0x7f000001:2375/', 'loopback'],
+      ['http://0177.0.0.1/', 'loopback'],
+      ['http://localhost:2375/', 'loopback'],
+      ['http://[::1]:2375/', 'loopback'],
+      ['http://[::ffff:127.0.0.1]:2375/', 'loopback'],
+      ['http://0.0.0.0:2375/', 'unspecified'],
+      ['http://10.0.0.5/hook', 'private'],
+      ['http://192.168.1.20/hook', 'private'],
+      ['http://172.16.0.1/hook', 'private'],
+      ['http://[fd00::1]/hook', 'private'],
+      ['http://169.254.169.254/latest/meta-data/', 'cloud_metadata'],
+      ['http://169.254.1.1/', 'link_local'],
+      ['http://100.64.0.1/', 'cgnat'],
+      ['http://224.0.0.1/', 'multicast'],
+    ]
+    for (const [url, rule] of refused) {
+      const res = await target().request('/api/alerts/webhook', put({ url }))
+      expect(res.status, url).toBe(422)
+      const body = await res.json()
+      expect(body, url).toMatchObject({ success: false, code: 'webhook_destination_refused', details: [{ path: 'url', code: rule }] })
+      expect(body.error, url).toMatch(/refused/)
+      expect(body.requestId, url).toEqual(expect.any(String))
+    }
+    expect((await get('/api/alerts/webhook')).body.webhook).toEqual({ configured: false, url: null })
+    for (const url of ['https://1.1.1.1/hook', 'https://[2606:4700:4700::1111]/hook', 'https://hooks.slack.com/services/T0/B0/x']) {
+      expect((await target().request('/api/alerts/webhook', put({ url }))).status, url).toBe(200)
+    }
+  })
+})
+
+describe('PUT /api/alerts/webhook with ZAPIE_WEBHOOK_ALLOW_PRIVATE', () => {
+  it('saves a receiver on the local network, but never one of our own listeners', async () => {
+    const { app } = await buildTestApp({ env: { ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true', PORT: '5000' } })
+    const ok = await app.request('/api/alerts/webhook', put({ url: 'http://192.168.1.20:8080/hook' }))
+    expect(ok.status).toBe(200)
+    expect((await ok.json()).webhook).toEqual({ configured: true, url: 'http://192.168.1.20:8080/…' })
+    expect((await app.request('/api/alerts/webhook', put({ url: 'http://127.0.0.1:9000/hook' }))).status).toBe(200)
+    for (const url of ['http://127.0.0.1:5000/api/services/x/stop', 'http://localhost:5001/rpc/remove']) {
+      const res = await app.request('/api/alerts/webhook', put({ url }))
+      expect(res.status, url).toBe(422)
+      expect((await res.json()).details, url).toMatchObject([{ code: 'own_listener' }])
+    }
+  })
+
+  it('saves only inside the listed CIDRs', async () => {
+    const { app } = await buildTestApp({ env: { ZAPIE_WEBHOOK_ALLOW_PRIVATE: '192.168.1.0/24' } })
+    expect((await app.request('/api/alerts/webhook', put({ url: 'http://192.168.1.20/hook' }))).status).toBe(200)
+    expect((await app.request('/api/alerts/webhook', put({ url: 'http://192.168.2.20/hook' }))).status).toBe(422)
+    expect((await app.request('/api/alerts/webhook', put({ url: 'http://127.0.0.1:9000/hook' }))).status).toBe(422)
   })
 })

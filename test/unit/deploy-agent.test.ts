@@ -80,10 +80,10 @@ describe('the agent deployer', () => {
   it('checks bind mounts against its own allow-list, whatever the API allowed', async () => {
     const withBind = spec({ volumes: ['/srv/app:/data'] })
     const strict = createDeployer(context(engineWithoutRegistry().docker), noProbe)
-    await expect(strict.deploy(withBind, { deploymentId: 'dep-00000003' })).rejects.toMatchObject({ status: 403, code: 'bind_not_allowed' })
+    await expect(strict.deploy(withBind, { deploymentId: 'dep-00000003' })).rejects.toMatchObject({ status: 422, code: 'bind_not_allowed' })
     const socket = { ...withBind, volumes: [{ type: 'bind' as const, source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false }] }
     const lenient = createDeployer(context(engineWithoutRegistry().docker, { ZAPIE_BIND_MOUNT_ALLOWLIST: '/srv' }), noProbe)
-    await expect(lenient.deploy(socket, { deploymentId: 'dep-00000004' })).rejects.toMatchObject({ status: 403, code: 'docker_socket' })
+    await expect(lenient.deploy(socket, { deploymentId: 'dep-00000004' })).rejects.toMatchObject({ status: 422, code: 'docker_socket' })
   })
 
   it('reports a deploy the agent was stopped in the middle of as interrupted', async () => {

@@ -6,7 +6,7 @@ import { createStores } from '../../storage'
 import { auth, buildTestApp } from '../helpers/app'
 import { describeBothWays } from '../helpers/targets'
 
-const FIXTURES = new URL('../../../shared/fixtures/portainer-templates/', import.meta.url)
+const FIXTURES = new URL('../fixtures/portainer-templates/', import.meta.url)
 const fixture = (file: string) => readFileSync(new URL(file, FIXTURES), 'utf8')
 
 let now = Date.parse('2026-01-01T00:00:00Z')

@@ -5,7 +5,7 @@ import { htmlToText } from '../../src/templates/html'
 import { DEFAULT_POLICY } from '../../src/templates/policy'
 import { fromPortainer } from '../../src/templates/portainer'
 
-const FIXTURES = new URL('../../../shared/fixtures/portainer-templates/', import.meta.url)
+const FIXTURES = new URL('../fixtures/portainer-templates/', import.meta.url)
 const load = (file: string) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { version: string; templates: Record<string, unknown>[] }
 
 function plan(doc: unknown, existing = [] as Parameters<typeof planImport>[1]['existing']) {

@@ -13,6 +13,7 @@ import {
   type Manifest,
 } from '../../schemas/backup'
 import { toAppError } from '../docker-errors'
+import { enforceHostBinds, hostBindsOf } from '../host-binds'
 import { LABELS } from '../labels'
 import { ArchiveWriter, commitArchive } from './archive-writer'
 import { freeze, type Thaw } from './consistency'
@@ -47,6 +48,9 @@ export async function startBackup(engine: BackupEngine, ref: string, options: Cr
     // Stopping a container started with --rm removes it.
     throw unprocessable(`Service '${service.serviceId}' is removed when it stops (AutoRemove); use consistency pause or live`)
   }
+  // A stop-mode backup starts the service again, which mounts its binds anew through whatever
+  // links are there now: refused up front, the service untouched, when one leads elsewhere.
+  if (options.consistency === 'stop') await enforceHostBinds(hostBindsOf(service.inspect), engine.ctx.config.bindMountAllowlist)
   const release = engine.locks.acquire(service.serviceId, 'backup')
   const backupId = newBackupId(engine.now())
   const job = engine.jobs(() => runBackup(engine, service, backupId, options)).finally(release)

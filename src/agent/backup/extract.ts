@@ -2,7 +2,8 @@ import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import tar, { type Pack } from 'tar-stream'
-import { readArchive, type ArchiveContents, type VolumeEntry } from './archive-reader'
+import { readArchive, type ArchiveContents, type ReadLimits, type VolumeEntry } from './archive-reader'
+import { restoredMode } from './entry-rules'
 import { ArchiveFormatError, classifyEntry, movedHeader } from './tar-entries'
 
 interface OpenVolume {
@@ -20,13 +21,14 @@ interface OpenVolume {
  * `destinations[i]`: written into its parent as `<last component>/…`, because Docker applies a
  * root entry's mode and owner only to a directory it extracts, not to the one it extracts into —
  * so the volume root gets its mode and owner back (PostgreSQL insists on 0700). Entries flow
- * one at a time with backpressure, so memory stays bounded.
+ * one at a time with backpressure, so memory stays bounded. `limits` stop the stream as soon as
+ * it inflates beyond what the record declares; no file is written setuid or setgid.
  */
 export async function extractIntoContainer(
   archive: Readable,
   container: Docker.Container,
   destinations: readonly string[],
-  options: { onBytes?: (compressedBytes: number) => void } = {},
+  options: { onBytes?: (compressedBytes: number) => void; limits?: ReadLimits } = {},
 ): Promise<ArchiveContents> {
   const abort = new AbortController()
   let current: OpenVolume | undefined
@@ -62,7 +64,7 @@ export async function extractIntoContainer(
     const link = header.type === 'link' ? classifyEntry(header.linkname ?? '') : undefined
     const linkname = link?.kind === 'volume' ? `${base}/${link.relative}` : undefined
     await new Promise<void>((resolve, reject) => {
-      const sink = pack.entry(movedHeader(header, name, linkname), (err) => (err ? reject(err) : resolve()))
+      const sink = pack.entry({ ...movedHeader(header, name, linkname), mode: restoredMode(header) }, (err) => (err ? reject(err) : resolve()))
       stream.on('error', reject)
       if (header.type === 'file' || header.type === 'contiguous-file') stream.pipe(sink as unknown as NodeJS.WritableStream)
       else stream.resume()
@@ -71,7 +73,7 @@ export async function extractIntoContainer(
 
   try {
     // Already verified by the caller, from the same open file: no second hash in the hot path.
-    const contents = await readArchive(archive, { visit, onBytes: options.onBytes, hash: false })
+    const contents = await readArchive(archive, { visit, onBytes: options.onBytes, hash: false, limits: options.limits })
     await closeCurrent()
     return contents
   } catch (err) {

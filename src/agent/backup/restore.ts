@@ -5,9 +5,11 @@ import type Docker from 'dockerode'
 import { AppError, notFound } from '../../errors'
 import type { BackupRecord, RestoreResult, RestoredVolume } from '../../schemas/backup'
 import { isStatus, toAppError } from '../docker-errors'
+import { enforceHostBinds, hostBindsOf } from '../host-binds'
 import { resumeContainer } from './consistency'
 import type { BackupEngine } from './engine'
 import { extractIntoContainer } from './extract'
+import { checkFreeSpace } from './free-space'
 import { sha256Of } from './hash'
 import type { Intent } from './intents'
 import { ProgressReporter, type BackupOperation } from './progress'
@@ -30,6 +32,12 @@ export async function restoreBackup(engine: BackupEngine, ref: string, backupId:
   }
 }
 
+/**
+ * Archives we did not make ourselves — uploads, and files found in the backup directory without a
+ * record — are restored under the stricter rules (no special files, ZAPIE_RESTORE_MAX_BYTES).
+ */
+export const fromElsewhere = (record: Pick<BackupRecord, 'origin'>) => record.origin === 'upload' || record.origin === 'adopted'
+
 /** Pairs each volume of the archive with the service's volume mounted at the same destination. */
 export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, 'id' | 'volumes'>): DataVolume[] {
   if (service.inspect.HostConfig.AutoRemove) {
@@ -51,7 +59,8 @@ export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, '
 
 /**
  * One restore, in the order that never destroys the only copy (ARCHITECTURE §8):
- *  1. verify the archive's SHA-256 — a corrupted archive is refused before anything is touched;
+ *  1. verify the archive's SHA-256 — a corrupted archive is refused before anything is touched —
+ *     and that the disk where Docker keeps volumes has room for what it declares;
  *  2. extract it into fresh volumes, through a helper container that is created, never started;
  *  3. stop the service, park it under another name, create the service again with the same
  *     name and config on the fresh volumes, start it if it was running and check it stays up;
@@ -103,7 +112,13 @@ export class RestoreRun {
     const { record, service } = this
     try {
       const plan = planVolumes(service, record)
+      // Refused before anything is touched when a bind already leads out of the allow-list.
+      await this.checkHostBinds()
       await this.verify()
+      await checkFreeSpace(
+        { info: () => this.docker.info(), dockerHost: this.engine.ctx.config.dockerHost, logger: this.engine.ctx.logger },
+        record.volumes,
+      )
       const initial = (await service.container.inspect()).State
       // From here on the marker says what to undo if the agent dies: written before each step.
       this.intent = {
@@ -214,7 +229,11 @@ export class RestoreRun {
       // The PUT streams the whole archive: on the stream client, not a short-call socket.
       this.engine.ctx.streams?.getContainer(this.helper.id) ?? this.helper,
       record.volumes.map((v) => v.destination),
-      { onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70) },
+      {
+        onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70),
+        // Belt and braces: the stream stops once it inflates beyond what the record declares.
+        limits: { declared: record.volumes, untrusted: fromElsewhere(record), maxInflated: this.engine.ctx.config.restoreMaxBytes },
+      },
     )
     await this.helper.remove({ force: true })
     this.helper = undefined
@@ -226,6 +245,9 @@ export class RestoreRun {
     const { service, engine } = this
     this.progress.report('swapping', this.record.size, 90)
     await this.mark({ wasRunning, wasPaused })
+    // Again just before the container is recreated: extraction can take long, and a bind's
+    // directory may have been swapped for a link in the meantime.
+    await this.checkHostBinds()
     const old = service.container
     if (wasPaused) {
       this.unpausedOld = true
@@ -253,6 +275,14 @@ export class RestoreRun {
       await this.settle(this.newContainer)
       if (wasPaused) await this.newContainer.pause()
     }
+  }
+
+  /**
+   * The recreated container mounts its host binds anew, following whatever links are there now:
+   * they must still lead somewhere the allow-list permits (see enforceHostBinds).
+   */
+  private async checkHostBinds() {
+    await enforceHostBinds(hostBindsOf(this.service.inspect), this.engine.ctx.config.bindMountAllowlist)
   }
 
   /** A restored service that dies (or restarts) within the settle time is a failed restore. */

@@ -61,8 +61,11 @@ export async function uploadBackup(
     if (size === 0) throw badRequest('The upload is empty: send the .tar.gz archive as the request body')
     if (options.sha256 && options.sha256 !== sha256) throw checksumMismatch('upload', 'the X-Checksum-Sha256 sent with it')
     progress.report('checking', 0, 0)
+    // Read end to end before anything is stored: a bomb stops at the cap or, once the manifest
+    // is read, at what it declares (413); special files and paths below symlinks are a 422.
     const contents = await readArchive(createReadStream(temp, { highWaterMark: 1024 * 1024 }), {
       onBytes: (bytes) => progress.report('checking', bytes, (bytes / size) * 100),
+      limits: { untrusted: true, maxInflated: ctx.config.restoreMaxBytes },
     }).catch((err) => {
       if (err instanceof ArchiveFormatError) throw new AppError(422, 'invalid_backup_archive', `Not a valid backup archive: ${err.message}`)
       throw err

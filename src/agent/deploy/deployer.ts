@@ -1,8 +1,8 @@
 import { DeploymentId, DeploySpecSchema, type DeploySpec } from '../../deploy/spec'
 import type { DeploymentRecord } from '../../deploy/record'
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors'
-import { checkBindMount } from '../../templates/policy'
+import { AppError, badRequest, conflict, notFound } from '../../errors'
 import type { AgentContext } from '../context'
+import { enforceHostBinds } from '../host-binds'
 import type { DeployApi, DeployOutcome } from './api'
 import { createPortAllocator, type PortProbe } from './ports'
 import { runDeployment } from './run'
@@ -28,10 +28,9 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       if (!DeploymentId.safeParse(deploymentId).success) throw badRequest(`Invalid deployment id '${String(deploymentId).slice(0, 80)}'`)
       const parsed = DeploySpecSchema.safeParse(input)
       if (!parsed.success) throw badRequest(`Invalid deploy spec: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
-      const spec = parsed.data
-      enforceHostPolicy(ctx, spec)
+      const spec = await enforceHostPolicy(ctx, parsed.data)
       if (inFlight.has(deploymentId)) throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
-      // Claimed before the first await, so two requests with one id cannot both pass.
+      // Checked and claimed with no await between, so two requests with one id cannot both pass.
       inFlight.add(deploymentId)
       let job: Promise<DeployOutcome>
       let record: DeploymentRecord
@@ -68,13 +67,17 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
   }
 }
 
-/** The agent is the last word on its host: bind mounts are checked against its own allow-list. */
-function enforceHostPolicy(ctx: AgentContext, spec: DeploySpec) {
-  for (const v of spec.volumes) {
-    if (v.type !== 'bind') continue
-    const violation = checkBindMount(v.source, { bindMountAllowlist: ctx.config.bindMountAllowlist })
-    if (violation) throw forbidden(violation.message, violation.code)
-  }
+/**
+ * The agent is the last word on its host: bind mounts are checked against its own allow-list,
+ * by where they really lead (links resolved here), and Docker is handed the resolved path —
+ * the one that was checked — rather than a link that could be pointed elsewhere before start.
+ */
+async function enforceHostPolicy(ctx: AgentContext, spec: DeploySpec): Promise<DeploySpec> {
+  const binds = spec.volumes.flatMap((v, i) => (v.type === 'bind' ? [{ source: v.source, where: `volumes.${i}` }] : []))
+  const resolved = await enforceHostBinds(binds, ctx.config.bindMountAllowlist)
+  if (resolved.length === 0) return spec
+  let next = 0
+  return { ...spec, volumes: spec.volumes.map((v) => (v.type === 'bind' ? { ...v, source: resolved[next++]! } : v)) }
 }
 
 function newRecord(spec: DeploySpec, id: string, at: string): DeploymentRecord {

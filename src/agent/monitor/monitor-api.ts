@@ -1,4 +1,5 @@
 import { dockerUnavailable, notFound } from '../../errors'
+import { webhookRefusedError } from '../../net/webhook-policy'
 import {
   ALERT_RULES,
   type AlertSettingsView,
@@ -150,6 +151,9 @@ export function createMonitoringApi(monitor: Monitor, deps: { docker: Parameters
     },
 
     async setAlertWebhook(url) {
+      // Handlers judge address literals; here the name is resolved too (and RPC callers are judged).
+      const refused = url ? await monitor.webhook.check(url) : null
+      if (refused) throw webhookRefusedError(refused)
       await monitor.thresholds.setWebhookUrl(url)
       return settingsView().webhook
     },

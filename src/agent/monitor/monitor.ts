@@ -13,7 +13,10 @@ import { createInventory, type InventoryEntry } from './inventory'
 import { RestartWindow } from './restart-window'
 import { createScheduler } from './scheduler'
 import { createThresholds, DEFAULT_THRESHOLDS } from './thresholds'
+import { loadConfig } from '../../config'
+import { webhookPolicyFromConfig } from '../../net/webhook-policy'
 import { createWebhookSender } from './webhook'
+import { interfaceAddresses, type Lookup } from './webhook-target'
 
 export interface MonitorOptions {
   /** Interval of services nobody configured, and of the container-list refresh. */
@@ -35,7 +38,8 @@ export interface MonitorOptions {
   eventRefreshDelayMs: number
   /** Built-in thresholds, laid over the defaults (tests: fewer samples to fire). */
   alertDefaults: Partial<AlertThresholds>
-  webhook: { timeoutMs?: number; retries?: number; backoffMs?: number }
+  /** Delivery tuning; `lookup` replaces DNS (tests resolve names to 127.0.0.1 with it). */
+  webhook: { timeoutMs?: number; retries?: number; backoffMs?: number; lookup?: Lookup }
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -57,7 +61,7 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
 /** The scheduler key of the container-list refresh that runs even when no service is monitored. */
 const INVENTORY = '\u0000inventory'
 
-type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & { events: AgentContext['events'] }
+type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & { events: AgentContext['events']; config?: AgentContext['config'] }
 
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
@@ -79,7 +83,9 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     monotonicNow: () => performance.now(),
   })
   const thresholds = createThresholds(stores.alertSettings, { ...DEFAULT_THRESHOLDS, ...options.alertDefaults }, logger)
-  const webhook = createWebhookSender({ url: thresholds.webhookUrl, logger, ...options.webhook })
+  // Without a configuration (unit tests) the defaults apply: public destinations only.
+  const policy = webhookPolicyFromConfig(ctx.config ?? loadConfig({}), interfaceAddresses())
+  const webhook = createWebhookSender({ url: thresholds.webhookUrl, logger, policy, ...options.webhook })
   const crashes = createCrashDetector({ graceMs: options.deathGraceMs })
   const hostCpu = createHostCpu(options.procRoot)
   const history = createHistoryKeeper({ store: stores.metricsHistory, logger, retentionMs: options.retentionMs })

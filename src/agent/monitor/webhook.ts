@@ -1,4 +1,7 @@
 import type { Logger } from '../../logger'
+import type { Refusal, WebhookPolicy } from '../../net/webhook-policy'
+import { postPinned } from './pinned-post'
+import { resolveWebhookTarget, systemLookup, type Lookup } from './webhook-target'
 
 /**
  * What may be shown or logged of a webhook URL: scheme and host. Webhook URLs usually carry
@@ -25,7 +28,19 @@ export interface WebhookOptions {
   backoffMs?: number
   /** Deliveries waiting at most; beyond it the oldest is dropped (with a warning). */
   queueLimit?: number
-  fetch?: typeof fetch
+  /** Which destinations may be reached (see webhook-policy). */
+  policy: WebhookPolicy
+  /** Name resolution (tests inject one); dns.lookup by default. */
+  lookup?: Lookup
+  /** How long a save-time check waits for DNS before it lets the name through to send time. */
+  checkTimeoutMs?: number
+}
+
+/** A refused destination ends a delivery at once: asking again would get the same answer. */
+class RefusedError extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message)
+  }
 }
 
 /**
@@ -38,7 +53,8 @@ export function createWebhookSender(options: WebhookOptions) {
   const retries = options.retries ?? 3
   const backoffMs = options.backoffMs ?? 1000
   const queueLimit = options.queueLimit ?? 100
-  const doFetch = options.fetch ?? fetch
+  const lookup = options.lookup ?? systemLookup
+  const checkTimeoutMs = options.checkTimeoutMs ?? 3000
   const queue: unknown[] = []
   const closing = new AbortController()
   let worker: Promise<void> | null = null
@@ -51,8 +67,8 @@ export function createWebhookSender(options: WebhookOptions) {
       closing.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
     })
 
-  /** fetch refuses URLs with credentials: user:password@ becomes a Basic Authorization header. */
-  function request(url: string): { href: string; headers: Record<string, string> } {
+  /** user:password@ in the URL becomes a Basic Authorization header. */
+  function request(url: string): { target: URL; headers: Record<string, string> } {
     const u = new URL(url)
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'ZapieRakyat-alerts' }
     if (u.username || u.password) {
@@ -60,36 +76,61 @@ export function createWebhookSender(options: WebhookOptions) {
       u.username = ''
       u.password = ''
     }
-    return { href: u.href, headers }
+    return { target: u, headers }
+  }
+
+  /** Resolves and judges the destination, then POSTs to the address that was judged. */
+  async function attempt(target: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+    // getaddrinfo cannot be cancelled: the attempt's timeout must not wait for a stuck resolver.
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason)
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    })
+    aborted.catch(() => {})
+    const resolved = await Promise.race([resolveWebhookTarget(target, options.policy, lookup), aborted])
+    if (!resolved.ok) throw new RefusedError(resolved.refusal)
+    return postPinned(target, resolved, headers, body, signal)
   }
 
   async function deliver(url: string, payload: unknown) {
     const target = redactUrl(url)
-    const { href, headers } = request(url)
+    let prepared: ReturnType<typeof request>
+    try {
+      prepared = request(url)
+    } catch {
+      failed += 1
+      options.logger.warn({ msg: 'alert webhook delivery failed', target, error: 'not a valid URL' })
+      return
+    }
+    const { target: destination, headers } = prepared
+    const body = JSON.stringify(payload)
     let lastError = ''
-    for (let attempt = 0; attempt <= retries && !closing.signal.aborted; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1))
+    let attempts = 0
+    for (; attempts <= retries && !closing.signal.aborted; attempts++) {
+      if (attempts > 0) await sleep(backoffMs * 2 ** (attempts - 1))
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), closing.signal])
       try {
-        const response = await doFetch(href, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(payload),
-          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), closing.signal]),
-          redirect: 'manual',
-        })
-        await response.body?.cancel()
-        if (response.ok) {
+        const status = await attempt(destination, headers, body, signal)
+        if (status >= 200 && status < 300) {
           delivered += 1
           return
         }
-        lastError = `HTTP ${response.status}`
-        if (response.status < 500 && response.status !== 429) break
+        lastError = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`
+        if (status < 500 && status !== 429) {
+          attempts++
+          break
+        }
       } catch (err) {
-        lastError = (err as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((err as Error)?.message ?? err)
+        if (err instanceof RefusedError) {
+          failed += 1
+          options.logger.warn({ msg: 'alert webhook destination refused', target, rule: err.refusal.rule, error: err.message })
+          return
+        }
+        lastError = signal.reason?.name === 'TimeoutError' || (err as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((err as Error)?.message ?? err)
       }
     }
     failed += 1
-    options.logger.warn({ msg: 'alert webhook delivery failed', target, error: lastError, attempts: retries + 1 })
+    options.logger.warn({ msg: 'alert webhook delivery failed', target, error: lastError, attempts })
   }
 
   async function drain() {
@@ -102,6 +143,23 @@ export function createWebhookSender(options: WebhookOptions) {
   }
 
   return {
+    /**
+     * The save-time check: a refusal for a URL whose literal or resolved address may not be
+     * reached. A name that does not resolve (yet) passes: the send-time check judges it again.
+     */
+    async check(url: string): Promise<Refusal | null> {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), checkTimeoutMs)))
+      try {
+        const judged = resolveWebhookTarget(new URL(url), options.policy, lookup).then(
+          (t) => (t.ok ? null : t.refusal),
+          () => null,
+        )
+        return await Promise.race([judged, timeout])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
     send(payload: unknown) {
       if (!options.url() || closing.signal.aborted) return
       queue.push(payload)
