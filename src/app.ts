@@ -60,6 +60,7 @@ import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
+import { limitFollowStreams } from './follow-limit'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
@@ -125,6 +126,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use('/api/*', requireAuth())
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
+    .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)

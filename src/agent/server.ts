@@ -12,6 +12,7 @@ import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
+import { createStreamSlots, releaseWithBody } from '../stream-slots'
 import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 
 export interface AgentServerDeps {
@@ -22,6 +23,8 @@ export interface AgentServerDeps {
   heartbeatMs?: number
   /** Who is calling, for the failed-token limit (the socket's peer on Node). */
   clientAddress?: (c: Context) => string | undefined
+  /** Open log follows this agent serves at once, all callers together (ZAPIE_LOG_FOLLOW_MAX). */
+  logFollowMax?: number
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
@@ -82,6 +85,9 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  */
 export function createAgentServer(deps: AgentServerDeps) {
   const failures = createAuthFailureGuard()
+  // Each follow holds a Docker connection: the agent bounds them itself, whichever API servers call.
+  const follows = createStreamSlots()
+  const followMax = deps.logFollowMax ?? 32
   return new Hono()
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
@@ -162,8 +168,16 @@ export function createAgentServer(deps: AgentServerDeps) {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
       const query = LogStreamQuery.safeParse(c.req.query())
       if (!ref.success || !query.success) throw invalid('Invalid log stream request')
-      await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+      const release = follows.acquire('all', { perClient: followMax, total: followMax })
+      c.req.raw.signal.addEventListener('abort', release, { once: true })
+      try {
+        await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
+        const response = streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+        return new Response(releaseWithBody(response.body!, release), response)
+      } catch (err) {
+        release()
+        throw err
+      }
     })
     .get('/events', (c) => {
       const query = EventsQuery.safeParse(c.req.query())

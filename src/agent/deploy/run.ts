@@ -70,7 +70,8 @@ export async function runDeployment(
     await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
-    const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
+    // A pull streams for minutes: on the stream client, never holding a short-call socket.
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
 
     if (options.beforeCreate) {
@@ -151,8 +152,8 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
 /** The service's last words, so a failed start can be understood after its container is gone. */
 async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
   try {
-    const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
-    return lines.map((l) => redactSecrets(l.message, spec))
+    const { logs } = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false, streams: ctx.streams })
+    return logs.map((l) => redactSecrets(l.message, spec))
   } catch {
     return []
   }
