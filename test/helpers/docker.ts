@@ -6,8 +6,11 @@ import { createDockerClient } from '../../src/agent/docker'
 
 export const TEST_IMAGE = 'zapie-test/busybox:latest'
 
-/** Every container and volume a test run creates carries `zapie.test=<RUN_ID>`. */
-export const RUN_ID = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+/**
+ * Every container and volume a test run creates carries `zapie.test=<RUN_ID>`; engineers sharing
+ * one engine tell their runs apart by ZAPIE_TEST_RUN_PREFIX.
+ */
+export const RUN_ID = `${process.env.ZAPIE_TEST_RUN_PREFIX ?? ''}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
 
 export const docker = createDockerClient(process.env.DOCKER_HOST)
 

@@ -49,9 +49,13 @@ export class IntentLog {
     try {
       await handle.writeFile(JSON.stringify(intent))
       await handle.sync()
-    } finally {
-      await handle.close()
+    } catch (err) {
+      // A full disk: the job fails before touching the service, and leaves no half-written marker.
+      await handle.close().catch(() => {})
+      await rm(temp, { force: true })
+      throw err
     }
+    await handle.close()
     await rename(temp, file)
     await syncDir(this.paths.intentsDir)
   }
