@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startHostAgent } from '../../src/agent/host'
 import { loadConfig } from '../../src/config'
+import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
 import { createStores } from '../../storage'
 import { cleanupTestResources, createTestContainer, createTestVolume, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
@@ -172,4 +173,71 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
       await host.close()
     }
   })
+})
+
+describe('crash safety: the agent killed with SIGKILL while a restore is swapping the service', () => {
+  it('leaves the service running on one complete data set, says which in an event and the record, and it stays running', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-swap-'))
+    dirs.push(dataDir)
+    const volume = await createTestVolume()
+    const seed = (marker: string) =>
+      dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', `rm -rf /data/* && echo ${marker} > /data/marker && dd if=/dev/urandom of=/data/blob bs=1024 count=512 2>/dev/null`)
+    await seed('backed-up')
+    // A bare `sleep` as PID 1 ignores SIGTERM: like a slow service, it takes Docker's whole stop timeout.
+    const svc = await createTestContainer({ volume: { name: volume, path: '/data' }, cmd: ['sleep', '3600'] })
+    const fingerprint = () => dockerCli('exec', svc.name, 'sh', '-c', 'cd /data && ls -A && sha256sum marker blob')
+
+    const first = startAgent(dataDir)
+    const url = await first.url
+    const backup = (await first.rpc('createBackup', svc.name, { name: 'before', consistency: 'live', wait: true })).backup
+    const restoredData = await fingerprint()
+    await seed('current')
+    const currentData = await fingerprint()
+    expect(currentData).not.toBe(restoredData)
+
+    const kills = (await docker.getEvents({ filters: { container: [svc.id], event: ['kill'] } })) as NodeJS.ReadableStream
+    const stopSent = new Promise<void>((resolve) => kills.once('data', () => resolve()))
+    const events = await openEventStream(`${url}/events?types=backup-progress&services=${svc.name}`, { authorization: `Bearer ${TOKEN}` })
+    void first.rpc('restoreBackup', svc.name, backup.id, {}).catch(() => {}) // its connection dies with the agent
+    await events.waitFor((e) => JSON.parse(e.data).phase === 'swapping', 30_000)
+    events.close()
+    // Killed while Docker is stopping the old container on the agent's behalf.
+    await stopSent
+    const killedAt = Date.now()
+    ;(kills as unknown as { destroy(): void }).destroy()
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const hub = createEventHub()
+    const seen: Record<string, unknown>[] = []
+    const publish = hub.publish.bind(hub)
+    hub.publish = ((type, data) => {
+      if (type === 'backup-progress') seen.push(data)
+      return publish(type, data)
+    }) as typeof hub.publish
+    const config = loadConfig({ ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const stores = await createStores(config)
+    const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
+    try {
+      await host.ready
+      const recovered = seen.find((e) => e.phase === 'recovered' && e.backupId === backup.id)
+      expect(recovered).toMatchObject({ operation: 'restore', serviceId: svc.name })
+      const record = await stores.backups.get(svc.name, backup.id)
+      expect(record?.lastRestore?.outcome).toBe(recovered!.outcome)
+
+      // Well past the stop timeout the killed agent's stop request carried.
+      await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 16_000 - Date.now())))
+      expect(await state(svc.name)).toBe('running')
+      const data = await fingerprint()
+      expect([restoredData, currentData]).toContain(data)
+      expect(recovered!.outcome).toBe(data === currentData ? 'kept_old_data' : 'completed_new_data')
+      // One container under the service's id, nothing parked.
+      const all = await docker.listContainers({ all: true, filters: { label: [`zapie.id=${svc.name}`] } })
+      expect(all.map((c) => c.Names[0])).toEqual([`/${svc.name}`])
+      expect(existsSync(join(dataDir, 'backups', '.intents', `${backup.id}.json`))).toBe(false)
+    } finally {
+      await host.close()
+      await stores.close()
+    }
+  }, 90_000)
 })

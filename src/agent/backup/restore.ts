@@ -116,6 +116,8 @@ export class RestoreRun {
         wasRunning: initial.Running && !initial.Restarting,
         wasPaused: initial.Paused,
         freshVolumes: [],
+        replacedVolumes: plan.map((v) => v.name),
+        phase: 'preparing',
         at: new Date(this.engine.now()).toISOString(),
       }
       await this.mark()
@@ -224,7 +226,7 @@ export class RestoreRun {
   private async swap(replacements: Map<string, string>, wasRunning: boolean, wasPaused: boolean) {
     const { service, engine } = this
     this.progress.report('swapping', this.record.size, 90)
-    await this.mark({ wasRunning, wasPaused })
+    await this.mark({ wasRunning, wasPaused, phase: 'swapping' })
     const old = service.container
     if (wasPaused) {
       this.unpausedOld = true
@@ -275,6 +277,7 @@ export class RestoreRun {
   private async commit(plan: DataVolume[], replacements: Map<string, string>): Promise<RestoredVolume[]> {
     const { service, engine } = this
     this.progress.report('cleanup', this.record.size, 98)
+    await this.mark({ phase: 'committing' })
     await service.container.remove({ force: true, v: false })
     this.committed = true
     this.parked = false
