@@ -4,6 +4,7 @@ import { AppError } from '../../errors'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
+import { LABELS } from '../labels'
 import { getLogs } from '../logs'
 import type { DeployOutcome } from './api'
 import { toCreateOptions } from './create-options'
@@ -56,7 +57,7 @@ export async function runDeployment(
 
     const volumes = spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : []))
     for (const name of volumes) {
-      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName } })
+      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName, [LABELS.deployment]: record.id } })
       created.volumes.push(name)
     }
     await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', { volumes })
@@ -69,7 +70,7 @@ export async function runDeployment(
     const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
 
-    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
+    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports, record.id)))
     created.containerId = container.id
     record.containerId = container.id
     // The binding is now visible to every later allocation: the hold is no longer needed.
