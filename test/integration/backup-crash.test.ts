@@ -188,3 +188,50 @@ describe('crash safety: the agent killed with SIGKILL while a restore is swappin
     }
   }, 90_000)
 })
+
+describe('crash safety: the agent killed after a restore removed the old container', () => {
+  it('completes the restore: the restored container runs, the replaced volume goes, and the record says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-commit-'))
+    dirs.push(dataDir)
+    const oldVolume = await createTestVolume()
+    const fresh = await createTestVolume()
+    // The state a restore leaves when killed while committing: the old container already removed,
+    // the restored one under the service's name. Stopped here, as if it had died with the agent.
+    const restored = await createTestContainer({ volume: { name: fresh, path: '/data' }, start: false })
+    const backupId = 'bk_mwxf0000_0c0ffee0'
+    mkdirSync(join(dataDir, 'backups', '.intents'), { recursive: true })
+    writeFileSync(
+      join(dataDir, 'backups', '.intents', `${backupId}.json`),
+      JSON.stringify({
+        kind: 'restore', backupId, serviceId: restored.name, containerId: 'f'.repeat(64), name: restored.name, parkedName: `${restored.name}-pre-restore-abc123`,
+        wasRunning: true, wasPaused: false, freshVolumes: [fresh], replacedVolumes: [oldVolume], phase: 'committing', newContainerId: restored.id, at: new Date().toISOString(),
+      }),
+    )
+    const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const stores = await createStores(config)
+    await stores.backups.put({
+      id: backupId, serviceId: restored.name, serviceName: restored.name, name: 'before', created_at: new Date().toISOString(), size: 1,
+      sha256: '0'.repeat(64), consistency: 'live', volumes: [{ name: oldVolume, destination: '/data', files: 1, bytes: 1 }], image: TEST_IMAGE,
+      template: null, tier: null, origin: 'manual',
+    })
+    const hub = createEventHub()
+    const seen: Record<string, unknown>[] = []
+    const publish = hub.publish.bind(hub)
+    hub.publish = ((type, data) => {
+      if (type === 'backup-progress') seen.push(data)
+      return publish(type, data)
+    }) as typeof hub.publish
+    const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
+    try {
+      await host.ready
+      expect(await state(restored.name)).toBe('running')
+      expect(await volumeExists(fresh)).toBe(true)
+      expect(await volumeExists(oldVolume)).toBe(false)
+      expect(seen.find((e) => e.phase === 'recovered')).toMatchObject({ backupId, outcome: 'completed_new_data', containerId: restored.id })
+      expect((await stores.backups.get(restored.name, backupId))?.lastRestore).toMatchObject({ outcome: 'completed_new_data' })
+      expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
+    } finally {
+      await host.close()
+    }
+  })
+})
