@@ -9,6 +9,7 @@ import type { AgentClient } from './client'
 import { startBackupEngine } from './backup'
 import type { BackupEngineOptions } from './backup/engine'
 import type { AgentContext } from './context'
+import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
@@ -64,6 +65,10 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   // Before the client: crash recovery runs first, and the client shares the engine it starts;
   // after the monitor, whose alert engine raises backup_missing.
   const backups = startBackupEngine(context, options.backups)
+  // Before the client exists, so no deploy of this process can be mistaken for an interrupted one.
+  const deploys = recoverInterruptedDeploys(context, context.clock.now()).catch((err) =>
+    options.logger.error({ msg: 'deploy crash recovery failed', error: String((err as Error)?.message ?? err) }),
+  )
   const client = createLocalAgent(context)
   // The monitor hears container events as they are published: crashes, removals, fresher state.
   const publisher = {
@@ -82,7 +87,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     streams,
     context,
     monitor,
-    ready: Promise.all([watcher.ready, backups.ready]).then(() => undefined),
+    ready: Promise.all([watcher.ready, backups.ready, deploys]).then(() => undefined),
     async close() {
       await backups.close()
       watcher.stop()
