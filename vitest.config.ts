@@ -12,6 +12,16 @@ export default defineConfig({
       },
       {
         test: {
+          // A real headless Chromium (Debian's /usr/bin/chromium) as the client.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
