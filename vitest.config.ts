@@ -12,22 +12,23 @@ export default defineConfig({
       },
       {
         test: {
-          // A real headless Chromium (Debian's /usr/bin/chromium) as the client.
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One engine on a 2-core machine: files run one after another, tests inside stay ordered.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The dashboard in a real headless Chromium against the real agent and engine.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
 import { createNodeStores } from '../../src/node-stores'
 import { auth, buildTestApp, TEST_TOKEN } from '../helpers/app'
-import { launchChromium } from '../helpers/browser'
+import { launchBrowser } from '../helpers/browser'
 import { fakeService } from '../helpers/fake-agent'
 import { startTcpProxy } from '../helpers/tcp-proxy'
 
@@ -39,7 +39,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'zapie-browser-'))
 let page: Page
 let pageServer: Server
 let pageOrigin: string
-let browser: Awaited<ReturnType<typeof launchChromium>>
+let browser: Awaited<ReturnType<typeof launchBrowser>>
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>
 let api: Awaited<ReturnType<typeof startApi>>
 
@@ -92,7 +92,7 @@ beforeAll(async () => {
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`
   api = await startApi(0)
   proxy = await startTcpProxy(api.port)
-  browser = await launchChromium()
+  browser = await launchBrowser()
   page = await browser.context.newPage()
   await page.goto(`${pageOrigin}/`)
 })

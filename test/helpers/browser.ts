@@ -3,29 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext } from 'playwright-core'
 
-/** Debian's chromium (CI installs it); playwright-core downloads no browser of its own. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Debian's chromium, as CI installs it; playwright-core downloads no browser of its own. */
+export const CHROMIUM = process.env.ZAPIE_CHROMIUM ?? '/usr/bin/chromium'
 
-/** A headless Chromium with a fresh profile, flags fit for a root CI container. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** A real headless Chromium with a fresh profile; `close` removes the profile too. */
+export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'zapie-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: FLAGS,
+    viewport: options.viewport ?? { width: 1000, height: 700 },
   })
   return {
     context,
     close: async () => {
-      await context.close()
+      await context.close().catch(() => {})
       rmSync(profile, { recursive: true, force: true })
     },
   }
