@@ -62,7 +62,7 @@ import { handleError, handleNotFound } from './error-handler'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
-import { sessionAuth, sessionSignInToken } from './session-auth'
+import { sessionAuth, sessionSignInToken, unlessSignedIn } from './session-auth'
 import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
@@ -131,7 +131,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use('/api/*', limitBody())
     .use('/api/*', sessionSignInToken())
     .use('/api/*', sessionAuth())
-    .use('/api/*', requireAuth())
+    .use('/api/*', unlessSignedIn(requireAuth()))
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
     .onError(handleError)
