@@ -17,6 +17,10 @@ import backupsScheduleGet from '../handlers/backups/schedule-get'
 import backupsSchedulePut from '../handlers/backups/schedule-put'
 import backupsStorage from '../handlers/backups/storage'
 import backupsUpload from '../handlers/backups/upload'
+import backupsAll from '../handlers/backups/all'
+import backupsDeleteById from '../handlers/backups/delete-by-id'
+import backupsDownloadById from '../handlers/backups/download-by-id'
+import backupsRestoreNew from '../handlers/backups/restore-new'
 import bulkRun from '../handlers/bulk/run'
 import alertsList from '../handlers/alerts/list'
 import alertsServiceThresholdsGet from '../handlers/alerts/service-thresholds-get'
@@ -59,6 +63,7 @@ import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
+import { limitFollowStreams } from './follow-limit'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
@@ -77,6 +82,7 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('clock', deps.clock)
     c.set('logger', deps.logger)
     c.set('authenticated', false)
+    c.set('client', deps.clientAddress?.(c) || 'unknown')
     await next()
   })
 
@@ -134,6 +140,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use('/api/*', unlessSignedIn(requireAuth()))
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
+    .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)
@@ -183,6 +190,11 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', backupsDownload)
     .route('/', backupsRestore)
     .route('/', backupsDelete)
+    // Backups by id alone, whatever became of their service.
+    .route('/', backupsAll)
+    .route('/', backupsDownloadById)
+    .route('/', backupsRestoreNew)
+    .route('/', backupsDeleteById)
     .route('/', monitoringHealth)
     .route('/', monitoringMetrics)
     .route('/', monitoringStart)

@@ -66,6 +66,15 @@ export interface LogLine {
   stream: 'stdout' | 'stderr'
   timestamp?: string
   message: string
+  /** The line was longer than the agent keeps (16 KiB); `message` is its beginning. */
+  truncated?: true
+}
+
+/** A non-follow logs answer: the newest lines that fit the size cap (ZAPIE_LOGS_MAX_BYTES). */
+export interface LogsResult {
+  logs: LogLine[]
+  /** Lines were cut or older lines dropped to stay under the cap. */
+  truncated: boolean
 }
 
 export interface LogOptions {
@@ -78,4 +87,9 @@ export interface RemoveResult {
   removed: true
   volumesRemoved: string[]
   volumesKept: string[]
+  /** Whether a backup schedule went with the service. */
+  scheduleRemoved: boolean
+  backupsDeleted: string[]
+  /** Backup ids that stay (the default): GET /api/backups lists them, POST /api/backups/:id/restore brings them back. */
+  backupsKept: string[]
 }

@@ -171,6 +171,21 @@ describeBothWays('browser sessions', () => built.app, (target) => {
   })
 })
 
+describe('POST /api/session and failed authentication', () => {
+  it('counts a wrong token as a failed attempt of that client: 429 after ten, the others unaffected', async () => {
+    const { app } = await buildTestApp({ clientAddress: (c) => c.req.header('x-test-client') })
+    const signIn = (client: string, token: string) =>
+      app.request('/api/session', { method: 'POST', headers: { ...json, 'x-test-client': client }, body: JSON.stringify({ token }) })
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await signIn('10.0.0.1', `wrong-token-guess-${i}-000000`)).status)
+    expect(statuses).toEqual([...Array(10).fill(401), 429])
+    const refused = await signIn('10.0.0.1', TEST_TOKEN)
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('set-cookie')).toBeNull()
+    expect((await signIn('10.0.0.2', TEST_TOKEN)).status).toBe(200)
+  })
+})
+
 describe('ZAPIE_SESSION_SAMESITE', () => {
   it('none makes the cookie SameSite=None and Secure, for a UI on another site', async () => {
     const { app } = await buildTestApp({ env: { ZAPIE_SESSION_SAMESITE: 'none' } })

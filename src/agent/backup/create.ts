@@ -13,6 +13,7 @@ import {
   type Manifest,
 } from '../../schemas/backup'
 import { toAppError } from '../docker-errors'
+import { TEMPLATE_ID_LABEL } from '../../deploy/build'
 import { enforceHostBinds, hostBindsOf } from '../host-binds'
 import { LABELS } from '../labels'
 import { ArchiveWriter, commitArchive } from './archive-writer'
@@ -96,6 +97,8 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
         image: service.inspect.Config.Image,
         template: service.inspect.Config.Labels?.[LABELS.service] ?? null,
         tier: service.inspect.Config.Labels?.[LABELS.template] ?? null,
+        templateId: service.inspect.Config.Labels?.[TEMPLATE_ID_LABEL] ?? null,
+        env: service.inspect.Config.Env ?? [],
       },
       volumes,
     }
@@ -118,6 +121,7 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
       image: manifest.service.image,
       template: manifest.service.template,
       tier: manifest.service.tier,
+      templateId: manifest.service.templateId ?? null,
       origin: options.origin ?? 'manual',
       durationMs: engine.now() - started,
     }
@@ -164,7 +168,9 @@ async function readVolumes(
     for (const [index, volume] of service.volumes.entries()) {
       // Plain tar: Docker compresses many times slower than we do (moby#40577), so no Accept-Encoding.
       const request = { path: volume.destination, abortSignal: abort.signal } as { path: string }
-      const tarStream = (await service.container.getArchive(request)) as unknown as Readable
+      // On the stream client: a volume can take minutes and must not hold a short-call socket.
+      const source = engine.ctx.streams?.getContainer(service.containerId) ?? service.container
+      const tarStream = (await source.getArchive(request)) as unknown as Readable
       const stats = await writer.addVolume(index, volume.destination, tarStream, (bytes) => {
         const total = before + bytes
         progress.report('reading', total, estimate ? Math.min(95, (total / estimate) * 95) : null)

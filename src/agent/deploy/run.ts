@@ -1,6 +1,7 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
+import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
@@ -11,8 +12,11 @@ import { ensureImage } from './image'
 import type { AllocatedPort, PortAllocator } from './ports'
 import { waitUntilReady } from './ready'
 
+/** Runs between the image and create steps; resolves with the message of its step. */
+export type BeforeCreate = () => Promise<string>
+
 /** Rough share of the whole deploy done when each step completes: for progress bars. */
-const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, create: 70, start: 80, ready: 95, done: 100 }
+const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, restore: 65, create: 70, start: 80, ready: 95, done: 100 }
 
 /**
  * One deploy, step by step — volume, port, image (inspect, or pull with per-layer progress),
@@ -24,7 +28,7 @@ export async function runDeployment(
   ctx: AgentContext,
   spec: DeploySpec,
   record: DeploymentRecord,
-  options: { ports: PortAllocator; graceMs?: number },
+  options: { ports: PortAllocator; graceMs?: number; beforeCreate?: BeforeCreate },
 ): Promise<DeployOutcome> {
   const { docker } = ctx
   const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
@@ -66,8 +70,16 @@ export async function runDeployment(
     await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
-    const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
+    // A pull streams for minutes: on the stream client, never holding a short-call socket.
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
+
+    if (options.beforeCreate) {
+      // The volumes exist and are empty, the image is here, nothing has run yet: the moment to
+      // fill the volumes (a restore into a new service), so the first start finds its data.
+      publish('restore', 'in-progress', 'Restoring the data into the new volumes')
+      await step('restore', 'completed', await options.beforeCreate())
+    }
 
     const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
     created.containerId = container.id
@@ -103,7 +115,14 @@ export async function runDeployment(
       ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
       publish('error', 'failed', error.message, { code: error.code })
     })
-    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    ctx.logger.warn({
+      msg: 'deployment failed',
+      deploymentId: record.id,
+      containerName: spec.containerName,
+      code: error.code,
+      error: error.message,
+      ...(raw.internal ? { detail: redactSecrets(raw.internal, spec) } : {}),
+    })
     throw error
   }
 }
@@ -133,14 +152,14 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
 /** The service's last words, so a failed start can be understood after its container is gone. */
 async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
   try {
-    const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
-    return lines.map((l) => redactSecrets(l.message, spec))
+    const { logs } = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false, streams: ctx.streams })
+    return logs.map((l) => redactSecrets(l.message, spec))
   } catch {
     return []
   }
 }
 
+/** Every secret of the spec (declared, secret-named, inside a URL) hidden wherever it shows. */
 function redactSecrets(text: string, spec: DeploySpec): string {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
-  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+  return redactText(text, secretValuesOf(spec.env, new Set(spec.secretNames)))
 }
