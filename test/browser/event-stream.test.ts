@@ -126,6 +126,8 @@ describe('EventSource with the session cookie, in Chromium, cross-origin', () =>
     // Long enough for the browser's own retries (every 2 s) to fail against the cut.
     await new Promise((r) => setTimeout(r, 4500))
     expect((await seen()).length).toBe(before)
+    // It went on retrying by itself (every 2 s, no back-off), so a longer cut ends the same way.
+    expect(await counter('errors')).toBeGreaterThanOrEqual(3)
     proxy.restore()
     const events = await until('the missed events are replayed', seen, (s) => s.length === before + 4)
     const replayed = events.slice(before)

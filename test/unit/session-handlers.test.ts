@@ -106,6 +106,15 @@ describeBothWays('browser sessions', () => built.app, (target) => {
       expect((await target().request('/api/services', { headers: { cookie: 'zapie_session=' + 'a'.repeat(43) } })).status).toBe(401)
     })
 
+    it('answers 401, never 500, to forged cookie values', async () => {
+      const { cookie } = await signIn()
+      const id = cookie.slice('zapie_session='.length)
+      for (const value of ['..%2F..%2Fapi-token', '%E0%A4%A', 'x'.repeat(5000), id.slice(0, 42), `${id}x`, id.toUpperCase()]) {
+        const res = await target().request('/api/services', { headers: { cookie: `zapie_session=${value}` } })
+        expect(res.status, value.slice(0, 40)).toBe(401)
+      }
+    })
+
     it('refuses a change without the X-CSRF-Token header with 403 csrf_failed', async () => {
       const { cookie, csrf } = await signIn()
       const stop = (headers: Record<string, string>) => target().request('/api/services/zapie-web-1/stop', { method: 'POST', headers: { cookie, ...headers } })
