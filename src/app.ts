@@ -61,15 +61,20 @@ import templatesImport from '../handlers/templates/import'
 import templatesList from '../handlers/templates/list'
 import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
+import sessionCreate from '../handlers/session/create'
+import sessionDelete from '../handlers/session/delete'
+import sessionGet from '../handlers/session/get'
 import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
+import { limitFollowStreams } from './follow-limit'
 import { buildDocument } from './openapi/document'
 import { collectRoutes } from './openapi/registry'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { sessionAuth, sessionSignInToken, unlessSignedIn } from './session-auth'
 import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
@@ -84,14 +89,23 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('clock', deps.clock)
     c.set('logger', deps.logger)
     c.set('authenticated', false)
+    c.set('client', deps.clientAddress?.(c) || 'unknown')
     await next()
   })
 
+/**
+ * Only configured origins are allowed, and only they are told credentials (the session cookie)
+ * may go along: hono's `credentials: true` would say so to every origin.
+ */
 const corsFromConfig = () =>
   createMiddleware<AppEnv>((c, next) =>
     cors({
-      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256'],
+      origin: (origin) => {
+        if (!c.var.config.corsOrigins.includes(origin)) return null
+        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
+        return origin
+      },
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
       exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
       maxAge: 600,
     })(c, next),
@@ -135,9 +149,12 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())
-    .use('/api/*', requireAuth())
+    .use('/api/*', sessionSignInToken())
+    .use('/api/*', sessionAuth())
+    .use('/api/*', unlessSignedIn(requireAuth()))
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
+    .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)
@@ -145,6 +162,9 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', docsPage)
     .route('/', docsScript)
     .route('/', docsStyle)
+    .route('/', sessionCreate)
+    .route('/', sessionGet)
+    .route('/', sessionDelete)
     .route('/', eventsTicket)
     .route('/', eventsStream)
     .route('/', bulkRun)

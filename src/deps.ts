@@ -1,8 +1,9 @@
+import type { Context } from 'hono'
 import type { AgentClient } from './agent/client'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
 import type { Logger } from './logger'
-import type { Stores } from '../storage'
+import type { Session, Stores } from '../storage'
 
 export interface Clock {
   now(): number
@@ -18,12 +19,20 @@ export interface AppDeps {
   events: EventFeed
   clock: Clock
   logger: Logger
+  /**
+   * Who is calling, for per-client limits: the socket's peer on Node, `cf-connecting-ip` on
+   * Workers. Without it every client shares one budget.
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 export interface AppEnv {
-  Variables: AppDeps & {
+  /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
+  Variables: Omit<AppDeps, 'clientAddress'> & {
     requestId: string
     authenticated: boolean
+    client: string
+    session?: Session & { id: string }
     /** The app's OpenAPI document (built from its own routes on first use). */
     openapi: () => Record<string, unknown>
   }

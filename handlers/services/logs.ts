@@ -19,8 +19,8 @@ export default createRouter().get(
       await c.var.agent.getService(containerId, { signal: c.req.raw.signal })
       return streamLogLines(c, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
     }
-    const lines = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
+    const { logs: lines, truncated } = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
     // `logs` as one text, as the original API served it; the structured lines beside it.
-    return c.json({ success: true, logs: logsText(lines), lines, count: lines.length }, 200)
+    return c.json({ success: true, logs: logsText(lines), lines, count: lines.length, truncated }, 200)
   },
 )

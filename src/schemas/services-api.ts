@@ -55,6 +55,7 @@ export const LogsResponse = okWith({
   logs: z.string().describe('The lines as one text, newline-separated (the original API served a string)'),
   lines: z.array(LogLineSchema).describe('The same lines, structured'),
   count: z.number().int(),
+  truncated: z.boolean().describe('Lines were cut or older lines dropped to stay under the size cap'),
 })
 
 export const ServiceDeleteResponse = okWith({

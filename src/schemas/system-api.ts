@@ -3,9 +3,12 @@ import { okWith } from './errors'
 
 /** Response shapes of health, events, bulk and the API's own description (handlers/health, events, bulk, docs). */
 
-export const HealthBody = okWith({
+/** Not the envelope: `success` is false with a 503 (degraded). */
+export const HealthBody = z.looseObject({
+  success: z.boolean(),
   status: z.enum(['ok', 'degraded']),
-  docker: z.looseObject({ status: z.enum(['connected', 'disconnected']), version: z.string().nullable() }),
+  docker: z.looseObject({ status: z.enum(['connected', 'disconnected', 'unknown']), version: z.string().nullable() }).optional().describe('With a token'),
+  agent: z.looseObject({ status: z.enum(['up', 'down']), mode: z.enum(['remote', 'in-process']) }).optional().describe('With a token'),
   storage: z.looseObject({ status: z.enum(['up', 'down']) }).optional().describe('With a token'),
   containers: z.looseObject({}).optional().describe('With a token'),
   host: z.looseObject({}).optional().describe('With a token'),
@@ -34,3 +37,6 @@ export const OpenApiDocument = z.looseObject({ openapi: z.literal('3.1.0'), info
 export const HTML_PAGE = { contentType: 'text/html', description: 'The interactive API reference' }
 export const SCRIPT = { contentType: 'text/javascript', description: "The reference page's script" }
 export const STYLESHEET = { contentType: 'text/css', description: "The reference page's stylesheet" }
+
+export const SessionResponse = okWith({ csrfToken: z.string(), expiresAt: z.union([z.string(), z.number()]) })
+export const SessionStateResponse = okWith({ authenticated: z.literal(true), csrfToken: z.string(), expiresAt: z.union([z.string(), z.number()]) })

@@ -105,6 +105,9 @@ export class ArchiveWriter {
         } catch (err) {
           return fail(this.failure ?? (err as Error))
         }
+        // A write failure (disk full) destroys the entry with it: without a listener that error
+        // would be thrown as uncaught and take the whole agent down.
+        sink.on('error', fail)
         stream.on('error', fail)
         if (header.type === 'file' || header.type === 'contiguous-file') stream.pipe(sink)
         else stream.resume()

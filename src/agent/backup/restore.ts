@@ -131,6 +131,8 @@ export class RestoreRun {
         wasRunning: initial.Running && !initial.Restarting,
         wasPaused: initial.Paused,
         freshVolumes: [],
+        replacedVolumes: plan.map((v) => v.name),
+        phase: 'preparing',
         at: new Date(this.engine.now()).toISOString(),
       }
       await this.mark()
@@ -226,7 +228,8 @@ export class RestoreRun {
     this.progress.report('extracting', 0, 20)
     await extractIntoContainer(
       this.readArchiveFile(),
-      this.helper,
+      // The PUT streams the whole archive: on the stream client, not a short-call socket.
+      this.engine.ctx.streams?.getContainer(this.helper.id) ?? this.helper,
       record.volumes.map((v) => v.destination),
       {
         onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70),
@@ -243,7 +246,7 @@ export class RestoreRun {
   private async swap(replacements: Map<string, string>, wasRunning: boolean, wasPaused: boolean) {
     const { service, engine } = this
     this.progress.report('swapping', this.record.size, 90)
-    await this.mark({ wasRunning, wasPaused })
+    await this.mark({ wasRunning, wasPaused, phase: 'swapping' })
     // Again just before the container is recreated: extraction can take long, and a bind's
     // directory may have been swapped for a link in the meantime.
     await this.checkHostBinds()
@@ -305,6 +308,7 @@ export class RestoreRun {
   private async commit(plan: DataVolume[], replacements: Map<string, string>): Promise<RestoredVolume[]> {
     const { service, engine } = this
     this.progress.report('cleanup', this.record.size, 98)
+    await this.mark({ phase: 'committing' })
     await service.container.remove({ force: true, v: false })
     this.committed = true
     this.parked = false

@@ -1,9 +1,11 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
+import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, startError, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
+import { LABELS } from '../labels'
 import { getLogs } from '../logs'
 import type { DeployOutcome } from './api'
 import { toCreateOptions } from './create-options'
@@ -60,7 +62,7 @@ export async function runDeployment(
 
     const volumes = spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : []))
     for (const name of volumes) {
-      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName } })
+      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName, [LABELS.deployment]: record.id } })
       created.volumes.push(name)
     }
     await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', { volumes })
@@ -70,7 +72,8 @@ export async function runDeployment(
     await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
-    const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
+    // A pull streams for minutes: on the stream client, never holding a short-call socket.
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
 
     if (options.beforeCreate) {
@@ -80,7 +83,7 @@ export async function runDeployment(
       await step('restore', 'completed', await options.beforeCreate())
     }
 
-    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
+    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports, record.id)))
     created.containerId = container.id
     record.containerId = container.id
     // The binding is now visible to every later allocation: the hold is no longer needed.
@@ -116,7 +119,14 @@ export async function runDeployment(
       ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
       publish('error', 'failed', error.message, { code: error.code })
     })
-    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    ctx.logger.warn({
+      msg: 'deployment failed',
+      deploymentId: record.id,
+      containerName: spec.containerName,
+      code: error.code,
+      error: error.message,
+      ...(raw.internal ? { detail: redactSecrets(raw.internal, spec) } : {}),
+    })
     throw error
   }
 }
@@ -146,14 +156,14 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
 /** The service's last words, so a failed start can be understood after its container is gone. */
 async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
   try {
-    const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
-    return lines.map((l) => redactSecrets(l.message, spec))
+    const { logs } = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false, streams: ctx.streams })
+    return logs.map((l) => redactSecrets(l.message, spec))
   } catch {
     return []
   }
 }
 
+/** Every secret of the spec (declared, secret-named, inside a URL) hidden wherever it shows. */
 function redactSecrets(text: string, spec: DeploySpec): string {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
-  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+  return redactText(text, secretValuesOf(spec.env, new Set(spec.secretNames)))
 }
