@@ -25,8 +25,9 @@ export async function json(path: string, init: RequestInit = {}) {
 /** The event stream; every event a test waits for is checked against its documented payload. */
 export async function events(query = '', headers: Record<string, string> = auth) {
   const stream = await openEventStream(`${api.baseUrl}/api/events${query}`, headers)
+  const wait = stream.waitFor.bind(stream)
   const waitFor: typeof stream.waitFor = async (match, timeoutMs) => {
-    const event = await stream.waitFor(match, timeoutMs)
+    const event = await wait(match, timeoutMs)
     const problems = stream.received.flatMap((e) => eventProblems(e.event, e.data))
     if (problems.length) throw new Error(`Events do not match the OpenAPI document:\n  ${problems.join('\n  ')}`)
     return event
