@@ -136,7 +136,7 @@ export function createAgentServer(deps: AgentServerDeps) {
       const query = LogStreamQuery.safeParse(c.req.query())
       if (!ref.success || !query.success) throw invalid('Invalid log stream request')
       await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+      return streamLogLines(c, { logger: deps.logger }, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
     })
     .get('/events', (c) => {
       const query = EventsQuery.safeParse(c.req.query())
@@ -146,6 +146,7 @@ export function createAgentServer(deps: AgentServerDeps) {
         filter: { types, services, deploymentId },
         lastEventId: c.req.header('last-event-id') || lastEventId,
         heartbeatMs: deps.heartbeatMs,
+        logger: deps.logger,
       })
     })
 }

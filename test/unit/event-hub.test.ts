@@ -86,6 +86,21 @@ describe('event hub', () => {
     ac.abort()
   })
 
+  it('encodes each event once: every subscriber and every replay gets the same bytes', async () => {
+    const hub = createEventHub()
+    const ac = new AbortController()
+    const subs = [hub.subscribe({ signal: ac.signal }), hub.subscribe({ signal: ac.signal }), hub.subscribe({ filter: { types: ['service-action'] }, signal: ac.signal })]
+    const pending = subs.map((s) => take(s, 1))
+    const event = hub.publish('service-action', { n: 1, note: 'two\nlines' })
+    const got = (await Promise.all(pending)).map(([item]) => item!)
+    const [replayed] = await take(hub.subscribe({ lastEventId: `${event.id.split('-')[0]}-0`, signal: ac.signal }), 1)
+    for (const item of [...got, replayed!]) expect(item.frame).toBe(got[0]!.frame)
+    expect(new TextDecoder().decode(got[0]!.frame)).toBe(
+      `id: ${event.id}\nevent: service-action\ndata: ${JSON.stringify(event.data)}\n\n`,
+    )
+    ac.abort()
+  })
+
   it('filters by type, by service (id or container id prefix) and by deployment', async () => {
     const hub = createEventHub()
     const ac = new AbortController()
