@@ -82,12 +82,12 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       const queue = new BoundedQueue<FeedItem>(queueLimit + replay.length)
       for (const item of replay) queue.push(item)
       const sub = { options, queue }
-      if (options.signal.aborted) {
+      if (options.signal?.aborted) {
         queue.end()
         return Object.assign(queue, { ready: Promise.resolve() })
       }
       subscribers.add(sub)
-      options.signal.addEventListener('abort', () => drop(sub), { once: true })
+      options.signal?.addEventListener('abort', () => drop(sub), { once: true })
       return {
         // In-process, a subscriber is live the moment it is added.
         ready: Promise.resolve(),

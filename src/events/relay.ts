@@ -30,8 +30,8 @@ export function createEventRelay(
         queue.end()
         markReady()
       }
-      sub.signal.addEventListener('abort', finish, { once: true })
-      if (sub.signal.aborted) finish()
+      sub.signal?.addEventListener('abort', finish, { once: true })
+      if (sub.signal?.aborted) finish()
       else live.add(finish)
 
       void (async () => {

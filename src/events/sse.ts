@@ -108,13 +108,7 @@ export function streamFeed(
   options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number } & StreamReport,
 ) {
   return sseResponse(c, options, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, (cut) => {
-    const controller = new AbortController()
-    const items = feed.subscribe({
-      filter: options.filter,
-      lastEventId: options.lastEventId,
-      signal: controller.signal,
-      onOverflow: cut,
-    })
+    const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
     const iterator = items[Symbol.asyncIterator]()
     let greeted = false
     return {
@@ -129,7 +123,7 @@ export function streamFeed(
         const result = await iterator.next()
         return result.done ? null : result.value.frame
       },
-      end: () => controller.abort(),
+      end: () => void iterator.return?.(),
     }
   })
 }

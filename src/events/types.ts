@@ -35,8 +35,11 @@ export interface EventFilter {
 export interface SubscribeOptions {
   lastEventId?: string
   filter?: EventFilter
-  /** Ends the subscription; wire it to the client's connection. */
-  signal: AbortSignal
+  /**
+   * Ends the subscription; wire it to the client's connection. Without one, the subscription
+   * ends when its iteration does (`return()`), which spares a stream an AbortController.
+   */
+  signal?: AbortSignal
   /** Called when the subscriber fell too far behind and was dropped. */
   onOverflow?: () => void
 }
