@@ -12,5 +12,7 @@ export default createRouter().get('/api/events', describeRoute({ summary: 'Live 
     filter: { types, services, deploymentId },
     lastEventId: c.req.header('last-event-id') || lastEventId,
     heartbeatMs: c.var.config.sseHeartbeatMs,
+    logger: c.var.logger,
+    requestId: c.var.requestId,
   })
 })

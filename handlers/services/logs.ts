@@ -17,7 +17,7 @@ export default createRouter().get(
     if (follow) {
       // Resolve first so an unknown service is a 404, not an error inside an open stream.
       await c.var.agent.getService(containerId, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
+      return streamLogLines(c, { logger: c.var.logger, requestId: c.var.requestId }, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
     }
     const { logs: lines, truncated } = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
     // `logs` as one text, as the original API served it; the structured lines beside it.
