@@ -4,7 +4,7 @@ import type { ServiceSummary } from '../schemas/service'
 import type { AgentContext } from './context'
 import { isStatus, startError, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
-import { resolveService, serviceIdOf, toSummary } from './services'
+import { containerNameOf, resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
@@ -24,7 +24,7 @@ export async function changeState(
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
 ): Promise<ServiceSummary> {
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
   try {
     // A start mounts the binds anew, following whatever links are there now: a bind directory

@@ -3,7 +3,7 @@ import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
 import type { AgentContext } from './context'
 import { forgetService } from './forget'
-import { resolveService, serviceIdOf } from './services'
+import { containerNameOf, resolveService, serviceIdOf } from './services'
 
 /**
  * Stops and removes a service. Its named volumes hold the user's data: they are kept unless
@@ -16,7 +16,7 @@ export async function removeService(
   options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: 'delete requested' })
   try {
     const container = ctx.docker.getContainer(info.Id)

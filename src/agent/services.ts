@@ -36,6 +36,11 @@ export function serviceIdOf(c: { Labels?: Record<string, string>; Names?: string
   return c.Labels?.[LABELS.id] ?? (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') ?? c.Id
 }
 
+/** The container's name, which every response and event calls `serviceName`. */
+export function containerNameOf(c: { Names?: string[]; Name?: string; Id: string }): string {
+  return (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') || c.Id
+}
+
 export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
   const state = c.State as ServiceState
   const isRunning = state === 'running'
