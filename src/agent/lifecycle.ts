@@ -1,14 +1,13 @@
 import type Docker from 'dockerode'
 import { AppError, withInternal } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
+import { backupEngineFor } from './backup/engine'
 import type { AgentContext } from './context'
 import { isStatus, startFailureReason, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
 import { resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
-
-export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'locks'>
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
@@ -20,11 +19,13 @@ const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as cons
  * the middle of a backup or restore that expects to start the service again.
  */
 export async function changeState(
-  ctx: LifecycleContext & Pick<AgentContext, 'config'>,
+  ctx: AgentContext,
   ref: string,
   action: LifecycleAction,
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
 ): Promise<ServiceSummary> {
+  // Requests are served while crash recovery puts interrupted restores right: wait for it.
+  await backupEngineFor(ctx).ready
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode'
 import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
+import { backupEngineFor } from './backup/engine'
 import type { AgentContext } from './context'
 import { forgetService } from './forget'
 import { resolveService, serviceIdOf } from './services'
@@ -17,6 +18,8 @@ export async function removeService(
   ref: string,
   options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
+  // Requests are served while crash recovery puts interrupted restores right: wait for it.
+  await backupEngineFor(ctx).ready
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)

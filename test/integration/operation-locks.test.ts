@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startHostAgent } from '../../src/agent/host'
+import { loadConfig } from '../../src/config'
+import { silentLogger } from '../../src/logger'
+import { createStores } from '../../storage'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -165,5 +169,47 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     expect(['operation_in_progress', 'service_exists']).toContain(refused.code)
     const twins = await dockerCli('ps', '-a', '--filter', `name=zapie-${slug}-twin-`, '--format', '{{.Names}}')
     expect(twins.split('\n').filter(Boolean)).toHaveLength(1)
+  })
+})
+
+describe('operation locks while crash recovery runs', () => {
+  it('a DELETE sent as the agent starts waits until an interrupted restore is put back, then deletes the service and keeps its real volume', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-locks-recovery-'))
+    dirs.push(dataDir)
+    const volume = await createTestVolume()
+    await inVolume(volume, 'echo precious > /data/notes.txt')
+    const old = await createTestContainer({ volume: { name: volume, path: '/data' } })
+    const fresh = await createTestVolume()
+    // What a restore killed mid-swap leaves (as backup-crash.test.ts): the old container parked
+    // under another name, the half-made one under the service's name on the fresh volume.
+    const backupId = 'bk_mwxf0000_0badc0de'
+    const parkedName = `${old.name}-pre-restore-abc123`
+    await dockerCli('stop', '-t', '1', old.name)
+    await dockerCli('rename', old.name, parkedName)
+    const half = await createTestContainer({ name: old.name, volume: { name: fresh, path: '/data' } })
+    mkdirSync(join(dataDir, 'backups', '.intents'), { recursive: true })
+    writeFileSync(
+      join(dataDir, 'backups', '.intents', `${backupId}.json`),
+      JSON.stringify({
+        kind: 'restore', backupId, serviceId: old.name, containerId: old.id, name: old.name, parkedName,
+        wasRunning: true, wasPaused: false, freshVolumes: [fresh], newContainerId: half.id, at: new Date().toISOString(),
+      }),
+    )
+    const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const host = startHostAgent({ config, stores: await createStores(config), docker, logger: silentLogger })
+    try {
+      // Sent at once, as a request arriving the moment the agent listens would be.
+      const removed = await host.client.removeService(old.name, { keepData: true })
+      await host.ready
+      // It deleted the service that recovery put back — the one on the user's data — and the
+      // volume it reports kept is that data, still there.
+      expect(removed.volumesKept).toEqual([volume])
+      expect(await volumeExists(volume)).toBe(true)
+      expect(await inVolume(volume, 'cat /data/notes.txt')).toBe('precious')
+      expect(await dockerCli('ps', '-a', '-q', '--filter', `name=${old.name}`)).toBe('')
+      expect(await volumeExists(fresh)).toBe(false)
+    } finally {
+      await host.close()
+    }
   })
 })
