@@ -1,7 +1,7 @@
 import { AppError } from '../errors'
 
 /** Everything that changes a service; each holds the service's lock while it runs. */
-export type ServiceOperation = 'backup' | 'restore' | 'upload' | 'delete' | 'start' | 'stop' | 'restart'
+export type ServiceOperation = 'deploy' | 'backup' | 'restore' | 'upload' | 'delete' | 'start' | 'stop' | 'restart'
 
 /** What a 409 `operation_in_progress` names in its details. */
 export type HeldOperation = {
@@ -12,6 +12,7 @@ export type HeldOperation = {
 }
 
 const DOING: Record<ServiceOperation, string> = {
+  deploy: 'is being deployed',
   backup: 'is being backed up',
   restore: 'is being restored',
   upload: 'is receiving an uploaded backup',

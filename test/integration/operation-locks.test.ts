@@ -156,6 +156,30 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     expect((await api(`/api/services/${svc.name}/stop`, { method: 'POST' })).status).toBe(200)
   })
 
+  it('refuses DELETE of a service while it is being deployed; once the deploy is done the delete works and keeps its volume', async () => {
+    const started = await api('/api/deploy', json('POST', { serviceType: slug, serviceName: 'fresh', tier: 'basic' }))
+    expect(started.status, await started.clone().text()).toBe(202)
+    const { containerName, deploymentId } = await started.json()
+    const deleted = await api(`/api/services/${containerName}`, { method: 'DELETE' })
+    const body = await deleted.json()
+    expect(deleted.status, JSON.stringify(body)).toBe(409)
+    expect(body).toMatchObject({ code: 'operation_in_progress', details: [{ operation: 'deploy', serviceId: containerName }] })
+    expect(body.error).toMatch(/is being deployed/)
+
+    let status = 'in-progress'
+    for (let i = 0; i < 200 && status === 'in-progress'; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      status = (await (await api(`/api/deploy/${deploymentId}`)).json()).deployment?.status ?? status
+    }
+    expect(status).toBe('succeeded')
+    expect((await inspect(containerName)).State.Running).toBe(true)
+    const removed = await api(`/api/services/${containerName}`, { method: 'DELETE' })
+    expect(removed.status, await removed.clone().text()).toBe(200)
+    const [kept] = (await removed.json()).volumesKept
+    expect(await volumeExists(kept)).toBe(true)
+    await dockerCli('volume', 'rm', kept)
+  })
+
   it('of two restores into a new service with the same name, one creates it and the other is refused with 409', async () => {
     const deployed = await api('/api/deploy?wait=true', json('POST', { serviceType: slug, serviceName: 'source', tier: 'basic' }))
     expect(deployed.status, await deployed.clone().text()).toBe(201)
