@@ -13,6 +13,7 @@ import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
+import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
@@ -49,6 +50,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
+  const clock = options.clock ?? systemClock
   const context: AgentContext = {
     docker,
     streams,
@@ -56,8 +58,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     stores: options.stores,
     config: options.config,
     logger: options.logger,
-    clock: options.clock ?? systemClock,
+    clock,
     limit: createLimiter(4),
+    locks: new OperationLocks(() => clock.now()),
   }
   const monitor = createMonitor(context, options.monitor)
   context.monitor = monitor
