@@ -5,7 +5,12 @@ import { STYLESHEET } from '../../src/schemas/system-api'
 
 export default createRouter().get(
   '/api/docs/docs.css',
-  describeRoute({ summary: "The reference page's stylesheet", tags: ['docs'], responses: { 200: STYLESHEET }, public: true }),
+  describeRoute({
+    summary: "The reference page's stylesheet",
+    tags: ['docs'],
+    responses: { 200: STYLESHEET },
+    public: true,
+  }),
   (c) => {
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Cache-Control', 'no-cache')

@@ -47,7 +47,8 @@ export function describeRoute(doc: RouteDoc): MiddlewareHandler {
   return mw
 }
 
-export const specsOf = (spec: ResponseSpec | ResponseSpec[] | undefined): ResponseSpec[] => (spec === undefined ? [] : Array.isArray(spec) ? spec : [spec])
+export const specsOf = (spec: ResponseSpec | ResponseSpec[] | undefined): ResponseSpec[] =>
+  spec === undefined ? [] : Array.isArray(spec) ? spec : [spec]
 
 export const isRawBody = (spec: ResponseSpec): spec is RawBody =>
   typeof (spec as RawBody).contentType === 'string' && !('_zod' in (spec as object))

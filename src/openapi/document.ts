@@ -40,7 +40,8 @@ function parameters(route: DocumentedRoute): Json[] {
   }
   // A path parameter no validator declares is still part of the path.
   for (const [, name] of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
-    if (!out.some((p) => p.in === 'path' && p.name === name)) out.push({ name, in: 'path', required: true, schema: { type: 'string' } })
+    if (!out.some((p) => p.in === 'path' && p.name === name))
+      out.push({ name, in: 'path', required: true, schema: { type: 'string' } })
   }
   return out
 }
@@ -79,7 +80,10 @@ export function buildDocument(routes: DocumentedRoute[], info: { version: string
     const doc = route.doc
     const responses: Json = {}
     for (const [status, spec] of Object.entries(doc?.responses ?? {})) responses[status] = response(specsOf(spec))
-    responses.default = { description: 'Error envelope (4xx, 5xx)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } }
+    responses.default = {
+      description: 'Error envelope (4xx, 5xx)',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+    }
     const body = requestBody(route)
     const item = (paths[openApiPath(route.path)] ??= {})
     item[route.method.toLowerCase()] = {
@@ -93,7 +97,9 @@ export function buildDocument(routes: DocumentedRoute[], info: { version: string
       ...(doc?.public ? { security: [] } : {}),
     }
   }
-  const eventSchemas = Object.fromEntries(Object.entries(EVENT_PAYLOADS).map(([name, s]) => [`Event.${name}`, jsonSchema(s, 'output')]))
+  const eventSchemas = Object.fromEntries(
+    Object.entries(EVENT_PAYLOADS).map(([name, s]) => [`Event.${name}`, jsonSchema(s, 'output')]),
+  )
   return {
     openapi: '3.1.0',
     info: {
@@ -101,7 +107,7 @@ export function buildDocument(routes: DocumentedRoute[], info: { version: string
       version: info.version,
       description:
         'Deploys self-hosted services as Docker containers and keeps them healthy. Every route needs `Authorization: Bearer <token>` unless it says otherwise. ' +
-        'Errors are the envelope `ErrorBody`. Live events stream from `GET /api/events` (Server-Sent Events); `x-events` lists each event\'s payload.',
+        "Errors are the envelope `ErrorBody`. Live events stream from `GET /api/events` (Server-Sent Events); `x-events` lists each event's payload.",
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
@@ -110,6 +116,8 @@ export function buildDocument(routes: DocumentedRoute[], info: { version: string
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: { ErrorBody: jsonSchema(ErrorBody, 'output'), ...eventSchemas },
     },
-    'x-events': Object.fromEntries(Object.keys(EVENT_PAYLOADS).map((name) => [name, { $ref: `#/components/schemas/Event.${name}` }])),
+    'x-events': Object.fromEntries(
+      Object.keys(EVENT_PAYLOADS).map((name) => [name, { $ref: `#/components/schemas/Event.${name}` }]),
+    ),
   }
 }

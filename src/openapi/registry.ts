@@ -1,4 +1,4 @@
-import type { Hono } from 'hono'
+import type { RouterRoute } from 'hono/types'
 import { REQUEST_SCHEMA, ROUTE_DOC, type Marked, type RequestSchemaMark, type RouteDoc } from './describe'
 
 /** One route of the app as the document describes it. */
@@ -15,8 +15,7 @@ export interface DocumentedRoute {
  * `app.routes`, so the marks left by describeRoute() and validate() are found beside the
  * handler. App-wide middleware (`/*`, `/api/*`) is not a route.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function collectRoutes(app: Hono<any, any, any>): DocumentedRoute[] {
+export function collectRoutes(app: { routes: readonly RouterRoute[] }): DocumentedRoute[] {
   const byKey = new Map<string, DocumentedRoute>()
   for (const r of app.routes) {
     if (r.method === 'ALL' || r.path.endsWith('*')) continue

@@ -20,7 +20,9 @@ export const DeploymentSchema = z.looseObject({
   ports: z.array(z.looseObject({ container: z.number().int(), host: z.number().int(), protocol: z.string() })),
   url: z.string().nullable(),
   error: z.looseObject({ status: z.number().int(), code: z.string(), message: z.string() }).nullable(),
-  steps: z.array(z.looseObject({ step: z.enum(DEPLOY_STEPS), status: z.string(), message: z.string(), at: z.string() })),
+  steps: z.array(
+    z.looseObject({ step: z.enum(DEPLOY_STEPS), status: z.string(), message: z.string(), at: z.string() }),
+  ),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 })
@@ -69,7 +71,17 @@ export const DeployServiceSchema = z.looseObject({
   category: z.string(),
   image: z.string(),
   tiers: z.array(TierCardSchema),
-  variables: z.array(z.looseObject({ name: z.string(), label: z.string(), required: z.boolean(), secret: z.boolean(), generated: z.boolean() })),
+  variables: z.array(
+    z.looseObject({
+      name: z.string(),
+      label: z.string(),
+      required: z.boolean(),
+      secret: z.boolean(),
+      generated: z.boolean(),
+    }),
+  ),
 })
 export const DeployServicesResponse = okWith({ services: z.array(DeployServiceSchema), total: z.number().int() })
-export const DeployServiceTiersResponse = okWith({ service: DeployServiceSchema.extend({ templates: z.array(TierCardSchema) }) })
+export const DeployServiceTiersResponse = okWith({
+  service: DeployServiceSchema.extend({ templates: z.array(TierCardSchema) }),
+})

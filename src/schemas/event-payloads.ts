@@ -63,7 +63,13 @@ export const HealthUpdatePayload = z.looseObject({
 
 export const MetricsUpdatePayload = z.looseObject({
   ...Service,
-  metrics: z.looseObject({ cpu: z.unknown(), memory: z.unknown(), network: z.unknown(), blockIO: z.unknown(), pids: z.unknown() }),
+  metrics: z.looseObject({
+    cpu: z.unknown(),
+    memory: z.unknown(),
+    network: z.unknown(),
+    blockIO: z.unknown(),
+    pids: z.unknown(),
+  }),
   timestamp: Timestamp,
 })
 

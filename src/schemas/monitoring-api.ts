@@ -12,8 +12,18 @@ export const ServiceMetricsSchema = z.looseObject({
   source: z.enum(['cgroup-v1', 'cgroup-v2', 'docker-api']),
   cpu: z.looseObject({ percentage: z.number().nullable(), cores: z.number().nullable(), limitCores: z.number() }),
   memory: z.looseObject({ usage: z.number(), limit: z.number(), percentage: z.number(), cache: z.number() }),
-  network: z.looseObject({ rx: z.number().nullable(), tx: z.number().nullable(), rxRate: z.number().nullable(), txRate: z.number().nullable() }),
-  blockIO: z.looseObject({ read: z.number(), write: z.number(), readRate: z.number().nullable(), writeRate: z.number().nullable() }),
+  network: z.looseObject({
+    rx: z.number().nullable(),
+    tx: z.number().nullable(),
+    rxRate: z.number().nullable(),
+    txRate: z.number().nullable(),
+  }),
+  blockIO: z.looseObject({
+    read: z.number(),
+    write: z.number(),
+    readRate: z.number().nullable(),
+    writeRate: z.number().nullable(),
+  }),
   pids: z.number().nullable(),
 })
 
@@ -38,7 +48,10 @@ export const ServiceHealthSchema = z.looseObject({
 
 export const HealthAllResponse = okWith({
   services: z.array(ServiceHealthSchema),
-  summary: z.looseObject({ total: z.number().int(), ...Object.fromEntries(HEALTH_STATUSES.map((s) => [s, z.number().int()])) }),
+  summary: z.looseObject({
+    total: z.number().int(),
+    ...Object.fromEntries(HEALTH_STATUSES.map((s) => [s, z.number().int()])),
+  }),
   collectedAt: Iso.nullable(),
   total: z.number().int(),
 })
@@ -64,14 +77,26 @@ const MonitoredServiceSchema = MonitorSettingsSchema.extend({
 export const MonitoringStatusResponse = okWith({
   monitoring: z.looseObject({
     running: z.boolean(),
-    collector: z.looseObject({ mode: z.enum(['auto', 'docker-api']), cgroupVersion: z.union([z.literal(1), z.literal(2)]).nullable() }),
+    collector: z.looseObject({
+      mode: z.enum(['auto', 'docker-api']),
+      cgroupVersion: z.union([z.literal(1), z.literal(2)]).nullable(),
+    }),
     defaultIntervalMs: z.number().int(),
     services: z.array(MonitoredServiceSchema),
   }),
 })
-export const MonitoringChangeResponse = okWith({ message: z.string(), monitoring: z.looseObject({ serviceId: z.string() }) })
+export const MonitoringChangeResponse = okWith({
+  message: z.string(),
+  monitoring: z.looseObject({ serviceId: z.string() }),
+})
 
-const Disk = z.looseObject({ path: z.string(), total: z.number(), used: z.number(), available: z.number(), percentage: z.number() })
+const Disk = z.looseObject({
+  path: z.string(),
+  total: z.number(),
+  used: z.number(),
+  available: z.number(),
+  percentage: z.number(),
+})
 export const SystemMetricsResponse = okWith({
   metrics: z.looseObject({
     timestamp: Iso,
@@ -106,7 +131,11 @@ export function alertView(alert: AlertRecord) {
   return { alertId: id, ...rest }
 }
 
-export const AlertsResponse = okWith({ active: z.array(AlertSchema), recent: z.array(AlertSchema), total: z.number().int() })
+export const AlertsResponse = okWith({
+  active: z.array(AlertSchema),
+  recent: z.array(AlertSchema),
+  total: z.number().int(),
+})
 
 const WebhookViewSchema = z.looseObject({ configured: z.boolean(), url: z.string().nullable() })
 const Thresholds = AlertThresholdsSchema.loose()

@@ -68,4 +68,7 @@ export const ServiceDeleteResponse = okWith({
   backupsKept: z.array(z.string()),
 })
 
-export const LOG_STREAM = { contentType: 'text/event-stream', description: 'With `follow=true`: `event: log` frames (data: a log line) and `event: end` when the container stops' }
+export const LOG_STREAM = {
+  contentType: 'text/event-stream',
+  description: 'With `follow=true`: `event: log` frames (data: a log line) and `event: end` when the container stops',
+}

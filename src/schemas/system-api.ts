@@ -7,9 +7,18 @@ import { okWith } from './errors'
 export const HealthBody = z.looseObject({
   success: z.boolean(),
   status: z.enum(['ok', 'degraded']),
-  docker: z.looseObject({ status: z.enum(['connected', 'disconnected', 'unknown']), version: z.string().nullable() }).optional().describe('With a token'),
-  agent: z.looseObject({ status: z.enum(['up', 'down']), mode: z.enum(['remote', 'in-process']) }).optional().describe('With a token'),
-  storage: z.looseObject({ status: z.enum(['up', 'down']) }).optional().describe('With a token'),
+  docker: z
+    .looseObject({ status: z.enum(['connected', 'disconnected', 'unknown']), version: z.string().nullable() })
+    .optional()
+    .describe('With a token'),
+  agent: z
+    .looseObject({ status: z.enum(['up', 'down']), mode: z.enum(['remote', 'in-process']) })
+    .optional()
+    .describe('With a token'),
+  storage: z
+    .looseObject({ status: z.enum(['up', 'down']) })
+    .optional()
+    .describe('With a token'),
   containers: z.looseObject({}).optional().describe('With a token'),
   host: z.looseObject({}).optional().describe('With a token'),
 })
@@ -18,7 +27,8 @@ export const TicketResponse = okWith({ ticket: z.string(), expiresAt: z.string()
 
 export const EVENT_STREAM = {
   contentType: 'text/event-stream',
-  description: 'Server-Sent Events: `id`, `event`, `data` (JSON) frames; each event\'s payload is in `x-events` of this document',
+  description:
+    "Server-Sent Events: `id`, `event`, `data` (JSON) frames; each event's payload is in `x-events` of this document",
 }
 
 export const BulkResultSchema = z.looseObject({
@@ -30,13 +40,28 @@ export const BulkResultSchema = z.looseObject({
     failed: z.number().int(),
     errors: z.array(z.looseObject({ serviceId: z.string(), error: z.string(), code: z.string() })),
   }),
-  items: z.array(z.looseObject({ serviceId: z.string(), success: z.boolean(), error: z.string().optional(), code: z.string().optional() })),
+  items: z.array(
+    z.looseObject({
+      serviceId: z.string(),
+      success: z.boolean(),
+      error: z.string().optional(),
+      code: z.string().optional(),
+    }),
+  ),
 })
 
-export const OpenApiDocument = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({}), paths: z.record(z.string(), z.looseObject({})) })
+export const OpenApiDocument = z.looseObject({
+  openapi: z.literal('3.1.0'),
+  info: z.looseObject({}),
+  paths: z.record(z.string(), z.looseObject({})),
+})
 export const HTML_PAGE = { contentType: 'text/html', description: 'The interactive API reference' }
 export const SCRIPT = { contentType: 'text/javascript', description: "The reference page's script" }
 export const STYLESHEET = { contentType: 'text/css', description: "The reference page's stylesheet" }
 
 export const SessionResponse = okWith({ csrfToken: z.string(), expiresAt: z.union([z.string(), z.number()]) })
-export const SessionStateResponse = okWith({ authenticated: z.literal(true), csrfToken: z.string(), expiresAt: z.union([z.string(), z.number()]) })
+export const SessionStateResponse = okWith({
+  authenticated: z.literal(true),
+  csrfToken: z.string(),
+  expiresAt: z.union([z.string(), z.number()]),
+})

@@ -36,9 +36,18 @@ export const TemplateListResponse = okWith({
   corrupt: z.array(z.string()),
 })
 export const TemplateResponse = okWith({ template: TemplateSchema })
-export const TemplateWrittenResponse = okWith({ message: z.string(), template: TemplateSchema, warnings: z.array(Issue) })
+export const TemplateWrittenResponse = okWith({
+  message: z.string(),
+  template: TemplateSchema,
+  warnings: z.array(Issue),
+})
 export const TemplateClonedResponse = okWith({ message: z.string(), template: TemplateSchema })
-export const TemplateValidationResponse = okWith({ isValid: z.boolean(), errors: z.array(Issue), warnings: z.array(Issue), template: z.looseObject({}).optional() })
+export const TemplateValidationResponse = okWith({
+  isValid: z.boolean(),
+  errors: z.array(Issue),
+  warnings: z.array(Issue),
+  template: z.looseObject({}).optional(),
+})
 
 /** Not an envelope: the document itself, which `POST /api/templates/import` reads back. */
 export const TemplateExportDocument = z.looseObject({

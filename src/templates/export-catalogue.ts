@@ -5,5 +5,8 @@ import { exportTemplates } from './exchange'
 export async function exportCatalogue(store: Pick<TemplateStore, 'list'>, now: Date) {
   const { templates } = await store.list()
   const sorted = [...templates].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
-  return { document: exportTemplates(sorted, now), filename: `zapierakyat-templates-${now.toISOString().slice(0, 10)}.json` }
+  return {
+    document: exportTemplates(sorted, now),
+    filename: `zapierakyat-templates-${now.toISOString().slice(0, 10)}.json`,
+  }
 }

@@ -31,7 +31,10 @@ describe('GET /api/docs in a browser', () => {
     await page.goto(`${server.url}/api/docs`)
     await page.waitForSelector('details.op')
     const doc = await (await fetch(`${server.url}/api/openapi.json`)).json()
-    const operations = Object.values(doc.paths as Record<string, object>).reduce((n, ops) => n + Object.keys(ops).length, 0)
+    const operations = Object.values(doc.paths as Record<string, object>).reduce(
+      (n, ops) => n + Object.keys(ops).length,
+      0,
+    )
     const events = Object.keys(doc['x-events']).length
     expect(await page.locator('details.op').count()).toBe(operations + events)
     expect(problems).toEqual([])

@@ -21,7 +21,13 @@ const issues = (schema: ZodType, body: unknown) => {
 }
 
 /** Problems with one response; empty when it matches the document. */
-export function responseProblems(method: string, url: string, status: number, contentType: string, body?: unknown): string[] {
+export function responseProblems(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string,
+  body?: unknown,
+): string[] {
   // CORS preflights are answered app-wide, before any route.
   if (method === 'OPTIONS') return []
   const path = new URL(url, 'http://x').pathname
@@ -31,15 +37,18 @@ export function responseProblems(method: string, url: string, status: number, co
   const documented = specsOf(route?.doc?.responses[status])
   if (status >= 400 && !documented.length) {
     // A HEAD answer has no body to check; the envelope is documented for every route.
-    if (method === 'HEAD' || !isJson) return method === 'HEAD' ? [] : [`${where}: an error must be the JSON envelope, got ${contentType}`]
+    if (method === 'HEAD' || !isJson)
+      return method === 'HEAD' ? [] : [`${where}: an error must be the JSON envelope, got ${contentType}`]
     const problems = issues(ErrorBody, body)
     const b = body as { details?: unknown[]; error?: unknown; message?: unknown }
-    if (status === 400 && !(Array.isArray(b?.details) && b.details.length)) problems.push('a 400 must list what is wrong in details')
+    if (status === 400 && !(Array.isArray(b?.details) && b.details.length))
+      problems.push('a 400 must list what is wrong in details')
     if (b && b.message !== b.error) problems.push('message must repeat error')
     return problems.map((p) => `${where}: ${p}`)
   }
   if (!route) return [`${where}: no documented route`]
-  if (!documented.length) return [`${where}: status not documented (documented: ${Object.keys(route.doc?.responses ?? {}).join(', ')})`]
+  if (!documented.length)
+    return [`${where}: status not documented (documented: ${Object.keys(route.doc?.responses ?? {}).join(', ')})`]
   const spec = documented.find((s) => (isRawBody(s) ? contentType.toLowerCase().startsWith(s.contentType) : isJson))
   if (!spec) return [`${where}: ${contentType} is not a documented media type of this response`]
   if (isRawBody(spec) || method === 'HEAD') return []
@@ -50,7 +59,11 @@ export function responseProblems(method: string, url: string, status: number, co
 export async function assertDocumented(method: string, url: string, res: Response): Promise<void> {
   const type = res.headers.get('content-type') ?? ''
   let body: unknown
-  if (/^application\/json/i.test(type) && method !== 'HEAD') body = await res.clone().json().catch(() => undefined)
+  if (/^application\/json/i.test(type) && method !== 'HEAD')
+    body = await res
+      .clone()
+      .json()
+      .catch(() => undefined)
   const problems = responseProblems(method, url, res.status, type, body)
   if (problems.length) throw new Error(`Response does not match the OpenAPI document:\n  ${problems.join('\n  ')}`)
 }
