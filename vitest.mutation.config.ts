@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
 const ALL = [
   'test/unit/backup-archive.test.ts',
   'test/unit/backup-untrusted-archives.test.ts',
+  'test/unit/backup-archive-structure.test.ts',
   'test/unit/monitor-stats.test.ts',
   'test/unit/templates-portainer.test.ts',
   'test/unit/templates-handlers.test.ts',
