@@ -11,6 +11,7 @@ const ALL = [
   'test/unit/templates-portainer.test.ts',
   'test/unit/templates-handlers.test.ts',
   'test/unit/webhook-policy.test.ts',
+  'test/unit/webhook-policy-rules.test.ts',
   'test/unit/alerts-webhook.test.ts',
   'test/unit/host-binds.test.ts',
   'test/unit/event-hub.test.ts',
