@@ -180,6 +180,17 @@ describe('metric math guards (what a dashboard would show instead of NaN or Infi
     expect(m.cpu).toEqual({ percentage: 25, cores: 0.25, limitCores: 1 })
   })
 
+  it('reads an idle container (CPU counter unchanged) as 0 %, not as unknown', () => {
+    const m = computeMetrics(base, { ...base, at: 11_000 }, c)
+    expect(m.cpu).toEqual({ percentage: 0, cores: 0, limitCores: 1 })
+  })
+
+  it('falls back to the wall clock when only the earlier reading has system time (the source changed)', () => {
+    const prev = { ...base, systemNanos: 5e12, onlineCpus: 2 }
+    const m = computeMetrics(prev, { ...base, at: 12_000, cpuNanos: 2e9, onlineCpus: 2 }, c)
+    expect(m.cpu).toEqual({ percentage: 50, cores: 0.5, limitCores: 1 })
+  })
+
   it('reads 0 % memory, not Infinity, for a container without a memory limit reading', () => {
     const m = computeMetrics(undefined, { ...base, memLimit: 0 }, c)
     expect(m.memory).toEqual({ usage: 100, limit: 0, percentage: 0, cache: 0 })
@@ -227,6 +238,11 @@ describe('CPU limits: settings that do not limit', () => {
     expect(limitCoresOf({ nanoCpus: null, cpuQuota: null, cpuPeriod: null, cpusetCpus: null }, 4)).toBe(4)
   })
 
+  it('lets a cpuset limit when NanoCpus or the quota is negative (-1: no limit)', () => {
+    expect(limitCoresOf({ nanoCpus: -1, cpusetCpus: '0-1' }, 4)).toBe(2)
+    expect(limitCoresOf({ cpuQuota: -1, cpuPeriod: 100_000, cpusetCpus: '3' }, 4)).toBe(1)
+  })
+
   it('takes the default 100 ms period when only a quota is set', () => {
     expect(limitCoresOf({ cpuQuota: 150_000 }, 4)).toBe(1.5)
     expect(limitCoresOf({ cpuQuota: 50_000, cpuPeriod: 50_000 }, 4)).toBe(1)
@@ -257,6 +273,7 @@ describe('countCpuset', () => {
     // A reversed or half-written range counts its first CPU; junk counts nothing.
     ['5-2', 1],
     ['2-x', 1],
+    ['2-3.5', 1],
     ['x', 0],
     ['0-1,y,3', 3],
     ['1.5', 0],
