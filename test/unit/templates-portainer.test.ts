@@ -26,9 +26,12 @@ describe.each([
   ['templates-v3.json', 284, 240, 251, 29, ['duplicate_env', 'invalid_format', 'invalid_format', 'invalid_format']],
 ] as const)('importing Portainer %s', (file, containers, stacks, imported, byPolicy, otherCodes) => {
   const doc = load(file)
-  const { result, create } = plan(doc)
+  // Planned inside the tests, not while collecting them: a failure there fails a test.
+  let planned: ReturnType<typeof plan> | undefined
+  const run = () => (planned ??= plan(doc))
 
   it('accounts for every container template: imported, or failed with a specific reason', () => {
+    const { result, create } = run()
     expect(doc.templates.filter((t) => t.type === 1)).toHaveLength(containers)
     expect(result.imported).toBe(imported)
     expect(result.failed).toHaveLength(containers - imported)
@@ -42,6 +45,7 @@ describe.each([
   })
 
   it(`fails the ${byPolicy} templates that need host privileges with the policy's reason`, () => {
+    const { result, create } = run()
     const policyFailures = result.failed.filter((f) => f.errors.some((e) => POLICY_CODES.includes(e.code)))
     expect(policyFailures).toHaveLength(byPolicy)
     const others = result.failed.filter((f) => !policyFailures.includes(f))
@@ -51,11 +55,13 @@ describe.each([
   })
 
   it('skips stack templates with a reason', () => {
+    const { result, create } = run()
     expect(result.skipped).toBe(stacks)
     expect(result.skippedItems.every((s) => /stack templates are not imported/.test(s.reason))).toBe(true)
   })
 
   it('turns host bind mounts into named volumes, naming the host path in a warning', () => {
+    const { result, create } = run()
     const netdata = create.find((t) => t.name === 'Netdata')!
     expect(netdata.volumes.every((v) => v.bind === undefined)).toBe(true)
     expect(netdata.volumes).toContainEqual(expect.objectContaining({ container: '/host/proc', readOnly: true }))
@@ -64,6 +70,7 @@ describe.each([
   })
 
   it('keeps notes as text, never markup', () => {
+    const { result, create } = run()
     for (const t of create) expect(t.note).not.toMatch(/[<>]/)
     expect(create.find((t) => t.name === 'Netdata')!.note).toContain('Check our Github page: https://github.com/pi-hosted/pi-hosted')
   })
@@ -317,7 +324,7 @@ describe('Portainer field mapping', () => {
 
   it('refuses what is not an object, and recognises Portainer items by type or title', () => {
     for (const bad of [null, [], 'x', 3]) {
-      expect(fromPortainer(bad, DEFAULT_POLICY)).toEqual({ kind: 'template', name: '', input: {}, errors: [expect.objectContaining({ code: 'invalid_type' })], warnings: [] })
+      expect(fromPortainer(bad, DEFAULT_POLICY)).toEqual({ kind: 'template', name: '', input: {}, errors: [{ path: '', code: 'invalid_type', message: 'A Portainer template must be a JSON object' }], warnings: [] })
     }
     expect(isPortainerItem({ type: 1 })).toBe(true)
     expect(isPortainerItem({ title: 'x' })).toBe(true)
@@ -363,6 +370,37 @@ describe('Portainer field mapping', () => {
 
   it.each(['PASSAGE', 'BYPASS_CACHE', 'COMPASS', 'PSKEY_PATH', 'KEYBOARD_LAYOUT'])('keeps the default of %s, which only looks like a credential', (name) => {
     expect(input({ env: [{ name, default: 'v' }] }).input.env).toEqual([{ name, default: 'v' }])
+  })
+
+  it('stores every field Portainer documents without calling it unknown', () => {
+    const r = input({
+      name: 'n', description: 'd', note: 'n', categories: ['Tools'], category: 'Tools', platform: 'linux', logo: 'l', ports: ['80/tcp'],
+      env: [], volumes: [], restart_policy: 'always', privileged: false, network: 'bridge', devices: [], cap_add: [], command: 'c',
+      labels: [], 'administrator-only': false, administrator_only: false, maintainer: 'm', id: 1,
+    })
+    expect(r.warnings).toEqual([])
+    const unsupported = input({ hostname: 'h' }).warnings
+    expect(unsupported).toEqual([{ path: 'hostname', code: 'unsupported_field', message: "'hostname' is not supported; it is not stored" }])
+    expect(input({ colour: 1 }).warnings).toEqual([{ path: 'colour', code: 'unknown_field', message: "'colour' is not a Portainer template field we know; it is not stored" }])
+  })
+
+  it('ignores text fields that are not strings', () => {
+    expect(fromPortainer({ type: 1, title: 5, name: 'fallback', image: 7, logo: 9, restart_policy: 1, network: 2, description: 3, note: 4 }, DEFAULT_POLICY)).toMatchObject({
+      name: 'fallback',
+      input: { image: '', description: '', note: '' },
+      warnings: [],
+    })
+    const r = input({ logo: 9, restart_policy: 1, command: 5, env: [{ name: 'A', label: 5, description: 6 }], volumes: [{ container: 5 }, { container: '/b', bind: 7 }] })
+    for (const key of ['logo', 'restartPolicy', 'command']) expect(r.input).not.toHaveProperty(key)
+    expect(r.input.env).toEqual([{ name: 'A' }])
+    expect(r.input.volumes).toEqual([{ container: '', readOnly: false }, { container: '/b', readOnly: false }])
+  })
+
+  it('takes a :ro or :rw suffix only at the end of a container or host path', () => {
+    expect(volumes([{ container: '/data/:rocket', bind: '/srv/a:rocket' }, { container: '/x:rwx' }])).toEqual([
+      { container: '/data/:rocket', bind: '/srv/a:rocket', readOnly: false },
+      { container: '/x:rwx', readOnly: false },
+    ])
   })
 
   it('reads administrator-only only when it is a boolean', () => {
