@@ -12,6 +12,7 @@ const ALL = [
   'test/unit/templates-handlers.test.ts',
   'test/unit/webhook-policy.test.ts',
   'test/unit/webhook-policy-rules.test.ts',
+  'test/unit/net-modules-load.test.ts',
   'test/unit/alerts-webhook.test.ts',
   'test/unit/host-binds.test.ts',
   'test/unit/event-hub.test.ts',
