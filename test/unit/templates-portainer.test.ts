@@ -257,6 +257,9 @@ describe('Portainer field mapping', () => {
     [['VPN'], 'web'],
     // Earlier rows beat later ones whatever the order of the categories.
     [['Proxy', 'Database'], 'database'],
+    // An exact name anywhere beats every word match, even one of an earlier table row.
+    [['Web', 'Database'], 'web'],
+    [['Other', 'Chat'], 'other'],
     [['Proxy', 'Chat'], 'messaging'],
     [['Games'], 'other'],
     [[], 'other'],
@@ -343,6 +346,7 @@ describe('Portainer field mapping', () => {
         { name: 'NONE', default: null },
         'RAW',
         { name: 'ADMIN_TOKEN', default: '' },
+        { name: 'ROOT_PASSWORD', label: 'Root password' },
         { name: 'SIMPLE', select: [] },
       ],
     })
@@ -354,6 +358,8 @@ describe('Portainer field mapping', () => {
       { name: 'NONE' },
       'RAW',
       { name: 'ADMIN_TOKEN', secret: true },
+      // No default to drop: the user types one, nothing is generated.
+      { name: 'ROOT_PASSWORD', label: 'Root password', secret: true },
       { name: 'SIMPLE' },
     ])
     expect(r.warnings).toEqual([expect.objectContaining({ path: 'env.1', code: 'container_reference', message: expect.stringContaining('DB_HOST') })])
