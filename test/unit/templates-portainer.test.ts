@@ -409,6 +409,15 @@ describe('Portainer field mapping', () => {
     ])
   })
 
+  it('keeps what has no name or value as empty text, not as a placeholder', () => {
+    expect(fromPortainer({ type: 1, image: 'a' }, DEFAULT_POLICY)).toMatchObject({ kind: 'template', name: '', input: { name: '' } })
+    const r = input({ env: [{ label: 'No name', default: 'x' }, { name: 'PICK', select: [{}, { default: true }] }] })
+    expect(r.input.env).toEqual([
+      { name: '', label: 'No name', default: 'x' },
+      { name: 'PICK', options: [{ label: '', value: '' }, { label: '', value: '' }], default: '' },
+    ])
+  })
+
   it('reads administrator-only only when it is a boolean', () => {
     expect(input({ 'administrator-only': false }).input.isPublic).toBe(true)
     expect(input({ administrator_only: 'yes' }).input).not.toHaveProperty('isPublic')
