@@ -138,6 +138,12 @@ describe('checking one address', () => {
     expect(checkAddress(any, ip('127.3.4.5'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(any, ip('0.0.0.0'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(any, ip('192.168.1.11'), 5000)).toBeNull()
+    const multi = policy({ allowPrivate: true, listeners: [{ host: '0.0.0.0', port: 5000 }], localAddresses: [ip('10.0.0.4'), ip('192.168.1.10')] })
+    expect(checkAddress(multi, ip('192.168.1.10'), 5000)?.rule).toBe('own_listener')
+    expect(checkAddress(multi, ip('10.0.0.4'), 5000)?.rule).toBe('own_listener')
+    // A listener known by name only is judged by name; a loopback address on its port is not it.
+    const named = policy({ allowPrivate: true, listeners: [{ host: 'agent.lan', port: 7000 }] })
+    expect(checkAddress(named, ip('127.0.0.1'), 7000)).toBeNull()
     const v6 = policy({ allowPrivate: true, listeners: [{ host: '[::1]', port: 5000 }, { host: 'LocalHost', port: 6000 }, { host: 'agent.lan', port: 7000 }] })
     expect(checkAddress(v6, ip('127.0.0.1'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(v6, ip('::1'), 6000)?.rule).toBe('own_listener')
