@@ -17,6 +17,10 @@ import backupsScheduleGet from '../handlers/backups/schedule-get'
 import backupsSchedulePut from '../handlers/backups/schedule-put'
 import backupsStorage from '../handlers/backups/storage'
 import backupsUpload from '../handlers/backups/upload'
+import backupsAll from '../handlers/backups/all'
+import backupsDeleteById from '../handlers/backups/delete-by-id'
+import backupsDownloadById from '../handlers/backups/download-by-id'
+import backupsRestoreNew from '../handlers/backups/restore-new'
 import bulkRun from '../handlers/bulk/run'
 import alertsList from '../handlers/alerts/list'
 import alertsServiceThresholdsGet from '../handlers/alerts/service-thresholds-get'
@@ -166,6 +170,11 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', backupsDownload)
     .route('/', backupsRestore)
     .route('/', backupsDelete)
+    // Backups by id alone, whatever became of their service.
+    .route('/', backupsAll)
+    .route('/', backupsDownloadById)
+    .route('/', backupsRestoreNew)
+    .route('/', backupsDeleteById)
     .route('/', monitoringHealth)
     .route('/', monitoringMetrics)
     .route('/', monitoringStart)

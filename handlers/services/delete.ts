@@ -3,7 +3,7 @@ import { createRouter } from '../../src/router'
 import { QueryBool, ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
 
-const Query = z.strictObject({ keepData: QueryBool.default(true) })
+const Query = z.strictObject({ keepData: QueryBool.default(true), deleteBackups: QueryBool.default(false) })
 
 export default createRouter().delete(
   '/api/services/:containerId',
@@ -11,9 +11,10 @@ export default createRouter().delete(
   validate('query', Query),
   async (c) => {
     const { containerId } = c.req.valid('param')
-    const { keepData } = c.req.valid('query')
-    const result = await c.var.agent.removeService(containerId, { keepData, signal: c.req.raw.signal })
-    const message = keepData ? 'Service deleted; its data volume was kept' : 'Service and its data deleted'
+    const { keepData, deleteBackups } = c.req.valid('query')
+    const result = await c.var.agent.removeService(containerId, { keepData, deleteBackups, signal: c.req.raw.signal })
+    const kept = result.backupsKept.length ? `; its ${result.backupsKept.length} backup(s) were kept (GET /api/backups)` : ''
+    const message = (keepData ? 'Service deleted; its data volume was kept' : 'Service and its data deleted') + kept
     return c.json({ success: true, message, ...result }, 200)
   },
 )

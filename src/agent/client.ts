@@ -48,8 +48,11 @@ export interface ServicesApi {
   /** Idempotent. Resolves once the container has stopped. */
   stopService(ref: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<ServiceSummary>
   restartService(ref: string, options?: CallOptions & { timeoutSeconds?: number }): Promise<ServiceSummary>
-  /** Stops and removes the container; its volumes go only when `keepData` is false. */
-  removeService(ref: string, options: CallOptions & { keepData: boolean }): Promise<RemoveResult>
+  /**
+   * Stops and removes the container with its schedule, monitor state and alerts; its volumes go
+   * only when `keepData` is false, its backups only with `deleteBackups`.
+   */
+  removeService(ref: string, options: CallOptions & { keepData: boolean; deleteBackups?: boolean }): Promise<RemoveResult>
   getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogLine[]>
   /** Log lines as they are written, until the container stops or `signal` aborts. */
   followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>

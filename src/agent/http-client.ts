@@ -90,6 +90,14 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
     getBackupSchedule: (ref, o) => call('getBackupSchedule', [ref], o),
     setBackupSchedule: (ref, schedule, o) => call('setBackupSchedule', [ref, schedule], o),
     deleteBackupSchedule: (ref, o) => call('deleteBackupSchedule', [ref], o),
+    listAllBackups: (o) => call('listAllBackups', [], o),
+    getBackup: (backupId, o) => call('getBackup', [backupId], o),
+    deleteBackupById: (backupId, o) => call('deleteBackupById', [backupId], o),
+    restoreBackupAsNew: (backupId, spec, o) => call('restoreBackupAsNew', [backupId, spec], o),
+    async openBackupDownloadById(backupId, o) {
+      const response = await agentFetch(options, `/archives/${encodeURIComponent(backupId)}/download`, { headers: o.range ? { range: o.range } : {}, signal: o.signal }, [416])
+      return downloadFromResponse(response)
+    },
     bulkOperation: (operation, serviceIds, o) => call('bulkOperation', [operation, serviceIds], o),
     async openBackupDownload(ref, backupId, o) {
       const path = `/backups/${encodeURIComponent(ref)}/${encodeURIComponent(backupId)}/download`

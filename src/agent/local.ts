@@ -17,6 +17,7 @@ export function createLocalAgent(ctx: AgentContext): AgentClient {
   const { docker } = ctx
   // Without startHostAgent (which starts it) the monitor stays idle and answers from a list refresh.
   const monitor = ctx.monitor ?? createMonitor(ctx)
+  const deployer = createDeployer(ctx)
   return {
     ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
     dockerStatus: () => dockerStatus(docker),
@@ -38,8 +39,9 @@ export function createLocalAgent(ctx: AgentContext): AgentClient {
     removeService: (ref, options) => removeService(ctx, ref, options),
     getLogs: (ref, options) => getLogs(docker, ref, options),
     followLogs: (ref, options) => followLogs(docker, ref, options),
-    ...createDeployer(ctx),
-    ...createBackupsApi(ctx),
+    deploy: deployer.deploy,
+    getDeployment: deployer.getDeployment,
+    ...createBackupsApi(ctx, deployer),
     ...createBulkApi(ctx),
   }
 }

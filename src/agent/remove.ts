@@ -1,17 +1,19 @@
 import type Docker from 'dockerode'
 import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
-import type { LifecycleContext } from './lifecycle'
+import type { AgentContext } from './context'
+import { forgetService } from './forget'
 import { resolveService, serviceIdOf } from './services'
 
 /**
  * Stops and removes a service. Its named volumes hold the user's data: they are kept unless
- * `keepData` is false, and even then a volume another container still uses is kept.
+ * `keepData` is false, and even then a volume another container still uses is kept. Its
+ * schedule, monitor state and alerts go with it; its backups stay unless `deleteBackups`.
  */
 export async function removeService(
-  ctx: LifecycleContext,
+  ctx: AgentContext,
   ref: string,
-  options: { keepData: boolean; signal?: AbortSignal },
+  options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
   const info = await resolveService(ctx.docker, ref, options.signal)
   const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
@@ -26,11 +28,14 @@ export async function removeService(
       // v: true also removes anonymous volumes, which nothing else could ever reach again.
       await container.remove({ v: !options.keepData })
     })
-    const result: RemoveResult = { removed: true, volumesRemoved: [], volumesKept: [] }
+    const volumesRemoved: string[] = []
+    const volumesKept: string[] = []
     for (const name of volumes) {
-      if (options.keepData || !(await removeVolume(ctx.docker, name))) result.volumesKept.push(name)
-      else result.volumesRemoved.push(name)
+      if (options.keepData || !(await removeVolume(ctx.docker, name))) volumesKept.push(name)
+      else volumesRemoved.push(name)
     }
+    const leftovers = await forgetService(ctx, base.serviceId, { deleteBackups: options.deleteBackups ?? false })
+    const result: RemoveResult = { removed: true, volumesRemoved, volumesKept, ...leftovers }
     ctx.events.publish('service-action', { ...base, status: 'completed', message: 'Service deleted', ...result })
     return result
   } catch (err) {

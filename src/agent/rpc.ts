@@ -5,6 +5,7 @@ import { BulkOperation, BulkOptions } from '../schemas/bulk'
 import { QueryBool } from '../schemas/params'
 import { AlertThresholdsPatch, MONITOR_INTERVAL_MS, TIME_RANGES, WebhookBody } from '../schemas/monitoring'
 import { ServiceRef } from '../schemas/service'
+import { EnvName } from '../schemas/template'
 import type { AgentClient } from './client'
 
 const Opts = z.object({}).optional()
@@ -28,7 +29,7 @@ export const RPC_ARGS = {
   startService: z.tuple([ServiceRef, Opts]),
   stopService: z.tuple([ServiceRef, StopOpts]),
   restartService: z.tuple([ServiceRef, StopOpts]),
-  removeService: z.tuple([ServiceRef, z.object({ keepData: z.boolean() })]),
+  removeService: z.tuple([ServiceRef, z.object({ keepData: z.boolean(), deleteBackups: z.boolean().optional() })]),
   getLogs: z.tuple([ServiceRef, LogOpts]),
   deploy: z.tuple([DeploySpecSchema, z.object({ deploymentId: DeploymentId, wait: z.boolean().optional() })]),
   getDeployment: z.tuple([DeploymentId, Opts]),
@@ -43,6 +44,10 @@ export const RPC_ARGS = {
   getBackupSchedule: z.tuple([ServiceRef, Opts]),
   setBackupSchedule: z.tuple([ServiceRef, ScheduleBody, Opts]),
   deleteBackupSchedule: z.tuple([ServiceRef, Opts]),
+  listAllBackups: z.tuple([z.object({ serviceId: z.string().max(128).optional() }).optional()]),
+  getBackup: z.tuple([BackupId, Opts]),
+  deleteBackupById: z.tuple([BackupId, Opts]),
+  restoreBackupAsNew: z.tuple([BackupId, DeploySpecSchema, z.object({ deploymentId: DeploymentId, envFromBackup: z.array(EnvName).max(200) })]),
   bulkOperation: z.tuple([BulkOperation, z.array(ServiceRef).min(1).max(100), BulkOptions]),
   getHealth: z.tuple([ServiceRef, Opts]),
   getAllHealth: z.tuple([Opts]),
@@ -65,7 +70,7 @@ export const RPC_ARGS = {
  * the agent answers at once and sends the JSON result when done, with whitespace (valid JSON
  * padding) every 15 s so the connection never looks idle.
  */
-export const LONG_RPC: ReadonlySet<string> = new Set(['deploy', 'createBackup', 'restoreBackup', 'bulkOperation'])
+export const LONG_RPC: ReadonlySet<string> = new Set(['deploy', 'createBackup', 'restoreBackup', 'restoreBackupAsNew', 'bulkOperation'])
 
 export const UploadStreamQuery = z.strictObject({
   name: z.string().min(1).max(100).optional(),

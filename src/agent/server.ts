@@ -121,6 +121,17 @@ export function createAgentServer(deps: AgentServerDeps) {
       if (c.req.method === 'HEAD') await download.body.cancel()
       return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
     })
+    .get('/archives/:backupId/download', async (c) => {
+      // By backup id alone: the backups of a deleted service are downloaded this way.
+      const backupId = BackupId.safeParse(c.req.param('backupId'))
+      if (!backupId.success) throw invalid('Invalid download request')
+      const download = await deps.agent.openBackupDownloadById(backupId.data, { range: c.req.header('range'), signal: c.req.raw.signal })
+      if (download.status === 416) {
+        return c.json(errorBody(rangeNotSatisfiable(download), undefined), 416, downloadHeaders(download))
+      }
+      if (c.req.method === 'HEAD') await download.body.cancel()
+      return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
+    })
     .post('/backups/:ref/upload', async (c) => {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
       const query = UploadStreamQuery.safeParse(c.req.query())

@@ -56,3 +56,9 @@ export type DeploySpec = z.infer<typeof DeploySpecSchema>
 
 /** `{{hostPort}}` (the first published port) or `{{hostPort:5678}}` in a value: filled in by the agent. */
 export const HOST_PORT_PLACEHOLDER = /\{\{hostPort(?::(\d{1,5}))?\}\}/g
+
+/**
+ * Stands in, in a restore into a new service, for a required variable the caller left out: the
+ * agent replaces it with the value in the backup, and refuses the restore if the backup has none.
+ */
+export const FROM_BACKUP = '{{fromBackup}}'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import type { DeploymentRecord } from '../deploy/record'
 import { QueryBool } from './params'
-import { ServiceRef } from './service'
+import { ServiceRef, type ServiceSummary } from './service'
 
 /**
  * A backup id as the agent generates it: `bk_<base36 milliseconds>_<8 hex>`. Nothing else is
@@ -82,6 +83,14 @@ export const Manifest = z.object({
     image: z.string().max(512),
     template: z.string().max(128).nullable(),
     tier: z.string().max(128).nullable(),
+    /** The template the service was deployed from (`zapie.template-id`), for a restore into a new service. */
+    templateId: z.string().max(128).nullable().optional(),
+    /**
+     * The container's environment (`NAME=value`), secrets included: the restored data was written
+     * with them (a database keeps its password), so a restore into a new service needs them. Only
+     * here, inside the archive (0600, on the agent host) — never in the record, an event or a log.
+     */
+    env: z.array(z.string().max(40_000)).max(500).optional(),
   }),
   volumes: z.array(BackupVolume).min(1).max(64),
 })
@@ -103,6 +112,8 @@ export const BackupRecord = z.object({
   image: z.string(),
   template: z.string().nullable(),
   tier: z.string().nullable(),
+  /** The template the service was deployed from, when known: a restore into a new service deploys it. */
+  templateId: z.string().max(128).nullable().optional(),
   origin: BackupOrigin,
   /** For uploads and adopted archives: the id and service the archive was made as. */
   source: z.object({ backupId: BackupId, serviceId: z.string().max(128) }).optional(),
@@ -115,6 +126,16 @@ export type BackupStatus = 'ok' | 'missing' | 'damaged'
 
 export interface BackupSummary extends BackupRecord {
   status: BackupStatus
+}
+
+/** A backup as GET /api/backups lists it: with whether the service it came from still exists. */
+export interface CatalogueEntry extends BackupSummary {
+  serviceExists: boolean
+}
+
+export interface BackupCatalogue {
+  backups: CatalogueEntry[]
+  corrupt: { serviceId: string; id: string; error: string }[]
 }
 
 export interface BackupListing {
@@ -151,6 +172,16 @@ export interface RestoreResult {
   started: boolean
   volumes: RestoredVolume[]
   durationMs: number
+}
+
+/** What a restore into a new service gives: the deploy (its record and the running service) and where the data came from. */
+export interface NewServiceRestore {
+  deployment: DeploymentRecord
+  service: ServiceSummary | null
+  backupId: string
+  sourceServiceId: string
+  /** The template variables that took the backed-up container's values. */
+  envFromBackup: string[]
 }
 
 export interface UploadResult {
@@ -201,6 +232,8 @@ export const StoredSchedule = z.object({
   lastSuccessAt: z.string().optional(),
   lastBackupId: z.string().optional(),
   lastError: z.string().optional(),
+  /** Set when the agent turned the schedule off itself: its service no longer exists. */
+  disabledReason: z.enum(['service_gone']).optional(),
 })
 export type StoredSchedule = z.infer<typeof StoredSchedule>
 

@@ -78,4 +78,9 @@ export interface RemoveResult {
   removed: true
   volumesRemoved: string[]
   volumesKept: string[]
+  /** Whether a backup schedule went with the service. */
+  scheduleRemoved: boolean
+  backupsDeleted: string[]
+  /** Backup ids that stay (the default): GET /api/backups lists them, POST /api/backups/:id/restore brings them back. */
+  backupsKept: string[]
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
 import { api, call, json } from './client'
 
 afterAll(cleanupTestResources)
@@ -66,5 +66,40 @@ describe(`backups and bulk API [${api.mode}]`, () => {
     expect(status).toBe(207)
     expect(body.results).toMatchObject({ success: 1, failed: 1, errors: [{ serviceId: 'zapie-nobody-here', code: 'not_found' }] })
     expect(body.items).toHaveLength(2)
+  })
+
+  it('keeps the backups of a deleted service: lists them, downloads by id and restores into a new service', async () => {
+    const template = await json(
+      '/api/templates',
+      post({
+        name: `orphans-${api.mode}-${RUN_ID}`,
+        image: TEST_IMAGE,
+        networkMode: 'none',
+        command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'],
+        env: [{ name: 'APP_SECRET', secret: true, generate: 'password' }],
+        volumes: [{ container: '/srv/data' }],
+        labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
+      }),
+    )
+    expect(template.status, JSON.stringify(template.body)).toBe(201)
+    const deployed = await json('/api/deploy?wait=true', post({ templateId: template.body.template.id, serviceName: 'keep' }))
+    expect(deployed.status, JSON.stringify(deployed.body)).toBe(201)
+    const old = deployed.body.containerName as string
+    await dockerCli('exec', old, 'sh', '-c', 'echo "kept through delete" > /srv/data/notes.txt')
+    const backup = (await json(`/api/services/${old}/backups?wait=true`, post({ name: 'before delete' }))).body.backup
+    expect((await json(`/api/services/${old}?keepData=false`, { method: 'DELETE' })).body).toMatchObject({ backupsKept: [backup.id] })
+
+    const { body } = await json(`/api/backups?serviceId=${old}`)
+    expect(body.backups).toEqual([expect.objectContaining({ id: backup.id, serviceId: old, serviceExists: false, templateId: template.body.template.id })])
+    const download = await call(`/api/backups/${backup.id}/download`)
+    expect(download.status).toBe(200)
+    expect(createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex')).toBe(backup.sha256)
+
+    const restored = await json(`/api/backups/${backup.id}/restore`, post({ serviceName: 'keep-again' }))
+    expect(restored.status, JSON.stringify(restored.body)).toBe(201)
+    expect(await dockerCli('exec', restored.body.containerName, 'cat', '/srv/data/notes.txt')).toBe('kept through delete')
+    expect((await json(`/api/backups/${backup.id}/restore`, post({ serviceName: 'keep-again' }))).status).toBe(409)
+    expect((await json(`/api/services/${restored.body.containerName}?keepData=false&deleteBackups=true`, { method: 'DELETE' })).status).toBe(200)
+    expect((await json(`/api/backups/${backup.id}`, { method: 'DELETE' })).status).toBe(200)
   })
 })

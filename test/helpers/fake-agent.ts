@@ -58,6 +58,8 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     return s.summary
   }
   const deployer = createFakeDeployer(events, services)
+  /** Backups whose service was deleted (kept, as the real agent keeps them). */
+  const orphans: FakeBackup[] = []
   const monitoring = createFakeMonitoring(() => services, byRef)
   const agent: AgentClient = {
     ...monitoring.api,
@@ -95,7 +97,16 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     removeService: async (ref, o) => {
       const s = byRef(ref)
       services.splice(services.indexOf(s), 1)
-      return { removed: true, volumesRemoved: o.keepData ? [] : [`${ref}-data`], volumesKept: o.keepData ? [`${ref}-data`] : [] }
+      const backups = s.backups.map((b) => b.summary.id)
+      if (!o.deleteBackups) orphans.push(...s.backups)
+      return {
+        removed: true,
+        volumesRemoved: o.keepData ? [] : [`${ref}-data`],
+        volumesKept: o.keepData ? [`${ref}-data`] : [],
+        scheduleRemoved: s.backupSchedule !== null,
+        backupsDeleted: o.deleteBackups ? backups : [],
+        backupsKept: o.deleteBackups ? [] : backups,
+      }
     },
     getLogs: async (ref, o) => byRef(ref).logs.slice(-o.tail),
     async *followLogs(ref) {
@@ -126,7 +137,14 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
         restart: (ref) => agent.restartService(ref),
         remove: (ref, keepData) => agent.removeService(ref, { keepData }),
       },
+      {
+        all: () => [
+          ...services.flatMap((s) => s.backups.map((backup) => ({ backup, serviceExists: true, drop: () => void s.backups.splice(s.backups.indexOf(backup), 1) }))),
+          ...orphans.map((backup) => ({ backup, serviceExists: false, drop: () => void orphans.splice(orphans.indexOf(backup), 1) })),
+        ],
+        deploy: (spec, o) => deployer.api.deploy(spec, { deploymentId: o.deploymentId, wait: true }),
+      },
     ),
   }
-  return { agent, services, deploySpecs: deployer.specs, monitoring }
+  return { agent, services, orphans, deploySpecs: deployer.specs, monitoring }
 }

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { BackupsApi } from '../../src/agent/backup/api'
+import type { DeployOutcome } from '../../src/agent/deploy/api'
+import type { DeploySpec } from '../../src/deploy/spec'
 import { parseRange, downloadName } from '../../src/agent/backup/download'
 import type { BulkApi } from '../../src/agent/bulk'
 import { AppError, conflict, notFound } from '../../src/errors'
@@ -29,7 +31,18 @@ export function createFakeBackups(
   events: EventPublisher,
   byRef: (ref: string) => FakeTarget,
   actions: { start(ref: string): Promise<unknown>; stop(ref: string): Promise<unknown>; restart(ref: string): Promise<unknown>; remove(ref: string, keepData: boolean): Promise<unknown> },
+  catalogue: {
+    /** Every backup the fake knows, with whether its service still exists (deleted services' backups included). */
+    all(): { backup: FakeBackup; serviceExists: boolean; drop(): void }[]
+    /** Deploys the spec as a new service (the fake deployer). */
+    deploy(spec: DeploySpec, o: { deploymentId: string }): Promise<DeployOutcome>
+  },
 ): BackupsApi & BulkApi {
+  const byId = (backupId: string) => {
+    const found = catalogue.all().find((e) => e.backup.summary.id === backupId)
+    if (!found) throw notFound('backup', backupId)
+    return found
+  }
   const backupOf = (ref: string, backupId: string) => {
     const target = byRef(ref)
     const backup = target.backups.find((b) => b.summary.id === backupId)
@@ -139,6 +152,45 @@ export function createFakeBackups(
       const deleted = target.schedule !== null
       target.schedule = null
       return { deleted }
+    },
+    async listAllBackups(o) {
+      const backups = catalogue
+        .all()
+        .filter((e) => !o?.serviceId || e.backup.summary.serviceId === o.serviceId)
+        .map((e) => ({ ...e.backup.summary, serviceExists: e.serviceExists }))
+        .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      return { backups, corrupt: [] }
+    },
+    async getBackup(backupId) {
+      const { backup, serviceExists } = byId(backupId)
+      return { ...backup.summary, serviceExists }
+    },
+    async deleteBackupById(backupId) {
+      byId(backupId).drop()
+      return { deleted: true, backupId }
+    },
+    async openBackupDownloadById(backupId, o) {
+      const { backup } = byId(backupId)
+      const size = backup.bytes.length
+      const meta = { size, sha256: backup.summary.sha256, filename: downloadName(backup.summary) }
+      const range = parseRange(o.range, size)
+      if (range === 'unsatisfiable') return { status: 416, ...meta }
+      const start = range?.start ?? 0
+      const end = range?.end ?? size - 1
+      const slice = backup.bytes.slice(start, end + 1)
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(slice)
+          controller.close()
+        },
+      })
+      return { status: range ? 206 : 200, body, start, end, ...meta }
+    },
+    async restoreBackupAsNew(backupId, spec, o) {
+      const { backup } = byId(backupId)
+      if (backup.summary.status !== 'ok') throw new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted`)
+      const outcome = await catalogue.deploy(spec, { deploymentId: o.deploymentId })
+      return { ...outcome, backupId, sourceServiceId: backup.summary.serviceId, envFromBackup: o.envFromBackup.filter((n) => spec.env.some((e) => e.name === n)) }
     },
     async bulkOperation(operation, serviceIds, o) {
       const ids = [...new Set(serviceIds)]

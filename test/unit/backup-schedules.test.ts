@@ -12,9 +12,15 @@ import { silentLogger } from '../../src/logger'
 import type { StoredSchedule } from '../../src/schemas/backup'
 import { createStores, type Stores } from '../../storage'
 
+/** What the fake engine answers: the service, no service (removed with `docker rm`), or no answer. */
+let engineState: 'present' | 'gone' | 'down' = 'present'
+
 /** Just enough of dockerode to resolve one managed service. */
 const docker = {
-  listContainers: async () => [{ Id: 'a'.repeat(64), Names: ['/zapie-web-1'], Labels: { 'zapie.managed': 'true', 'zapie.id': 'zapie-web-1' } }],
+  listContainers: async () => {
+    if (engineState === 'down') throw Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' })
+    return engineState === 'gone' ? [] : [{ Id: 'a'.repeat(64), Names: ['/zapie-web-1'], Labels: { 'zapie.managed': 'true', 'zapie.id': 'zapie-web-1' } }]
+  },
   getContainer: () => ({ inspect: async () => ({ Name: '/zapie-web-1', Mounts: [], Config: {}, State: {} }) }),
 } as unknown as Docker
 
@@ -76,6 +82,7 @@ beforeEach(async () => {
   jobs = []
   backups = []
   failNext = false
+  engineState = 'present'
 })
 
 const settle = () => new Promise((r) => setTimeout(r, 10))
@@ -148,6 +155,58 @@ describe('backup schedules', () => {
     await scheduler.checkAll()
     await settle()
     expect(published).toEqual(['backup_missing:firing:zapie-web-1', 'backup_missing:resolved:zapie-web-1'])
+  })
+
+  it('disables a schedule whose service is gone with one alert that nothing repeats or resolves', async () => {
+    const { scheduler } = engine()
+    await scheduler.set('zapie-web-1', { cron: '0 * * * *', enabled: true, consistency: 'pause' })
+    engineState = 'gone'
+    // Hours go by, with a check every minute and the runs failing: what used to flap.
+    for (let hour = 11; hour <= 15; hour++) {
+      now = Date.parse(`2026-06-01T${hour}:00:00Z`)
+      failNext = true
+      await scheduler.runNow('zapie-web-1')
+      await scheduler.checkAll()
+    }
+    await settle()
+    expect(published).toEqual(['backup_missing:firing:zapie-web-1'])
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ enabled: false, disabledReason: 'service_gone' })
+    expect(jobs[0]!.stopped).toBe(true)
+    expect(scheduler.scheduled()).toEqual([])
+  })
+
+  it('disables a schedule found missing by the periodic check when its service is gone', async () => {
+    const { scheduler } = engine()
+    await scheduler.set('zapie-web-1', { cron: '0 * * * *', enabled: true, consistency: 'pause' })
+    engineState = 'gone'
+    now = Date.parse('2026-06-01T11:30:00Z')
+    await scheduler.checkAll()
+    await scheduler.checkAll()
+    await settle()
+    expect(published).toEqual(['backup_missing:firing:zapie-web-1'])
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ enabled: false, disabledReason: 'service_gone' })
+  })
+
+  it('keeps a schedule when Docker does not answer: an unreachable engine says nothing about the service', async () => {
+    const { scheduler } = engine()
+    await scheduler.set('zapie-web-1', { cron: '0 * * * *', enabled: true, consistency: 'pause' })
+    engineState = 'down'
+    now = Date.parse('2026-06-01T11:30:00Z')
+    failNext = true
+    await scheduler.runNow('zapie-web-1')
+    await scheduler.checkAll()
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ enabled: true })
+    expect((await stores.backupSchedules.get('zapie-web-1'))?.disabledReason).toBeUndefined()
+    expect(scheduler.scheduled()).toEqual(['zapie-web-1'])
+  })
+
+  it('forgets the schedule of a service deleted through the API, quietly', async () => {
+    const { scheduler } = engine()
+    await scheduler.set('zapie-web-1', { cron: '0 * * * *', enabled: true, consistency: 'pause' })
+    expect(await scheduler.forget('zapie-web-1')).toBe(true)
+    expect(jobs[0]!.stopped).toBe(true)
+    expect(await stores.backupSchedules.get('zapie-web-1')).toBeNull()
+    expect(await scheduler.forget('zapie-web-1')).toBe(false)
   })
 
   it('removes a schedule: its job stops and a firing alert resolves', async () => {

@@ -47,9 +47,9 @@ describeBothWays('POST /api/services/bulk/:operation', () => built.app, (target)
 
   it('passes keepData, name and consistency on, with keepData true by default', async () => {
     let { body } = await send('delete', { serviceIds: ['zapie-web-1'] })
-    expect(body.items[0].result).toEqual({ removed: true, volumesRemoved: [], volumesKept: ['zapie-web-1-data'] })
+    expect(body.items[0].result).toEqual({ removed: true, volumesRemoved: [], volumesKept: ['zapie-web-1-data'], scheduleRemoved: false, backupsDeleted: [], backupsKept: [] })
     ;({ body } = await send('delete', { serviceIds: ['zapie-db-2'], options: { keepData: false } }))
-    expect(body.items[0].result).toEqual({ removed: true, volumesRemoved: ['zapie-db-2-data'], volumesKept: [] })
+    expect(body.items[0].result).toEqual({ removed: true, volumesRemoved: ['zapie-db-2-data'], volumesKept: [], scheduleRemoved: false, backupsDeleted: [], backupsKept: [] })
   })
 
   it.each([

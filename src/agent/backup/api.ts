@@ -1,5 +1,9 @@
 import type { CallOptions } from '../client'
+import type { DeploySpec } from '../../deploy/spec'
 import type {
+  BackupCatalogue,
+  CatalogueEntry,
+  NewServiceRestore,
   BackupDownload,
   BackupJob,
   BackupListing,
@@ -52,4 +56,16 @@ export interface BackupsApi {
   getBackupSchedule(ref: string, options?: CallOptions): Promise<BackupSchedule | null>
   setBackupSchedule(ref: string, schedule: ScheduleInput, options?: CallOptions): Promise<BackupSchedule>
   deleteBackupSchedule(ref: string, options?: CallOptions): Promise<{ deleted: boolean }>
+  /** Every backup, those of deleted services included (`serviceExists: false`), newest first; optionally one service's. */
+  listAllBackups(options?: CallOptions & { serviceId?: string }): Promise<BackupCatalogue>
+  /** One backup by its id alone; 404 for an unknown id. */
+  getBackup(backupId: string, options?: CallOptions): Promise<CatalogueEntry>
+  deleteBackupById(backupId: string, options?: CallOptions): Promise<{ deleted: true; backupId: string }>
+  openBackupDownloadById(backupId: string, options: CallOptions & { range?: string }): Promise<BackupDownload>
+  /**
+   * Deploys `spec` (built from the backup's template) as a new service and restores the backup
+   * into its volumes before its first start; `envFromBackup` names the variables that take the
+   * backed-up container's values. A deploy like any other: its record, events and cleanup.
+   */
+  restoreBackupAsNew(backupId: string, spec: DeploySpec, options: CallOptions & { deploymentId: string; envFromBackup: string[] }): Promise<NewServiceRestore>
 }

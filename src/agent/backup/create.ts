@@ -13,6 +13,7 @@ import {
   type Manifest,
 } from '../../schemas/backup'
 import { toAppError } from '../docker-errors'
+import { TEMPLATE_ID_LABEL } from '../../deploy/build'
 import { enforceHostBinds, hostBindsOf } from '../host-binds'
 import { LABELS } from '../labels'
 import { ArchiveWriter, commitArchive } from './archive-writer'
@@ -96,6 +97,8 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
         image: service.inspect.Config.Image,
         template: service.inspect.Config.Labels?.[LABELS.service] ?? null,
         tier: service.inspect.Config.Labels?.[LABELS.template] ?? null,
+        templateId: service.inspect.Config.Labels?.[TEMPLATE_ID_LABEL] ?? null,
+        env: service.inspect.Config.Env ?? [],
       },
       volumes,
     }
@@ -118,6 +121,7 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
       image: manifest.service.image,
       template: manifest.service.template,
       tier: manifest.service.tier,
+      templateId: manifest.service.templateId ?? null,
       origin: options.origin ?? 'manual',
       durationMs: engine.now() - started,
     }

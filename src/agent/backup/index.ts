@@ -1,20 +1,23 @@
 import type { AgentContext } from '../context'
 import { resolveService } from '../services'
+import { createDeployer, type Deployer } from '../deploy/deployer'
 import type { BackupsApi } from './api'
+import { describeBackup, findRecord, listAllBackups } from './catalogue'
 import { startBackup } from './create'
 import { openDownload } from './download'
 import { backupEngineFor, type BackupEngine, type BackupEngineOptions } from './engine'
 import { backupStorage, deleteBackup, getRecord, listBackups } from './records'
 import { adoptOrphans, recoverInterruptedJobs } from './recovery'
 import { restoreBackup } from './restore'
+import { restoreIntoNewService } from './restore-new'
 import { backupServiceId } from './service'
 import { uploadBackup } from './upload'
 
 export type { BackupsApi } from './api'
 export type { BackupAlertSink } from './alerts'
 
-/** The in-process BackupsApi, on the engine of `ctx`. */
-export function createBackupsApi(ctx: AgentContext): BackupsApi {
+/** The in-process BackupsApi, on the engine of `ctx`; a restore into a new service deploys through `deployer`. */
+export function createBackupsApi(ctx: AgentContext, deployer: Deployer = createDeployer(ctx)): BackupsApi {
   const engine = backupEngineFor(ctx)
   const serviceIdFor = async (ref: string, signal?: AbortSignal) => backupServiceId(await resolveService(ctx.docker, ref, signal))
   return {
@@ -45,6 +48,19 @@ export function createBackupsApi(ctx: AgentContext): BackupsApi {
     getBackupSchedule: (ref, options) => engine.scheduler.get(ref, options?.signal),
     setBackupSchedule: (ref, schedule, options) => engine.scheduler.set(ref, schedule, options?.signal),
     deleteBackupSchedule: (ref, options) => engine.scheduler.remove(ref, options?.signal),
+    listAllBackups: (options) => listAllBackups(engine, { serviceId: options?.serviceId, signal: options?.signal }),
+    getBackup: (backupId, options) => describeBackup(engine, backupId, options?.signal),
+    async deleteBackupById(backupId) {
+      const record = await findRecord(engine, backupId)
+      await deleteBackup(engine, record.serviceId, record.id)
+      return { deleted: true, backupId }
+    },
+    async openBackupDownloadById(backupId, options) {
+      const record = await findRecord(engine, backupId)
+      return openDownload(engine, record.serviceId, record.id, options.range)
+    },
+    restoreBackupAsNew: (backupId, spec, { signal, deploymentId, envFromBackup }) =>
+      restoreIntoNewService(engine, deployer, backupId, spec, { deploymentId, envFromBackup, signal }),
   }
 }
 

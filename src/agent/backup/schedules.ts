@@ -2,6 +2,7 @@ import { Cron } from 'croner'
 import { AppError, badRequest } from '../../errors'
 import type { BackupSchedule, ScheduleInput, StoredSchedule } from '../../schemas/backup'
 import { startBackup } from './create'
+import { resolveService } from '../services'
 import type { BackupEngine } from './engine'
 import { loadService } from './service'
 
@@ -108,7 +109,10 @@ export class BackupScheduler {
     for (const problem of corrupt) this.engine.ctx.logger.error({ msg: 'backup schedule unreadable', ...problem })
     for (const schedule of schedules) this.register(schedule)
     await this.checkAll()
-    this.timer = setInterval(() => void this.checkAll(), this.checkIntervalMs)
+    this.timer = setInterval(
+      () => void this.checkAll().catch((err) => this.engine.ctx.logger.error({ msg: 'backup schedule check failed', error: String(err) })),
+      this.checkIntervalMs,
+    )
     this.timer.unref?.()
   }
 
@@ -150,6 +154,24 @@ export class BackupScheduler {
     return this.describe(schedule)
   }
 
+  /** Service ids with a running cron job (tests, and the proof that a deleted service has none). */
+  scheduled(): string[] {
+    return [...this.jobs.keys()]
+  }
+
+  /**
+   * The service was deleted through the API: its schedule goes with it, quietly — the monitor
+   * closes the service's alerts, so nothing is left to fire for a service nobody can reach.
+   */
+  async forget(serviceId: string): Promise<boolean> {
+    this.jobs.get(serviceId)?.stop()
+    this.jobs.delete(serviceId)
+    const existing = await this.store.get(serviceId).catch(() => 'corrupt' as const)
+    if (!existing) return false
+    await this.store.remove(serviceId)
+    return true
+  }
+
   async remove(ref: string, signal?: AbortSignal): Promise<{ deleted: boolean }> {
     const { serviceId } = await loadService(this.engine.ctx.docker, ref, signal)
     const existing = await this.store.get(serviceId).catch(() => 'corrupt' as const)
@@ -177,6 +199,7 @@ export class BackupScheduler {
     // Read again: the user may have changed the schedule while the backup ran.
     const current = await this.store.get(serviceId).catch(() => null)
     if (!current) return
+    if (outcome.lastError !== undefined && (await this.serviceGone(serviceId))) return this.disableOrphan(current)
     const updated = { ...current, ...outcome, lastRunAt: new Date(at).toISOString() }
     if (updated.lastError === undefined) delete updated.lastError
     await this.store.set(updated)
@@ -221,8 +244,39 @@ export class BackupScheduler {
     return { ...schedule, nextRun: next ? next.toISOString() : null, missing: missingSince(schedule, this.engine.now()).missing }
   }
 
+  /**
+   * True only when Docker answers and no managed container carries the id: an engine that
+   * cannot be reached says nothing about the service, and must not turn its schedule off.
+   */
+  private async serviceGone(serviceId: string): Promise<boolean> {
+    try {
+      await resolveService(this.engine.ctx.docker, serviceId)
+      return false
+    } catch (err) {
+      return err instanceof AppError && err.status === 404
+    }
+  }
+
+  /**
+   * The service vanished outside the API (e.g. `docker rm`): every run would fail, and the
+   * missed-backup alert would fire and resolve again and again. The schedule is turned off
+   * instead, with one alert that says why; its backups stay listed under GET /api/backups.
+   */
+  private async disableOrphan(schedule: StoredSchedule): Promise<void> {
+    const { serviceId } = schedule
+    this.jobs.get(serviceId)?.stop()
+    this.jobs.delete(serviceId)
+    if (schedule.disabledReason === 'service_gone') return
+    const message = `Service ${serviceId} no longer exists: its backup schedule was disabled (its backups are kept, see GET /api/backups)`
+    await this.store.set({ ...schedule, enabled: false, disabledReason: 'service_gone', lastError: `service_gone: ${message}` })
+    this.engine.ctx.logger.warn({ msg: 'backup schedule disabled: its service is gone', serviceId })
+    this.engine.alerts.setMissing(serviceId, true, { cron: schedule.cron, lastSuccessAt: schedule.lastSuccessAt ?? null, expectedSince: '', message })
+  }
+
   /** Reports the schedule's missed-backup state; the sink only acts on a change. */
   private check(schedule: StoredSchedule) {
+    // Its alert was raised once, when it was turned off; nothing may resolve or repeat it.
+    if (schedule.disabledReason === 'service_gone') return
     let result: ReturnType<typeof missingSince>
     try {
       result = missingSince(schedule, this.engine.now())
@@ -239,8 +293,23 @@ export class BackupScheduler {
     })
   }
 
+  /**
+   * Every schedule's missed-backup state. One that is missing its backups is first checked for
+   * a service that is gone: that one is disabled rather than reported again and again.
+   */
   async checkAll(): Promise<void> {
     const { schedules } = await this.store.all().catch(() => ({ schedules: [] as StoredSchedule[] }))
-    for (const schedule of schedules) this.check(schedule)
+    for (const schedule of schedules) {
+      if (schedule.enabled && this.isMissing(schedule) && (await this.serviceGone(schedule.serviceId))) await this.disableOrphan(schedule)
+      else this.check(schedule)
+    }
+  }
+
+  private isMissing(schedule: StoredSchedule): boolean {
+    try {
+      return missingSince(schedule, this.engine.now()).missing
+    } catch {
+      return false
+    }
   }
 }

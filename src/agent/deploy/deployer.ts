@@ -5,7 +5,7 @@ import type { AgentContext } from '../context'
 import { enforceHostBinds } from '../host-binds'
 import type { DeployApi, DeployOutcome } from './api'
 import { createPortAllocator, type PortProbe } from './ports'
-import { runDeployment } from './run'
+import { runDeployment, type BeforeCreate } from './run'
 
 export interface DeployerOptions {
   /** Replaces the host port probe (tests that must not bind real ports). */
@@ -19,12 +19,14 @@ export interface DeployerOptions {
  * deployment id in use, records the deploy, and runs it in the background. Jobs outlive the
  * HTTP request that started them; `wait` only decides whether the caller waits for the end.
  */
-export function createDeployer(ctx: AgentContext, options: DeployerOptions = {}): DeployApi {
+export function createDeployer(ctx: AgentContext, options: DeployerOptions = {}): Deployer {
   const inFlight = new Set<string>()
   const ports = createPortAllocator(ctx.docker, { probe: options.probe })
 
-  return {
-    async deploy(input, { deploymentId, wait, signal }) {
+  const deployer: Deployer = {
+    deploy: (input, callOptions) => deployer.deployWith(input, callOptions),
+
+    async deployWith(input, { deploymentId, wait, signal }, beforeCreate) {
       if (!DeploymentId.safeParse(deploymentId).success) throw badRequest(`Invalid deployment id '${String(deploymentId).slice(0, 80)}'`)
       const parsed = DeploySpecSchema.safeParse(input)
       if (!parsed.success) throw badRequest(`Invalid deploy spec: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
@@ -38,7 +40,7 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
         if (await ctx.stores.deployments.get(deploymentId)) throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
         record = newRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
         await ctx.stores.deployments.put(record)
-        job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs })
+        job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs, beforeCreate })
       } catch (err) {
         inFlight.delete(deploymentId)
         throw err
@@ -65,6 +67,13 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       return record
     },
   }
+  return deployer
+}
+
+/** The deployer, plus the seam a restore into a new service uses (never reachable over the wire). */
+export interface Deployer extends DeployApi {
+  /** `deploy`, with a step that runs before the container is created (see BeforeCreate). */
+  deployWith(spec: DeploySpec, options: Parameters<DeployApi['deploy']>[1], beforeCreate?: BeforeCreate): Promise<DeployOutcome>
 }
 
 /**

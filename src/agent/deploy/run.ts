@@ -11,8 +11,11 @@ import { ensureImage } from './image'
 import type { AllocatedPort, PortAllocator } from './ports'
 import { waitUntilReady } from './ready'
 
+/** Runs between the image and create steps; resolves with the message of its step. */
+export type BeforeCreate = () => Promise<string>
+
 /** Rough share of the whole deploy done when each step completes: for progress bars. */
-const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, create: 70, start: 80, ready: 95, done: 100 }
+const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, restore: 65, create: 70, start: 80, ready: 95, done: 100 }
 
 /**
  * One deploy, step by step — volume, port, image (inspect, or pull with per-layer progress),
@@ -24,7 +27,7 @@ export async function runDeployment(
   ctx: AgentContext,
   spec: DeploySpec,
   record: DeploymentRecord,
-  options: { ports: PortAllocator; graceMs?: number },
+  options: { ports: PortAllocator; graceMs?: number; beforeCreate?: BeforeCreate },
 ): Promise<DeployOutcome> {
   const { docker } = ctx
   const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
@@ -68,6 +71,13 @@ export async function runDeployment(
     publish('image', 'in-progress', `Checking image ${spec.image}`)
     const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
+
+    if (options.beforeCreate) {
+      // The volumes exist and are empty, the image is here, nothing has run yet: the moment to
+      // fill the volumes (a restore into a new service), so the first start finds its data.
+      publish('restore', 'in-progress', 'Restoring the data into the new volumes')
+      await step('restore', 'completed', await options.beforeCreate())
+    }
 
     const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
     created.containerId = container.id

@@ -280,6 +280,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     lastTick: () => lastTick,
     ticks: () => ticks,
     isRunning: () => started !== null && !closing.signal.aborted,
+    /** The service was deleted through the API: its settings, history and alerts go now, not after the grace. */
+    forget,
 
     /** Loads persisted state, then samples every managed service on its interval. */
     start(): Promise<void> {
