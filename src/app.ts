@@ -56,6 +56,8 @@ import templatesImport from '../handlers/templates/import'
 import templatesList from '../handlers/templates/list'
 import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
+import uiAsset from '../handlers/ui/asset'
+import uiPage from '../handlers/ui/page'
 import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
@@ -181,6 +183,9 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', monitoringStop)
     .route('/', alertsServiceThresholdsGet)
     .route('/', alertsServiceThresholdsSet)
+    // The dashboard: a static shell and its bundled assets, outside /api (no token needed to load it).
+    .route('/', uiPage)
+    .route('/', uiAsset)
 }
 
 export type AppType = ReturnType<typeof createApp>
