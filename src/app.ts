@@ -58,6 +58,9 @@ import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
 import uiAsset from '../handlers/ui/asset'
 import uiPage from '../handlers/ui/page'
+import sessionCreate from '../handlers/session/create'
+import sessionDelete from '../handlers/session/delete'
+import sessionGet from '../handlers/session/get'
 import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
@@ -65,6 +68,7 @@ import { handleError, handleNotFound } from './error-handler'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { sessionAuth, sessionSignInToken } from './session-auth'
 import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
@@ -82,11 +86,19 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     await next()
   })
 
+/**
+ * Only configured origins are allowed, and only they are told credentials (the session cookie)
+ * may go along: hono's `credentials: true` would say so to every origin.
+ */
 const corsFromConfig = () =>
   createMiddleware<AppEnv>((c, next) =>
     cors({
-      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256'],
+      origin: (origin) => {
+        if (!c.var.config.corsOrigins.includes(origin)) return null
+        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
+        return origin
+      },
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
       exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
       maxAge: 600,
     })(c, next),
@@ -123,12 +135,17 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())
+    .use('/api/*', sessionSignInToken())
+    .use('/api/*', sessionAuth())
     .use('/api/*', requireAuth())
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)
+    .route('/', sessionCreate)
+    .route('/', sessionGet)
+    .route('/', sessionDelete)
     .route('/', eventsTicket)
     .route('/', eventsStream)
     .route('/', bulkRun)

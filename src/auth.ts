@@ -34,6 +34,8 @@ const PUBLIC = new Set(['/api/health'])
  */
 export const requireAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
+    // Already signed in by the session cookie (sessionAuth, which also checked CSRF).
+    if (c.var.session) return next()
     const expected = c.var.config.apiToken
     const given = bearerToken(c.req.header('authorization'))
     const valid = Boolean(expected && given && (await secretsEqual(given, expected)))

@@ -2,7 +2,7 @@ import type { AgentClient } from './agent/client'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
 import type { Logger } from './logger'
-import type { Stores } from '../storage'
+import type { Session, Stores } from '../storage'
 
 export interface Clock {
   now(): number
@@ -21,5 +21,6 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: AppDeps & { requestId: string; authenticated: boolean }
+  /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
+  Variables: AppDeps & { requestId: string; authenticated: boolean; session?: Session & { id: string } }
 }
