@@ -2,7 +2,9 @@ import { useEffect, useState } from 'hono/jsx/dom'
 import { errorText, onUnauthorized } from './api'
 import { Toasts } from './components/toasts'
 import { connectLive, disconnectLive, onLiveStatus, type LiveStatus } from './live'
+import { BackupsPage } from './pages/backups'
 import { OverviewPage } from './pages/overview'
+import { ServicePage } from './pages/service'
 import { SignIn } from './pages/sign-in'
 import { href, useRoute } from './router'
 import { currentSession, signOut } from './session'
@@ -11,6 +13,7 @@ type Phase = { kind: 'checking' } | { kind: 'signed-out'; reason?: string } | { 
 
 const NAV = [
   ['', 'Services'],
+  ['backups', 'Backups'],
 ] as const
 
 export function App() {
@@ -91,6 +94,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
 }
 
 function Page({ route }: { route: string[] }) {
-  void route
+  const [section, id] = route
+  if (section === 'services' && id) return <ServicePage serviceId={id} />
+  if (section === 'backups') return <BackupsPage />
   return <OverviewPage />
 }

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_TOKEN } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
-import { cleanupTestResources, createTestContainer, dockerCli } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli } from '../helpers/docker'
 import { FAST } from '../helpers/monitor'
 import { appWithRealAgent } from '../helpers/real-agent'
 import { listen } from '../helpers/targets'
@@ -27,7 +27,12 @@ describe('the dashboard in a real browser', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'zapie-ui-'))
     ctx = await appWithRealAgent('in-process', { dataDir, monitor: FAST })
     server = await listen(ctx.app)
-    for (let i = 0; i < 2; i++) services.push((await createTestContainer()).name)
+    // Busy enough to chart and to log; a volume so it can be backed up; stops at once on SIGTERM.
+    const cmd = ['sh', '-c', 'trap "exit 0" TERM; echo hello > /data/greeting; while true; do echo "hi from zapie $(date +%s)"; sleep 1; done']
+    for (let i = 0; i < 2; i++) {
+      const volume = { name: await createTestVolume(), path: '/data' }
+      services.push((await createTestContainer({ cmd, volume })).name)
+    }
     browser = await launchBrowser()
     page = await browser.context.newPage()
     // Any CSP violation or script error fails the run: the page must work under its own policy.
@@ -47,6 +52,16 @@ describe('the dashboard in a real browser', () => {
     await cleanupTestResources()
     rmSync(dataDir, { recursive: true, force: true })
   })
+
+  /**
+   * The README's screenshots come from this test: ZAPIE_SCREENSHOTS=docs writes them there (kept
+   * small: 1000x700 PNG); otherwise they go to a temporary directory, so a run changes no file.
+   */
+  const shoot = async (name: string) => {
+    const dir = process.env.ZAPIE_SCREENSHOTS ?? dataDir
+    const buffer = await page.screenshot({ path: join(dir, `${name}.png`) })
+    expect(buffer.length).toBeGreaterThan(5000)
+  }
 
   const row = (serviceId: string) => page.locator(`tr[data-service="${serviceId}"]`)
 
@@ -84,6 +99,44 @@ describe('the dashboard in a real browser', () => {
     await page.getByLabel('Filter by status').selectOption('stopped')
     await expect.poll(() => row(services[0]!).count()).toBe(0)
     await page.getByLabel('Filter by status').selectOption('all')
+  })
+
+  it('opens a service page: details, live logs that pause and search, and its charts', async () => {
+    await row(services[0]!).getByRole('link').click()
+    await page.getByRole('heading', { name: services[0]! }).waitFor()
+    await page.getByTestId('logs').filter({ hasText: 'hi from zapie' }).waitFor()
+    await page.getByRole('button', { name: 'Pause' }).click()
+    await page.getByTestId('logs-state').filter({ hasText: 'paused' }).waitFor()
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await page.getByLabel('Search logs').fill('no such words anywhere')
+    await page.getByTestId('logs').filter({ hasText: 'No line matches.' }).waitFor()
+    await page.getByLabel('Search logs').fill('')
+    // The monitor samples every 500 ms in this test: the CPU chart gets a line on the 1h range.
+    await expect.poll(() => page.locator('[data-chart="CPU"] path.line').getAttribute('d'), { timeout: 15_000 }).toMatch(/^M.*L/)
+    for (const title of ['Memory', 'Network', 'Block I/O']) await page.locator(`[data-chart="${title}"]`).waitFor()
+    // Longer ranges are bucketed: the page says so and draws the min–max band.
+    await page.locator('#analytics-title').scrollIntoViewIfNeeded()
+    await shoot('service')
+    await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '24h' }).click()
+    await page.getByText('the shaded band spans').waitFor()
+  })
+
+  it('backs the service up with a progress bar, and restores it after a confirmation that says what will happen', async () => {
+    // Markup as the template tests use it: a backup name is shown as text, never as HTML.
+    const hostile = '<img src=x onerror=alert(1)><b>nightly</b>'
+    await page.getByLabel('Backup name').fill(hostile)
+    await page.getByRole('button', { name: 'Back up now' }).click()
+    await page.getByTestId('create-progress').waitFor()
+    const line = page.locator('tr[data-backup]').filter({ hasText: hostile })
+    await line.waitFor({ timeout: 30_000 })
+    expect(await page.locator('tr[data-backup] img, tr[data-backup] b').count()).toBe(0)
+    await dockerCli('exec', services[0]!, 'sh', '-c', 'echo changed > /data/greeting')
+    await line.getByRole('button', { name: 'Restore…' }).click()
+    const dialog = page.getByRole('alertdialog', { name: 'Confirm restore' })
+    expect(await dialog.textContent()).toContain('current data is replaced')
+    await dialog.getByRole('button', { name: 'Restore now' }).click()
+    await line.getByRole('status').filter({ hasText: 'Restored into' }).waitFor({ timeout: 30_000 })
+    expect(await dockerCli('exec', services[0]!, 'cat', '/data/greeting')).toBe('hello')
   })
 
   it('ran without a script error or a CSP violation', () => {
