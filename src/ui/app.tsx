@@ -3,6 +3,7 @@ import { errorText, onUnauthorized } from './api'
 import { Toasts } from './components/toasts'
 import { connectLive, disconnectLive, onLiveStatus, type LiveStatus } from './live'
 import { BackupsPage } from './pages/backups'
+import { DeployPage } from './pages/deploy'
 import { OverviewPage } from './pages/overview'
 import { ServicePage } from './pages/service'
 import { SignIn } from './pages/sign-in'
@@ -13,6 +14,7 @@ type Phase = { kind: 'checking' } | { kind: 'signed-out'; reason?: string } | { 
 
 const NAV = [
   ['', 'Services'],
+  ['deploy', 'Deploy'],
   ['backups', 'Backups'],
 ] as const
 
@@ -97,5 +99,6 @@ function Page({ route }: { route: string[] }) {
   const [section, id] = route
   if (section === 'services' && id) return <ServicePage serviceId={id} />
   if (section === 'backups') return <BackupsPage />
+  if (section === 'deploy') return <DeployPage templateId={id} />
   return <OverviewPage />
 }

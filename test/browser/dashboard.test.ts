@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_TOKEN } from '../helpers/app'
+import { auth, TEST_TOKEN } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli } from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
 import { FAST } from '../helpers/monitor'
 import { appWithRealAgent } from '../helpers/real-agent'
 import { listen } from '../helpers/targets'
@@ -21,6 +21,8 @@ describe('the dashboard in a real browser', () => {
   let page: Page
   let dataDir: string
   const problems: string[] = []
+  const templateName = `Busybox ${RUN_ID}`
+  const deployedName = `ui${RUN_ID.slice(-8)}`
   const services: string[] = []
 
   beforeAll(async () => {
@@ -33,6 +35,24 @@ describe('the dashboard in a real browser', () => {
       const volume = { name: await createTestVolume(), path: '/data' }
       services.push((await createTestContainer({ cmd, volume })).name)
     }
+    // A busybox template that logs once a second, with no network and a generated secret.
+    const res = await ctx.app.request('/api/templates', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: templateName,
+        description: 'Says hi once a second',
+        category: 'other',
+        image: TEST_IMAGE,
+        networkMode: 'none',
+        command: ['sh', '-c', 'trap "exit 0" TERM; while true; do echo hi; sleep 1; done'],
+        env: [{ name: 'APP_SECRET', label: 'App secret', secret: true, generate: 'password' }],
+        volumes: [{ container: '/srv/data' }],
+        labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
+        tiers: { basic: { memory: '64m', cpus: 0.25 } },
+      }),
+    })
+    expect(res.status, await res.clone().text()).toBe(201)
     browser = await launchBrowser()
     page = await browser.context.newPage()
     // Any CSP violation or script error fails the run: the page must work under its own policy.
@@ -83,6 +103,25 @@ describe('the dashboard in a real browser', () => {
     for (const id of services) await row(id).waitFor()
     await expect.poll(() => row(services[0]!).locator('[data-col="state"]').textContent()).toBe('running')
     await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor()
+  })
+
+  it('deploys a template: progress live, the generated secret shown once, then the new service', async () => {
+    await page.getByRole('link', { name: 'Deploy', exact: true }).click()
+    await page.getByLabel('Search templates').fill(RUN_ID)
+    await page.getByRole('link', { name: `Deploy ${templateName}` }).click()
+    await page.getByLabel('Service name').fill(deployedName)
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click()
+    const progress = page.getByTestId('deploy-progress')
+    await progress.getByText('Started zapie-').waitFor({ timeout: 30_000 })
+    const secret = await progress.locator('[data-secret="APP_SECRET"]').textContent()
+    expect(secret!.length).toBeGreaterThanOrEqual(16)
+    await progress.getByRole('link', { name: 'Open the service' }).click()
+    await page.getByRole('heading', { name: new RegExp(deployedName) }).waitFor()
+    // The service page shows the secret redacted, never its value.
+    await page.getByTestId('service-env').waitFor()
+    expect(await page.getByTestId('service-env').textContent()).not.toContain(secret)
+    await page.getByRole('link', { name: '← Services' }).click()
+    await page.locator('tr[data-service]').filter({ hasText: deployedName }).waitFor()
   })
 
   it('shows a service stopped with the docker CLI without a reload', async () => {
