@@ -2,10 +2,13 @@ import { useEffect, useState } from 'hono/jsx/dom'
 import { errorText, onUnauthorized } from './api'
 import { Toasts } from './components/toasts'
 import { connectLive, disconnectLive, onLiveStatus, type LiveStatus } from './live'
+import { AlertsPage } from './pages/alerts'
 import { BackupsPage } from './pages/backups'
 import { DeployPage } from './pages/deploy'
 import { OverviewPage } from './pages/overview'
 import { ServicePage } from './pages/service'
+import { SystemPage } from './pages/system'
+import { TemplatesPage } from './pages/templates'
 import { SignIn } from './pages/sign-in'
 import { href, useRoute } from './router'
 import { currentSession, signOut } from './session'
@@ -16,6 +19,9 @@ const NAV = [
   ['', 'Services'],
   ['deploy', 'Deploy'],
   ['backups', 'Backups'],
+  ['templates', 'Templates'],
+  ['alerts', 'Alerts'],
+  ['system', 'System'],
 ] as const
 
 export function App() {
@@ -99,6 +105,9 @@ function Page({ route }: { route: string[] }) {
   const [section, id] = route
   if (section === 'services' && id) return <ServicePage serviceId={id} />
   if (section === 'backups') return <BackupsPage />
+  if (section === 'alerts') return <AlertsPage />
+  if (section === 'system') return <SystemPage />
+  if (section === 'templates') return <TemplatesPage />
   if (section === 'deploy') return <DeployPage templateId={id} />
   return <OverviewPage />
 }

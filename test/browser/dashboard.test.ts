@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -176,6 +177,82 @@ describe('the dashboard in a real browser', () => {
     await dialog.getByRole('button', { name: 'Restore now' }).click()
     await line.getByRole('status').filter({ hasText: 'Restored into' }).waitFor({ timeout: 30_000 })
     expect(await dockerCli('exec', services[0]!, 'cat', '/data/greeting')).toBe('hello')
+  })
+
+  it('restarts two services at once with per-item results', async () => {
+    await page.getByRole('link', { name: 'Services', exact: true }).click()
+    for (const id of services) await row(id).getByRole('checkbox').check()
+    const before = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
+    const panel = page.getByRole('region', { name: 'Bulk operations' })
+    await panel.getByRole('button', { name: 'Restart' }).click()
+    await panel.getByText('2 of 2 done').waitFor({ timeout: 30_000 })
+    for (const id of services) expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
+    const after = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
+    after.forEach((started, i) => expect(started).not.toBe(before[i]))
+    await shoot('overview')
+    await panel.getByRole('button', { name: 'Clear selection' }).click()
+  })
+
+  it('notifies live when an alert fires and when it resolves, and lists it on the alerts page', async () => {
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click()
+    await page.getByRole('heading', { name: 'Global thresholds' }).waitFor()
+    // Killed, not stopped: the monitor takes it as a failure, not as a deliberate stop.
+    await dockerCli('kill', services[1]!)
+    const toast = page.locator('.toast').filter({ hasText: services[1]! })
+    await toast.first().waitFor({ timeout: 20_000 })
+    await page.getByTestId('alert-list').first().filter({ hasText: services[1]! }).waitFor({ timeout: 10_000 })
+    await dockerCli('start', services[1]!)
+    await page.locator('.toast').filter({ hasText: 'Resolved' }).first().waitFor({ timeout: 20_000 })
+  })
+
+  it('validates a template as it is typed, field by field, and shows markup as text', async () => {
+    await page.getByRole('link', { name: 'Templates', exact: true }).click()
+    await page.getByRole('button', { name: 'New template' }).click()
+    const editor = page.getByRole('form', { name: 'New template' })
+    await editor.getByLabel('Name').fill('<b>Web</b><img src=x onerror=alert(1)>')
+    await editor.locator('[data-issues="tpl-image-issues"]').filter({ hasText: 'required' }).waitFor()
+    expect(await editor.getByRole('button', { name: 'Create template' }).isDisabled()).toBe(true)
+    await editor.getByLabel('Image').fill('nginx:1.27')
+    await editor.getByTestId('validation-summary').filter({ hasText: /^Valid/ }).waitFor()
+    // The markup is a warning beside the name (it will be stored as plain text), never rendered.
+    await editor.locator('[data-issues="tpl-name-issues"] .warning').first().waitFor()
+    expect(await page.locator('form img, form b').count()).toBe(0)
+    await editor.getByRole('button', { name: 'Create template' }).click()
+    await page.getByLabel('Search templates').fill('Web')
+    await page.locator('.template-name', { hasText: /^Web$/ }).first().waitFor()
+    expect(await page.locator('ul.cards img[src="x"], ul.cards b').count()).toBe(0)
+    await page.getByLabel('Search templates').fill('')
+  })
+
+  it('imports the Portainer corpus and shows what was imported, skipped and failed, with reasons', async () => {
+    await page.getByText('Import templates').click()
+    const corpus = fileURLToPath(new URL('../fixtures/portainer-templates/templates-v2.json', import.meta.url))
+    await page.getByLabel('Template file (Portainer v2/v3 or a ZapieRakyat export)').setInputFiles(corpus)
+    await page.getByRole('button', { name: 'Import', exact: true }).click()
+    const report = page.getByTestId('import-report')
+    await report.waitFor({ timeout: 30_000 })
+    const text = (await report.textContent())!
+    expect(text).toContain('Imported 229')
+    expect(text).toContain('failed 33')
+    expect(text).toMatch(/Skipped \(189\)/)
+    expect(text).toContain('Compose stack templates are not imported')
+    expect(text).toContain('a template of that name exists; import with overwrite to replace it (4:')
+    expect(text).toContain('Watchtower: volumes.0.bind: Mounting the Docker socket')
+  })
+
+  it('shows the host: CPU, memory, disks and Docker', async () => {
+    await page.getByRole('link', { name: 'System', exact: true }).click()
+    const docker = page.getByTestId('docker-facts')
+    await docker.waitFor()
+    expect(await docker.textContent()).toMatch(/Version\s*\d+\.\d+/)
+    await page.getByRole('heading', { name: "Docker's data" }).waitFor()
+  })
+
+  it('signs out, and a signed-out page is back at the sign-in screen', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('API token').waitFor()
+    await page.reload()
+    await page.getByLabel('API token').waitFor()
   })
 
   it('ran without a script error or a CSP violation', () => {

@@ -12,9 +12,12 @@ async function loadTemplates(search: string, category: string) {
   return body.templates
 }
 
-/** A template's logo is user data: an image only from http(s), else its initial as text. */
+/**
+ * A template's logo is user data: an image only from https (what the CSP allows; an http logo
+ * would be blocked anyway), else the name's initial as text.
+ */
 export const Logo = ({ logo, name }: { logo: string; name: string }) =>
-  /^https?:\/\//i.test(logo) ? <img class="logo" src={logo} alt="" width={32} height={32} referrerpolicy="no-referrer" /> : <span class="logo logo-text" aria-hidden="true">{(name[0] ?? '?').toUpperCase()}</span>
+  /^https:\/\//i.test(logo) ? <img class="logo" src={logo} alt="" width={32} height={32} referrerpolicy="no-referrer" /> : <span class="logo logo-text" aria-hidden="true">{(name[0] ?? '?').toUpperCase()}</span>
 
 /** The catalogue with search and categories; `actions` renders the buttons of each card. */
 export function Catalogue({ actions, reloadKey = 0 }: { actions: (t: TemplateItem) => Child; reloadKey?: number }) {

@@ -8,6 +8,7 @@ interface Toast {
   state: string
   message: string
   serviceId: string
+  serviceName: string
 }
 
 let counter = 0
@@ -26,6 +27,7 @@ export function Toasts() {
             state: String(e.data.state ?? 'firing'),
             message: String(e.data.message ?? 'Alert'),
             serviceId: String(e.data.serviceId ?? ''),
+            serviceName: String(e.data.serviceName ?? e.data.serviceId ?? ''),
           }))
         if (fresh.length === 0) return
         setToasts((old) => [...old, ...fresh].slice(-5))
@@ -38,7 +40,7 @@ export function Toasts() {
       {toasts.map((t) => (
         <div class={`toast toast-${t.state === 'resolved' ? 'ok' : t.severity}`} role="alert">
           <strong>{t.state === 'resolved' ? 'Resolved' : t.severity === 'critical' ? 'Critical' : 'Warning'}</strong>{' '}
-          <a href={href('services', t.serviceId)}>{t.message}</a>
+          <a href={href('services', t.serviceId)}>{t.serviceName}</a>: {t.message}
           <button type="button" class="link" aria-label="Dismiss notification" onClick={() => setToasts((old) => old.filter((o) => o.key !== t.key))}>
             ×
           </button>
