@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -56,6 +57,7 @@ describe('the dashboard in a real browser', () => {
     expect(res.status, await res.clone().text()).toBe(201)
     browser = await launchBrowser()
     page = await browser.context.newPage()
+    page.setDefaultTimeout(15_000)
     // Any CSP violation or script error fails the run: the page must work under its own policy.
     page.on('console', (m) => {
       if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
@@ -91,8 +93,11 @@ describe('the dashboard in a real browser', () => {
     await page.getByLabel('API token').fill('not-the-token-at-all')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid')
-    await page.getByLabel('API token').fill(TEST_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    // By keyboard: the field is labelled and Enter submits.
+    await page.getByLabel('API token').fill('')
+    await page.getByLabel('API token').focus()
+    await page.keyboard.type(TEST_TOKEN)
+    await page.keyboard.press('Enter')
     await page.getByRole('heading', { name: 'Services' }).waitFor()
     // The token is nowhere the page's scripts can read it back.
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)
@@ -189,7 +194,9 @@ describe('the dashboard in a real browser', () => {
     for (const id of services) expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
     const after = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
     after.forEach((started, i) => expect(started).not.toBe(before[i]))
+    await page.getByLabel('Search services').fill(RUN_ID)
     await shoot('overview')
+    await page.getByLabel('Search services').fill('')
     await panel.getByRole('button', { name: 'Clear selection' }).click()
   })
 
@@ -246,6 +253,40 @@ describe('the dashboard in a real browser', () => {
     await docker.waitFor()
     expect(await docker.textContent()).toMatch(/Version\s*\d+\.\d+/)
     await page.getByRole('heading', { name: "Docker's data" }).waitFor()
+  })
+
+  it('refuses a change another site makes the signed-in browser send, and one without the CSRF token', async () => {
+    // Another origin on the same host (the same site, so the Lax cookie does go along).
+    const target = `${server.url}/api/services/${services[0]}/stop`
+    const attacker = createServer((_, res) => {
+      res.setHeader('content-type', 'text/html')
+      res.end(`<form method="POST" action="${target}"><input name="x" value="1"></form><script>document.forms[0].submit()</script>`)
+    })
+    await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r))
+    const evil = await browser.context.newPage()
+    try {
+      await evil.goto(`http://127.0.0.1:${(attacker.address() as { port: number }).port}/`)
+      await evil.waitForURL(target)
+      expect(await evil.textContent('body')).toContain('csrf_failed')
+    } finally {
+      await evil.close()
+      attacker.close()
+    }
+    // The dashboard's own origin, but a script that does not send the token: refused too.
+    const status = await page.evaluate((url) => fetch(url, { method: 'POST' }).then((r) => r.status), target)
+    expect(status).toBe(403)
+    expect(await dockerCli('inspect', '-f', '{{.State.Running}}', services[0]!)).toBe('true')
+  })
+
+  it('is readable at 360 px: nothing wider than the screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 })
+    for (const screen of ['', 'services/' + services[0], 'deploy', 'backups', 'alerts', 'system']) {
+      await page.goto(`${server.url}/#/${screen}`)
+      await page.locator('main h1').first().waitFor()
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      expect(width, screen || 'overview').toBeLessThanOrEqual(360)
+    }
+    await page.setViewportSize({ width: 1000, height: 700 })
   })
 
   it('signs out, and a signed-out page is back at the sign-in screen', async () => {

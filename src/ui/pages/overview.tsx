@@ -139,7 +139,7 @@ export function OverviewPage() {
                   <td data-col="state">
                     <StatusBadge state={r.state} />
                   </td>
-                  <td data-col="health">{r.health ? <StatusBadge state={r.health} /> : <span class="muted">{r.status}</span>}</td>
+                  <td data-col="health">{r.health && r.state === 'running' ? <StatusBadge state={r.health} /> : <span class="muted">{r.status}</span>}</td>
                   <td data-col="cpu">{percent(r.cpu)}</td>
                   <td data-col="memory">
                     {bytes(r.memory)} <span class="muted small">{r.memoryPercent === null ? '' : percent(r.memoryPercent)}</span>
