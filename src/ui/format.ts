@@ -15,7 +15,7 @@ export const rate = (n: number | null | undefined) => (n === null || n === undef
 export const percent = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(1)}%`)
 
 export function duration(seconds: number | null | undefined): string {
-  if (!seconds || seconds < 0) return '—'
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—'
   const d = Math.floor(seconds / 86400)
   const h = Math.floor((seconds % 86400) / 3600)
   const m = Math.floor((seconds % 3600) / 60)

@@ -68,7 +68,8 @@ export function Analytics({ serviceId }: { serviceId: string }) {
   const to = Date.now()
   const times = (points ?? []).map((p) => Date.parse(p.timestamp))
   // A service younger than the range: the axis starts shortly before its first sample, not at an empty hour.
-  const from = Math.max(to - RANGE_MS[range], (times[0] ?? to) - 60_000)
+  const first = times[0] ?? to
+  const from = Math.max(to - RANGE_MS[range], first - Math.max(5_000, (to - first) * 0.05))
   const series = (fields: readonly string[], labels: string[]): Series[] =>
     fields.map((f, i) => {
       const raw = (points ?? []).map((p) => p[f] ?? null)
