@@ -65,10 +65,11 @@ import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
+import { limitFollowStreams } from './follow-limit'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
-import { sessionAuth, sessionSignInToken } from './session-auth'
+import { sessionAuth, sessionSignInToken, unlessSignedIn } from './session-auth'
 import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
@@ -83,6 +84,7 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('clock', deps.clock)
     c.set('logger', deps.logger)
     c.set('authenticated', false)
+    c.set('client', deps.clientAddress?.(c) || 'unknown')
     await next()
   })
 
@@ -137,9 +139,10 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use('/api/*', limitBody())
     .use('/api/*', sessionSignInToken())
     .use('/api/*', sessionAuth())
-    .use('/api/*', requireAuth())
+    .use('/api/*', unlessSignedIn(requireAuth()))
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
+    .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
+import { createAuthFailureGuard } from './auth-failures'
 import type { AppEnv } from './deps'
-import { unauthorized } from './errors'
+import { AppError, unauthorized } from './errors'
 
 const encoder = new TextEncoder()
 
@@ -32,19 +33,31 @@ const PUBLIC = new Set(['/api/health'])
  * Bearer token on every /api route (ARCHITECTURE §5), except the public ones; `GET /api/events`
  * also takes a single-use `?ticket=` because EventSource cannot send headers.
  */
-export const requireAuth = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    // Already signed in by the session cookie (sessionAuth, which also checked CSRF).
-    if (c.var.session) return next()
+export const requireAuth = () => {
+  // Per app: failed attempts are counted per client address, not shared by everyone.
+  const failures = createAuthFailureGuard()
+  return createMiddleware<AppEnv>(async (c, next) => {
     const expected = c.var.config.apiToken
     const given = bearerToken(c.req.header('authorization'))
+    const ticket = c.req.method === 'GET' && c.req.path === '/api/events' ? c.req.query('ticket') : undefined
+    const now = c.var.clock.now()
+    if (given || ticket) {
+      const wait = failures.retryAfter(c.var.client, now)
+      if (wait) {
+        c.header('Retry-After', String(wait))
+        throw new AppError(429, 'rate_limited', 'Too many wrong tokens or tickets from this client; wait before trying again')
+      }
+    }
     const valid = Boolean(expected && given && (await secretsEqual(given, expected)))
     c.set('authenticated', valid)
+    // A wrong token counts even where none is needed: the answer would still tell right from wrong.
+    if (given && !valid) failures.fail(c.var.client, now)
     if (valid || PUBLIC.has(c.req.path)) return next()
-    const ticket = c.req.method === 'GET' && c.req.path === '/api/events' ? c.req.query('ticket') : undefined
-    if (ticket && (await c.var.stores.tickets.consume(ticket, c.var.clock.now()))) {
+    if (ticket && (await c.var.stores.tickets.consume(ticket, now))) {
       c.set('authenticated', true)
       return next()
     }
+    if (ticket && !given) failures.fail(c.var.client, now)
     throw unauthorized(given || ticket ? 'The token or ticket is not valid' : undefined)
   })
+}

@@ -50,6 +50,13 @@ export const EnvSchema = z
     ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
     // Bytes an archive from elsewhere (an upload) may inflate to; 0: bounded only by its manifest and free disk.
     ZAPIE_RESTORE_MAX_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(100 * 2 ** 30),
+    // An upload that sends nothing for this long is aborted (its lock released, its partial file removed).
+    ZAPIE_UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    // Open `logs?follow=true` streams: per client and in all; beyond, 429 too_many_streams.
+    ZAPIE_LOG_FOLLOW_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(4),
+    ZAPIE_LOG_FOLLOW_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
+    // Message bytes one non-follow logs answer holds; the newest lines are kept.
+    ZAPIE_LOGS_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     // SameSite of the browser session cookie; `none` (a UI on another site) also makes it Secure.
@@ -94,6 +101,13 @@ export interface Config {
   uploadLimit: number
   /** Largest decompressed size of an uploaded archive (0: no cap beyond its manifest and free disk). */
   restoreMaxBytes: number
+  /** An upload idle this long (no bytes) is aborted. */
+  uploadIdleTimeoutMs: number
+  /** Concurrent log follow streams per client and in total. */
+  followStreamsPerClient: number
+  followStreamsTotal: number
+  /** Message bytes in one non-follow logs answer. */
+  logsMaxBytes: number
   rateLimitPerMinute: number
   sseHeartbeatMs: number
   /** SameSite of the `zapie_session` cookie; `None` implies Secure. */
@@ -145,6 +159,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bodyLimit: e.ZAPIE_BODY_LIMIT,
     uploadLimit: e.ZAPIE_UPLOAD_LIMIT,
     restoreMaxBytes: e.ZAPIE_RESTORE_MAX_BYTES,
+    uploadIdleTimeoutMs: e.ZAPIE_UPLOAD_IDLE_TIMEOUT_MS,
+    followStreamsPerClient: e.ZAPIE_LOG_FOLLOW_PER_CLIENT,
+    followStreamsTotal: e.ZAPIE_LOG_FOLLOW_MAX,
+    logsMaxBytes: e.ZAPIE_LOGS_MAX_BYTES,
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
     sessionSameSite: ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[e.ZAPIE_SESSION_SAMESITE],

@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import type { AgentClient } from './agent/client'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
@@ -18,9 +19,14 @@ export interface AppDeps {
   events: EventFeed
   clock: Clock
   logger: Logger
+  /**
+   * Who is calling, for per-client limits: the socket's peer on Node, `cf-connecting-ip` on
+   * Workers. Without it every client shares one budget.
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 export interface AppEnv {
   /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
-  Variables: AppDeps & { requestId: string; authenticated: boolean; session?: Session & { id: string } }
+  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string; session?: Session & { id: string } }
 }

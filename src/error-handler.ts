@@ -32,6 +32,8 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     else console.error(JSON.stringify({ level: 'error', ...entry }))
     error = new AppError(500, 'internal_error', 'Internal server error')
   }
+  // The engine's own words (resolver addresses, host paths) stay here, with the request's id.
+  if (error.internal) c.var.logger?.warn({ msg: 'request failed', requestId: c.var.requestId, code: error.code, detail: error.internal })
   if (err instanceof HTTPException && err.res) {
     for (const [k, v] of err.res.headers) if (k.toLowerCase() !== 'content-type') c.header(k, v)
   }

@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { redactText } from './redact'
 
 export interface ErrorDetail {
   path: string
@@ -20,6 +21,15 @@ export class AppError extends HTTPException {
   }
 
   declare readonly status: ContentfulStatusCode
+
+  /** What the engine (or another system) said, for our log only: it may name hosts, paths, resolvers. */
+  internal?: string
+}
+
+/** An AppError in our own words that keeps the raw reason for the log. */
+export function withInternal(error: AppError, internal: string): AppError {
+  error.internal = internal
+  return error
 }
 
 export const badRequest = (message: string, details?: ErrorDetail[]) =>
@@ -43,7 +53,8 @@ export const agentUnavailable = (message = 'The host agent is not reachable') =>
 export function errorBody(err: AppError, requestId: string | undefined) {
   return {
     success: false as const,
-    error: err.message,
+    // Messages quote what went wrong (a URL, a connection string): never its password.
+    error: redactText(err.message),
     code: err.code,
     ...(err.details ? { details: err.details } : {}),
     ...(requestId ? { requestId } : {}),

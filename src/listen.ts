@@ -1,4 +1,5 @@
 import { createAdaptorServer, type ServerType } from '@hono/node-server'
+import { NODE_SERVER_OPTIONS } from './server-options'
 
 // `env` carries Node's incoming/outgoing objects (hono's getConnInfo reads the client address there).
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>
@@ -20,6 +21,8 @@ export async function listenOrExit(settings: ListenSettings, app: Promise<{ fetc
   let ready: { fetch: Fetch } | undefined
   void app.then((a) => (ready = a))
   const server = createAdaptorServer({
+    // No total request deadline (uploads take long and have their own idle timeout).
+    serverOptions: NODE_SERVER_OPTIONS,
     fetch: (req: Request, env: unknown) => (ready ? ready.fetch(req, env) : app.then((a) => a.fetch(req, env))),
   })
   try {

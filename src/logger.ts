@@ -1,7 +1,9 @@
+import { redactText } from './redact'
+
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const
 export type LogLevel = keyof typeof LEVELS
 
-/** Structured logging: one JSON object per line. Callers never pass secrets. */
+/** Structured logging: one JSON object per line, URL passwords and password= pairs hidden. */
 export interface Logger {
   debug(fields: Record<string, unknown>): void
   info(fields: Record<string, unknown>): void
@@ -12,7 +14,8 @@ export interface Logger {
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {
   const at = (name: Exclude<LogLevel, 'silent'>) => (fields: Record<string, unknown>) => {
     if (LEVELS[name] < LEVELS[level]) return
-    write(JSON.stringify({ time: new Date().toISOString(), level: name, ...fields }))
+    // Callers never pass secrets on purpose; an engine message or URL may still carry one.
+    write(redactText(JSON.stringify({ time: new Date().toISOString(), level: name, ...fields })))
   }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }

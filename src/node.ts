@@ -2,6 +2,7 @@ import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
 import { startHostAgent } from './agent/host'
 import { createApp } from './app'
+import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { boundPort, listenOrExit } from './listen'
@@ -28,6 +29,7 @@ async function main() {
     events: remote ? createEventRelay({ ...remote, logger }) : host!.hub,
     clock: systemClock,
     logger,
+    clientAddress: nodeClientAddress,
   }
   resolveApp(createApp(() => deps))
   logger.info({ msg: 'listening', url: `http://${config.host}:${boundPort(server)}`, agent: remote ? remote.url : 'in-process' })

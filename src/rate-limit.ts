@@ -2,9 +2,14 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
 import { tooManyRequests } from './errors'
 
+/** Anonymous clients remembered per window; past it the rest share one budget, so memory stays bounded. */
+const MAX_ANONYMOUS_CLIENTS = 10_000
+
 /**
  * A fixed one-minute window per client (ARCHITECTURE §5). Authenticated callers share the one
  * API token's budget; it stops a runaway script, not a determined attacker on loopback.
+ * Anonymous callers each have their own budget by address, so one client hammering
+ * /api/health cannot make it answer 429 for everyone else.
  */
 export const rateLimit = () => {
   let windowStart = 0
@@ -17,7 +22,8 @@ export const rateLimit = () => {
       windowStart = now
       counts = new Map()
     }
-    const key = c.var.authenticated ? 'token' : 'anonymous'
+    let key = c.var.authenticated ? 'token' : `anonymous:${c.var.client}`
+    if (!counts.has(key) && counts.size >= MAX_ANONYMOUS_CLIENTS) key = 'anonymous:overflow'
     const used = (counts.get(key) ?? 0) + 1
     counts.set(key, used)
     c.header('RateLimit-Limit', String(limit))

@@ -15,6 +15,8 @@ export function loadOrCreateSecret(path: string, fromEnv: string | undefined): {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  // An existing data directory keeps its mode through mkdir: it holds the store, so tighten it.
+  chmodSync(dirname(path), 0o700)
   const value = randomBytes(32).toString('base64url')
   writeFileSync(path, `${value}\n`, { mode: 0o600, flag: 'w' })
   chmodSync(path, 0o600)

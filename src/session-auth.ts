@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { secretsEqual } from './auth'
 import type { AppEnv } from './deps'
@@ -82,3 +82,7 @@ export const sessionAuth = () =>
     c.set('authenticated', true)
     await next()
   })
+
+/** Runs `check` (requireAuth) only for requests the session cookie did not already sign in. */
+export const unlessSignedIn = (check: MiddlewareHandler<AppEnv>) =>
+  createMiddleware<AppEnv>((c, next) => (c.var.session ? next() : check(c, next)))

@@ -3,6 +3,7 @@ import memoryDriver from 'unstorage/drivers/memory'
 import { createStores } from '../storage'
 import { createHttpAgentClient } from './agent/http-client'
 import { createApp } from './app'
+import { clientKey } from './client-key'
 import { ConfigError, loadConfig } from './config'
 import { systemClock, type AppDeps } from './deps'
 import { AppError } from './errors'
@@ -58,6 +59,8 @@ async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
     events: createEventRelay({ ...agentOptions, logger }),
     clock: systemClock,
     logger,
+    // Cloudflare sets it from the connection; a client cannot choose it.
+    clientAddress: (c) => clientKey(c.req.header('cf-connecting-ip')),
   }
 }
 

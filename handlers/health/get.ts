@@ -1,31 +1,47 @@
+import { AppError } from '../../src/errors'
 import { createRouter } from '../../src/router'
 
-/** Liveness, Docker and storage connectivity for anyone; counts and host facts only with a token. */
+const UNKNOWN_DOCKER = { status: 'unknown' as const, version: null, apiVersion: null }
+const DISCONNECTED_DOCKER = { status: 'disconnected' as const, version: null, apiVersion: null }
+
+/**
+ * Up or down for anyone. With a token: the agent, Docker and storage each on their own, so a
+ * split deployment whose agent is down says so instead of blaming Docker; then counts and host
+ * facts. A 503 answer says `success: false`.
+ */
 export default createRouter().get('/api/health', async (c) => {
-  const [docker, storage] = await Promise.all([
-    c.var.agent.dockerStatus({ signal: c.req.raw.signal }).catch(() => ({
-      status: 'disconnected' as const,
-      version: null,
-      apiVersion: null,
-    })),
+  const [reach, storage] = await Promise.all([
+    c.var.agent.dockerStatus({ signal: c.req.raw.signal }).then(
+      (docker) => ({ agent: 'up' as const, docker }),
+      // Only an agent that cannot be reached leaves Docker's state unknown.
+      (err) =>
+        err instanceof AppError && err.code === 'agent_unavailable'
+          ? { agent: 'down' as const, docker: UNKNOWN_DOCKER }
+          : { agent: 'up' as const, docker: DISCONNECTED_DOCKER },
+    ),
     // The stores answer within their own deadline, so a frozen store cannot hold this check.
     c.var.stores.ping().then(() => 'up' as const, () => 'down' as const),
   ])
-  const status = docker.status === 'connected' && storage === 'up' ? ('ok' as const) : ('degraded' as const)
-  const httpStatus = status === 'ok' ? 200 : 503
-  if (!c.var.authenticated) {
-    return c.json({ success: true, status, docker: { status: docker.status, version: docker.version } }, httpStatus)
+  const { agent, docker } = reach
+  const up = agent === 'up' && docker.status === 'connected' && storage === 'up'
+  const status = up ? ('ok' as const) : ('degraded' as const)
+  const httpStatus = up ? 200 : 503
+  // Anyone may ask whether it is up; what runs underneath (versions) is for the token holder.
+  if (!c.var.authenticated) return c.json({ success: up, status }, httpStatus)
+  const parts = {
+    agent: { status: agent, mode: c.var.config.agentUrl ? ('remote' as const) : ('in-process' as const) },
+    storage: { status: storage },
   }
   if (docker.status !== 'connected') {
-    return c.json({ success: true, status, docker: { status: docker.status, version: docker.version }, storage: { status: storage } }, httpStatus)
+    return c.json({ success: up, status, docker: { status: docker.status, version: docker.version }, ...parts }, httpStatus)
   }
   const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })
   return c.json(
     {
-      success: true,
+      success: up,
       status,
       docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
-      storage: { status: storage },
+      ...parts,
       containers: system.containers,
       images: system.images,
       host: system.host,

@@ -16,7 +16,7 @@ export default createRouter().get(
       await c.var.agent.getService(containerId, { signal: c.req.raw.signal })
       return streamLogLines(c, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
     }
-    const logs = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
-    return c.json({ success: true, logs, count: logs.length }, 200)
+    const { logs, truncated } = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
+    return c.json({ success: true, logs, count: logs.length, truncated }, 200)
   },
 )

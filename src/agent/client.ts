@@ -1,5 +1,6 @@
 import type {
   LogLine,
+  LogsResult,
   LogOptions,
   RemoveResult,
   ServiceDetails,
@@ -53,7 +54,7 @@ export interface ServicesApi {
    * only when `keepData` is false, its backups only with `deleteBackups`.
    */
   removeService(ref: string, options: CallOptions & { keepData: boolean; deleteBackups?: boolean }): Promise<RemoveResult>
-  getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogLine[]>
+  getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogsResult>
   /** Log lines as they are written, until the container stops or `signal` aborts. */
   followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>
 }

@@ -15,6 +15,11 @@ import type { Monitor } from './monitor/monitor'
  */
 export interface AgentContext {
   docker: Docker
+  /**
+   * For long-lived streams (log follows, archive transfers, image pulls): their own connections,
+   * so they never starve short calls on `docker`'s small pool. Unset (tests with a fake engine): `docker`.
+   */
+  streams?: Docker
   events: EventHub
   stores: Stores
   config: Config

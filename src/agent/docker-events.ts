@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import type { EventPublisher } from '../events/types'
+import { createBackoff } from '../backoff'
 import type { Logger } from '../logger'
 import { LABELS, MANAGED_FILTER } from './labels'
 
@@ -27,9 +28,18 @@ export interface DockerEventWatcher {
  * Follows the engine's event stream for managed containers and publishes `container-event`.
  * When the stream ends (the engine restarted, the socket broke) it reconnects with `since` set
  * to the last event seen, so nothing that happened in between is lost, and skips duplicates.
+ * Reconnects back off from `retryMs` to `maxRetryMs`; only changes of state are logged (lost
+ * once, restored once), so an engine that is down for an hour writes two lines, not thousands.
  */
-export function watchDockerEvents(docker: Docker, events: EventPublisher, logger: Logger, options: { retryMs?: number } = {}): DockerEventWatcher {
-  const retryMs = options.retryMs ?? 1000
+export function watchDockerEvents(
+  docker: Docker,
+  events: EventPublisher,
+  logger: Logger,
+  options: { retryMs?: number; maxRetryMs?: number } = {},
+): DockerEventWatcher {
+  const backoff = createBackoff({ initialMs: options.retryMs ?? 1000, maxMs: options.maxRetryMs ?? 30_000 })
+  let failedSince: number | undefined
+  let failedAttempts = 0
   let stopped = false
   let current: Readable | undefined
   let lastNano = 0
@@ -47,6 +57,12 @@ export function watchDockerEvents(docker: Docker, events: EventPublisher, logger
       } as Docker.GetEventsOptions)) as unknown as Readable
       current = stream
       markReady()
+      backoff.reset()
+      if (failedSince !== undefined) {
+        logger.info({ msg: 'docker events stream restored', downMs: Date.now() - failedSince, attempts: failedAttempts })
+        failedSince = undefined
+        failedAttempts = 0
+      }
       let rest = ''
       for await (const chunk of stream) {
         const lines = (rest + chunk.toString('utf8')).split('\n')
@@ -54,11 +70,17 @@ export function watchDockerEvents(docker: Docker, events: EventPublisher, logger
         for (const line of lines) if (line.trim()) handle(JSON.parse(line) as DockerEvent)
       }
     } catch (err) {
-      if (!stopped) logger.warn({ msg: 'docker events stream failed', error: String((err as Error)?.message ?? err) })
+      if (!stopped) {
+        failedAttempts += 1
+        if (failedSince === undefined) {
+          failedSince = Date.now()
+          logger.warn({ msg: 'docker events stream lost; reconnecting with backoff', error: String((err as Error)?.message ?? err) })
+        }
+      }
     } finally {
       markReady()
       current = undefined
-      if (!stopped) timer = setTimeout(connect, retryMs)
+      if (!stopped) timer = setTimeout(connect, backoff.next())
     }
   }
 

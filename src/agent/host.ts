@@ -9,7 +9,7 @@ import type { AgentClient } from './client'
 import { startBackupEngine } from './backup'
 import type { BackupEngineOptions } from './backup/engine'
 import type { AgentContext } from './context'
-import { createDockerClient } from './docker'
+import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
@@ -19,6 +19,8 @@ export interface HostAgent {
   client: AgentClient
   hub: EventHub
   docker: Docker
+  /** The dockerode for long-lived streams (its own connections, none pooled). */
+  streams: Docker
   context: AgentContext
   monitor: Monitor
   /** Resolves once the docker events subscription is open. */
@@ -31,6 +33,8 @@ export interface HostAgentOptions {
   stores: Stores
   logger: Logger
   docker?: Docker
+  /** The dockerode for long-lived streams; default: a fresh one on the same engine. */
+  streams?: Docker
   hub?: EventHub
   clock?: Clock
   /** Backup engine settings (tests shorten the settle time, swap the alert sink). */
@@ -42,9 +46,11 @@ export interface HostAgentOptions {
 /** Builds the agent and starts its background work: docker events, the monitor, backup recovery and schedules. */
 export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
+  const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
   const context: AgentContext = {
     docker,
+    streams,
     events: hub,
     stores: options.stores,
     config: options.config,
@@ -67,12 +73,13 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
       return event
     },
   }
-  const watcher = watchDockerEvents(docker, publisher, options.logger)
+  const watcher = watchDockerEvents(streams, publisher, options.logger)
   void monitor.start().catch((err) => options.logger.error({ msg: 'monitor failed to start', error: String(err) }))
   return {
     client,
     hub,
     docker,
+    streams,
     context,
     monitor,
     ready: Promise.all([watcher.ready, backups.ready]).then(() => undefined),

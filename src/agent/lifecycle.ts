@@ -1,8 +1,8 @@
 import type Docker from 'dockerode'
-import { AppError } from '../errors'
+import { AppError, withInternal } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
 import type { AgentContext } from './context'
-import { isStatus, toAppError } from './docker-errors'
+import { isStatus, startFailureReason, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
 import { resolveService, serviceIdOf, toSummary } from './services'
 
@@ -41,7 +41,10 @@ export async function changeState(
         // Docker answers 304 when the container is already in the requested state.
         if (isStatus(err, 304)) return
         // 400 on start: the runtime could not run the command (missing binary, bad mount, …).
-        if (action !== 'stop' && isStatus(err, 400)) throw new AppError(409, 'start_failed', `Service could not start: ${toAppError(err).message}`)
+        if (action !== 'stop' && isStatus(err, 400)) {
+          const raw = toAppError(err).internal ?? ''
+          throw withInternal(new AppError(409, 'start_failed', `Service could not start: ${startFailureReason(raw)}`), raw)
+        }
         throw err
       }
     })

@@ -1,4 +1,5 @@
 import { createNodeStores } from '../node-stores'
+import { nodeClientAddress } from '../client-address'
 import { boundPort, listenOrExit } from '../listen'
 import { createLogger } from '../logger'
 import { closeServer } from '../shutdown'
@@ -20,7 +21,7 @@ async function main() {
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
   const stores = await createNodeStores(config)
   const host = startHostAgent({ config, stores, logger })
-  resolveApp(createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs }))
+  resolveApp(createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, clientAddress: nodeClientAddress, logFollowMax: config.followStreamsTotal }))
   logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${boundPort(server)}` })
 
   const shutdown = () => {

@@ -1,6 +1,7 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { bearerToken, secretsEqual } from '../auth'
+import { createAuthFailureGuard } from '../auth-failures'
 import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
 import { streamFeed, streamLogLines } from '../events/sse'
@@ -11,6 +12,7 @@ import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
 import type { AgentClient } from './client'
+import { createStreamSlots, releaseWithBody } from '../stream-slots'
 import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 
 export interface AgentServerDeps {
@@ -19,6 +21,10 @@ export interface AgentServerDeps {
   token: string
   logger: Logger
   heartbeatMs?: number
+  /** Who is calling, for the failed-token limit (the socket's peer on Node). */
+  clientAddress?: (c: Context) => string | undefined
+  /** Open log follows this agent serves at once, all callers together (ZAPIE_LOG_FOLLOW_MAX). */
+  logFollowMax?: number
 }
 
 const invalid = (message: string) => new AppError(400, 'invalid_input', message)
@@ -57,6 +63,7 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
         if (!(err instanceof AppError)) logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+        else if (err.internal) logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
         body = { ...errorBody(error, undefined), status: error.status }
       } finally {
         clearInterval(timer)
@@ -77,17 +84,32 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  * on every route but /health, JSON RPC for plain calls, SSE for logs and events.
  */
 export function createAgentServer(deps: AgentServerDeps) {
+  const failures = createAuthFailureGuard()
+  // Each follow holds a Docker connection: the agent bounds them itself, whichever API servers call.
+  const follows = createStreamSlots()
+  const followMax = deps.logFollowMax ?? 32
   return new Hono()
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
       if (!(err instanceof AppError)) deps.logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+      else if (err.internal) deps.logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
       return c.json(errorBody(error, undefined), error.status)
     })
     .notFound((c) => c.json({ success: false, error: 'No such agent route', code: 'not_found' }, 404))
     .get('/health', (c) => c.json({ success: true, status: 'ok' }, 200))
     .use('*', async (c, next) => {
       const given = bearerToken(c.req.header('authorization'))
-      if (!given || !(await secretsEqual(given, deps.token))) throw unauthorized('A valid agent token is required')
+      // In edge mode the agent faces the internet: guessing its token is slowed per client too.
+      const client = deps.clientAddress?.(c) || 'unknown'
+      const wait = given ? failures.retryAfter(client, Date.now()) : 0
+      if (wait) {
+        c.header('Retry-After', String(wait))
+        throw new AppError(429, 'rate_limited', 'Too many wrong agent tokens from this client; wait before trying again')
+      }
+      if (!given || !(await secretsEqual(given, deps.token))) {
+        if (given) failures.fail(client, Date.now())
+        throw unauthorized('A valid agent token is required')
+      }
       await next()
     })
     .use('*', (c, next) =>
@@ -146,8 +168,16 @@ export function createAgentServer(deps: AgentServerDeps) {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
       const query = LogStreamQuery.safeParse(c.req.query())
       if (!ref.success || !query.success) throw invalid('Invalid log stream request')
-      await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+      const release = follows.acquire('all', { perClient: followMax, total: followMax })
+      c.req.raw.signal.addEventListener('abort', release, { once: true })
+      try {
+        await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
+        const response = streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+        return new Response(releaseWithBody(response.body!, release), response)
+      } catch (err) {
+        release()
+        throw err
+      }
     })
     .get('/events', (c) => {
       const query = EventsQuery.safeParse(c.req.query())

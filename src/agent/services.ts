@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { notFound } from '../errors'
-import { redactEnv } from '../redact'
+import { parseEnv, redactArgs, redactEnv, redactLabels, secretValuesOf } from '../redact'
 import { ServiceRef, type ServiceDetails, type ServiceState, type ServiceSummary } from '../schemas/service'
 import { toAppError } from './docker-errors'
 import { LABELS, MANAGED_FILTER, secretNamesOf } from './labels'
@@ -54,7 +54,8 @@ export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
     created: new Date(c.Created * 1000).toISOString(),
     ports,
     url: published ? `http://localhost:${published.publicPort}` : null,
-    labels: c.Labels,
+    // Labels are free text (a proxy's basic-auth users, a URL with its password): hidden the same way.
+    labels: redactLabels(c.Labels ?? {}),
     isRunning,
     canStart: !isRunning && state !== 'restarting' && state !== 'removing',
     canStop: isRunning || state === 'restarting' || state === 'paused',
@@ -73,6 +74,9 @@ export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspect
   const nanoCpus = (host as { NanoCpus?: number }).NanoCpus
   const cpus = nanoCpus ? nanoCpus / 1e9 : host.CpuQuota && host.CpuPeriod ? host.CpuQuota / host.CpuPeriod : null
   const finished = info.State.FinishedAt && !info.State.FinishedAt.startsWith('0001') ? info.State.FinishedAt : null
+  const declared = secretNamesOf(info.Config.Labels)
+  // A password given on the command line is as secret as one in the environment.
+  const secrets = secretValuesOf(parseEnv(info.Config.Env ?? []), declared)
   const started = info.State.StartedAt && !info.State.StartedAt.startsWith('0001') ? info.State.StartedAt : null
   return {
     ...summary,
@@ -85,8 +89,8 @@ export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspect
     oomKilled: info.State.OOMKilled,
     health: info.State.Health?.Status ?? null,
     tty: Boolean(info.Config.Tty),
-    env: redactEnv(info.Config.Env ?? [], secretNamesOf(info.Config.Labels)),
-    command: [...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])],
+    env: redactEnv(info.Config.Env ?? [], declared),
+    command: redactArgs([...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])], secrets),
     restartPolicy: host.RestartPolicy?.Name || 'no',
     resources: { memoryBytes: host.Memory || null, cpus },
     // Host paths are left out on purpose: a user needs the volume's name, not where it lives.

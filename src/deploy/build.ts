@@ -50,9 +50,11 @@ export function buildDeploySpec(template: Template, request: DeployRequest, opti
   const secretNames: string[] = []
   for (const variable of template.env) {
     let value = request.values[variable.name]
-    if (value === undefined && variable.generate) {
-      value = generateSecret(variable.generate)
-      if (variable.secret) generatedSecrets[variable.name] = value
+    // A generated value is a secret whatever the template says: shown once, hidden afterwards.
+    const generated = value === undefined && variable.generate !== undefined
+    if (generated) {
+      value = generateSecret(variable.generate!)
+      generatedSecrets[variable.name] = value
     }
     value ??= variable.default
     if (value === undefined || (value === '' && variable.required)) {
@@ -63,7 +65,7 @@ export function buildDeploySpec(template: Template, request: DeployRequest, opti
       issues.push({ path: `env.${variable.name}`, code: 'not_an_option', message: `must be one of: ${variable.options.map((o) => o.value).join(', ')}` })
       continue
     }
-    if (variable.secret) secretNames.push(variable.name)
+    if (variable.secret || generated) secretNames.push(variable.name)
     env.push({ name: variable.name, value })
   }
   if (issues.length) return { ok: false, issues }

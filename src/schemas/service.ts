@@ -66,6 +66,15 @@ export interface LogLine {
   stream: 'stdout' | 'stderr'
   timestamp?: string
   message: string
+  /** The line was longer than the agent keeps (16 KiB); `message` is its beginning. */
+  truncated?: true
+}
+
+/** A non-follow logs answer: the newest lines that fit the size cap (ZAPIE_LOGS_MAX_BYTES). */
+export interface LogsResult {
+  logs: LogLine[]
+  /** Lines were cut or older lines dropped to stay under the cap. */
+  truncated: boolean
 }
 
 export interface LogOptions {

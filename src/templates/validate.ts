@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { isSecretName } from '../redact'
+import { carriesCredential, isSecretName } from '../redact'
 import {
   DEFAULT_TIERS,
   SERVER_FIELDS,
@@ -152,6 +152,10 @@ function checkSemantics(
     seenEnv.add(e.name)
     if (e.secret && e.default) {
       err(`${path}.default`, 'secret_default', `secret ${e.name} must not have a default value: set "generate" or let the user supply it at deploy time`)
+    }
+    // A default is shown and exported with the template: a password in it would leave in clear.
+    if (!e.secret && e.default && carriesCredential(e.default)) {
+      err(`${path}.default`, 'credential_in_default', `the default of ${e.name} contains a password; make the password a secret variable the user supplies or that is generated`)
     }
     if (e.generate && e.default !== undefined) err(`${path}.default`, 'default_with_generate', `${e.name} has both a default and "generate"; keep one`)
     if (e.options && e.default !== undefined && !e.options.some((o) => o.value === e.default)) {

@@ -17,8 +17,9 @@ describe(`services API [${api.mode}]`, () => {
 
   it('GET /api/health answers without a token, with details only with one', async () => {
     const open = await (await fetch(`${api.baseUrl}/api/health`)).json()
-    expect(open).toEqual({ success: true, status: 'ok', docker: { status: 'connected', version: expect.any(String) } })
+    expect(open).toEqual({ success: true, status: 'ok' })
     const { body } = await json('/api/health')
+    expect(body.docker).toMatchObject({ status: 'connected', version: expect.any(String) })
     expect(body.containers.managed).toBeGreaterThanOrEqual(1)
     expect(body.host.cpus).toBeGreaterThan(0)
   })

@@ -20,6 +20,8 @@ export interface TestAppOptions {
   clock?: Clock
   logger?: Logger
   stores?: Stores
+  /** Who the app thinks is calling; tests pass one that reads a test header. */
+  clientAddress?: AppDeps['clientAddress']
 }
 
 /** An app with memory storage and, unless given a real one, the fake agent. */
@@ -34,6 +36,7 @@ export async function buildTestApp(options: TestAppOptions = {}) {
     events: options.events ?? hub,
     clock: options.clock ?? { now: () => Date.now() },
     logger: options.logger ?? silentLogger,
+    ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
   }
   return { app: createApp(() => deps), deps, hub, services: fake.services }
 }

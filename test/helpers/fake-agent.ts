@@ -108,7 +108,7 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
         backupsKept: o.deleteBackups ? [] : backups,
       }
     },
-    getLogs: async (ref, o) => byRef(ref).logs.slice(-o.tail),
+    getLogs: async (ref, o) => ({ logs: byRef(ref).logs.slice(-o.tail), truncated: false }),
     async *followLogs(ref) {
       yield* byRef(ref).logs
     },

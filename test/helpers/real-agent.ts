@@ -31,7 +31,7 @@ export async function appWithRealAgent(
     const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores, env: options.env })
     return { ...built, host, close: () => host.close() }
   }
-  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger }))
+  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger, logFollowMax: config.followStreamsTotal }))
   const remote = { url: agentServer.url, token: AGENT_TOKEN }
   const events = createEventRelay({ ...remote, retryMs: 100 })
   const built = await buildTestApp({ agent: createHttpAgentClient(remote), events, hub: host.hub, env: options.env })

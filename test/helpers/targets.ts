@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe } from 'vitest'
+import { NODE_SERVER_OPTIONS } from '../../src/server-options'
 
 type FetchApp = { fetch: (req: Request) => Response | Promise<Response> }
 
@@ -14,7 +15,7 @@ export interface Target {
 
 export async function listen(app: FetchApp): Promise<{ url: string; server: ServerType; close: () => Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }, () => resolve(s))
   })
   const { port } = server.address() as AddressInfo
   return {

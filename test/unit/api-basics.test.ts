@@ -8,10 +8,15 @@ const built = await buildTestApp({ services: [fakeService('zapie-web-1')], env: 
 
 describeBothWays('API basics', () => built.app, (target) => {
   describe('GET /api/health', () => {
-    it('answers without a token with status and Docker connectivity only', async () => {
+    it('answers without a token with up or down only, no Docker version', async () => {
       const res = await target().request('/api/health')
       expect(res.status).toBe(200)
-      expect(await res.json()).toEqual({ success: true, status: 'ok', docker: { status: 'connected', version: '99.0-fake' } })
+      expect(await res.json()).toEqual({ success: true, status: 'ok' })
+    })
+
+    it('shows the Docker version with a valid token', async () => {
+      const res = await target().request('/api/health', { headers: auth })
+      expect((await res.json()).docker).toMatchObject({ status: 'connected', version: '99.0-fake' })
     })
 
     it('adds counts and host facts, without addresses, for a valid token', async () => {

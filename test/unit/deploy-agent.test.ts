@@ -55,7 +55,7 @@ describe('the agent deployer', () => {
     const engine = engineWithoutRegistry()
     const deployer = createDeployer(context(engine.docker), noProbe)
     const s = spec()
-    await expect(deployer.deploy(s, { deploymentId: 'dep-00000001', wait: true })).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('no such host') })
+    await expect(deployer.deploy(s, { deploymentId: 'dep-00000001', wait: true })).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('no registry could be reached') })
     expect(engine.log).toEqual([`create volume ${s.containerName}_data`, `remove volume ${s.containerName}_data`])
     expect(engine.volumes.size).toBe(0)
     expect(await deployer.getDeployment('dep-00000001')).toMatchObject({ status: 'failed', error: { code: 'image_pull_failed' }, finishedAt: expect.any(String) })
@@ -139,7 +139,7 @@ describe('ensureImage', () => {
 
   it('fails with the engine’s reason when the pull reports an error, or ends without the image', async () => {
     const failing = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }, { error: 'pull access denied for a, repository does not exist' }), { present: false })
-    await expect(ensureImage(failing.docker, 'a:1', () => {})).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('pull access denied') })
+    await expect(ensureImage(failing.docker, 'a:1', () => {})).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('the registry refused access') })
     const truncated = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }), { present: false })
     await expect(ensureImage(truncated.docker, 'a:1', () => {})).rejects.toMatchObject({ code: 'image_pull_failed', message: expect.stringContaining('ended without the image') })
   })

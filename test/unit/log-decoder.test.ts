@@ -40,4 +40,21 @@ describe('LogDecoder', () => {
     const [line] = decodeLogs(frame(1, '2026-11-26T10:00:00.123456789Z hello there\n'), false, true)
     expect(line).toEqual({ stream: 'stdout', timestamp: '2026-11-26T10:00:00.123456789Z', message: 'hello there' })
   })
+
+  it('cuts a line longer than the cap, even one that arrives in many chunks, and marks it', () => {
+    const decoder = new LogDecoder(true, false, 10)
+    const out = [
+      ...decoder.push(Buffer.from('short\nabcdefgh')),
+      ...decoder.push(Buffer.from('ijklmnop')),
+      ...decoder.push(Buffer.from('qrstuvwxyz')),
+      ...decoder.push(Buffer.from('tail\nnext\n0123456789ABC')),
+      ...decoder.end(),
+    ]
+    expect(out).toEqual([
+      { stream: 'stdout', message: 'short' },
+      { stream: 'stdout', message: 'abcdefghij', truncated: true },
+      { stream: 'stdout', message: 'next' },
+      { stream: 'stdout', message: '0123456789', truncated: true },
+    ])
+  })
 })

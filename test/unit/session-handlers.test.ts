@@ -106,6 +106,15 @@ describeBothWays('browser sessions', () => built.app, (target) => {
       expect((await target().request('/api/services', { headers: { cookie: 'zapie_session=' + 'a'.repeat(43) } })).status).toBe(401)
     })
 
+    it('answers 401, never 500, to forged cookie values', async () => {
+      const { cookie } = await signIn()
+      const id = cookie.slice('zapie_session='.length)
+      for (const value of ['..%2F..%2Fapi-token', '%E0%A4%A', 'x'.repeat(5000), id.slice(0, 42), `${id}x`, id.toUpperCase()]) {
+        const res = await target().request('/api/services', { headers: { cookie: `zapie_session=${value}` } })
+        expect(res.status, value.slice(0, 40)).toBe(401)
+      }
+    })
+
     it('refuses a change without the X-CSRF-Token header with 403 csrf_failed', async () => {
       const { cookie, csrf } = await signIn()
       const stop = (headers: Record<string, string>) => target().request('/api/services/zapie-web-1/stop', { method: 'POST', headers: { cookie, ...headers } })
@@ -168,6 +177,21 @@ describeBothWays('browser sessions', () => built.app, (target) => {
       const read = await target().request('/api/services', { headers: { cookie, origin: PAGE } })
       expect(read.headers.get('access-control-allow-credentials')).toBe('true')
     })
+  })
+})
+
+describe('POST /api/session and failed authentication', () => {
+  it('counts a wrong token as a failed attempt of that client: 429 after ten, the others unaffected', async () => {
+    const { app } = await buildTestApp({ clientAddress: (c) => c.req.header('x-test-client') })
+    const signIn = (client: string, token: string) =>
+      app.request('/api/session', { method: 'POST', headers: { ...json, 'x-test-client': client }, body: JSON.stringify({ token }) })
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await signIn('10.0.0.1', `wrong-token-guess-${i}-000000`)).status)
+    expect(statuses).toEqual([...Array(10).fill(401), 429])
+    const refused = await signIn('10.0.0.1', TEST_TOKEN)
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('set-cookie')).toBeNull()
+    expect((await signIn('10.0.0.2', TEST_TOKEN)).status).toBe(200)
   })
 })
 

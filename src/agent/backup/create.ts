@@ -168,7 +168,9 @@ async function readVolumes(
     for (const [index, volume] of service.volumes.entries()) {
       // Plain tar: Docker compresses many times slower than we do (moby#40577), so no Accept-Encoding.
       const request = { path: volume.destination, abortSignal: abort.signal } as { path: string }
-      const tarStream = (await service.container.getArchive(request)) as unknown as Readable
+      // On the stream client: a volume can take minutes and must not hold a short-call socket.
+      const source = engine.ctx.streams?.getContainer(service.containerId) ?? service.container
+      const tarStream = (await source.getArchive(request)) as unknown as Readable
       const stats = await writer.addVolume(index, volume.destination, tarStream, (bytes) => {
         const total = before + bytes
         progress.report('reading', total, estimate ? Math.min(95, (total / estimate) * 95) : null)

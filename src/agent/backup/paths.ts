@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import path from 'node:path'
 import { isSafeId } from '../../../storage/keys'
+import { ensurePrivateDir } from '../../private-fs'
 import { AppError } from '../../errors'
 import { BackupId } from '../../schemas/backup'
 
@@ -63,9 +64,9 @@ function checkedId(backupId: string): string {
   return backupId
 }
 
-/** Makes a directory (and parents) that only the agent's user may read. */
+/** Makes a directory (and parents) that only the agent's user may read, an existing one too. */
 export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await ensurePrivateDir(dir)
 }
 
 /** Flushes a directory entry (a rename or unlink) to disk. */

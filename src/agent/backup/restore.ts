@@ -226,7 +226,8 @@ export class RestoreRun {
     this.progress.report('extracting', 0, 20)
     await extractIntoContainer(
       this.readArchiveFile(),
-      this.helper,
+      // The PUT streams the whole archive: on the stream client, not a short-call socket.
+      this.engine.ctx.streams?.getContainer(this.helper.id) ?? this.helper,
       record.volumes.map((v) => v.destination),
       {
         onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70),

@@ -56,7 +56,8 @@ export async function uploadBackup(
     await ensureDir(paths.serviceDir(service.serviceId))
     const limit = Math.min(options.limit, ctx.config.uploadLimit)
     progress.report('receiving', 0, null)
-    const { size, sha256 } = await receive(body, temp, limit, options.signal, (bytes) => progress.report('receiving', bytes, null))
+    const idleMs = ctx.config.uploadIdleTimeoutMs
+    const { size, sha256 } = await receive(body, temp, { limit, idleMs }, options.signal, (bytes) => progress.report('receiving', bytes, null))
     if (size === 0) throw badRequest('The upload is empty: send the .tar.gz archive as the request body')
     if (options.sha256 && options.sha256 !== sha256) throw checksumMismatch('upload', 'the X-Checksum-Sha256 sent with it')
     progress.report('checking', 0, 0)
@@ -121,11 +122,19 @@ export async function uploadBackup(
   }
 }
 
-/** Streams the body into `file`, counting against `limit` and hashing; fsyncs before it answers. */
+const uploadStalled = (idleMs: number) =>
+  new AppError(408, 'upload_stalled', `No bytes of the upload arrived for ${Math.round(idleMs / 1000)} s (ZAPIE_UPLOAD_IDLE_TIMEOUT_MS); the upload was aborted`)
+
+/**
+ * Streams the body into `file`, counting against `limit` and hashing; fsyncs before it answers.
+ * No deadline for the whole body (10 GiB takes long on a slow line), but one for silence: a
+ * client that stops sending for `idleMs` loses the upload, so it cannot hold the service's
+ * backup lock and a partial file for as long as it keeps the connection open.
+ */
 async function receive(
   body: ReadableStream<Uint8Array> | Readable,
   file: string,
-  limit: number,
+  { limit, idleMs }: { limit: number; idleMs: number },
   signal: AbortSignal | undefined,
   onBytes: (bytes: number) => void,
 ) {
@@ -133,14 +142,21 @@ async function receive(
   let received = 0
   const limiter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      idle.refresh()
       received += chunk.length
       if (received > limit) return callback(tooLarge(`The upload is larger than ${limit} bytes (ZAPIE_UPLOAD_LIMIT)`))
       callback(null, chunk)
     },
   })
-  const hasher = new HashingCounter(onBytes)
-  const handle = await open(file, 'wx', 0o600)
-  await pipeline(source, limiter, hasher, handle.createWriteStream({ highWaterMark: 1024 * 1024 }), { signal })
-  await fsyncFile(file)
-  return { size: hasher.bytes, sha256: hasher.digest() }
+  const idle = setTimeout(() => limiter.destroy(uploadStalled(idleMs)), idleMs)
+  try {
+    const hasher = new HashingCounter(onBytes)
+    const handle = await open(file, 'wx', 0o600)
+    await pipeline(source, limiter, hasher, handle.createWriteStream({ highWaterMark: 1024 * 1024 }), { signal })
+    clearTimeout(idle)
+    await fsyncFile(file)
+    return { size: hasher.bytes, sha256: hasher.digest() }
+  } finally {
+    clearTimeout(idle)
+  }
 }

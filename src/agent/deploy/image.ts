@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
-import { AppError } from '../../errors'
-import { isStatus, toAppError } from '../docker-errors'
+import { AppError, withInternal } from '../../errors'
+import { isStatus, pullFailureReason, toAppError } from '../docker-errors'
 
 export interface PullProgress {
   layer: string
@@ -31,8 +31,8 @@ export async function ensureImage(
   } catch (err) {
     if (!isStatus(err, 404)) throw toAppError(err, 'image')
   }
-  const fail = (reason: string) =>
-    new AppError(502, 'image_pull_failed', `Image '${image}' is not on this host and could not be pulled: ${reason}`)
+  const fail = (raw: string, reason = pullFailureReason(raw)) =>
+    withInternal(new AppError(502, 'image_pull_failed', `Image '${image}' is not on this host and could not be pulled: ${reason}`), raw)
   let stream: Readable
   try {
     stream = (await docker.pull(image, { abortSignal: AbortSignal.timeout(PULL_TIMEOUT_MS) } as object)) as unknown as Readable
@@ -71,7 +71,7 @@ export async function ensureImage(
   }
   // The stream can end without an error line and still leave no image (a dropped connection).
   await docker.getImage(image).inspect().catch(() => {
-    throw fail('the pull ended without the image')
+    throw fail('pull stream ended without the image', 'the pull ended without the image')
   })
   return 'pulled'
 }

@@ -1,6 +1,7 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
+import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
@@ -69,7 +70,8 @@ export async function runDeployment(
     await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
-    const image = await ensureImage(docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
+    // A pull streams for minutes: on the stream client, never holding a short-call socket.
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
     await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
 
     if (options.beforeCreate) {
@@ -113,7 +115,14 @@ export async function runDeployment(
       ctx.logger.error({ msg: 'deployment record not written', deploymentId: record.id, error: String(e) })
       publish('error', 'failed', error.message, { code: error.code })
     })
-    ctx.logger.warn({ msg: 'deployment failed', deploymentId: record.id, containerName: spec.containerName, code: error.code, error: error.message })
+    ctx.logger.warn({
+      msg: 'deployment failed',
+      deploymentId: record.id,
+      containerName: spec.containerName,
+      code: error.code,
+      error: error.message,
+      ...(raw.internal ? { detail: redactSecrets(raw.internal, spec) } : {}),
+    })
     throw error
   }
 }
@@ -143,14 +152,14 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
 /** The service's last words, so a failed start can be understood after its container is gone. */
 async function lastLogLines(ctx: AgentContext, containerId: string, spec: DeploySpec): Promise<string[]> {
   try {
-    const lines = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false })
-    return lines.map((l) => redactSecrets(l.message, spec))
+    const { logs } = await getLogs(ctx.docker, containerId, { tail: 20, timestamps: false, streams: ctx.streams })
+    return logs.map((l) => redactSecrets(l.message, spec))
   } catch {
     return []
   }
 }
 
+/** Every secret of the spec (declared, secret-named, inside a URL) hidden wherever it shows. */
 function redactSecrets(text: string, spec: DeploySpec): string {
-  const secrets = spec.env.filter((e) => spec.secretNames.includes(e.name) && e.value.length >= 4).map((e) => e.value)
-  return secrets.reduce((out, secret) => out.split(secret).join('********'), text)
+  return redactText(text, secretValuesOf(spec.env, new Set(spec.secretNames)))
 }
