@@ -115,9 +115,13 @@ const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
 const isArchiveUpload = (c: Context<AppEnv>) =>
   c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) && ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
 
+// GET and HEAD carry no body; asking for one would make @hono/node-server build a full Request
+// (headers, signal) and keep it for the life of the connection — about 7 KB per event stream.
+const hasNoBody = (c: Context<AppEnv>) => c.req.method === 'GET' || c.req.method === 'HEAD'
+
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    isArchiveUpload(c) ? next() : bodyLimit({
+    hasNoBody(c) || isArchiveUpload(c) ? next() : bodyLimit({
       maxSize: c.var.config.bodyLimit,
       onError: () => {
         throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)

@@ -5,6 +5,7 @@ import type { Clock } from '../deps'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
+import type { OperationLocks } from './locks'
 import type { AlertConditions } from './monitor/alert-engine'
 import type { Monitor } from './monitor/monitor'
 
@@ -27,6 +28,11 @@ export interface AgentContext {
   clock: Clock
   /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
   limit: Limiter
+  /**
+   * The one per-service operation lock of this agent (delete, lifecycle, backup, restore,
+   * upload, bulk items, schedules all take it): built once by startHostAgent, never per feature.
+   */
+  locks: OperationLocks
   /** The monitor (health, metrics history, alerts); set by startHostAgent. */
   monitor?: Monitor
   /**

@@ -9,9 +9,11 @@ import type { AgentClient } from './client'
 import { startBackupEngine } from './backup'
 import type { BackupEngineOptions } from './backup/engine'
 import type { AgentContext } from './context'
+import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createLocalAgent } from './local'
+import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
@@ -48,6 +50,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
+  const clock = options.clock ?? systemClock
   const context: AgentContext = {
     docker,
     streams,
@@ -55,8 +58,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     stores: options.stores,
     config: options.config,
     logger: options.logger,
-    clock: options.clock ?? systemClock,
+    clock,
     limit: createLimiter(4),
+    locks: new OperationLocks(() => clock.now()),
   }
   const monitor = createMonitor(context, options.monitor)
   context.monitor = monitor
@@ -64,6 +68,10 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   // Before the client: crash recovery runs first, and the client shares the engine it starts;
   // after the monitor, whose alert engine raises backup_missing.
   const backups = startBackupEngine(context, options.backups)
+  // Before the client exists, so no deploy of this process can be mistaken for an interrupted one.
+  const deploys = recoverInterruptedDeploys(context, context.clock.now()).catch((err) =>
+    options.logger.error({ msg: 'deploy crash recovery failed', error: String((err as Error)?.message ?? err) }),
+  )
   const client = createLocalAgent(context)
   // The monitor hears container events as they are published: crashes, removals, fresher state.
   const publisher = {
@@ -82,7 +90,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     streams,
     context,
     monitor,
-    ready: Promise.all([watcher.ready, backups.ready]).then(() => undefined),
+    ready: Promise.all([watcher.ready, backups.ready, deploys]).then(() => undefined),
     async close() {
       await backups.close()
       watcher.stop()

@@ -7,6 +7,8 @@ export const LABELS = {
   volume: 'zapie.volume',
   port: 'zapie.port',
   created: 'zapie.created',
+  /** The deploy that created a container or volume: lets crash recovery find what a killed deploy left. */
+  deployment: 'zapie.deployment',
   /** Comma-separated env names the template marked secret: redacted like *_PASSWORD. */
   secrets: 'zapie.secrets',
 } as const

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream'
 import type Docker from 'dockerode'
+import { parseEnv, redactText, secretValuesOf } from '../redact'
 import type { LogLine, LogOptions, LogsResult } from '../schemas/service'
 import { toAppError } from './docker-errors'
+import { secretNamesOf } from './labels'
 import { LogDecoder } from './log-decoder'
 import { resolveService } from './services'
 
@@ -27,7 +29,14 @@ async function resolveWithTty(docker: Docker, streams: Docker, ref: string, sign
   const inspected = await docker.getContainer(info.Id).inspect().catch((err) => {
     throw toAppError(err, 'service')
   })
-  return { container: streams.getContainer(info.Id), tty: Boolean(inspected.Config.Tty) }
+  // A service that prints its own password (many print their connection string at start) must
+  // not hand it to whoever reads the logs: its secret values are hidden line by line.
+  const secrets = secretValuesOf(parseEnv(inspected.Config.Env ?? []), secretNamesOf(inspected.Config.Labels))
+  const redact = (line: LogLine): LogLine => {
+    const message = redactText(line.message, secrets)
+    return message === line.message ? line : { ...line, message }
+  }
+  return { container: streams.getContainer(info.Id), tty: Boolean(inspected.Config.Tty), redact }
 }
 
 /**
@@ -61,7 +70,7 @@ export async function getLogs(
   options: LogOptions & { signal?: AbortSignal; maxBytes?: number; streams?: Docker },
 ): Promise<LogsResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_LOGS_MAX_BYTES
-  const { container, tty } = await resolveWithTty(docker, options.streams ?? docker, ref, options.signal)
+  const { container, tty, redact } = await resolveWithTty(docker, options.streams ?? docker, ref, options.signal)
   const stream = await openLogStream(container, { ...options, follow: false })
   const decoder = new LogDecoder(tty, options.timestamps)
   const kept: { line: LogLine; bytes: number }[] = []
@@ -94,7 +103,7 @@ export async function getLogs(
   } finally {
     stream.destroy()
   }
-  return { logs: kept.slice(first).map((k) => k.line), truncated }
+  return { logs: kept.slice(first).map((k) => redact(k.line)), truncated }
 }
 
 /**
@@ -106,15 +115,15 @@ export async function* followLogs(
   ref: string,
   options: LogOptions & { signal: AbortSignal; streams?: Docker },
 ): AsyncIterable<LogLine> {
-  const { container, tty } = await resolveWithTty(docker, options.streams ?? docker, ref, options.signal)
+  const { container, tty, redact } = await resolveWithTty(docker, options.streams ?? docker, ref, options.signal)
   const stream = await openLogStream(container, { ...options, follow: true })
   const stop = () => stream.destroy()
   if (options.signal.aborted) stop()
   options.signal.addEventListener('abort', stop, { once: true })
   const decoder = new LogDecoder(tty, options.timestamps)
   try {
-    for await (const chunk of stream) yield* decoder.push(chunk as Buffer)
-    yield* decoder.end()
+    for await (const chunk of stream) yield* decoder.push(chunk as Buffer).map(redact)
+    yield* decoder.end().map(redact)
   } catch (err) {
     if (!options.signal.aborted) throw toAppError(err, 'service')
   } finally {

@@ -118,6 +118,10 @@ export const BackupRecord = z.object({
   /** For uploads and adopted archives: the id and service the archive was made as. */
   source: z.object({ backupId: BackupId, serviceId: z.string().max(128) }).optional(),
   durationMs: z.number().min(0).optional(),
+  /** Set by crash recovery when a restore of this backup was interrupted: which data the service kept. */
+  lastRestore: z
+    .object({ at: z.iso.datetime({ offset: true }), outcome: z.enum(['kept_old_data', 'completed_new_data']), message: z.string().max(500) })
+    .optional(),
 })
 export type BackupRecord = z.infer<typeof BackupRecord>
 

@@ -1,72 +1,20 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startHostAgent } from '../../src/agent/host'
 import { loadConfig } from '../../src/config'
+import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
-import { createStores } from '../../storage'
+import { createNodeStores } from '../../src/node-stores'
 import { cleanupTestResources, createTestContainer, createTestVolume, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { openEventStream } from '../helpers/sse-client'
+import { startAgent, TOKEN, until } from '../helpers/agent-child'
 
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
-
-const TOKEN = 'crash-test-agent-token-0123456789'
-
-/** `npm run agent` as a child process, with its store on disk so it survives a kill. */
-function startAgent(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DOCKER_HOST: process.env.DOCKER_HOST ?? '',
-      LOG_LEVEL: 'info',
-      ZAPIE_DATA_DIR: dataDir,
-      ZAPIE_STORAGE: 'fs',
-      ZAPIE_AGENT_PORT: '0',
-      ZAPIE_AGENT_TOKEN: TOKEN,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  const url = (async () => {
-    const deadline = Date.now() + 30_000
-    while (Date.now() < deadline) {
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out)
-      if (match) return match[1]!
-      if (child.exitCode !== null) break
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`agent did not start:\n${out}`)
-  })()
-  const rpc = async (method: string, ...args: unknown[]) => {
-    const res = await fetch(`${await url}/rpc/${method}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ args }),
-    })
-    const body = JSON.parse(await res.text())
-    if (!body.success) throw new Error(`${method}: ${body.error}`)
-    return body.result
-  }
-  return { child, url, rpc, exited, output: () => out }
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 const state = (name: string) => dockerCli('inspect', '--format', '{{.State.Status}}', name)
 
@@ -157,7 +105,7 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
     )
 
     const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
-    const host = startHostAgent({ config, stores: await createStores(config), docker, logger: silentLogger })
+    const host = startHostAgent({ config, stores: await createNodeStores(config), docker, logger: silentLogger })
     try {
       await host.ready
       const info = await docker.getContainer(old.name).inspect()
@@ -167,6 +115,120 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
       expect(await docker.getContainer(half.id).inspect().then(() => true, () => false)).toBe(false)
       expect(await volumeExists(fresh)).toBe(false)
       expect(await volumeExists(volume)).toBe(true)
+      expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
+    } finally {
+      await host.close()
+    }
+  })
+})
+
+describe('crash safety: the agent killed with SIGKILL while a restore is swapping the service', () => {
+  it('leaves the service running on one complete data set, says which in an event and the record, and it stays running', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-swap-'))
+    dirs.push(dataDir)
+    const volume = await createTestVolume()
+    const seed = (marker: string) =>
+      dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', `rm -rf /data/* && echo ${marker} > /data/marker && dd if=/dev/urandom of=/data/blob bs=1024 count=512 2>/dev/null`)
+    await seed('backed-up')
+    // A bare `sleep` as PID 1 ignores SIGTERM: like a slow service, it takes Docker's whole stop timeout.
+    const svc = await createTestContainer({ volume: { name: volume, path: '/data' }, cmd: ['sleep', '3600'] })
+    const fingerprint = () => dockerCli('exec', svc.name, 'sh', '-c', 'cd /data && ls -A && sha256sum marker blob')
+
+    const first = startAgent(dataDir)
+    const url = await first.url
+    const backup = (await first.rpc('createBackup', svc.name, { name: 'before', consistency: 'live', wait: true })).backup
+    const restoredData = await fingerprint()
+    await seed('current')
+    const currentData = await fingerprint()
+    expect(currentData).not.toBe(restoredData)
+
+    const kills = (await docker.getEvents({ filters: { container: [svc.id], event: ['kill'] } })) as NodeJS.ReadableStream
+    const stopSent = new Promise<void>((resolve) => kills.once('data', () => resolve()))
+    const events = await openEventStream(`${url}/events?types=backup-progress&services=${svc.name}`, { authorization: `Bearer ${TOKEN}` })
+    void first.rpc('restoreBackup', svc.name, backup.id, {}).catch(() => {}) // its connection dies with the agent
+    await events.waitFor((e) => JSON.parse(e.data).phase === 'swapping', 30_000)
+    events.close()
+    // Killed while Docker is stopping the old container on the agent's behalf.
+    await stopSent
+    const killedAt = Date.now()
+    ;(kills as unknown as { destroy(): void }).destroy()
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const hub = createEventHub()
+    const seen: Record<string, unknown>[] = []
+    const publish = hub.publish.bind(hub)
+    hub.publish = ((type, data) => {
+      if (type === 'backup-progress') seen.push(data)
+      return publish(type, data)
+    }) as typeof hub.publish
+    const config = loadConfig({ ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const stores = await createNodeStores(config)
+    const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
+    try {
+      await host.ready
+      const recovered = seen.find((e) => e.phase === 'recovered' && e.backupId === backup.id)
+      expect(recovered).toMatchObject({ operation: 'restore', serviceId: svc.name })
+      const record = await stores.backups.get(svc.name, backup.id)
+      expect(record?.lastRestore?.outcome).toBe(recovered!.outcome)
+
+      // Well past the stop timeout the killed agent's stop request carried.
+      await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 16_000 - Date.now())))
+      expect(await state(svc.name)).toBe('running')
+      const data = await fingerprint()
+      expect([restoredData, currentData]).toContain(data)
+      expect(recovered!.outcome).toBe(data === currentData ? 'kept_old_data' : 'completed_new_data')
+      // One container under the service's id, nothing parked.
+      const all = await docker.listContainers({ all: true, filters: { label: [`zapie.id=${svc.name}`] } })
+      expect(all.map((c) => c.Names[0])).toEqual([`/${svc.name}`])
+      expect(existsSync(join(dataDir, 'backups', '.intents', `${backup.id}.json`))).toBe(false)
+    } finally {
+      await host.close()
+      await stores.close()
+    }
+  }, 90_000)
+})
+
+describe('crash safety: the agent killed after a restore removed the old container', () => {
+  it('completes the restore: the restored container runs, the replaced volume goes, and the record says so', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'zapie-crash-commit-'))
+    dirs.push(dataDir)
+    const oldVolume = await createTestVolume()
+    const fresh = await createTestVolume()
+    // The state a restore leaves when killed while committing: the old container already removed,
+    // the restored one under the service's name. Stopped here, as if it had died with the agent.
+    const restored = await createTestContainer({ volume: { name: fresh, path: '/data' }, start: false })
+    const backupId = 'bk_mwxf0000_0c0ffee0'
+    mkdirSync(join(dataDir, 'backups', '.intents'), { recursive: true })
+    writeFileSync(
+      join(dataDir, 'backups', '.intents', `${backupId}.json`),
+      JSON.stringify({
+        kind: 'restore', backupId, serviceId: restored.name, containerId: 'f'.repeat(64), name: restored.name, parkedName: `${restored.name}-pre-restore-abc123`,
+        wasRunning: true, wasPaused: false, freshVolumes: [fresh], replacedVolumes: [oldVolume], phase: 'committing', newContainerId: restored.id, at: new Date().toISOString(),
+      }),
+    )
+    const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
+    const stores = await createNodeStores(config)
+    await stores.backups.put({
+      id: backupId, serviceId: restored.name, serviceName: restored.name, name: 'before', created_at: new Date().toISOString(), size: 1,
+      sha256: '0'.repeat(64), consistency: 'live', volumes: [{ name: oldVolume, destination: '/data', files: 1, bytes: 1 }], image: TEST_IMAGE,
+      template: null, tier: null, origin: 'manual',
+    })
+    const hub = createEventHub()
+    const seen: Record<string, unknown>[] = []
+    const publish = hub.publish.bind(hub)
+    hub.publish = ((type, data) => {
+      if (type === 'backup-progress') seen.push(data)
+      return publish(type, data)
+    }) as typeof hub.publish
+    const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
+    try {
+      await host.ready
+      expect(await state(restored.name)).toBe('running')
+      expect(await volumeExists(fresh)).toBe(true)
+      expect(await volumeExists(oldVolume)).toBe(false)
+      expect(seen.find((e) => e.phase === 'recovered')).toMatchObject({ backupId, outcome: 'completed_new_data', containerId: restored.id })
+      expect((await stores.backups.get(restored.name, backupId))?.lastRestore).toMatchObject({ outcome: 'completed_new_data' })
       expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
     } finally {
       await host.close()

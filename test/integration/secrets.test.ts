@@ -135,4 +135,25 @@ describe.each(AGENT_MODES)('secrets by value against the real engine [%s agent]'
     expect(details.service.labels).toMatchObject({ 'traefik.http.middlewares.a.basicauth.users': '********', 'backup.target': 's3://AKIAX:********@bucket/x' })
     expect(JSON.stringify([details, list])).not.toMatch(/cmd-secret-\d+/)
   })
+
+  it('hides the service’s own secrets in its logs, read at once and followed', async () => {
+    const service = await createTestContainer({
+      env: ['DATABASE_URL=postgres://app:log-secret-505@db/x', 'ADMIN_PASSWORD=log-secret-606', 'zapie_unused=1'],
+      labels: { 'zapie.secrets': 'ADMIN_PASSWORD' },
+      cmd: ['sh', '-c', 'echo "connecting to $DATABASE_URL as admin/$ADMIN_PASSWORD"; trap "exit 0" TERM; while true; do echo "still $ADMIN_PASSWORD"; sleep 0.2; done'],
+    })
+    await new Promise((r) => setTimeout(r, 600))
+    const read = await (await api(`/api/services/${service.name}/logs?tail=50`)).json()
+    const messages = read.logs.map((l: { message: string }) => l.message)
+    expect(messages[0]).toBe('connecting to postgres://app:********@db/x as admin/********')
+    expect(messages).toContain('still ********')
+
+    const aborted = new AbortController()
+    const res = await api(`/api/services/${service.name}/logs?follow=true&tail=5`, { signal: aborted.signal })
+    const reader = res.body!.getReader()
+    let text = ''
+    while (!text.includes('still ********')) text += new TextDecoder().decode((await reader.read()).value)
+    aborted.abort()
+    expect(JSON.stringify(read) + text).not.toMatch(/log-secret-\d+/)
+  })
 })

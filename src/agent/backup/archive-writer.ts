@@ -37,6 +37,11 @@ export class ArchiveWriter {
   private readonly done: Promise<void>
   private failure: Error | undefined
 
+  /** The first write failure of the archive file (disk full), once the pipeline has seen it. */
+  get writeFailure(): Error | undefined {
+    return this.failure
+  }
+
   private constructor(
     private readonly handle: FileHandle,
     readonly tempPath: string,
@@ -105,6 +110,9 @@ export class ArchiveWriter {
         } catch (err) {
           return fail(this.failure ?? (err as Error))
         }
+        // A write failure (disk full) destroys the entry with it: without a listener that error
+        // would be thrown as uncaught and take the whole agent down.
+        sink.on('error', fail)
         stream.on('error', fail)
         if (header.type === 'file' || header.type === 'contiguous-file') stream.pipe(sink)
         else stream.resume()

@@ -19,6 +19,7 @@ import { LABELS } from '../labels'
 import { ArchiveWriter, commitArchive } from './archive-writer'
 import { freeze, type Thaw } from './consistency'
 import type { BackupEngine } from './engine'
+import { ensureFreeSpace, insufficientStorage, isDiskFull, volumesSize } from './free-space'
 import { ensureDir, newBackupId } from './paths'
 import { ProgressReporter } from './progress'
 import { withStatus } from './records'
@@ -41,6 +42,7 @@ export interface CreateBackupOptions {
  * progress follows as `backup-progress` events — or, with `wait`, once the backup is listed.
  */
 export async function startBackup(engine: BackupEngine, ref: string, options: CreateBackupOptions): Promise<BackupJob> {
+  engine.locks.assertFree(ref)
   const service = await loadService(engine.ctx.docker, ref, options.signal)
   if (service.volumes.length === 0) {
     throw unprocessable(`Service '${service.serviceId}' has no data volumes to back up`)
@@ -52,6 +54,8 @@ export async function startBackup(engine: BackupEngine, ref: string, options: Cr
   // A stop-mode backup starts the service again, which mounts its binds anew through whatever
   // links are there now: refused up front, the service untouched, when one leads elsewhere.
   if (options.consistency === 'stop') await enforceHostBinds(hostBindsOf(service.inspect), engine.ctx.config.bindMountAllowlist)
+  // A backup that cannot fit is refused before the service is paused or stopped for it.
+  await ensureFreeSpace(engine.paths.root, await spaceEstimate(engine, service), `a backup of '${service.serviceId}'`)
   const release = engine.locks.acquire(service.serviceId, 'backup')
   const backupId = newBackupId(engine.now())
   const job = engine.jobs(() => runBackup(engine, service, backupId, options)).finally(release)
@@ -137,9 +141,14 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
       ctx.logger.warn({ msg: 'retention failed', serviceId: service.serviceId, error: String(err) }),
     )
     return await withStatus(engine, record)
-  } catch (err) {
+  } catch (caught) {
     await writer?.abort()
-    const error = toAppError(err)
+    // The disk filling up can surface first as Docker's stream failing (we stopped reading it):
+    // once the writer has settled, its own failure names the real cause.
+    const err = isDiskFull(writer?.writeFailure) ? writer!.writeFailure : caught
+    const error = isDiskFull(err)
+      ? insufficientStorage(`The backup directory ran out of space while backing up '${service.serviceId}'; the partial archive was removed and the service resumed`)
+      : toAppError(err)
     progress.report('failed', 0, null, { error: error.message, code: error.code })
     throw error
   }
@@ -181,10 +190,19 @@ async function readVolumes(
     return volumes
   } catch (err) {
     abort.abort()
-    throw err instanceof AppError ? err : toAppError(err)
+    // A full disk keeps its errno, so the caller can name the real cause rather than blame Docker.
+    throw err instanceof AppError || isDiskFull(err) ? err : toAppError(err)
   } finally {
     await thaw?.()
   }
+}
+
+/** What the archive will take: the newest backup's size, else what its volumes hold now. */
+async function spaceEstimate(engine: BackupEngine, service: ServiceTarget): Promise<number | null> {
+  const { records } = await engine.ctx.stores.backups.list(service.serviceId).catch(() => ({ records: [] as BackupRecord[] }))
+  const newest = records.sort((a, b) => b.created_at.localeCompare(a.created_at))[0]
+  if (newest) return newest.size
+  return volumesSize(engine.ctx.docker, service.volumes.map((v) => v.name))
 }
 
 /** The size of this service's newest backup, to turn bytes into a percentage. */

@@ -30,6 +30,14 @@ export const Intent = z.discriminatedUnion('kind', [
     wasPaused: z.boolean(),
     /** Created for the restore (named here before they exist); removed when it is undone. */
     freshVolumes: z.array(z.string()),
+    /** The volumes the restore replaces: retired by recovery when it completes the restore. */
+    replacedVolumes: z.array(z.string()).optional(),
+    /**
+     * `swapping`: the old container may be mid-stop — Docker carries on a stop whose caller died,
+     * so recovery must wait that stop out before it starts the old container again.
+     * `committing`: the old container is being removed; the new one has settled.
+     */
+    phase: z.enum(['preparing', 'swapping', 'committing']).optional(),
     newContainerId: z.string().optional(),
     helperId: z.string().optional(),
     at: z.string(),
@@ -49,9 +57,13 @@ export class IntentLog {
     try {
       await handle.writeFile(JSON.stringify(intent))
       await handle.sync()
-    } finally {
-      await handle.close()
+    } catch (err) {
+      // A full disk: the job fails before touching the service, and leaves no half-written marker.
+      await handle.close().catch(() => {})
+      await rm(temp, { force: true })
+      throw err
     }
+    await handle.close()
     await rename(temp, file)
     await syncDir(this.paths.intentsDir)
   }

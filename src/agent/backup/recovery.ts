@@ -31,8 +31,9 @@ export async function recoverInterruptedJobs(engine: BackupEngine): Promise<Reco
   for (const name of unreadable) logger.error({ msg: 'backup intent marker unreadable; left in place', file: name })
   for (const intent of intents) {
     try {
-      const action = intent.kind === 'freeze' ? await undoFreeze(engine, intent) : await undoRestore(engine, intent)
+      const action = intent.kind === 'freeze' ? await undoFreeze(engine, intent) : await finishRestore(engine, intent)
       if (action) report.resumed.push({ serviceId: intent.serviceId, backupId: intent.backupId, action })
+      if (intent.kind === 'restore' && action) await reportRestoreOutcome(engine, intent, action)
       await engine.intents.clear(intent.backupId)
     } catch (err) {
       logger.error({ msg: 'crash recovery could not put a service back', ...intent, error: String((err as Error)?.message ?? err) })
@@ -64,19 +65,25 @@ async function undoFreeze(engine: BackupEngine, intent: Extract<Intent, { kind: 
   return intent.action === 'paused' ? 'unpaused' : 'started'
 }
 
+type RestoreIntent = Extract<Intent, { kind: 'restore' }>
+const KEPT_OLD = 'restore rolled back: kept the old data'
+const COMPLETED_NEW = 'restore completed with the new data'
+
 /**
- * A restore interrupted while the service was swapped: if the old container still exists the
- * restore never committed, so the new container goes and the old one gets its name, its state
- * and (it never lost them) its volumes back. If it is gone, the restore had committed.
+ * A restore interrupted at any phase ends on one complete data set, with the service as its user
+ * had it: if the old container still exists the restore never committed, so the new container
+ * goes and the old one gets its name, its state and (it never lost them) its volumes back. If it
+ * is gone, the restore had committed: the new container is put in the old one's state and the
+ * replaced volumes are retired.
  */
-async function undoRestore(engine: BackupEngine, intent: Extract<Intent, { kind: 'restore' }>): Promise<string | null> {
+async function finishRestore(engine: BackupEngine, intent: RestoreIntent): Promise<string | null> {
   const { docker } = engine.ctx
   const old = docker.getContainer(intent.containerId)
   const info = await old.inspect().catch((err) => {
     if (isStatus(err, 404)) return null
     throw err
   })
-  if (!info) return null
+  if (!info) return completeRestore(engine, intent)
   const ignore404 = (err: unknown) => {
     if (!isStatus(err, 404)) throw err
   }
@@ -91,6 +98,14 @@ async function undoRestore(engine: BackupEngine, intent: Extract<Intent, { kind:
     }
   }
   if (info.Name.replace(/^\//, '') !== intent.name) await old.rename({ name: intent.name })
+  if (intent.wasRunning && intent.phase === 'swapping' && info.State.Running) {
+    // The killed agent may have asked Docker to stop it: Docker finishes that stop whoever waits,
+    // killing the service seconds after it was "put back". Waiting out a stop of our own (same
+    // timeout) sees that one through too; only then is starting it again for good.
+    await old.stop({ t: 10 }).catch((err) => {
+      if (!isStatus(err, 304)) throw err
+    })
+  }
   if (intent.wasRunning) await resumeContainer(old, 'stopped')
   if (intent.wasPaused) await old.pause().catch((err) => {
     if (!isStatus(err, 409)) throw err
@@ -98,7 +113,56 @@ async function undoRestore(engine: BackupEngine, intent: Extract<Intent, { kind:
   for (const name of intent.freshVolumes) {
     await docker.getVolume(name).remove().catch((err) => engine.ctx.logger.warn({ msg: 'could not remove a fresh volume', volume: name, error: String(err) }))
   }
-  return 'restore rolled back'
+  return KEPT_OLD
+}
+
+async function completeRestore(engine: BackupEngine, intent: RestoreIntent): Promise<string | null> {
+  const { docker, logger } = engine.ctx
+  if (!intent.newContainerId) return null
+  const restored = docker.getContainer(intent.newContainerId)
+  const info = await restored.inspect().catch((err) => {
+    if (isStatus(err, 404)) return null
+    throw err
+  })
+  if (!info) return null
+  if (intent.wasRunning && !info.State.Running) await resumeContainer(restored, 'stopped')
+  if (intent.wasPaused && !info.State.Paused) await restored.pause().catch((err) => {
+    if (!isStatus(err, 409)) throw err
+  })
+  for (const name of intent.replacedVolumes ?? []) {
+    await docker.getVolume(name).remove().catch((err) => {
+      // 409: another container still uses it; kept, as a finished restore keeps it.
+      if (!isStatus(err, 404)) logger.warn({ msg: 'restore recovery kept the old volume', volume: name, error: String(err) })
+    })
+  }
+  return COMPLETED_NEW
+}
+
+/** Says which data the service ended on: a `backup-progress` event and the backup's record. */
+async function reportRestoreOutcome(engine: BackupEngine, intent: RestoreIntent, action: string) {
+  const { stores, events, logger } = engine.ctx
+  const outcome = action === COMPLETED_NEW ? ('completed_new_data' as const) : ('kept_old_data' as const)
+  const message =
+    outcome === 'completed_new_data'
+      ? `The agent stopped during a restore of backup ${intent.backupId}; on restart it completed the restore: the service runs on the restored data`
+      : `The agent stopped during a restore of backup ${intent.backupId}; on restart it rolled the restore back: the service kept its old data`
+  const at = new Date(engine.now()).toISOString()
+  const containerId = outcome === 'completed_new_data' ? (intent.newContainerId ?? intent.containerId) : intent.containerId
+  events.publish('backup-progress', {
+    backupId: intent.backupId,
+    serviceId: intent.serviceId,
+    containerId,
+    operation: 'restore',
+    phase: 'recovered',
+    outcome,
+    message,
+  })
+  try {
+    const record = await stores.backups.get(intent.serviceId, intent.backupId)
+    if (record) await stores.backups.put({ ...record, lastRestore: { at, outcome, message } })
+  } catch (err) {
+    logger.warn({ msg: 'could not record a recovered restore on its backup', backupId: intent.backupId, error: String(err) })
+  }
 }
 
 async function serviceDirs(engine: BackupEngine): Promise<string[]> {

@@ -22,6 +22,7 @@ export const checksumMismatch = (backupId: string, when: string) =>
 
 /** Restores a listed backup into its service (see RestoreRun). One job per service at a time. */
 export async function restoreBackup(engine: BackupEngine, ref: string, backupId: string, options: { signal?: AbortSignal } = {}): Promise<RestoreResult> {
+  engine.locks.assertFree(ref)
   const service = await loadService(engine.ctx.docker, ref, options.signal)
   const record = await getRecord(engine, service.serviceId, backupId)
   const release = engine.locks.acquire(service.serviceId, 'restore')
@@ -131,6 +132,8 @@ export class RestoreRun {
         wasRunning: initial.Running && !initial.Restarting,
         wasPaused: initial.Paused,
         freshVolumes: [],
+        replacedVolumes: plan.map((v) => v.name),
+        phase: 'preparing',
         at: new Date(this.engine.now()).toISOString(),
       }
       await this.mark()
@@ -244,7 +247,7 @@ export class RestoreRun {
   private async swap(replacements: Map<string, string>, wasRunning: boolean, wasPaused: boolean) {
     const { service, engine } = this
     this.progress.report('swapping', this.record.size, 90)
-    await this.mark({ wasRunning, wasPaused })
+    await this.mark({ wasRunning, wasPaused, phase: 'swapping' })
     // Again just before the container is recreated: extraction can take long, and a bind's
     // directory may have been swapped for a link in the meantime.
     await this.checkHostBinds()
@@ -306,6 +309,7 @@ export class RestoreRun {
   private async commit(plan: DataVolume[], replacements: Map<string, string>): Promise<RestoredVolume[]> {
     const { service, engine } = this
     this.progress.report('cleanup', this.record.size, 98)
+    await this.mark({ phase: 'committing' })
     await service.container.remove({ force: true, v: false })
     this.committed = true
     this.parked = false

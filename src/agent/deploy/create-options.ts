@@ -15,7 +15,7 @@ export function fillPlaceholders(value: string, ports: readonly AllocatedPort[])
  * The Engine's create request for a spec. Host privileges are spelled out as off, so nothing a
  * spec could carry turns them on; the identity labels are set here, whatever the spec says.
  */
-export function toCreateOptions(spec: DeploySpec, ports: readonly AllocatedPort[]): Docker.ContainerCreateOptions {
+export function toCreateOptions(spec: DeploySpec, ports: readonly AllocatedPort[], deploymentId?: string): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostPort: string }[]> = {}
   for (const p of ports) {
@@ -32,6 +32,7 @@ export function toCreateOptions(spec: DeploySpec, ports: readonly AllocatedPort[
       ...spec.labels,
       [LABELS.managed]: 'true',
       [LABELS.id]: spec.containerName,
+      ...(deploymentId ? { [LABELS.deployment]: deploymentId } : {}),
       ...(ports[0] ? { [LABELS.port]: String(ports[0].host) } : {}),
     },
     ExposedPorts: exposed,

@@ -5,6 +5,7 @@ import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
 import { isStatus, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
+import { LABELS } from '../labels'
 import { getLogs } from '../logs'
 import type { DeployOutcome } from './api'
 import { toCreateOptions } from './create-options'
@@ -60,7 +61,7 @@ export async function runDeployment(
 
     const volumes = spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : []))
     for (const name of volumes) {
-      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName } })
+      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName, [LABELS.deployment]: record.id } })
       created.volumes.push(name)
     }
     await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', { volumes })
@@ -81,7 +82,7 @@ export async function runDeployment(
       await step('restore', 'completed', await options.beforeCreate())
     }
 
-    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports)))
+    const container = await ctx.limit(() => docker.createContainer(toCreateOptions(spec, ports, record.id)))
     created.containerId = container.id
     record.containerId = container.id
     // The binding is now visible to every later allocation: the hold is no longer needed.
