@@ -28,7 +28,10 @@ export async function buildUi() {
     const ext = file.path.endsWith('.css') ? 'css' : 'js'
     const hash = createHash('sha256').update(file.contents).digest('hex').slice(0, 12)
     const name = `app.${hash}.${ext}`
-    assets[name] = { type: ext === 'css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8', body: file.text }
+    assets[name] = {
+      type: ext === 'css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+      body: file.text,
+    }
     entry[ext] = name
   }
   const source = [

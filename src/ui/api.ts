@@ -30,7 +30,9 @@ export const client = hc<AppType>(location.origin, {
 type SuccessBody<R> = R extends { ok: true; json(): Promise<infer B> } ? B : never
 
 /** Awaits a typed request; answers its success body or throws an ApiError with the envelope. */
-export async function call<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(request: Promise<R>): Promise<SuccessBody<R>> {
+export async function call<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(
+  request: Promise<R>,
+): Promise<SuccessBody<R>> {
   let res: R
   try {
     res = await request
@@ -38,10 +40,20 @@ export async function call<R extends { ok: boolean; status: number; json(): Prom
     if ((err as Error)?.name === 'AbortError') throw err
     throw new ApiError(0, 'unreachable', 'The server cannot be reached. Check that ZapieRakyat is running.')
   }
-  const body = (await res.json().catch(() => null)) as { success?: boolean; error?: string; code?: string; details?: ApiError['details'] } | null
+  const body = (await res.json().catch(() => null)) as {
+    success?: boolean
+    error?: string
+    code?: string
+    details?: ApiError['details']
+  } | null
   if (!res.ok) {
     if (res.status === 401) unauthorizedListener()
-    throw new ApiError(res.status, body?.code ?? 'http_error', body?.error ?? `Request failed (${res.status})`, body?.details ?? [])
+    throw new ApiError(
+      res.status,
+      body?.code ?? 'http_error',
+      body?.error ?? `Request failed (${res.status})`,
+      body?.details ?? [],
+    )
   }
   return body as SuccessBody<R>
 }
@@ -55,4 +67,5 @@ export async function rawCall<T>(path: string, init: RequestInit = {}): Promise<
 }
 
 /** A human message for an error, with the field details the API sent. */
-export const errorText = (err: unknown) => (err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err))
+export const errorText = (err: unknown) =>
+  err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err)

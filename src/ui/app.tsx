@@ -13,7 +13,11 @@ import { SignIn } from './pages/sign-in'
 import { href, useRoute } from './router'
 import { currentSession, signOut } from './session'
 
-type Phase = { kind: 'checking' } | { kind: 'signed-out'; reason?: string } | { kind: 'unreachable'; error: string } | { kind: 'signed-in' }
+type Phase =
+  | { kind: 'checking' }
+  | { kind: 'signed-out'; reason?: string }
+  | { kind: 'unreachable'; error: string }
+  | { kind: 'signed-in' }
 
 const NAV = [
   ['', 'Services'],
@@ -44,17 +48,27 @@ export function App() {
     if (phase.kind === 'signed-in') connectLive()
   }, [phase.kind])
 
-  if (phase.kind === 'checking') return <p class="boot" role="status">Connecting…</p>
+  if (phase.kind === 'checking')
+    return (
+      <p class="boot" role="status">
+        Connecting…
+      </p>
+    )
   if (phase.kind === 'unreachable') {
     return (
       <main class="center-card" aria-labelledby="unreachable-title">
         <h1 id="unreachable-title">Cannot reach ZapieRakyat</h1>
-        <p class="error" role="alert">{phase.error}</p>
-        <button type="button" onClick={check}>Try again</button>
+        <p class="error" role="alert">
+          {phase.error}
+        </p>
+        <button type="button" onClick={check}>
+          Try again
+        </button>
       </main>
     )
   }
-  if (phase.kind === 'signed-out') return <SignIn reason={phase.reason} onSignedIn={() => setPhase({ kind: 'signed-in' })} />
+  if (phase.kind === 'signed-out')
+    return <SignIn reason={phase.reason} onSignedIn={() => setPhase({ kind: 'signed-in' })} />
   return (
     <Shell
       onSignOut={async () => {
@@ -74,12 +88,17 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   return (
     <div class="shell">
       <header class="topbar">
-        <a class="brand" href="#/">ZapieRakyat</a>
+        <a class="brand" href="#/">
+          ZapieRakyat
+        </a>
         <nav aria-label="Main">
           <ul>
             {NAV.map(([path, label]) => (
               <li>
-                <a href={href(path)} aria-current={section === path || (path === '' && section === 'services') ? 'page' : undefined}>
+                <a
+                  href={href(path)}
+                  aria-current={section === path || (path === '' && section === 'services') ? 'page' : undefined}
+                >
                   {label}
                 </a>
               </li>

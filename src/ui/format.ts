@@ -12,7 +12,8 @@ export function bytes(n: number | null | undefined): string {
 }
 
 export const rate = (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${bytes(n)}/s`)
-export const percent = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(1)}%`)
+export const percent = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(1)}%`
 
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—'

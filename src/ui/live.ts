@@ -10,7 +10,17 @@ export interface LiveEvent {
 }
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'
 
-const TYPES = ['container-event', 'service-action', 'deployment-progress', 'health-update', 'metrics-update', 'health-alert', 'backup-progress', 'bulk-progress', 'reset']
+const TYPES = [
+  'container-event',
+  'service-action',
+  'deployment-progress',
+  'health-update',
+  'metrics-update',
+  'health-alert',
+  'backup-progress',
+  'bulk-progress',
+  'reset',
+]
 const COALESCED = new Set(['health-update', 'metrics-update'])
 const MAX_QUEUE = 2000
 

@@ -20,7 +20,10 @@ export interface ServiceRow {
 }
 
 export async function loadRows(): Promise<Map<string, ServiceRow>> {
-  const [list, health] = await Promise.all([call(client.api.services.$get()), call(client.api.services.health.all.$get())])
+  const [list, health] = await Promise.all([
+    call(client.api.services.$get()),
+    call(client.api.services.health.all.$get()),
+  ])
   const byId = new Map(health.services.map((h) => [h.serviceId, h]))
   const rows = new Map<string, ServiceRow>()
   for (const s of list.services) {
@@ -45,13 +48,23 @@ export async function loadRows(): Promise<Map<string, ServiceRow>> {
   return rows
 }
 
-const STATE_BY_ACTION: Record<string, string> = { start: 'running', restart: 'running', unpause: 'running', die: 'exited', stop: 'exited', pause: 'paused' }
+const STATE_BY_ACTION: Record<string, string> = {
+  start: 'running',
+  restart: 'running',
+  unpause: 'running',
+  die: 'exited',
+  stop: 'exited',
+  pause: 'paused',
+}
 
 /**
  * Applies a batch of live events to the rows (a copy when anything changed). Answers whether the
  * list itself must be fetched again: a service appeared, or the stream was reset.
  */
-export function applyEvents(rows: Map<string, ServiceRow>, batch: LiveEvent[]): { rows: Map<string, ServiceRow>; refetch: boolean } {
+export function applyEvents(
+  rows: Map<string, ServiceRow>,
+  batch: LiveEvent[],
+): { rows: Map<string, ServiceRow>; refetch: boolean } {
   let next = rows
   let refetch = false
   const edit = (serviceId: string, patch: Partial<ServiceRow>) => {
@@ -74,13 +87,34 @@ export function applyEvents(rows: Map<string, ServiceRow>, batch: LiveEvent[]): 
       } else if (data.action === 'health_status') edit(id, { health: data.health })
       else if (STATE_BY_ACTION[data.action]) {
         const state = STATE_BY_ACTION[data.action]!
-        edit(id, { state, ...(state === 'running' ? {} : { cpu: null, memory: null, memoryPercent: null, uptimeSeconds: 0, status: state === 'paused' ? 'paused' : 'down' }) })
+        edit(id, {
+          state,
+          ...(state === 'running'
+            ? {}
+            : {
+                cpu: null,
+                memory: null,
+                memoryPercent: null,
+                uptimeSeconds: 0,
+                status: state === 'paused' ? 'paused' : 'down',
+              }),
+        })
       }
     } else if (type === 'health-update') {
       if (!next.has(id)) refetch = true
-      else edit(id, { status: data.status, health: data.health ?? null, uptimeSeconds: data.uptimeSeconds ?? 0, restartCount: data.restartCount ?? 0 })
+      else
+        edit(id, {
+          status: data.status,
+          health: data.health ?? null,
+          uptimeSeconds: data.uptimeSeconds ?? 0,
+          restartCount: data.restartCount ?? 0,
+        })
     } else if (type === 'metrics-update') {
-      edit(id, { cpu: data.metrics?.cpu?.percentage ?? null, memory: data.metrics?.memory?.usage ?? null, memoryPercent: data.metrics?.memory?.percentage ?? null })
+      edit(id, {
+        cpu: data.metrics?.cpu?.percentage ?? null,
+        memory: data.metrics?.memory?.usage ?? null,
+        memoryPercent: data.metrics?.memory?.percentage ?? null,
+      })
     } else if (type === 'service-action' && data.status === 'completed' && data.state) {
       edit(id, { state: data.state })
     } else if (type === 'deployment-progress' && data.status === 'completed') refetch = true

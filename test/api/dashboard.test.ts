@@ -24,7 +24,11 @@ describe(`the dashboard [${api.mode}]`, () => {
   })
 
   it('signs a browser in: the session cookie then reads the API, and a change needs the CSRF token', async () => {
-    const signIn = await fetch(`${api.baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: api.token }) })
+    const signIn = await fetch(`${api.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: api.token }),
+    })
     expect(signIn.status).toBe(200)
     const { csrfToken } = await signIn.json()
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!
@@ -32,10 +36,18 @@ describe(`the dashboard [${api.mode}]`, () => {
     // A change that changes nothing: the suite's other files see the thresholds they expect.
     const { thresholds } = await (await fetch(`${api.baseUrl}/api/alerts/thresholds`, { headers: { cookie } })).json()
     const body = JSON.stringify({ cpu: { warning: thresholds.cpu.warning } })
-    const forged = await fetch(`${api.baseUrl}/api/alerts/thresholds`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body })
+    const forged = await fetch(`${api.baseUrl}/api/alerts/thresholds`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body,
+    })
     expect(forged.status).toBe(403)
     expect((await forged.json()).code).toBe('csrf_failed')
-    const real = await fetch(`${api.baseUrl}/api/alerts/thresholds`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body })
+    const real = await fetch(`${api.baseUrl}/api/alerts/thresholds`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body,
+    })
     expect(real.status).toBe(200)
     await fetch(`${api.baseUrl}/api/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } })
   })

@@ -193,7 +193,7 @@ describe('the dashboard in a real browser', () => {
     await panel.getByText('2 of 2 done').waitFor({ timeout: 30_000 })
     for (const id of services) expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
     const after = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
-    after.forEach((started, i) => expect(started).not.toBe(before[i]))
+    for (const [i, started] of after.entries()) expect(started).not.toBe(before[i])
     await page.getByLabel('Search services').fill(RUN_ID)
     await shoot('overview')
     await page.getByLabel('Search services').fill('')
@@ -280,7 +280,7 @@ describe('the dashboard in a real browser', () => {
 
   it('is readable at 360 px: nothing wider than the screen', async () => {
     await page.setViewportSize({ width: 360, height: 740 })
-    for (const screen of ['', 'services/' + services[0], 'deploy', 'backups', 'alerts', 'system']) {
+    for (const screen of ['', `services/${services[0]}`, 'deploy', 'backups', 'alerts', 'system']) {
       await page.goto(`${server.url}/#/${screen}`)
       await page.locator('main h1').first().waitFor()
       const width = await page.evaluate(() => document.documentElement.scrollWidth)

@@ -14,7 +14,15 @@ export interface AlertItem {
   resolvedAt: string | null
 }
 
-export function AlertList({ alerts, empty, showService }: { alerts: AlertItem[]; empty: string; showService?: boolean }) {
+export function AlertList({
+  alerts,
+  empty,
+  showService,
+}: {
+  alerts: AlertItem[]
+  empty: string
+  showService?: boolean
+}) {
   if (alerts.length === 0) return <Empty>{empty}</Empty>
   return (
     <ul class="alerts card" data-testid="alert-list">

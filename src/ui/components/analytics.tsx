@@ -7,7 +7,13 @@ import { Chart, type Series } from './chart'
 
 const RANGES = ['1h', '6h', '24h', '7d', '30d'] as const
 type Range = (typeof RANGES)[number]
-const RANGE_MS: Record<Range, number> = { '1h': 3600e3, '6h': 6 * 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3 }
+const RANGE_MS: Record<Range, number> = {
+  '1h': 3600e3,
+  '6h': 6 * 3600e3,
+  '24h': 86400e3,
+  '7d': 7 * 86400e3,
+  '30d': 30 * 86400e3,
+}
 
 type Spread = { min: number; avg: number; max: number } | null
 type Point = { timestamp: string } & Record<string, number | Spread | null>
@@ -30,7 +36,12 @@ export function Analytics({ serviceId }: { serviceId: string }) {
     let cancelled = false
     setPoints(null)
     setError(null)
-    call(client.api.services[':containerId'].metrics.$get({ param: { containerId: serviceId }, query: { timeRange: range } })).then(
+    call(
+      client.api.services[':containerId'].metrics.$get({
+        param: { containerId: serviceId },
+        query: { timeRange: range },
+      }),
+    ).then(
       (body) => {
         if (cancelled) return
         setBucketed(body.metrics.resolution !== 'raw')
@@ -97,13 +108,49 @@ export function Analytics({ serviceId }: { serviceId: string }) {
       {!points && !error ? <Loading what="metrics" /> : null}
       {points ? (
         <>
-          {points.length === 0 ? <p class="muted">No samples in this range yet: the monitor records one every few seconds while the service runs.</p> : null}
-          {bucketed ? <p class="muted small">Each point is a bucket: the line is the average, the shaded band spans its minimum and maximum.</p> : null}
+          {points.length === 0 ? (
+            <p class="muted">
+              No samples in this range yet: the monitor records one every few seconds while the service runs.
+            </p>
+          ) : null}
+          {bucketed ? (
+            <p class="muted small">
+              Each point is a bucket: the line is the average, the shaded band spans its minimum and maximum.
+            </p>
+          ) : null}
           <div class="charts">
-            <Chart title="CPU" times={times} from={from} to={to} series={series(FIELDS.cpu, ['CPU'])} format={percent} />
-            <Chart title="Memory" times={times} from={from} to={to} series={series(FIELDS.memory, ['Used'])} format={bytes} />
-            <Chart title="Network" times={times} from={from} to={to} series={series(FIELDS.network, ['In', 'Out'])} format={rate} />
-            <Chart title="Block I/O" times={times} from={from} to={to} series={series(FIELDS.disk, ['Read', 'Write'])} format={rate} />
+            <Chart
+              title="CPU"
+              times={times}
+              from={from}
+              to={to}
+              series={series(FIELDS.cpu, ['CPU'])}
+              format={percent}
+            />
+            <Chart
+              title="Memory"
+              times={times}
+              from={from}
+              to={to}
+              series={series(FIELDS.memory, ['Used'])}
+              format={bytes}
+            />
+            <Chart
+              title="Network"
+              times={times}
+              from={from}
+              to={to}
+              series={series(FIELDS.network, ['In', 'Out'])}
+              format={rate}
+            />
+            <Chart
+              title="Block I/O"
+              times={times}
+              from={from}
+              to={to}
+              series={series(FIELDS.disk, ['Read', 'Write'])}
+              format={rate}
+            />
           </div>
         </>
       ) : null}

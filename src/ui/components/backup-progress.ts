@@ -18,7 +18,13 @@ export function useBackupProgress(): Map<string, BackupProgress> {
         if (events.length === 0) return
         setProgress((old) => {
           const next = new Map(old)
-          for (const { data } of events) next.set(data.backupId, { operation: data.operation, phase: data.phase, percent: data.percent ?? null, error: data.error })
+          for (const { data } of events)
+            next.set(data.backupId, {
+              operation: data.operation,
+              phase: data.phase,
+              percent: data.percent ?? null,
+              error: data.error,
+            })
           return next
         })
       }),

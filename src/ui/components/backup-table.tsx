@@ -21,7 +21,17 @@ export interface BackupRow {
 }
 
 /** The backups of one service or of all: download, restore in place, restore into a new service, delete. */
-export function BackupTable({ backups, progress, onChanged, showService }: { backups: BackupRow[]; progress: Map<string, BackupProgress>; onChanged: () => void; showService?: boolean }) {
+export function BackupTable({
+  backups,
+  progress,
+  onChanged,
+  showService,
+}: {
+  backups: BackupRow[]
+  progress: Map<string, BackupProgress>
+  onChanged: () => void
+  showService?: boolean
+}) {
   if (backups.length === 0) return <Empty>No backups yet.</Empty>
   return (
     <div class="table-wrap">
@@ -45,7 +55,17 @@ export function BackupTable({ backups, progress, onChanged, showService }: { bac
   )
 }
 
-function BackupLine({ backup: b, progress, onChanged, showService }: { backup: BackupRow; progress?: BackupProgress; onChanged: () => void; showService?: boolean }) {
+function BackupLine({
+  backup: b,
+  progress,
+  onChanged,
+  showService,
+}: {
+  backup: BackupRow
+  progress?: BackupProgress
+  onChanged: () => void
+  showService?: boolean
+}) {
   const [mode, setMode] = useState<'idle' | 'confirm-restore' | 'restoring' | 'new' | 'confirm-delete'>('idle')
   const [error, setError] = useState<string | null>(null)
   const [message, setMessage] = useState<string | null>(null)
@@ -55,7 +75,11 @@ function BackupLine({ backup: b, progress, onChanged, showService }: { backup: B
     setMode('restoring')
     setError(null)
     try {
-      await call(client.api.services[':containerId'].backups[':backupId'].restore.$post({ param: { containerId: b.serviceId, backupId: b.id } }))
+      await call(
+        client.api.services[':containerId'].backups[':backupId'].restore.$post({
+          param: { containerId: b.serviceId, backupId: b.id },
+        }),
+      )
       setMessage(`Restored into ${b.serviceName}.`)
       onChanged()
     } catch (err) {
@@ -66,11 +90,15 @@ function BackupLine({ backup: b, progress, onChanged, showService }: { backup: B
   }
   const restoreNew = async (e: Event) => {
     e.preventDefault()
-    const serviceName = ((e.target as HTMLFormElement).elements.namedItem('serviceName') as HTMLInputElement).value.trim()
+    const serviceName = (
+      (e.target as HTMLFormElement).elements.namedItem('serviceName') as HTMLInputElement
+    ).value.trim()
     setError(null)
     setMode('restoring')
     try {
-      const res = await call(client.api.backups[':backupId'].restore.$post({ param: { backupId: b.id }, json: { serviceName } }))
+      const res = await call(
+        client.api.backups[':backupId'].restore.$post({ param: { backupId: b.id }, json: { serviceName } }),
+      )
       setMessage(`Restored into the new service ${res.serviceName}.`)
       if (Object.keys(res.generatedSecrets ?? {}).length) setSecrets(res.generatedSecrets)
       else navigate('services', res.containerName)
@@ -143,7 +171,9 @@ function BackupLine({ backup: b, progress, onChanged, showService }: { backup: B
         {mode === 'confirm-restore' ? (
           <div class="confirm" role="alertdialog" aria-label="Confirm restore">
             <p>
-              Restore “{b.name}” from {dateTime(b.created_at)} into {b.serviceName}? Its current data is replaced by the backup's. The service stops while its data is swapped and starts again if it was running. If anything fails, it is put back as it was.
+              Restore “{b.name}” from {dateTime(b.created_at)} into {b.serviceName}? Its current data is replaced by the
+              backup's. The service stops while its data is swapped and starts again if it was running. If anything
+              fails, it is put back as it was.
             </p>
             <div class="actions">
               <button type="button" onClick={restore}>
@@ -159,7 +189,9 @@ function BackupLine({ backup: b, progress, onChanged, showService }: { backup: B
           <form class="confirm info" onSubmit={restoreNew} aria-label="Restore into a new service">
             <label for={`new-${b.id}`}>Name of the new service</label>
             <input id={`new-${b.id}`} name="serviceName" required maxLength={64} />
-            <p class="small">A new service is deployed from the template the backup came from, with this backup's data.</p>
+            <p class="small">
+              A new service is deployed from the template the backup came from, with this backup's data.
+            </p>
             <div class="actions">
               <button type="submit">Restore into new service</button>
               <button type="button" class="secondary" onClick={() => setMode('idle')}>

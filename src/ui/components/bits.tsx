@@ -16,16 +16,29 @@ export const Loading = ({ what }: { what: string }) => (
 
 export const Empty = ({ children }: { children: Child }) => <div class="empty">{children}</div>
 
-export const StatusBadge = ({ state }: { state: string }) => <span class={`badge badge-${badgeClass(state)}`}>{state}</span>
+export const StatusBadge = ({ state }: { state: string }) => (
+  <span class={`badge badge-${badgeClass(state)}`}>{state}</span>
+)
 
 function badgeClass(state: string) {
   if (['running', 'up', 'healthy', 'completed', 'resolved', 'ok'].includes(state)) return 'ok'
-  if (['exited', 'dead', 'down', 'unhealthy', 'failed', 'critical', 'firing', 'unreachable'].includes(state)) return 'bad'
+  if (['exited', 'dead', 'down', 'unhealthy', 'failed', 'critical', 'firing', 'unreachable'].includes(state))
+    return 'bad'
   return 'warn'
 }
 
 export const Progress = ({ value, label }: { value: number | null; label: string }) => (
-  <div class="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value ?? undefined}>
-    <div class={value === null ? 'bar indeterminate' : 'bar'} style={value === null ? undefined : { width: `${value}%` }} />
+  <div
+    class="progress"
+    role="progressbar"
+    aria-label={label}
+    aria-valuemin={0}
+    aria-valuemax={100}
+    aria-valuenow={value ?? undefined}
+  >
+    <div
+      class={value === null ? 'bar indeterminate' : 'bar'}
+      style={value === null ? undefined : { width: `${value}%` }}
+    />
   </div>
 )

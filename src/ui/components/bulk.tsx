@@ -8,7 +8,17 @@ type Operation = 'start' | 'stop' | 'restart' | 'backup' | 'delete'
 type ItemState = { status: 'pending' | 'completed' | 'failed'; error?: string }
 
 /** BulkOperationsManager: one operation over the selected services, with per-item progress and results. */
-export function BulkPanel({ selected, names, onDone, onClear }: { selected: string[]; names: Map<string, ServiceRow>; onDone: () => void; onClear: () => void }) {
+export function BulkPanel({
+  selected,
+  names,
+  onDone,
+  onClear,
+}: {
+  selected: string[]
+  names: Map<string, ServiceRow>
+  onDone: () => void
+  onClear: () => void
+}) {
   const [running, setRunning] = useState<Operation | null>(null)
   const [items, setItems] = useState<Map<string, ItemState> | null>(null)
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -46,7 +56,14 @@ export function BulkPanel({ selected, names, onDone, onClear }: { selected: stri
           json: { serviceIds: ids, options: { keepData, consistency: 'pause' } },
         }),
       )
-      setItems(new Map(result.items.map((i) => [i.serviceId, i.success ? { status: 'completed' } : { status: 'failed', error: i.error }])))
+      setItems(
+        new Map(
+          result.items.map((i) => [
+            i.serviceId,
+            i.success ? { status: 'completed' } : { status: 'failed', error: i.error },
+          ]),
+        ),
+      )
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -79,7 +96,12 @@ export function BulkPanel({ selected, names, onDone, onClear }: { selected: stri
             Delete {selected.length} service{selected.length === 1 ? '' : 's'}? Their containers are removed.
           </p>
           <label class="inline">
-            <input type="checkbox" checked={keepData} onChange={(e: Event) => setKeepData((e.target as HTMLInputElement).checked)} /> Keep their data volumes
+            <input
+              type="checkbox"
+              checked={keepData}
+              onChange={(e: Event) => setKeepData((e.target as HTMLInputElement).checked)}
+            />{' '}
+            Keep their data volumes
           </label>
           <button type="button" class="danger" onClick={() => run('delete')}>
             Delete {selected.length}
@@ -93,9 +115,7 @@ export function BulkPanel({ selected, names, onDone, onClear }: { selected: stri
       {items ? (
         <div class="bulk-results" aria-live="polite">
           <Progress value={total ? Math.round((done / total) * 100) : 0} label="Bulk operation progress" />
-          <p class="small">
-            {running ? `${running}: ${done} of ${total} done` : `${done} of ${total} done`}
-          </p>
+          <p class="small">{running ? `${running}: ${done} of ${total} done` : `${done} of ${total} done`}</p>
           <ul>
             {[...items].map(([id, item]) => (
               <li data-bulk-item={id}>

@@ -3,12 +3,24 @@ import type { Child } from 'hono/jsx'
 import { call, client, errorText } from '../api'
 import { Empty, ErrorNote, Loading } from './bits'
 
-export const CATEGORIES = ['all', 'database', 'web', 'api', 'monitoring', 'automation', 'storage', 'messaging', 'other'] as const
+export const CATEGORIES = [
+  'all',
+  'database',
+  'web',
+  'api',
+  'monitoring',
+  'automation',
+  'storage',
+  'messaging',
+  'other',
+] as const
 
 export type TemplateItem = Awaited<ReturnType<typeof loadTemplates>>[number]
 
 async function loadTemplates(search: string, category: string) {
-  const body = await call(client.api.templates.$get({ query: { ...(search ? { search } : {}), category: category as 'all', limit: '500' } }))
+  const body = await call(
+    client.api.templates.$get({ query: { ...(search ? { search } : {}), category: category as 'all', limit: '500' } }),
+  )
   return body.templates
 }
 
@@ -17,7 +29,13 @@ async function loadTemplates(search: string, category: string) {
  * would be blocked anyway), else the name's initial as text.
  */
 export const Logo = ({ logo, name }: { logo: string; name: string }) =>
-  /^https:\/\//i.test(logo) ? <img class="logo" src={logo} alt="" width={32} height={32} referrerpolicy="no-referrer" /> : <span class="logo logo-text" aria-hidden="true">{(name[0] ?? '?').toUpperCase()}</span>
+  /^https:\/\//i.test(logo) ? (
+    <img class="logo" src={logo} alt="" width={32} height={32} referrerpolicy="no-referrer" />
+  ) : (
+    <span class="logo logo-text" aria-hidden="true">
+      {(name[0] ?? '?').toUpperCase()}
+    </span>
+  )
 
 /** The catalogue with search and categories; `actions` renders the buttons of each card. */
 export function Catalogue({ actions, reloadKey = 0 }: { actions: (t: TemplateItem) => Child; reloadKey?: number }) {
@@ -49,7 +67,12 @@ export function Catalogue({ actions, reloadKey = 0 }: { actions: (t: TemplateIte
       <div class="toolbar">
         <label>
           <span class="sr-only">Search templates</span>
-          <input type="search" placeholder="Search templates" value={search} onInput={(e: Event) => setSearch((e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            placeholder="Search templates"
+            value={search}
+            onInput={(e: Event) => setSearch((e.target as HTMLInputElement).value)}
+          />
         </label>
         <div class="tabs" role="group" aria-label="Category">
           {CATEGORIES.map((c) => (

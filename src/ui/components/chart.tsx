@@ -29,7 +29,13 @@ function path(times: number[], values: (number | null)[], x: (t: number) => numb
   return d
 }
 
-function bandPath(times: number[], min: (number | null)[], max: (number | null)[], x: (t: number) => number, y: (v: number) => number) {
+function bandPath(
+  times: number[],
+  min: (number | null)[],
+  max: (number | null)[],
+  x: (t: number) => number,
+  y: (v: number) => number,
+) {
   const pts = times.map((t, i) => ({ t, lo: min[i], hi: max[i] })).filter((p) => p.lo != null && p.hi != null)
   if (pts.length < 2) return ''
   const top = pts.map((p) => `${x(p.t).toFixed(1)},${y(p.hi!).toFixed(1)}`)
@@ -37,8 +43,24 @@ function bandPath(times: number[], min: (number | null)[], max: (number | null)[
   return `M${top.join('L')}L${bottom.join('L')}Z`
 }
 
-export function Chart({ title, times, series, format, from, to }: { title: string; times: number[]; series: Series[]; format: (v: number) => string; from: number; to: number }) {
-  const all = series.flatMap((s) => [...s.values, ...(s.band?.max ?? [])]).filter((v): v is number => v !== null && Number.isFinite(v))
+export function Chart({
+  title,
+  times,
+  series,
+  format,
+  from,
+  to,
+}: {
+  title: string
+  times: number[]
+  series: Series[]
+  format: (v: number) => string
+  from: number
+  to: number
+}) {
+  const all = series
+    .flatMap((s) => [...s.values, ...(s.band?.max ?? [])])
+    .filter((v): v is number => v !== null && Number.isFinite(v))
   const max = Math.max(1e-9, ...all) * 1.1
   const span = Math.max(1, to - from)
   const x = (t: number) => PAD.left + ((t - from) / span) * (W - PAD.left - PAD.right)
@@ -58,7 +80,12 @@ export function Chart({ title, times, series, format, from, to }: { title: strin
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${all.length ? summary : 'no data yet'}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${title}: ${all.length ? summary : 'no data yet'}`}
+      >
         <line class="axis" x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} />
         {series.map((s) => (s.band ? <path class="band" d={bandPath(times, s.band.min, s.band.max, x, y)} /> : null))}
         {series.map((s) => (

@@ -39,7 +39,10 @@ export function Logs({ serviceId }: { serviceId: string }) {
   useEffect(() => {
     buffer.current = []
     setLines([])
-    const source = new EventSource(`/api/services/${encodeURIComponent(serviceId)}/logs?follow=true&tail=200&timestamps=true`, { withCredentials: true })
+    const source = new EventSource(
+      `/api/services/${encodeURIComponent(serviceId)}/logs?follow=true&tail=200&timestamps=true`,
+      { withCredentials: true },
+    )
     const flush = () => {
       frame.current = 0
       if (!pausedRef.current) setLines(buffer.current.slice())
@@ -47,7 +50,12 @@ export function Logs({ serviceId }: { serviceId: string }) {
     source.addEventListener('log', (e) => {
       try {
         const line = JSON.parse((e as MessageEvent).data)
-        buffer.current.push({ n: ++seq, stream: line.stream, message: String(line.message ?? ''), timestamp: line.timestamp })
+        buffer.current.push({
+          n: ++seq,
+          stream: line.stream,
+          message: String(line.message ?? ''),
+          timestamp: line.timestamp,
+        })
         if (buffer.current.length > MAX_LINES) buffer.current.splice(0, buffer.current.length - MAX_LINES)
         if (!frame.current) frame.current = requestAnimationFrame(flush)
       } catch {
@@ -85,14 +93,19 @@ export function Logs({ serviceId }: { serviceId: string }) {
         </button>
         <label>
           <span class="sr-only">Search logs</span>
-          <input type="search" placeholder="Search logs" value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            placeholder="Search logs"
+            value={query}
+            onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
+          />
         </label>
         <span class="muted small" role="status" data-testid="logs-state">
           {paused ? `paused (${buffer.current.length - lines.length} new)` : state}
           {query ? ` · ${shown.length} matching` : ''}
         </span>
       </div>
-      <div class="logs" ref={box} tabindex={0} aria-label="Log output" data-testid="logs">
+      <div class="logs" ref={box} tabindex={0} role="log" aria-label="Log output" data-testid="logs">
         {shown.length === 0 ? <span class="muted">{query ? 'No line matches.' : 'No output yet.'}</span> : null}
         {shown.map((l) => (
           <div class={l.stream === 'stderr' ? 'stderr' : ''} key={l.n}>

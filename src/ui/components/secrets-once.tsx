@@ -20,7 +20,12 @@ export function SecretsOnce({ secrets }: { secrets: Record<string, string> }) {
                 type="button"
                 class="secondary"
                 aria-label={`Copy ${name}`}
-                onClick={() => navigator.clipboard?.writeText(value).then(() => setCopied(name), () => setCopied(null))}
+                onClick={() =>
+                  navigator.clipboard?.writeText(value).then(
+                    () => setCopied(name),
+                    () => setCopied(null),
+                  )
+                }
               >
                 {copied === name ? 'Copied' : 'Copy'}
               </button>

@@ -9,18 +9,35 @@ import { BackupTable, type BackupRow } from './backup-table'
 /** BackupManager for one service: create with progress, list, upload, schedule and retention, storage. */
 export function ServiceBackups({ serviceId }: { serviceId: string }) {
   const [backups, setBackups] = useState<BackupRow[] | null>(null)
-  const [storage, setStorage] = useState<{ service: { bytes: number; count: number }; filesystem: { total: number; available: number } } | null>(null)
+  const [storage, setStorage] = useState<{
+    service: { bytes: number; count: number }
+    filesystem: { total: number; available: number }
+  } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const progress = useBackupProgress()
   const param = { containerId: serviceId }
   const load = () => {
-    call(client.api.services[':containerId'].backups.$get({ param })).then((b) => setBackups(b.backups as BackupRow[]), (e) => setError(errorText(e)))
-    call(client.api.services[':containerId'].storage.$get({ param })).then((b) => setStorage(b.storage), () => undefined)
+    call(client.api.services[':containerId'].backups.$get({ param })).then(
+      (b) => setBackups(b.backups as BackupRow[]),
+      (e) => setError(errorText(e)),
+    )
+    call(client.api.services[':containerId'].storage.$get({ param })).then(
+      (b) => setStorage(b.storage),
+      () => undefined,
+    )
   }
   useEffect(() => {
     load()
     return onLive((batch) => {
-      if (batch.some((e) => e.type === 'backup-progress' && e.data.serviceId === serviceId && ['done', 'stored', 'failed'].includes(e.data.phase))) load()
+      if (
+        batch.some(
+          (e) =>
+            e.type === 'backup-progress' &&
+            e.data.serviceId === serviceId &&
+            ['done', 'stored', 'failed'].includes(e.data.phase),
+        )
+      )
+        load()
     })
   }, [serviceId])
   return (
@@ -28,7 +45,8 @@ export function ServiceBackups({ serviceId }: { serviceId: string }) {
       <h2 id="backups-title">Backups</h2>
       {storage ? (
         <p class="muted small" data-testid="backup-storage">
-          {storage.service.count} backup{storage.service.count === 1 ? '' : 's'}, {bytes(storage.service.bytes)} · {bytes(storage.filesystem.available)} free of {bytes(storage.filesystem.total)} on the backup disk
+          {storage.service.count} backup{storage.service.count === 1 ? '' : 's'}, {bytes(storage.service.bytes)} ·{' '}
+          {bytes(storage.filesystem.available)} free of {bytes(storage.filesystem.total)} on the backup disk
         </p>
       ) : null}
       <CreateBackup serviceId={serviceId} progress={progress} />
@@ -40,7 +58,13 @@ export function ServiceBackups({ serviceId }: { serviceId: string }) {
   )
 }
 
-function CreateBackup({ serviceId, progress }: { serviceId: string; progress: Map<string, { phase: string; percent: number | null; error?: string }> }) {
+function CreateBackup({
+  serviceId,
+  progress,
+}: {
+  serviceId: string
+  progress: Map<string, { phase: string; percent: number | null; error?: string }>
+}) {
   const [backupId, setBackupId] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const submit = async (e: Event) => {
@@ -51,7 +75,11 @@ function CreateBackup({ serviceId, progress }: { serviceId: string; progress: Ma
     setError(null)
     try {
       const res = await call(
-        client.api.services[':containerId'].backups.$post({ param: { containerId: serviceId }, query: {}, json: { name: name || `Backup ${new Date().toLocaleString()}`, ...(description ? { description } : {}) } }),
+        client.api.services[':containerId'].backups.$post({
+          param: { containerId: serviceId },
+          query: {},
+          json: { name: name || `Backup ${new Date().toLocaleString()}`, ...(description ? { description } : {}) },
+        }),
       )
       setBackupId(res.backupId)
       form.reset()
@@ -78,7 +106,9 @@ function CreateBackup({ serviceId, progress }: { serviceId: string; progress: Ma
       {backupId ? (
         <div data-testid="create-progress" aria-live="polite">
           <Progress value={current?.percent ?? null} label="Backup progress" />
-          <span class="small">{current ? `${current.phase}${current.percent === null ? '' : ` ${current.percent}%`}` : 'starting'}</span>
+          <span class="small">
+            {current ? `${current.phase}${current.percent === null ? '' : ` ${current.percent}%`}` : 'starting'}
+          </span>
           {current?.error ? <p class="error">{current.error}</p> : null}
         </div>
       ) : null}
@@ -99,12 +129,18 @@ function UploadBackup({ serviceId, onDone }: { serviceId: string; onDone: () => 
     setError(null)
     setStatus(`Uploading ${file.name}…`)
     try {
-      const query = new URLSearchParams({ restore: String(restore), name: file.name.replace(/\.tar\.gz$/, '').slice(0, 100) || 'Uploaded backup' })
-      const res = await rawCall<{ message: string }>(`/api/services/${encodeURIComponent(serviceId)}/backups/upload?${query}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/gzip' },
-        body: file,
+      const query = new URLSearchParams({
+        restore: String(restore),
+        name: file.name.replace(/\.tar\.gz$/, '').slice(0, 100) || 'Uploaded backup',
       })
+      const res = await rawCall<{ message: string }>(
+        `/api/services/${encodeURIComponent(serviceId)}/backups/upload?${query}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/gzip' },
+          body: file,
+        },
+      )
       setStatus(res.message)
       form.reset()
       onDone()
@@ -170,7 +206,12 @@ function Schedule({ serviceId }: { serviceId: string }) {
       setSchedule(res.schedule as ScheduleView)
       setMessage('Schedule saved.')
     } catch (err) {
-      if (err instanceof ApiError) setErrors(Object.fromEntries(err.details.map((d) => [String((d.path ?? []).filter((p) => p !== 'json')[0] ?? 'cron'), d.message])))
+      if (err instanceof ApiError)
+        setErrors(
+          Object.fromEntries(
+            err.details.map((d) => [String((d.path ?? []).filter((p) => p !== 'json')[0] ?? 'cron'), d.message]),
+          ),
+        )
       setMessage(errorText(err))
     }
   }
@@ -187,7 +228,14 @@ function Schedule({ serviceId }: { serviceId: string }) {
   const field = (name: string, label: string, props: Record<string, unknown>, value: string) => (
     <div>
       <label for={`schedule-${name}`}>{label}</label>
-      <input id={`schedule-${name}`} name={name} value={value} aria-invalid={errors[name] ? 'true' : undefined} aria-describedby={`schedule-${name}-error`} {...props} />
+      <input
+        id={`schedule-${name}`}
+        name={name}
+        value={value}
+        aria-invalid={errors[name] ? 'true' : undefined}
+        aria-describedby={`schedule-${name}-error`}
+        {...props}
+      />
       <div id={`schedule-${name}-error`}>{errors[name] ? <p class="error field-issue">{errors[name]}</p> : null}</div>
     </div>
   )
@@ -195,13 +243,30 @@ function Schedule({ serviceId }: { serviceId: string }) {
     <form class="card" onSubmit={submit} aria-label="Backup schedule" noValidate>
       <h3>Schedule and retention</h3>
       <p class="muted small">
-        {schedule ? `Next run: ${dateTime(schedule.nextRun)}${schedule.lastSuccessAt ? ` · last success ${dateTime(schedule.lastSuccessAt)}` : ''}` : 'No schedule: backups are made only by hand.'}
+        {schedule
+          ? `Next run: ${dateTime(schedule.nextRun)}${schedule.lastSuccessAt ? ` · last success ${dateTime(schedule.lastSuccessAt)}` : ''}`
+          : 'No schedule: backups are made only by hand.'}
         {schedule?.lastError ? ` · last error: ${schedule.lastError}` : ''}
       </p>
       <div class="grid">
-        {field('cron', 'When (cron, e.g. 0 3 * * * for 03:00 daily)', { required: true }, schedule?.cron ?? '0 3 * * *')}
-        {field('keepLast', 'Keep at most (backups)', { type: 'number', min: 1 }, schedule?.keepLast ? String(schedule.keepLast) : '')}
-        {field('maxAgeDays', 'Delete after (days)', { type: 'number', min: 1 }, schedule?.maxAgeDays ? String(schedule.maxAgeDays) : '')}
+        {field(
+          'cron',
+          'When (cron, e.g. 0 3 * * * for 03:00 daily)',
+          { required: true },
+          schedule?.cron ?? '0 3 * * *',
+        )}
+        {field(
+          'keepLast',
+          'Keep at most (backups)',
+          { type: 'number', min: 1 },
+          schedule?.keepLast ? String(schedule.keepLast) : '',
+        )}
+        {field(
+          'maxAgeDays',
+          'Delete after (days)',
+          { type: 'number', min: 1 },
+          schedule?.maxAgeDays ? String(schedule.maxAgeDays) : '',
+        )}
       </div>
       <label class="inline">
         <input type="checkbox" name="enabled" checked={schedule?.enabled ?? true} /> Enabled

@@ -7,7 +7,12 @@ export interface Thresholds {
   restarts: { count: number; windowMs: number }
   consecutiveSamples: number
 }
-type Patch = { cpu?: { warning?: number; critical?: number }; memory?: { warning?: number; critical?: number }; restarts?: { count?: number }; consecutiveSamples?: number }
+type Patch = {
+  cpu?: { warning?: number; critical?: number }
+  memory?: { warning?: number; critical?: number }
+  restarts?: { count?: number }
+  consecutiveSamples?: number
+}
 
 const FIELDS = [
   ['cpu.warning', 'CPU warning at (%)'],
@@ -21,7 +26,19 @@ const FIELDS = [
 const read = (t: Thresholds, key: string): number => key.split('.').reduce((o: any, k) => o?.[k], t)
 
 /** Edits the thresholds that decide when alerts fire; errors show beside the field that caused them. */
-export function ThresholdsForm({ idPrefix, effective, onSave, onReset, resetLabel }: { idPrefix: string; effective: Thresholds; onSave: (patch: Patch) => Promise<void>; onReset?: () => Promise<void>; resetLabel?: string }) {
+export function ThresholdsForm({
+  idPrefix,
+  effective,
+  onSave,
+  onReset,
+  resetLabel,
+}: {
+  idPrefix: string
+  effective: Thresholds
+  onSave: (patch: Patch) => Promise<void>
+  onReset?: () => Promise<void>
+  resetLabel?: string
+}) {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [message, setMessage] = useState<string | null>(null)
   const submit = async (e: Event) => {
@@ -55,15 +72,35 @@ export function ThresholdsForm({ idPrefix, effective, onSave, onReset, resetLabe
         {FIELDS.map(([key, label]) => (
           <div>
             <label for={`${idPrefix}-${key}`}>{label}</label>
-            <input id={`${idPrefix}-${key}`} name={key} type="number" min={0} step="any" value={String(read(effective, key))} aria-invalid={errors[key] ? 'true' : undefined} aria-describedby={`${idPrefix}-${key}-error`} />
-            <div id={`${idPrefix}-${key}-error`}>{errors[key] ? <p class="error field-issue">{errors[key]}</p> : null}</div>
+            <input
+              id={`${idPrefix}-${key}`}
+              name={key}
+              type="number"
+              min={0}
+              step="any"
+              value={String(read(effective, key))}
+              aria-invalid={errors[key] ? 'true' : undefined}
+              aria-describedby={`${idPrefix}-${key}-error`}
+            />
+            <div id={`${idPrefix}-${key}-error`}>
+              {errors[key] ? <p class="error field-issue">{errors[key]}</p> : null}
+            </div>
           </div>
         ))}
       </div>
       <div class="actions">
         <button type="submit">Save thresholds</button>
         {onReset ? (
-          <button type="button" class="secondary" onClick={() => onReset().then(() => setMessage('Following the global thresholds.'), (err) => setMessage(errorText(err)))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              onReset().then(
+                () => setMessage('Following the global thresholds.'),
+                (err) => setMessage(errorText(err)),
+              )
+            }
+          >
             {resetLabel ?? 'Reset'}
           </button>
         ) : null}

@@ -36,16 +36,21 @@ export function Toasts() {
     [],
   )
   return (
-    <div class="toasts" aria-live="assertive" aria-label="Notifications">
+    <section class="toasts" aria-live="assertive" aria-label="Notifications">
       {toasts.map((t) => (
         <div class={`toast toast-${t.state === 'resolved' ? 'ok' : t.severity}`} role="alert">
           <strong>{t.state === 'resolved' ? 'Resolved' : t.severity === 'critical' ? 'Critical' : 'Warning'}</strong>{' '}
           <a href={href('services', t.serviceId)}>{t.serviceName}</a>: {t.message}
-          <button type="button" class="link" aria-label="Dismiss notification" onClick={() => setToasts((old) => old.filter((o) => o.key !== t.key))}>
+          <button
+            type="button"
+            class="link"
+            aria-label="Dismiss notification"
+            onClick={() => setToasts((old) => old.filter((o) => o.key !== t.key))}
+          >
             ×
           </button>
         </div>
       ))}
-    </div>
+    </section>
   )
 }

@@ -20,7 +20,10 @@ export function AlertsPage() {
     )
   useEffect(() => {
     void load()
-    call(client.api.alerts.thresholds.$get()).then((b) => setThresholds(b.thresholds), (e) => setError(errorText(e)))
+    call(client.api.alerts.thresholds.$get()).then(
+      (b) => setThresholds(b.thresholds),
+      (e) => setError(errorText(e)),
+    )
     return onLive((batch) => {
       if (batch.some((e) => e.type === 'health-alert')) void load()
     })
@@ -50,7 +53,10 @@ function Webhook() {
   const [error, setError] = useState<string | null>(null)
   const [message, setMessage] = useState<string | null>(null)
   useEffect(() => {
-    call(client.api.alerts.webhook.$get()).then((b) => setWebhook(b.webhook), (e) => setError(errorText(e)))
+    call(client.api.alerts.webhook.$get()).then(
+      (b) => setWebhook(b.webhook),
+      (e) => setError(errorText(e)),
+    )
   }, [])
   const save = async (url: string | null) => {
     setError(null)
@@ -72,10 +78,21 @@ function Webhook() {
     <form class="card" onSubmit={submit} aria-label="Alert webhook" noValidate>
       <h2>Webhook</h2>
       <p class="muted small">
-        {webhook ? (webhook.configured ? `Alerts are sent to ${webhook.url} (the rest of the address is kept secret).` : 'No webhook: alerts show here only.') : 'Loading…'}
+        {webhook
+          ? webhook.configured
+            ? `Alerts are sent to ${webhook.url} (the rest of the address is kept secret).`
+            : 'No webhook: alerts show here only.'
+          : 'Loading…'}
       </p>
       <label for="webhook-url">Webhook URL (http or https)</label>
-      <input id="webhook-url" name="url" type="url" placeholder="https://hooks.example.com/…" aria-describedby="webhook-error" aria-invalid={error ? 'true' : undefined} />
+      <input
+        id="webhook-url"
+        name="url"
+        type="url"
+        placeholder="https://hooks.example.com/…"
+        aria-describedby="webhook-error"
+        aria-invalid={error ? 'true' : undefined}
+      />
       <div id="webhook-error">
         <ErrorNote error={error} />
       </div>

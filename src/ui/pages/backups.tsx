@@ -21,7 +21,10 @@ export function BackupsPage() {
       },
       (e) => setError(errorText(e)),
     )
-    call(client.api.services.system.metrics.$get()).then((b) => setDisk(b.metrics.disk.backups), () => undefined)
+    call(client.api.services.system.metrics.$get()).then(
+      (b) => setDisk(b.metrics.disk.backups),
+      () => undefined,
+    )
   }
   useEffect(() => {
     load()
@@ -29,7 +32,10 @@ export function BackupsPage() {
       if (batch.some((e) => e.type === 'backup-progress' && ['done', 'stored', 'failed'].includes(e.data.phase))) load()
     })
   }, [])
-  const services = useMemo(() => [...new Map((backups ?? []).map((b) => [b.serviceId, b.serviceName])).entries()], [backups])
+  const services = useMemo(
+    () => [...new Map((backups ?? []).map((b) => [b.serviceId, b.serviceName])).entries()],
+    [backups],
+  )
   const shown = (backups ?? []).filter((b) => !service || b.serviceId === service)
   const total = (backups ?? []).reduce((sum, b) => sum + b.size, 0)
   return (
@@ -53,7 +59,11 @@ export function BackupsPage() {
         </label>
       </div>
       <ErrorNote error={error} />
-      {backups ? <BackupTable backups={shown} progress={progress} onChanged={load} showService /> : error ? null : <Loading what="backups" />}
+      {backups ? (
+        <BackupTable backups={shown} progress={progress} onChanged={load} showService />
+      ) : error ? null : (
+        <Loading what="backups" />
+      )}
     </section>
   )
 }

@@ -49,18 +49,24 @@ function DeployForm({ templateId }: { templateId: string }) {
   const watching = useRef<string | null>(null)
 
   useEffect(() => {
-    call(client.api.templates[':id'].$get({ param: { id: templateId } })).then((b) => setTemplate(b.template), (e) => setError(errorText(e)))
+    call(client.api.templates[':id'].$get({ param: { id: templateId } })).then(
+      (b) => setTemplate(b.template),
+      (e) => setError(errorText(e)),
+    )
   }, [templateId])
 
   useEffect(
     () =>
       onLive((batch) => {
-        const mine = batch.filter((e) => e.type === 'deployment-progress' && watching.current && e.data.deploymentId === watching.current)
+        const mine = batch.filter(
+          (e) => e.type === 'deployment-progress' && watching.current && e.data.deploymentId === watching.current,
+        )
         if (mine.length === 0) return
         setSteps((old) => [...old, ...mine.map((e) => e.data as Step)])
         setLayers((old) => {
           const next = { ...old }
-          for (const { data } of mine) if (data.layer && typeof data.layerProgress === 'number') next[data.layer] = data.layerProgress
+          for (const { data } of mine)
+            if (data.layer && typeof data.layerProgress === 'number') next[data.layer] = data.layerProgress
           return next
         })
         for (const { data } of mine) {
@@ -103,7 +109,13 @@ function DeployForm({ templateId }: { templateId: string }) {
       const res = await call(
         client.api.deploy.$post({
           query: {},
-          json: { templateId: template.id, serviceName: value('serviceName').trim(), tier: value('tier') as 'basic', env, deploymentId: id },
+          json: {
+            templateId: template.id,
+            serviceName: value('serviceName').trim(),
+            tier: value('tier') as 'basic',
+            env,
+            deploymentId: id,
+          },
         }),
       )
       setServiceId(res.containerName)
@@ -116,7 +128,10 @@ function DeployForm({ templateId }: { templateId: string }) {
           Object.fromEntries(
             err.details.map((d) => {
               const path = (d.path ?? []).filter((p) => p !== 'json')
-              return [path[0] === 'env' || path[0] === 'credentials' ? `env.${path[1]}` : String(path[0] ?? ''), d.message]
+              return [
+                path[0] === 'env' || path[0] === 'credentials' ? `env.${path[1]}` : String(path[0] ?? ''),
+                d.message,
+              ]
             }),
           ),
         )
@@ -126,7 +141,9 @@ function DeployForm({ templateId }: { templateId: string }) {
   }
 
   const last = [...steps].reverse().find((s) => typeof s.progress === 'number')
-  const fieldError = (name: string) => <div id={`${name}-error`}>{fieldErrors[name] ? <p class="error field-issue">{fieldErrors[name]}</p> : null}</div>
+  const fieldError = (name: string) => (
+    <div id={`${name}-error`}>{fieldErrors[name] ? <p class="error field-issue">{fieldErrors[name]}</p> : null}</div>
+  )
   return (
     <section aria-labelledby="deploy-form-title">
       <p>
@@ -137,7 +154,14 @@ function DeployForm({ templateId }: { templateId: string }) {
       {template.note ? <p class="card">{template.note}</p> : null}
       <form class="card" onSubmit={submit} noValidate aria-label="Deployment settings">
         <label for="serviceName">Service name</label>
-        <input id="serviceName" name="serviceName" required maxLength={64} aria-describedby="serviceName-error" aria-invalid={fieldErrors.serviceName ? 'true' : undefined} />
+        <input
+          id="serviceName"
+          name="serviceName"
+          required
+          maxLength={64}
+          aria-describedby="serviceName-error"
+          aria-invalid={fieldErrors.serviceName ? 'true' : undefined}
+        />
         {fieldError('serviceName')}
         <fieldset>
           <legend>Size</legend>
@@ -146,7 +170,12 @@ function DeployForm({ templateId }: { templateId: string }) {
             return (
               <label class="inline">
                 <input type="radio" name="tier" value={tier} checked={i === 0} /> {tier}
-                {t ? <span class="muted small"> ({t.memory} memory, {t.cpus} CPU)</span> : null}
+                {t ? (
+                  <span class="muted small">
+                    {' '}
+                    ({t.memory} memory, {t.cpus} CPU)
+                  </span>
+                ) : null}
               </label>
             )
           })}
@@ -174,7 +203,7 @@ function DeployForm({ templateId }: { templateId: string }) {
                   name={id}
                   type={v.secret ? 'password' : 'text'}
                   autocomplete="off"
-                  placeholder={v.generate ? 'Leave empty to generate one' : v.default ?? ''}
+                  placeholder={v.generate ? 'Leave empty to generate one' : (v.default ?? '')}
                   aria-describedby={`${id}-help ${id}-error`}
                   aria-invalid={fieldErrors[id] ? 'true' : undefined}
                 />
@@ -196,7 +225,7 @@ function DeployForm({ templateId }: { templateId: string }) {
       {deploymentId || steps.length ? (
         <section class="card" aria-labelledby="progress-title" aria-live="polite" data-testid="deploy-progress">
           <h2 id="progress-title">Progress</h2>
-          <Progress value={done === 'completed' ? 100 : last?.progress ?? 0} label="Deployment progress" />
+          <Progress value={done === 'completed' ? 100 : (last?.progress ?? 0)} label="Deployment progress" />
           <ol class="steps">
             {steps
               .filter((s) => !s.layer)

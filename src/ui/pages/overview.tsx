@@ -62,7 +62,14 @@ export function OverviewPage() {
     if (!rows) return []
     const q = query.trim().toLowerCase()
     return [...rows.values()]
-      .filter((r) => matchesFilter(r, filter) && (!q || r.name.toLowerCase().includes(q) || r.image.toLowerCase().includes(q) || (r.serviceType ?? '').includes(q)))
+      .filter(
+        (r) =>
+          matchesFilter(r, filter) &&
+          (!q ||
+            r.name.toLowerCase().includes(q) ||
+            r.image.toLowerCase().includes(q) ||
+            (r.serviceType ?? '').includes(q)),
+      )
       .sort((a, b) => a.name.localeCompare(b.name))
   }, [rows, query, filter])
 
@@ -86,7 +93,12 @@ export function OverviewPage() {
       <div class="toolbar">
         <label>
           <span class="sr-only">Search services</span>
-          <input type="search" placeholder="Search by name, image or type" value={query} onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)} />
+          <input
+            type="search"
+            placeholder="Search by name, image or type"
+            value={query}
+            onInput={(e: Event) => setQuery((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           <span class="sr-only">Filter by status</span>
@@ -100,7 +112,14 @@ export function OverviewPage() {
         </label>
       </div>
       <ErrorNote error={error} />
-      {selected.size > 0 && rows ? <BulkPanel selected={[...selected].filter((id) => rows.has(id))} names={rows} onDone={() => void refresh()} onClear={() => setSelected(new Set())} /> : null}
+      {selected.size > 0 && rows ? (
+        <BulkPanel
+          selected={[...selected].filter((id) => rows.has(id))}
+          names={rows}
+          onDone={() => void refresh()}
+          onClear={() => setSelected(new Set())}
+        />
+      ) : null}
       {!rows && !error ? <Loading what="services" /> : null}
       {rows && rows.size === 0 ? (
         <Empty>
@@ -113,7 +132,12 @@ export function OverviewPage() {
             <thead>
               <tr>
                 <th scope="col">
-                  <input type="checkbox" aria-label="Select all shown services" checked={allVisibleSelected} onChange={toggleAll} />
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown services"
+                    checked={allVisibleSelected}
+                    onChange={toggleAll}
+                  />
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
@@ -128,7 +152,12 @@ export function OverviewPage() {
               {visible.map((r) => (
                 <tr data-service={r.serviceId} key={r.serviceId}>
                   <td>
-                    <input type="checkbox" aria-label={`Select ${r.name}`} checked={selected.has(r.serviceId)} onChange={() => toggle(r.serviceId)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${r.name}`}
+                      checked={selected.has(r.serviceId)}
+                      onChange={() => toggle(r.serviceId)}
+                    />
                   </td>
                   <td>
                     <a href={href('services', r.serviceId)} class="service-name">
@@ -139,10 +168,17 @@ export function OverviewPage() {
                   <td data-col="state">
                     <StatusBadge state={r.state} />
                   </td>
-                  <td data-col="health">{r.health && r.state === 'running' ? <StatusBadge state={r.health} /> : <span class="muted">{r.status}</span>}</td>
+                  <td data-col="health">
+                    {r.health && r.state === 'running' ? (
+                      <StatusBadge state={r.health} />
+                    ) : (
+                      <span class="muted">{r.status}</span>
+                    )}
+                  </td>
                   <td data-col="cpu">{percent(r.cpu)}</td>
                   <td data-col="memory">
-                    {bytes(r.memory)} <span class="muted small">{r.memoryPercent === null ? '' : percent(r.memoryPercent)}</span>
+                    {bytes(r.memory)}{' '}
+                    <span class="muted small">{r.memoryPercent === null ? '' : percent(r.memoryPercent)}</span>
                   </td>
                   <td>{r.state === 'running' ? duration(r.uptimeSeconds) : '—'}</td>
                   <td>{r.restartCount}</td>

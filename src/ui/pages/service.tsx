@@ -12,7 +12,8 @@ import { href, navigate } from '../router'
 
 type Details = Awaited<ReturnType<typeof loadService>>
 
-const loadService = async (id: string) => (await call(client.api.services[':containerId'].$get({ param: { containerId: id } }))).service
+const loadService = async (id: string) =>
+  (await call(client.api.services[':containerId'].$get({ param: { containerId: id } }))).service
 
 /** One service: details (secrets as the API redacts them), actions, logs, charts, alerts, backups. */
 export function ServicePage({ serviceId }: { serviceId: string }) {
@@ -35,7 +36,12 @@ export function ServicePage({ serviceId }: { serviceId: string }) {
     setGone(false)
     void refresh()
     return onLive((batch) => {
-      if (batch.some((e) => (e.type === 'container-event' || e.type === 'service-action') && e.data.serviceId === serviceId)) void refresh()
+      if (
+        batch.some(
+          (e) => (e.type === 'container-event' || e.type === 'service-action') && e.data.serviceId === serviceId,
+        )
+      )
+        void refresh()
     })
   }, [serviceId])
 
@@ -43,9 +49,12 @@ export function ServicePage({ serviceId }: { serviceId: string }) {
     return (
       <section>
         <h1>Service not found</h1>
-        <p class="error" role="alert">{error}</p>
+        <p class="error" role="alert">
+          {error}
+        </p>
         <p>
-          <a href={href('')}>Back to the services</a> · <a href={href('backups')}>Its backups may still be listed under Backups</a>
+          <a href={href('')}>Back to the services</a> ·{' '}
+          <a href={href('backups')}>Its backups may still be listed under Backups</a>
         </p>
       </section>
     )
@@ -97,10 +106,15 @@ export function ServicePage({ serviceId }: { serviceId: string }) {
           </dd>
           <dt>Limits</dt>
           <dd>
-            {service.resources.memoryBytes ? bytes(service.resources.memoryBytes) : 'no memory limit'} · {service.resources.cpus ? `${service.resources.cpus} CPUs` : 'no CPU limit'}
+            {service.resources.memoryBytes ? bytes(service.resources.memoryBytes) : 'no memory limit'} ·{' '}
+            {service.resources.cpus ? `${service.resources.cpus} CPUs` : 'no CPU limit'}
           </dd>
           <dt>Volumes</dt>
-          <dd>{service.mounts.length ? service.mounts.map((m) => `${m.name ?? m.type} → ${m.destination}`).join(', ') : '—'}</dd>
+          <dd>
+            {service.mounts.length
+              ? service.mounts.map((m) => `${m.name ?? m.type} → ${m.destination}`).join(', ')
+              : '—'}
+          </dd>
         </dl>
         <h3>Environment</h3>
         {Object.keys(service.env).length === 0 ? (
@@ -147,7 +161,9 @@ function Actions({ service, onChanged }: { service: Details; onChanged: () => vo
     setBusy('delete')
     setError(null)
     try {
-      await call(client.api.services[':containerId'].$delete({ param, query: { keepData: keepData ? 'true' : 'false' } }))
+      await call(
+        client.api.services[':containerId'].$delete({ param, query: { keepData: keepData ? 'true' : 'false' } }),
+      )
       navigate('')
     } catch (err) {
       setError(errorText(err))
@@ -174,7 +190,12 @@ function Actions({ service, onChanged }: { service: Details; onChanged: () => vo
         <div class="confirm" role="alertdialog" aria-label="Confirm delete">
           <p>Delete {service.name}? The container is removed.</p>
           <label class="inline">
-            <input type="checkbox" checked={keepData} onChange={(e: Event) => setKeepData((e.target as HTMLInputElement).checked)} /> Keep its data volumes (they can be restored or reused)
+            <input
+              type="checkbox"
+              checked={keepData}
+              onChange={(e: Event) => setKeepData((e.target as HTMLInputElement).checked)}
+            />{' '}
+            Keep its data volumes (they can be restored or reused)
           </label>
           <div class="actions">
             <button type="button" class="danger" disabled={busy !== null} onClick={remove}>
@@ -196,7 +217,10 @@ function ServiceAlerts({ serviceId }: { serviceId: string }) {
   const [settings, setSettings] = useState<{ effective: Thresholds; overrides: object } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const load = () => {
-    call(client.api.alerts.$get({ query: { serviceId } })).then((b) => setAlerts({ active: b.active, recent: b.recent }), (e) => setError(errorText(e)))
+    call(client.api.alerts.$get({ query: { serviceId } })).then(
+      (b) => setAlerts({ active: b.active, recent: b.recent }),
+      (e) => setError(errorText(e)),
+    )
     call(client.api.services[':containerId'].alerts.thresholds.$get({ param: { containerId: serviceId } })).then(
       (b) => setSettings({ effective: b.effective, overrides: b.overrides }),
       (e) => setError(errorText(e)),
@@ -209,21 +233,44 @@ function ServiceAlerts({ serviceId }: { serviceId: string }) {
     })
   }, [serviceId])
   const save = async (patch: object) => {
-    const body = await call(client.api.services[':containerId'].alerts.thresholds.$put({ param: { containerId: serviceId }, json: mergePatch(settings?.overrides ?? {}, patch) }))
+    const body = await call(
+      client.api.services[':containerId'].alerts.thresholds.$put({
+        param: { containerId: serviceId },
+        json: mergePatch(settings?.overrides ?? {}, patch),
+      }),
+    )
     setSettings({ effective: body.effective, overrides: body.overrides })
   }
   const reset = async () => {
-    const body = await call(client.api.services[':containerId'].alerts.thresholds.$put({ param: { containerId: serviceId }, json: {} }))
+    const body = await call(
+      client.api.services[':containerId'].alerts.thresholds.$put({ param: { containerId: serviceId }, json: {} }),
+    )
     setSettings({ effective: body.effective, overrides: body.overrides })
   }
   return (
     <section aria-labelledby="service-alerts-title">
       <h2 id="service-alerts-title">Alerts</h2>
       <ErrorNote error={error} />
-      {alerts ? <AlertList alerts={[...alerts.active, ...alerts.recent]} empty="No alerts for this service." /> : <Loading what="alerts" />}
+      {alerts ? (
+        <AlertList alerts={[...alerts.active, ...alerts.recent]} empty="No alerts for this service." />
+      ) : (
+        <Loading what="alerts" />
+      )}
       <h3>Thresholds for this service</h3>
-      <p class="muted small">{settings && Object.keys(settings.overrides).length ? 'This service overrides some global thresholds.' : 'This service follows the global thresholds.'}</p>
-      {settings ? <ThresholdsForm idPrefix="svc" effective={settings.effective} onSave={save} onReset={reset} resetLabel="Follow the global thresholds" /> : null}
+      <p class="muted small">
+        {settings && Object.keys(settings.overrides).length
+          ? 'This service overrides some global thresholds.'
+          : 'This service follows the global thresholds.'}
+      </p>
+      {settings ? (
+        <ThresholdsForm
+          idPrefix="svc"
+          effective={settings.effective}
+          onSave={save}
+          onReset={reset}
+          resetLabel="Follow the global thresholds"
+        />
+      ) : null}
     </section>
   )
 }
@@ -231,6 +278,7 @@ function ServiceAlerts({ serviceId }: { serviceId: string }) {
 /** A new override on top of the stored one: nested levels merge, so saving one field keeps the others. */
 function mergePatch(base: Record<string, any>, patch: Record<string, any>) {
   const out: Record<string, any> = { ...base }
-  for (const [k, v] of Object.entries(patch)) out[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...base[k], ...v } : v
+  for (const [k, v] of Object.entries(patch))
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...base[k], ...v } : v
   return out
 }

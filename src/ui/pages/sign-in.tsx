@@ -18,7 +18,11 @@ export function SignIn({ reason, onSignedIn }: { reason?: string; onSignedIn: ()
       form.reset()
       onSignedIn()
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'That token is not valid. Check ZAPIE_API_TOKEN or the token printed at first start.' : errorText(err))
+      setError(
+        err instanceof ApiError && err.status === 401
+          ? 'That token is not valid. Check ZAPIE_API_TOKEN or the token printed at first start.'
+          : errorText(err),
+      )
     } finally {
       setBusy(false)
     }
@@ -29,8 +33,22 @@ export function SignIn({ reason, onSignedIn }: { reason?: string; onSignedIn: ()
       {reason ? <p class="muted">{reason}</p> : null}
       <form onSubmit={submit} noValidate>
         <label for="token">API token</label>
-        <input id="token" name="token" type="password" autocomplete="current-password" required aria-describedby="signin-error" aria-invalid={error ? 'true' : undefined} />
-        <div id="signin-error">{error ? <p class="error" role="alert">{error}</p> : null}</div>
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autocomplete="current-password"
+          required
+          aria-describedby="signin-error"
+          aria-invalid={error ? 'true' : undefined}
+        />
+        <div id="signin-error">
+          {error ? (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </div>
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

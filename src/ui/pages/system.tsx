@@ -53,16 +53,21 @@ export function SystemPage() {
       <div class="grid">
         <div class="card">
           <h2>CPU</h2>
-          <Progress value={metrics.cpu.percentage === null ? null : Math.round(metrics.cpu.percentage)} label="CPU used" />
+          <Progress
+            value={metrics.cpu.percentage === null ? null : Math.round(metrics.cpu.percentage)}
+            label="CPU used"
+          />
           <p class="small">
-            {percent(metrics.cpu.percentage)} of {metrics.cpu.cores} cores · load {metrics.load['1m'].toFixed(2)} / {metrics.load['5m'].toFixed(2)} / {metrics.load['15m'].toFixed(2)}
+            {percent(metrics.cpu.percentage)} of {metrics.cpu.cores} cores · load {metrics.load['1m'].toFixed(2)} /{' '}
+            {metrics.load['5m'].toFixed(2)} / {metrics.load['15m'].toFixed(2)}
           </p>
         </div>
         <div class="card">
           <h2>Memory</h2>
           <Progress value={Math.round(metrics.memory.percentage)} label="Memory used" />
           <p class="small">
-            {bytes(metrics.memory.used)} used of {bytes(metrics.memory.total)}, {bytes(metrics.memory.available)} available
+            {bytes(metrics.memory.used)} used of {bytes(metrics.memory.total)}, {bytes(metrics.memory.available)}{' '}
+            available
           </p>
         </div>
         {disk("Docker's data", metrics.disk.dockerRoot)}
@@ -76,7 +81,8 @@ export function SystemPage() {
             <dd>{metrics.docker.apiVersion ?? '—'}</dd>
             <dt>Containers</dt>
             <dd>
-              {metrics.containers.total} ({metrics.containers.running} running, {metrics.containers.stopped} stopped, {metrics.containers.paused} paused)
+              {metrics.containers.total} ({metrics.containers.running} running, {metrics.containers.stopped} stopped,{' '}
+              {metrics.containers.paused} paused)
             </dd>
             <dt>Managed by ZapieRakyat</dt>
             <dd>{metrics.containers.managed}</dd>

@@ -31,7 +31,12 @@ export function TemplatesPage() {
   const clone = async (t: TemplateItem) => {
     setError(null)
     try {
-      await call(client.api.templates[':id'].clone.$post({ param: { id: t.id }, json: { newName: `${t.name} (copy)`.slice(0, 100) } }))
+      await call(
+        client.api.templates[':id'].clone.$post({
+          param: { id: t.id },
+          json: { newName: `${t.name} (copy)`.slice(0, 100) },
+        }),
+      )
       refresh()
     } catch (err) {
       setError(errorText(err))
@@ -97,7 +102,12 @@ export function TemplatesPage() {
             <button type="button" class="secondary" onClick={() => clone(t)} aria-label={`Clone ${t.name}`}>
               Clone
             </button>
-            <a class="button secondary" href={`/api/templates/${encodeURIComponent(t.id)}/export`} download aria-label={`Export ${t.name}`}>
+            <a
+              class="button secondary"
+              href={`/api/templates/${encodeURIComponent(t.id)}/export`}
+              download
+              aria-label={`Export ${t.name}`}
+            >
               Export
             </a>
             <button type="button" class="danger" onClick={() => setConfirmDelete(t)} aria-label={`Delete ${t.name}`}>
@@ -161,7 +171,11 @@ function Import({ onDone }: { onDone: () => void }) {
               <ul>
                 {groupByReason(report.result.skippedItems).map(([reason, names]) => (
                   <li>
-                    {reason} <span class="muted">({names.length}: {names.slice(0, 12).join(', ')}{names.length > 12 ? ', …' : ''})</span>
+                    {reason}{' '}
+                    <span class="muted">
+                      ({names.length}: {names.slice(0, 12).join(', ')}
+                      {names.length > 12 ? ', …' : ''})
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -197,7 +211,19 @@ function groupByReason(items: { name: string; reason: string }[]): [string, stri
 }
 
 const BASIC = ['name', 'description', 'category', 'image', 'logo', 'note'] as const
-const ADVANCED_KEYS = ['ports', 'env', 'volumes', 'command', 'healthcheck', 'restartPolicy', 'networkMode', 'labels', 'tiers', 'tags', 'requirements'] as const
+const ADVANCED_KEYS = [
+  'ports',
+  'env',
+  'volumes',
+  'command',
+  'healthcheck',
+  'restartPolicy',
+  'networkMode',
+  'labels',
+  'tiers',
+  'tags',
+  'requirements',
+] as const
 
 function splitTemplate(t: TemplateItem | null) {
   const basic: Record<string, string> = { name: '', description: '', category: 'other', image: '', logo: '', note: '' }
@@ -214,14 +240,18 @@ function TemplateEditor({ template, onClose }: { template: TemplateItem | null; 
   const initial = splitTemplate(template)
   const [basic, setBasic] = useState(initial.basic)
   const [advanced, setAdvanced] = useState(initial.advanced)
-  const [issues, setIssues] = useState<{ errors: Issue[]; warnings: Issue[]; parse?: string }>({ errors: [], warnings: [] })
+  const [issues, setIssues] = useState<{ errors: Issue[]; warnings: Issue[]; parse?: string }>({
+    errors: [],
+    warnings: [],
+  })
   const [error, setError] = useState<string | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
   const body = (): Record<string, unknown> | string => {
     try {
       const extra = JSON.parse(advanced || '{}')
-      if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) return 'The advanced settings must be one JSON object.'
+      if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+        return 'The advanced settings must be one JSON object.'
       return { ...extra, ...basic }
     } catch (err) {
       return `The advanced settings are not valid JSON: ${(err as Error).message}`
@@ -286,7 +316,10 @@ function TemplateEditor({ template, onClose }: { template: TemplateItem | null; 
       <div>
         <label for={`tpl-${name}`}>{label}</label>
         {name === 'category' ? (
-          <select id={`tpl-${name}`} onChange={(e: Event) => setBasic({ ...basic, [name]: (e.target as HTMLSelectElement).value })}>
+          <select
+            id={`tpl-${name}`}
+            onChange={(e: Event) => setBasic({ ...basic, [name]: (e.target as HTMLSelectElement).value })}
+          >
             {CATEGORIES.filter((c) => c !== 'all').map((c) => (
               <option value={c} selected={c === basic.category}>
                 {c}
@@ -294,7 +327,13 @@ function TemplateEditor({ template, onClose }: { template: TemplateItem | null; 
             ))}
           </select>
         ) : name === 'description' || name === 'note' ? (
-          <textarea id={`tpl-${name}`} rows={2} value={basic[name]} onInput={(e: Event) => setBasic({ ...basic, [name]: (e.target as HTMLTextAreaElement).value })} aria-describedby={`tpl-${name}-issues`} />
+          <textarea
+            id={`tpl-${name}`}
+            rows={2}
+            value={basic[name]}
+            onInput={(e: Event) => setBasic({ ...basic, [name]: (e.target as HTMLTextAreaElement).value })}
+            aria-describedby={`tpl-${name}-issues`}
+          />
         ) : (
           <input
             id={`tpl-${name}`}
@@ -320,11 +359,22 @@ function TemplateEditor({ template, onClose }: { template: TemplateItem | null; 
       {input('description', 'Description')}
       {input('note', 'Note shown before deploying')}
       <label for="tpl-advanced">Ports, variables, volumes, command, tiers… (JSON)</label>
-      <textarea id="tpl-advanced" rows={12} value={advanced} onInput={(e: Event) => setAdvanced((e.target as HTMLTextAreaElement).value)} aria-describedby="tpl-advanced-issues" spellcheck={false} />
+      <textarea
+        id="tpl-advanced"
+        rows={12}
+        value={advanced}
+        onInput={(e: Event) => setAdvanced((e.target as HTMLTextAreaElement).value)}
+        aria-describedby="tpl-advanced-issues"
+        spellcheck={false}
+      />
       {issues.parse ? <p class="error">{issues.parse}</p> : null}
       <IssueList id="tpl-advanced-issues" list={advancedIssues} />
       <p class="small" role="status" data-testid="validation-summary">
-        {issues.parse ? '' : issues.errors.length ? `${issues.errors.length} error(s) to fix` : `Valid${issues.warnings.length ? `, ${issues.warnings.length} warning(s)` : ''}`}
+        {issues.parse
+          ? ''
+          : issues.errors.length
+            ? `${issues.errors.length} error(s) to fix`
+            : `Valid${issues.warnings.length ? `, ${issues.warnings.length} warning(s)` : ''}`}
       </p>
       <div class="actions">
         <button type="submit" disabled={issues.errors.length > 0 || Boolean(issues.parse)}>
