@@ -296,6 +296,18 @@ describe('the dashboard in a real browser', () => {
     await page.getByLabel('API token').waitFor()
   })
 
+  it('says so plainly when the server cannot be reached, and recovers with "Try again"', async () => {
+    await page.route('**/api/session', (route) => route.abort('connectionrefused'))
+    await page.reload()
+    await page.getByRole('heading', { name: 'Cannot reach ZapieRakyat' }).waitFor()
+    expect(await page.getByRole('alert').textContent()).toContain('cannot be reached')
+    await page.unroute('**/api/session')
+    await page.getByRole('button', { name: 'Try again' }).click()
+    await page.getByLabel('API token').waitFor()
+    // The aborted requests were ours, on purpose: they are not problems of the page.
+    problems.splice(0, problems.length, ...problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to fetch/.test(p)))
+  })
+
   it('ran without a script error or a CSP violation', () => {
     expect(problems).toEqual([])
   })
