@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect, useRef, useState } from 'hono/jsx/dom'
 import { call, client, errorText } from '../api'
 import { onLive } from '../live'
 import type { ServiceRow } from '../services-store'
@@ -24,29 +24,31 @@ export function BulkPanel({
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [keepData, setKeepData] = useState(true)
   const [error, setError] = useState<string | null>(null)
+  // Read by the live listener, which is subscribed once: progress may arrive before a re-render.
+  const current = useRef<Operation | null>(null)
 
   useEffect(
     () =>
       onLive((batch) => {
-        if (!running) return
-        let changed = false
-        const next = new Map(items ?? [])
-        for (const { type, data } of batch) {
-          if (type !== 'bulk-progress' || data.operation !== running || !next.has(data.serviceId)) continue
-          if (data.status === 'completed' || data.status === 'failed') {
-            next.set(data.serviceId, { status: data.status, error: data.error })
-            changed = true
-          }
-        }
-        if (changed) setItems(next)
+        const operation = current.current
+        if (!operation) return
+        const done = batch.filter((e) => e.type === 'bulk-progress' && e.data.operation === operation && (e.data.status === 'completed' || e.data.status === 'failed'))
+        if (done.length === 0) return
+        setItems((old) => {
+          if (!old) return old
+          const next = new Map(old)
+          for (const { data } of done) if (next.has(data.serviceId)) next.set(data.serviceId, { status: data.status, error: data.error })
+          return next
+        })
       }),
-    [running, items],
+    [],
   )
 
   const run = async (operation: Operation) => {
     setConfirmDelete(false)
     setError(null)
     setRunning(operation)
+    current.current = operation
     const ids = [...selected]
     setItems(new Map(ids.map((id) => [id, { status: 'pending' }])))
     try {
@@ -67,6 +69,7 @@ export function BulkPanel({
     } catch (err) {
       setError(errorText(err))
     } finally {
+      current.current = null
       setRunning(null)
       onDone()
     }
