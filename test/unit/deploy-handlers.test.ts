@@ -16,7 +16,7 @@ beforeEach(async () => {
   built = await buildTestApp({ agent: fake.agent, hub })
 })
 
-const post = (path: string, body: unknown) => ({ method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (_path: string, body: unknown) => ({ method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const progressOf = (deploymentId: string) =>
   new Promise<AppEvent[]>((resolve) => {
     const seen: AppEvent[] = []

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { agentUnavailable } from '../../src/errors'
 import { createEventHub } from '../../src/events/hub'
 import { createFakeAgent } from '../helpers/fake-agent'

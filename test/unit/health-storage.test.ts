@@ -1,5 +1,5 @@
 import memory from 'unstorage/drivers/memory'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { createStores } from '../../storage'
 import { auth, buildTestApp } from '../helpers/app'
 import { describeBothWays } from '../helpers/targets'

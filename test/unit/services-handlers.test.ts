@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, expect, it } from 'vitest'
 import { createLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
 import { fakeService, type FakeService } from '../helpers/fake-agent'

@@ -103,7 +103,7 @@ describeBothWays('browser sessions', () => built.app, (target) => {
       expect(events.status).toBe(200)
       expect(events.headers.get('content-type')).toMatch(/text\/event-stream/)
       await events.body?.cancel()
-      expect((await target().request('/api/services', { headers: { cookie: 'zapie_session=' + 'a'.repeat(43) } })).status).toBe(401)
+      expect((await target().request('/api/services', { headers: { cookie: `zapie_session=${'a'.repeat(43)}` } })).status).toBe(401)
     })
 
     it('answers 401, never 500, to forged cookie values', async () => {
@@ -142,7 +142,7 @@ describeBothWays('browser sessions', () => built.app, (target) => {
     it('leaves bearer-token clients alone: no CSRF token, any origin, a stale cookie beside it', async () => {
       const res = await target().request('/api/services/zapie-web-1/stop', {
         method: 'POST',
-        headers: { ...auth, origin: 'http://elsewhere.example', cookie: 'zapie_session=' + 'b'.repeat(43) },
+        headers: { ...auth, origin: 'http://elsewhere.example', cookie: `zapie_session=${'b'.repeat(43)}` },
       })
       expect(res.status).toBe(200)
     })
@@ -221,7 +221,7 @@ describe('sessions in the fs store', () => {
 
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]))
-    const stored = files(dataDir).map((f) => f + '\n' + readFileSync(f, 'utf8')).join('\n')
+    const stored = files(dataDir).map((f) => `${f}\n${readFileSync(f, 'utf8')}`).join('\n')
     expect(stored).toContain('sessions')
     expect(stored).not.toContain(id)
     expect(stored).not.toContain(TEST_TOKEN)

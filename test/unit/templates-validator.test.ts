@@ -15,7 +15,7 @@ const RULES: { rule: string; bad: Record<string, unknown>; path: string; code: s
   { rule: 'name is required', bad: { name: '' }, path: 'name', code: 'too_small', good: { name: 'x' } },
   { rule: 'name needs a letter or digit', bad: { name: '!!!' }, path: 'name', code: 'invalid_name', good: { name: 'n8n' } },
   { rule: 'image is required', bad: { image: '' }, path: 'image', code: 'too_small', good: { image: 'redis:7' } },
-  { rule: 'image must be a reference', bad: { image: 'Nginx Latest' }, path: 'image', code: 'invalid_image', good: { image: 'ghcr.io/owner/app:1.2@sha256:' + 'a'.repeat(64) } },
+  { rule: 'image must be a reference', bad: { image: 'Nginx Latest' }, path: 'image', code: 'invalid_image', good: { image: `ghcr.io/owner/app:1.2@sha256:${'a'.repeat(64)}` } },
   { rule: 'category is one of ours', bad: { category: 'games' }, path: 'category', code: 'invalid_value', good: { category: 'messaging' } },
   { rule: 'logo is an http(s) URL', bad: { logo: 'javascript:alert(1)' }, path: 'logo', code: 'invalid_url', good: { logo: 'https://x.test/a.png' } },
   { rule: 'ports are in range', bad: { ports: [{ container: 70000 }] }, path: 'ports.0.container', code: 'too_big', good: { ports: [{ container: 80 }] } },

@@ -103,7 +103,7 @@ async function assertStemFree(docker: Docker, stem: string, serviceName: string)
 function planNewVolumes(spec: DeploySpec, record: BackupRecord): { destination: string; volume: string }[] {
   return record.volumes.map(({ destination }) => {
     const target = spec.volumes.find((v) => v.type === 'volume' && v.target === destination)
-    if (!target || target.type !== 'volume') {
+    if (target?.type !== 'volume') {
       throw new AppError(
         422,
         'incompatible_backup',

@@ -49,7 +49,7 @@ export async function locateCgroup(paths: CgroupPaths, version: CgroupVersion, c
     const text = readOptional(join(paths.proc, String(pid)), 'cgroup') ?? ''
     for (const line of text.split('\n')) {
       const [, controllers, path] = line.split(':')
-      if (!path || !path.includes(containerId)) continue
+      if (!path?.includes(containerId)) continue
       if (version === 2 && controllers === '') candidates.push(path)
       if (version === 1 && controllers?.split(',').includes('cpuacct')) candidates.push(path)
     }

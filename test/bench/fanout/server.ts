@@ -35,7 +35,7 @@ if (kind === 'ours') {
   clients = () => hub.subscriberCount()
 } else if (kind === 'plain') {
   const open = new Set<ServerResponse>()
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
     res.write('retry: 2000\n: connected\n\n')
     open.add(res)
