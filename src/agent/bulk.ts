@@ -3,20 +3,11 @@ import { mapLimited } from '../limiter'
 import type { BulkItem, BulkOperation, BulkOptions, BulkResult } from '../schemas/bulk'
 import { startBackup } from './backup/create'
 import { backupEngineFor } from './backup/engine'
-import type { CallOptions } from './client'
+import type { BulkApi } from './api/bulk'
 import type { AgentContext } from './context'
 import { toAppError } from './docker-errors'
 import { changeState } from './lifecycle'
 import { removeService } from './remove'
-
-/** One operation over many services. */
-export interface BulkApi {
-  /**
-   * Runs `operation` for each distinct id, about four at a time, publishing `bulk-progress`
-   * as each one finishes. Never throws for a failing service: its item says why.
-   */
-  bulkOperation(operation: BulkOperation, serviceIds: string[], options: CallOptions & BulkOptions): Promise<BulkResult>
-}
 
 const CONCURRENCY = 4
 

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import type { Stores } from '../../storage'
 import type { Config } from '../config'
-import type { Clock } from '../deps'
+import type { Clock } from '../clock'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'

@@ -3,7 +3,7 @@ import { agentUnavailable, AppError, errorFromEnvelope } from '../errors'
 import { readSSE } from '../events/sse-reader'
 import type { BackupSummary, RestoreResult } from '../schemas/backup'
 import type { LogLine } from '../schemas/service'
-import type { AgentClient } from './client'
+import type { AgentClient } from './api'
 import { LONG_RPC, type RpcMethod } from './rpc'
 
 export interface HttpAgentOptions {

@@ -1,6 +1,6 @@
 import { createBackupsApi } from './backup'
 import { createBulkApi } from './bulk'
-import type { AgentClient } from './client'
+import type { AgentClient } from './api'
 import type { AgentContext } from './context'
 import { createDeployer } from './deploy/deployer'
 import { toAppError } from './docker-errors'

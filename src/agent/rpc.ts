@@ -6,7 +6,7 @@ import { QueryBool } from '../schemas/params'
 import { AlertThresholdsPatch, MONITOR_INTERVAL_MS, TIME_RANGES, WebhookBody } from '../schemas/monitoring'
 import { ServiceRef } from '../schemas/service'
 import { EnvName } from '../schemas/template'
-import type { AgentClient } from './client'
+import type { AgentClient } from './api'
 
 const Opts = z.object({}).optional()
 const StopOpts = z.object({ timeoutSeconds: z.number().int().min(0).max(600).optional() }).optional()

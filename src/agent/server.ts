@@ -11,7 +11,7 @@ import { BackupId } from '../schemas/backup'
 import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
-import type { AgentClient } from './client'
+import type { AgentClient } from './api'
 import { createStreamSlots, releaseWithBody } from '../stream-slots'
 import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 

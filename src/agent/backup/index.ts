@@ -1,7 +1,7 @@
 import type { AgentContext } from '../context'
 import { resolveService } from '../services'
 import { createDeployer, type Deployer } from '../deploy/deployer'
-import type { BackupsApi } from './api'
+import type { BackupsApi } from '../api/backups'
 import { describeBackup, findRecord, listAllBackups } from './catalogue'
 import { startBackup } from './create'
 import { openDownload } from './download'
@@ -13,7 +13,7 @@ import { restoreIntoNewService } from './restore-new'
 import { backupServiceId } from './service'
 import { uploadBackup } from './upload'
 
-export type { BackupsApi } from './api'
+export type { BackupsApi } from '../api/backups'
 export type { BackupAlertSink } from './alerts'
 
 /** The in-process BackupsApi, on the engine of `ctx`; a restore into a new service deploys through `deployer`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { isSafeId, type AlertStateStore } from '../../../storage'
-import type { Clock } from '../../deps'
+import type { Clock } from '../../clock'
 import type { EventPublisher } from '../../events/types'
 import type { Logger } from '../../logger'
 import type { AlertList, AlertRecord, AlertRule, AlertSeverity } from '../../schemas/monitoring'

@@ -1,7 +1,7 @@
 import type { DeploymentRecord } from '../../deploy/record'
 import type { DeploySpec } from '../../deploy/spec'
 import type { ServiceSummary } from '../../schemas/service'
-import type { CallOptions } from '../client'
+import type { CallOptions } from './call-options'
 
 export interface DeployOutcome {
   deployment: DeploymentRecord

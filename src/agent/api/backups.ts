@@ -1,4 +1,4 @@
-import type { CallOptions } from '../client'
+import type { CallOptions } from './call-options'
 import type { DeploySpec } from '../../deploy/spec'
 import type {
   BackupCatalogue,

@@ -12,7 +12,7 @@ import type {
   TimeRange,
   WebhookView,
 } from '../../schemas/monitoring'
-import type { CallOptions } from '../client'
+import type { CallOptions } from './call-options'
 
 /**
  * Health, metrics history and monitoring control. Everything is answered from the agent's
