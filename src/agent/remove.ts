@@ -2,7 +2,7 @@ import type Docker from 'dockerode'
 import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
 import type { AgentContext } from './context'
-import { forgetService } from './forget'
+import type { ForgetService } from './forget'
 import { resolveService, serviceIdOf } from './services'
 
 /**
@@ -10,8 +10,10 @@ import { resolveService, serviceIdOf } from './services'
  * `keepData` is false, and even then a volume another container still uses is kept. Its
  * schedule, monitor state and alerts go with it; its backups stay unless `deleteBackups`.
  */
+export type RemoveDeps = Pick<AgentContext, 'docker' | 'events' | 'limit'> & { forget: ForgetService }
+
 export async function removeService(
-  ctx: AgentContext,
+  ctx: RemoveDeps,
   ref: string,
   options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
@@ -34,7 +36,7 @@ export async function removeService(
       if (options.keepData || !(await removeVolume(ctx.docker, name))) volumesKept.push(name)
       else volumesRemoved.push(name)
     }
-    const leftovers = await forgetService(ctx, base.serviceId, { deleteBackups: options.deleteBackups ?? false })
+    const leftovers = await ctx.forget(base.serviceId, { deleteBackups: options.deleteBackups ?? false })
     const result: RemoveResult = { removed: true, volumesRemoved, volumesKept, ...leftovers }
     ctx.events.publish('service-action', { ...base, status: 'completed', message: 'Service deleted', ...result })
     return result
