@@ -1,5 +1,13 @@
+import { z } from 'zod'
+import { DeploymentId, DeploySpecSchema, type DeploySpec } from '../../deploy/spec'
+import { BackupId, BackupRecord, Consistency as ConsistencySchema, ScheduleBody, Sha256Hex, StoredSchedule } from '../../schemas/backup'
+import { QueryBool } from '../../schemas/params'
+import { ServiceRef } from '../../schemas/service'
+import { EnvName } from '../../schemas/template'
 import type { CallOptions } from './call-options'
-import type { DeploySpec } from '../../deploy/spec'
+import { DeploymentRecordWire } from './deploy'
+import { call, long, stream } from './method'
+import { ServiceSummaryWire } from './services'
 import type {
   BackupCatalogue,
   CatalogueEntry,
@@ -69,3 +77,81 @@ export interface BackupsApi {
    */
   restoreBackupAsNew(backupId: string, spec: DeploySpec, options: CallOptions & { deploymentId: string; envFromBackup: string[] }): Promise<NewServiceRestore>
 }
+
+// ---- the wire contract of these methods ----
+
+const Opts = z.object({}).optional()
+const Deleted = z.object({ deleted: z.literal(true), backupId: z.string() })
+
+export const BackupSummaryWire = BackupRecord.extend({ status: z.enum(['ok', 'missing', 'damaged']) })
+const CatalogueEntryWire = BackupSummaryWire.extend({ serviceExists: z.boolean() })
+
+const RestoreResultWire = z.object({
+  backupId: z.string(),
+  serviceId: z.string(),
+  containerId: z.string(),
+  previousContainerId: z.string(),
+  started: z.boolean(),
+  volumes: z.array(z.object({ destination: z.string(), volume: z.string(), previousVolume: z.string(), previousVolumeRemoved: z.boolean() })),
+  durationMs: z.number(),
+})
+
+const BackupScheduleWire = StoredSchedule.extend({ nextRun: z.string().nullable(), missing: z.boolean() })
+
+export const backupsContract = {
+  createBackup: long(
+    z.tuple([ServiceRef, z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional(), consistency: ConsistencySchema, wait: z.boolean() })]),
+    z.discriminatedUnion('status', [
+      z.object({ backupId: z.string(), serviceId: z.string(), status: z.literal('running') }),
+      z.object({ backupId: z.string(), serviceId: z.string(), status: z.literal('completed'), backup: BackupSummaryWire }),
+    ]),
+  ),
+  listBackups: call(
+    z.tuple([ServiceRef, Opts]),
+    z.object({ serviceId: z.string(), backups: z.array(BackupSummaryWire), corrupt: z.array(z.object({ id: z.string(), error: z.string() })) }),
+  ),
+  backupStorage: call(
+    z.tuple([ServiceRef, Opts]),
+    z.object({
+      serviceId: z.string(),
+      service: z.object({ bytes: z.number(), count: z.number() }),
+      filesystem: z.object({ total: z.number(), free: z.number(), available: z.number() }),
+    }),
+  ),
+  deleteBackup: call(z.tuple([ServiceRef, BackupId, Opts]), Deleted),
+  restoreBackup: long(z.tuple([ServiceRef, BackupId, Opts]), RestoreResultWire),
+  getBackupSchedule: call(z.tuple([ServiceRef, Opts]), BackupScheduleWire.nullable()),
+  setBackupSchedule: call(z.tuple([ServiceRef, ScheduleBody, Opts]), BackupScheduleWire),
+  deleteBackupSchedule: call(z.tuple([ServiceRef, Opts]), z.object({ deleted: z.boolean() })),
+  listAllBackups: call(
+    z.tuple([z.object({ serviceId: z.string().max(128).optional() }).optional()]),
+    z.object({ backups: z.array(CatalogueEntryWire), corrupt: z.array(z.object({ serviceId: z.string(), id: z.string(), error: z.string() })) }),
+  ),
+  getBackup: call(z.tuple([BackupId, Opts]), CatalogueEntryWire),
+  deleteBackupById: call(z.tuple([BackupId, Opts]), Deleted),
+  restoreBackupAsNew: long(
+    z.tuple([BackupId, DeploySpecSchema, z.object({ deploymentId: DeploymentId, envFromBackup: z.array(EnvName).max(200) })]),
+    z.object({
+      deployment: DeploymentRecordWire,
+      service: ServiceSummaryWire.nullable(),
+      backupId: z.string(),
+      sourceServiceId: z.string(),
+      envFromBackup: z.array(z.string()),
+    }),
+  ),
+  /** The archive at `GET /backups/:ref/:backupId/download`, ranges honoured. */
+  openBackupDownload: stream(),
+  /** The archive at `GET /archives/:backupId/download`: by id alone, for backups of deleted services. */
+  openBackupDownloadById: stream(),
+  /** `POST /backups/:ref/upload` streams the archive in; the answer is the stored backup (restore is a `restoreBackup` call after it). */
+  uploadBackup: stream(z.object({ backup: BackupSummaryWire })),
+}
+
+/** The query of `POST /backups/:ref/upload`. */
+export const UploadStreamQuery = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  restore: QueryBool,
+  limit: z.coerce.number().int().min(1),
+})
+
+export const UploadChecksumHeader = Sha256Hex.optional()
