@@ -4,7 +4,7 @@ import type { Clock } from './clock'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
 import type { Logger } from './logger'
-import type { Stores } from '../storage'
+import type { Session, Stores } from '../storage'
 
 export { systemClock, type Clock } from './clock'
 
@@ -24,5 +24,6 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string }
+  /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
+  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string; session?: Session & { id: string } }
 }
