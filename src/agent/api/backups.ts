@@ -81,6 +81,7 @@ export interface BackupsApi {
 // ---- the wire contract of these methods ----
 
 const Opts = z.object({}).optional()
+const CorruptRecordWire = z.object({ key: z.string(), reason: z.string() })
 const Deleted = z.object({ deleted: z.literal(true), backupId: z.string() })
 
 export const BackupSummaryWire = BackupRecord.extend({ status: z.enum(['ok', 'missing', 'damaged']) })
@@ -108,7 +109,7 @@ export const backupsContract = {
   ),
   listBackups: call(
     z.tuple([ServiceRef, Opts]),
-    z.object({ serviceId: z.string(), backups: z.array(BackupSummaryWire), corrupt: z.array(z.object({ id: z.string(), error: z.string() })) }),
+    z.object({ serviceId: z.string(), backups: z.array(BackupSummaryWire), corrupt: z.array(CorruptRecordWire) }),
   ),
   backupStorage: call(
     z.tuple([ServiceRef, Opts]),
@@ -125,7 +126,7 @@ export const backupsContract = {
   deleteBackupSchedule: call(z.tuple([ServiceRef, Opts]), z.object({ deleted: z.boolean() })),
   listAllBackups: call(
     z.tuple([z.object({ serviceId: z.string().max(128).optional() }).optional()]),
-    z.object({ backups: z.array(CatalogueEntryWire), corrupt: z.array(z.object({ serviceId: z.string(), id: z.string(), error: z.string() })) }),
+    z.object({ backups: z.array(CatalogueEntryWire), corrupt: z.array(CorruptRecordWire) }),
   ),
   getBackup: call(z.tuple([BackupId, Opts]), CatalogueEntryWire),
   deleteBackupById: call(z.tuple([BackupId, Opts]), Deleted),

@@ -296,7 +296,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       return { records: new Map<string, MonitorSettings>(), corrupt: [] }
     })
     for (const [id, s] of saved.records) settings.set(id, s)
-    for (const err of saved.corrupt) logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', error: err.message })
+    for (const err of saved.corrupt) logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', ...err })
     await Promise.all([
       thresholds.load().catch((err) => logger.error({ msg: 'alert settings unreadable', error: String(err) })),
       alerts.load().catch((err) => logger.error({ msg: 'alert state unreadable', error: String(err) })),
