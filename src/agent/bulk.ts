@@ -6,13 +6,13 @@ import type { BackupEngine } from './backup/engine'
 import type { BulkApi } from './api/bulk'
 import type { AgentContext } from './context'
 import { toAppError } from './docker-errors'
-import { changeState } from './lifecycle'
+import { changeState, type LifecycleDeps } from './lifecycle'
 import { removeService, type RemoveDeps } from './remove'
 
 const CONCURRENCY = 4
 
 /** What a bulk run needs: lifecycle and removal of each service, and the backup engine. */
-export type BulkDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'config' | 'clock'> & RemoveDeps & { backups: BackupEngine }
+export type BulkDeps = Pick<AgentContext, 'clock'> & LifecycleDeps & RemoveDeps & { backups: BackupEngine }
 
 export function createBulkApi(deps: BulkDeps): BulkApi {
   return { bulkOperation: (operation, serviceIds, options) => runBulk(deps, operation, serviceIds, options) }
@@ -48,10 +48,12 @@ export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceId
   const items = await mapLimited(ids, CONCURRENCY, async (serviceId): Promise<BulkItem> => {
     let item: BulkItem
     try {
-      item = { serviceId, success: true, result: await perform(ctx, operation, serviceId, { ...options, name }) }
+      item = { serviceId, success: true, status: 200, result: await perform(ctx, operation, serviceId, { ...options, name }) }
     } catch (err) {
+      // Each item takes its own service's operation lock (inside perform): a busy service is
+      // this item's 409, never a wait and never the whole batch's failure.
       const error = toAppError(err, 'service')
-      item = { serviceId, success: false, error: error.message, code: error.code }
+      item = { serviceId, success: false, status: error.status, error: error.message, code: error.code }
     }
     completed += 1
     ctx.events.publish('bulk-progress', {

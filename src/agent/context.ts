@@ -5,6 +5,7 @@ import type { Clock } from '../clock'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
+import type { OperationLocks } from './locks'
 
 /**
  * The infrastructure every part of the host agent works with, complete when it is built: the
@@ -28,4 +29,9 @@ export interface AgentContext {
   clock: Clock
   /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
   limit: Limiter
+  /**
+   * The one per-service operation lock of this agent (delete, lifecycle, backup, restore,
+   * upload, bulk items, schedules all take it): built once by startHostAgent, never per feature.
+   */
+  locks: OperationLocks
 }

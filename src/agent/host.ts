@@ -18,6 +18,7 @@ import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createForgetService } from './forget'
 import { createLocalAgent } from './local'
+import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
@@ -60,6 +61,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
+  const clock = options.clock ?? systemClock
   const context: AgentContext = {
     docker,
     streams,
@@ -67,8 +69,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     stores: options.stores,
     config: options.config,
     logger: options.logger,
-    clock: options.clock ?? systemClock,
+    clock,
     limit: createLimiter(4),
+    locks: new OperationLocks(() => clock.now()),
   }
   const monitor = createMonitor(context, options.monitor)
   const { scheduler: schedulerOptions, ...engineOptions } = options.backups ?? {}
@@ -88,8 +91,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     monitor,
     deployer,
     backups: createBackupsApi({ engine, scheduler, deployer }),
-    bulk: createBulkApi({ ...context, forget, backups: engine }),
+    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine }),
     forget,
+    recovery: engine,
   })
   // The monitor hears container events as they are published: crashes, removals, fresher state.
   const publisher = {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode'
 import { AppError, withInternal } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
+import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
 import { isStatus, startFailureReason, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
@@ -8,23 +9,31 @@ import { resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
-export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit'>
+/** What a state change needs: the engine, the operation locks, and the backup engine's crash recovery to wait for. */
+export type LifecycleDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'config' | 'locks'> & { recovery: Pick<BackupEngine, 'ready'> }
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
 /**
  * Starts, stops or restarts a service and answers once Docker reports the new state: the
  * Engine's start/stop/restart calls return only after the transition, so no sleeps are needed.
- * Emits `service-action` in-progress, then completed or failed.
+ * Emits `service-action` in-progress, then completed or failed. Holds the service's operation
+ * lock throughout — also when the service is already in that state: a stop must never land in
+ * the middle of a backup or restore that expects to start the service again.
  */
 export async function changeState(
-  ctx: LifecycleContext & Pick<AgentContext, 'config'>,
+  ctx: LifecycleDeps,
   ref: string,
   action: LifecycleAction,
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
 ): Promise<ServiceSummary> {
+  // Requests are served while crash recovery puts interrupted restores right: wait for it.
+  await ctx.recovery.ready
+  // Refused before resolving: mid-restore the service may be parked under another name.
+  ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
   const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const release = ctx.locks.acquire(base.serviceId, action)
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
   try {
     // A start mounts the binds anew, following whatever links are there now: a bind directory
@@ -59,6 +68,8 @@ export async function changeState(
     const error = toAppError(err)
     ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
     throw error
+  } finally {
+    release()
   }
 }
 

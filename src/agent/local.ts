@@ -18,11 +18,14 @@ export interface LocalAgentParts {
   backups: BackupsApi
   bulk: BulkApi
   forget: RemoveDeps['forget']
+  /** Lifecycle calls and deletes wait for the backup engine's crash recovery. */
+  recovery: RemoveDeps['recovery']
 }
 
 /** The in-process AgentClient: talks to the engine directly. */
-export function createLocalAgent({ ctx, monitor, deployer, backups, bulk, forget }: LocalAgentParts): AgentClient {
+export function createLocalAgent({ ctx, monitor, deployer, backups, bulk, forget, recovery }: LocalAgentParts): AgentClient {
   const { docker } = ctx
+  const ops = { ...ctx, forget, recovery }
   return {
     ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
     dockerStatus: () => dockerStatus(docker),
@@ -38,10 +41,10 @@ export function createLocalAgent({ ctx, monitor, deployer, backups, bulk, forget
       })
       return toDetails(toSummary(info), inspected)
     },
-    startService: (ref, options) => changeState(ctx, ref, 'start', options),
-    stopService: (ref, options) => changeState(ctx, ref, 'stop', options),
-    restartService: (ref, options) => changeState(ctx, ref, 'restart', options),
-    removeService: (ref, options) => removeService({ ...ctx, forget }, ref, options),
+    startService: (ref, options) => changeState(ops, ref, 'start', options),
+    stopService: (ref, options) => changeState(ops, ref, 'stop', options),
+    restartService: (ref, options) => changeState(ops, ref, 'restart', options),
+    removeService: (ref, options) => removeService(ops, ref, options),
     getLogs: (ref, options) => getLogs(docker, ref, { ...options, streams: ctx.streams, maxBytes: ctx.config.logsMaxBytes }),
     followLogs: (ref, options) => followLogs(docker, ref, { ...options, streams: ctx.streams }),
     deploy: deployer.deploy,

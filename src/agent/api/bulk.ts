@@ -31,6 +31,7 @@ export const bulkContract = {
         z.object({
           serviceId: z.string(),
           success: z.boolean(),
+          status: z.number().int(),
           result: z.record(z.string(), z.unknown()).optional(),
           error: z.string().optional(),
           code: z.string().optional(),

@@ -2,7 +2,7 @@ import { createLimiter, type Limiter } from '../../limiter'
 import type { AgentContext } from '../context'
 import { createEventAlertSink, type BackupAlertSink } from './alerts'
 import { IntentLog } from './intents'
-import { ServiceLocks } from './locks'
+import type { OperationLocks } from '../locks'
 import { BackupPaths } from './paths'
 
 export interface BackupEngineOptions {
@@ -16,14 +16,15 @@ export interface BackupEngineOptions {
 
 /**
  * The backup engine's shared state for one agent: the backup directory's layout, the intent
- * log, per-service locks, the job limiter and the alert sink. Built once by the composition root
- * (host.ts) and handed to the backups API, the scheduler and the bulk runner, so they all see
- * the same locks.
+ * log, the job limiter and the alert sink. Built once by the composition root (host.ts) and
+ * handed to the backups API, the scheduler and the bulk runner, so they share one job limiter;
+ * the locks are the context's own.
  */
 export class BackupEngine {
   readonly paths: BackupPaths
   readonly intents: IntentLog
-  readonly locks = new ServiceLocks()
+  /** The agent's one operation lock registry (the context's), shared with delete and lifecycle. */
+  readonly locks: OperationLocks
   readonly alerts: BackupAlertSink
   readonly jobs: Limiter
   readonly restoreSettleMs: number
@@ -35,6 +36,7 @@ export class BackupEngine {
     readonly ctx: AgentContext,
     options: BackupEngineOptions = {},
   ) {
+    this.locks = ctx.locks
     this.paths = new BackupPaths(ctx.config.backupDir)
     this.intents = new IntentLog(this.paths)
     this.alerts = options.alerts ?? createEventAlertSink(ctx.events)
