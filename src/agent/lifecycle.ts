@@ -1,11 +1,11 @@
 import type Docker from 'dockerode'
-import { AppError, withInternal } from '../errors'
+import { AppError } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
 import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
-import { isStatus, startFailureReason, toAppError } from './docker-errors'
+import { isStatus, startError, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
-import { resolveService, serviceIdOf, toSummary } from './services'
+import { containerNameOf, resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
@@ -32,7 +32,7 @@ export async function changeState(
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
   const release = ctx.locks.acquire(base.serviceId, action)
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
   try {
@@ -50,10 +50,7 @@ export async function changeState(
         // Docker answers 304 when the container is already in the requested state.
         if (isStatus(err, 304)) return
         // 400 on start: the runtime could not run the command (missing binary, bad mount, …).
-        if (action !== 'stop' && isStatus(err, 400)) {
-          const raw = toAppError(err).internal ?? ''
-          throw withInternal(new AppError(409, 'start_failed', `Service could not start: ${startFailureReason(raw)}`), raw)
-        }
+        if (action !== 'stop' && isStatus(err, 400)) throw startError(err)
         throw err
       }
     })

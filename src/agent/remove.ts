@@ -4,7 +4,7 @@ import { isStatus, toAppError } from './docker-errors'
 import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
 import type { ForgetService } from './forget'
-import { resolveService, serviceIdOf } from './services'
+import { containerNameOf, resolveService, serviceIdOf } from './services'
 
 /**
  * Stops and removes a service. Its named volumes hold the user's data: they are kept unless
@@ -25,7 +25,7 @@ export async function removeService(
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
   const release = ctx.locks.acquire(base.serviceId, 'delete')
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: 'delete requested' })
   try {
