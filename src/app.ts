@@ -61,6 +61,8 @@ import templatesImport from '../handlers/templates/import'
 import templatesList from '../handlers/templates/list'
 import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
+import uiAsset from '../handlers/ui/asset'
+import uiPage from '../handlers/ui/page'
 import sessionCreate from '../handlers/session/create'
 import sessionDelete from '../handlers/session/delete'
 import sessionGet from '../handlers/session/get'
@@ -224,6 +226,9 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', monitoringStop)
     .route('/', alertsServiceThresholdsGet)
     .route('/', alertsServiceThresholdsSet)
+    // The dashboard: a static shell and its bundled assets, outside /api (no token needed to load it).
+    .route('/', uiPage)
+    .route('/', uiAsset)
   return app
 }
 
