@@ -1,15 +1,12 @@
 import type { Context } from 'hono'
-import type { AgentClient } from './agent/client'
+import type { AgentClient } from './agent/api'
+import type { Clock } from './clock'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
 import type { Logger } from './logger'
 import type { Session, Stores } from '../storage'
 
-export interface Clock {
-  now(): number
-}
-
-export const systemClock: Clock = { now: () => Date.now() }
+export { systemClock, type Clock } from './clock'
 
 /** Everything a handler may use, injected per app (ARCHITECTURE §2). */
 export interface AppDeps {

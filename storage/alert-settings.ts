@@ -1,7 +1,7 @@
 import type { Storage } from 'unstorage'
 import { z } from 'zod'
 import { AlertThresholdsPatch, type AlertThresholdsOverride } from '../src/schemas/monitoring'
-import { CorruptRecordError } from './corrupt-record'
+import { CorruptRecordError, firstIssue, type CorruptRecord } from './corrupt-record'
 import { keyFor } from './keys'
 import { readRecords } from './read-records'
 
@@ -16,7 +16,7 @@ export interface AlertSettingsStore {
   getGlobal(): Promise<GlobalAlertSettings | null>
   setGlobal(value: GlobalAlertSettings): Promise<void>
   /** Every service override; unreadable ones come back in `corrupt`, left in place. */
-  allServices(): Promise<{ records: Map<string, AlertThresholdsOverride>; corrupt: CorruptRecordError[] }>
+  allServices(): Promise<{ records: Map<string, AlertThresholdsOverride>; corrupt: CorruptRecord[] }>
   setService(serviceId: string, value: AlertThresholdsOverride): Promise<void>
   removeService(serviceId: string): Promise<void>
 }
@@ -28,7 +28,7 @@ export function createAlertSettingsStore(storage: Storage): AlertSettingsStore {
       const raw = await storage.getItem('global')
       if (raw === null) return null
       const parsed = GlobalRecord.safeParse(raw)
-      if (!parsed.success) throw new CorruptRecordError('alert-settings', 'global', parsed.error.message)
+      if (!parsed.success) throw new CorruptRecordError('alert-settings:global', firstIssue(parsed.error))
       return parsed.data
     },
     setGlobal: (value) => storage.setItem('global', value),

@@ -1,7 +1,7 @@
 import type { Storage } from 'unstorage'
 import { z } from 'zod'
 import { ALERT_RULES, type AlertRecord } from '../src/schemas/monitoring'
-import type { CorruptRecordError } from './corrupt-record'
+import type { CorruptRecord } from './corrupt-record'
 import { keyFor } from './keys'
 import { readRecords } from './read-records'
 
@@ -29,8 +29,8 @@ export type AlertStateRecord = z.infer<typeof Record>
  * the recently resolved. Written on each fire and resolve only.
  */
 export interface AlertStateStore {
-  /** Every stored record; an unreadable one is returned as a CorruptRecordError in `corrupt`. */
-  all(): Promise<{ records: Map<string, AlertStateRecord>; corrupt: CorruptRecordError[] }>
+  /** Every stored record; an unreadable one is reported in `corrupt`. */
+  all(): Promise<{ records: Map<string, AlertStateRecord>; corrupt: CorruptRecord[] }>
   set(serviceId: string, value: AlertStateRecord): Promise<void>
   remove(serviceId: string): Promise<void>
 }

@@ -1,11 +1,7 @@
 import type { Storage } from 'unstorage'
 import { BackupRecord, StoredSchedule } from '../src/schemas/backup'
+import { CorruptRecordError, firstIssue, type CorruptRecord } from './corrupt-record'
 import { keyFor } from './keys'
-
-export interface CorruptRecord {
-  id: string
-  error: string
-}
 
 /**
  * Backup metadata records, `backups:<serviceId>:<backupId>`, one `setItem` each. A record that
@@ -23,10 +19,9 @@ export interface BackupStore {
 
 const recordKey = (serviceId: string, backupId: string) => `${keyFor(serviceId)}:${keyFor(backupId)}`
 
-function parseRecord(id: string, value: unknown): BackupRecord | CorruptRecord {
+function parseRecord(key: string, value: unknown): BackupRecord | CorruptRecordError {
   const parsed = BackupRecord.safeParse(value)
-  if (parsed.success) return parsed.data
-  return { id, error: `unreadable backup record: ${parsed.error.issues[0]?.message ?? 'invalid'}` }
+  return parsed.success ? parsed.data : new CorruptRecordError(`backups:${key}`, firstIssue(parsed.error))
 }
 
 export function createBackupStore(storage: Storage): BackupStore {
@@ -34,8 +29,8 @@ export function createBackupStore(storage: Storage): BackupStore {
     async get(serviceId, backupId) {
       const value = await storage.getItem(recordKey(serviceId, backupId))
       if (value === null) return null
-      const parsed = parseRecord(backupId, value)
-      if ('error' in parsed) throw new Error(parsed.error)
+      const parsed = parseRecord(recordKey(serviceId, backupId), value)
+      if (parsed instanceof CorruptRecordError) throw parsed
       return parsed
     },
     put: (record) => storage.setItem(recordKey(record.serviceId, record.id), record as never),
@@ -45,9 +40,8 @@ export function createBackupStore(storage: Storage): BackupStore {
       const records: BackupRecord[] = []
       const corrupt: CorruptRecord[] = []
       for (const key of keys) {
-        const backupId = key.slice(key.lastIndexOf(':') + 1)
-        const parsed = parseRecord(backupId, await storage.getItem(key))
-        if ('error' in parsed) corrupt.push(parsed)
+        const parsed = parseRecord(key, await storage.getItem(key))
+        if (parsed instanceof CorruptRecordError) corrupt.push(parsed.record)
         else if (parsed.serviceId === serviceId) records.push(parsed)
       }
       return { records, corrupt }
@@ -74,16 +68,16 @@ export interface BackupScheduleStore {
 }
 
 export function createBackupScheduleStore(storage: Storage): BackupScheduleStore {
-  const read = (id: string, value: unknown): StoredSchedule | CorruptRecord => {
+  const read = (key: string, value: unknown): StoredSchedule | CorruptRecordError => {
     const parsed = StoredSchedule.safeParse(value)
-    return parsed.success ? parsed.data : { id, error: `unreadable backup schedule: ${parsed.error.issues[0]?.message ?? 'invalid'}` }
+    return parsed.success ? parsed.data : new CorruptRecordError(`settings:backup-schedules:${key}`, firstIssue(parsed.error))
   }
   return {
     async get(serviceId) {
       const value = await storage.getItem(keyFor(serviceId))
       if (value === null) return null
-      const parsed = read(serviceId, value)
-      if ('error' in parsed) throw new Error(parsed.error)
+      const parsed = read(keyFor(serviceId), value)
+      if (parsed instanceof CorruptRecordError) throw parsed
       return parsed
     },
     set: (schedule) => storage.setItem(keyFor(schedule.serviceId), schedule as never),
@@ -93,7 +87,7 @@ export function createBackupScheduleStore(storage: Storage): BackupScheduleStore
       const corrupt: CorruptRecord[] = []
       for (const key of await storage.getKeys()) {
         const parsed = read(key, await storage.getItem(key))
-        if ('error' in parsed) corrupt.push(parsed)
+        if (parsed instanceof CorruptRecordError) corrupt.push(parsed.record)
         else schedules.push(parsed)
       }
       return { schedules, corrupt }

@@ -1,13 +1,14 @@
 import type { Storage } from 'unstorage'
-import { AppError } from '../src/errors'
 import type { DeploymentRecord } from '../src/deploy/record'
+import { CorruptRecordError, type CorruptRecord } from './corrupt-record'
 import { isSafeId, keyFor } from './keys'
 
 /** The agent's record of every deploy and how it ended, under `deployments:<deploymentId>`. */
 export interface DeploymentStore {
   get(id: string): Promise<DeploymentRecord | null>
   put(record: DeploymentRecord): Promise<void>
-  list(): Promise<DeploymentRecord[]>
+  /** Every record; an unreadable one is reported in `corrupt` and left in place. */
+  list(): Promise<{ records: DeploymentRecord[]; corrupt: CorruptRecord[] }>
 }
 
 function isDeploymentRecord(v: unknown): v is DeploymentRecord {
@@ -15,7 +16,7 @@ function isDeploymentRecord(v: unknown): v is DeploymentRecord {
   return typeof v === 'object' && v !== null && typeof r.id === 'string' && typeof r.status === 'string' && Array.isArray(r.steps)
 }
 
-const corrupt = (id: string) => new AppError(500, 'corrupt_record', `The stored record 'deployments:${id}' cannot be read; fix or delete it`)
+const corrupt = (id: string) => new CorruptRecordError(`deployments:${id}`, 'not a deployment record (needs id, status and steps)')
 
 export function createDeploymentStore(storage: Storage): DeploymentStore {
   return {
@@ -30,10 +31,13 @@ export function createDeploymentStore(storage: Storage): DeploymentStore {
     async list() {
       const keys = (await storage.getKeys()).filter(isSafeId)
       const items = await storage.getItems(keys)
-      return items.map(({ key, value }) => {
-        if (!isDeploymentRecord(value)) throw corrupt(key)
-        return value
-      })
+      const records: DeploymentRecord[] = []
+      const unreadable: CorruptRecord[] = []
+      for (const { key, value } of items) {
+        if (isDeploymentRecord(value)) records.push(value)
+        else unreadable.push(corrupt(key).record)
+      }
+      return { records, corrupt: unreadable }
     },
   }
 }

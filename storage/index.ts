@@ -62,7 +62,7 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
 }
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
-export { CorruptRecordError } from './corrupt-record'
+export { CorruptRecordError, type CorruptRecord } from './corrupt-record'
 export type { Session } from './sessions'
 export { insufficientStorage, storageError, storageUnavailable } from './storage-errors'
 export type {

@@ -1,6 +1,6 @@
 import type { Storage } from 'unstorage'
 import { z } from 'zod'
-import type { CorruptRecordError } from './corrupt-record'
+import type { CorruptRecord } from './corrupt-record'
 import { keyFor } from './keys'
 import { readRecords } from './read-records'
 
@@ -10,7 +10,7 @@ export type MonitorSettingsRecord = z.infer<typeof Record>
 /** Per-service monitoring settings the user chose (start/stop, interval); absent means the defaults. */
 export interface MonitorSettingsStore {
   /** Every stored record; unreadable ones come back in `corrupt`, left in place. */
-  all(): Promise<{ records: Map<string, MonitorSettingsRecord>; corrupt: CorruptRecordError[] }>
+  all(): Promise<{ records: Map<string, MonitorSettingsRecord>; corrupt: CorruptRecord[] }>
   set(serviceId: string, settings: MonitorSettingsRecord): Promise<void>
   remove(serviceId: string): Promise<void>
 }

@@ -1,6 +1,6 @@
 import type { Storage } from 'unstorage'
 import type { ZodType } from 'zod'
-import { CorruptRecordError } from './corrupt-record'
+import { firstIssue, type CorruptRecord } from './corrupt-record'
 
 /**
  * Every record under `base` (one batched read), checked against `schema`. Keys come back with
@@ -8,12 +8,12 @@ import { CorruptRecordError } from './corrupt-record'
  */
 export async function readRecords<T>(storage: Storage, schema: ZodType<T>, store: string, base = '') {
   const records = new Map<string, T>()
-  const corrupt: CorruptRecordError[] = []
+  const corrupt: CorruptRecord[] = []
   const keys = await storage.getKeys(base)
   for (const { key, value } of await storage.getItems(keys)) {
     const parsed = schema.safeParse(value)
     if (parsed.success) records.set(key.slice(base ? base.length + 1 : 0), parsed.data)
-    else corrupt.push(new CorruptRecordError(store, key, parsed.error.message))
+    else corrupt.push({ key: `${store}:${key}`, reason: firstIssue(parsed.error) })
   }
   return { records, corrupt }
 }

@@ -1,6 +1,7 @@
 import type { Storage } from 'unstorage'
 import { AppError, conflict } from '../src/errors'
 import { createLimiter } from '../src/limiter'
+import { CorruptRecordError, type CorruptRecord } from './corrupt-record'
 import type { Template } from '../src/schemas/template'
 import { DEFAULT_POLICY } from '../src/templates/policy'
 import { slugify } from '../src/templates/slug'
@@ -12,7 +13,7 @@ import type { SettingsStore } from './settings'
 /** The template catalogue: one record per template under `templates:<id>`. */
 export interface TemplateStore {
   /** Every template, plus the keys of records that could not be read (reported, never dropped). */
-  list(): Promise<{ templates: Template[]; corrupt: string[] }>
+  list(): Promise<{ templates: Template[]; corrupt: CorruptRecord[] }>
   get(id: string): Promise<Template | null>
   /** By id, slug or case-insensitive name: what deploy clients send as `templateId`/`serviceType`. */
   find(ref: string): Promise<Template | null>
@@ -27,8 +28,8 @@ export interface TemplateStore {
   ready(): Promise<void>
 }
 
-export const corruptRecord = (key: string) =>
-  new AppError(500, 'corrupt_record', `The stored record 'templates:${key}' cannot be read; fix or delete it`)
+const NOT_A_TEMPLATE = 'not a template record (needs id, name, image and slug)'
+export const corruptRecord = (key: string) => new CorruptRecordError(`templates:${key}`, NOT_A_TEMPLATE)
 
 const SEEDED_KEY = 'template-defaults'
 const REVISION_KEY = 'templates-revision'
@@ -47,7 +48,7 @@ function isTemplateRecord(v: unknown): v is Template {
 export function createTemplateStore(storage: Storage, settings: SettingsStore, options: { seedDefaults?: boolean; now?: () => number } = {}): TemplateStore {
   const now = options.now ?? Date.now
   const writeLock = createLimiter(1)
-  let snapshot: { revision: string; templates: Template[]; corrupt: string[] } | null = null
+  let snapshot: { revision: string; templates: Template[]; corrupt: CorruptRecord[] } | null = null
   let seeding: Promise<void> | null = null
 
   async function readRaw(id: string): Promise<Template | null> {
@@ -63,10 +64,10 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
     const keys = (await storage.getKeys()).filter(isSafeId)
     const items = await storage.getItems(keys)
     const templates: Template[] = []
-    const corrupt: string[] = []
+    const corrupt: CorruptRecord[] = []
     for (const { key, value } of items) {
       if (isTemplateRecord(value)) templates.push(value)
-      else corrupt.push(key)
+      else corrupt.push(corruptRecord(key).record)
     }
     snapshot = { revision, templates, corrupt }
     return snapshot
@@ -98,7 +99,7 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
 
   async function seed() {
     const record = await settings.get<{ seeded?: unknown }>(SEEDED_KEY)
-    if (record !== null && !Array.isArray(record.seeded)) throw new AppError(500, 'corrupt_record', `The stored record 'settings:${SEEDED_KEY}' cannot be read; fix or delete it`)
+    if (record !== null && !Array.isArray(record.seeded)) throw new CorruptRecordError(`settings:${SEEDED_KEY}`, 'seeded is not a list')
     const seeded = new Set((record?.seeded as string[] | undefined) ?? [])
     const missing = DEFAULT_TEMPLATES.filter((d) => !seeded.has(d.key))
     if (missing.length === 0) return

@@ -2,29 +2,23 @@ import { randomBytes } from 'node:crypto'
 import { mapLimited } from '../limiter'
 import type { BulkItem, BulkOperation, BulkOptions, BulkResult } from '../schemas/bulk'
 import { startBackup } from './backup/create'
-import { backupEngineFor } from './backup/engine'
-import type { CallOptions } from './client'
+import type { BackupEngine } from './backup/engine'
+import type { BulkApi } from './api/bulk'
 import type { AgentContext } from './context'
 import { toAppError } from './docker-errors'
-import { changeState } from './lifecycle'
-import { removeService } from './remove'
-
-/** One operation over many services. */
-export interface BulkApi {
-  /**
-   * Runs `operation` for each distinct id, about four at a time, publishing `bulk-progress`
-   * as each one finishes. Never throws for a failing service: its item says why.
-   */
-  bulkOperation(operation: BulkOperation, serviceIds: string[], options: CallOptions & BulkOptions): Promise<BulkResult>
-}
+import { changeState, type LifecycleDeps } from './lifecycle'
+import { removeService, type RemoveDeps } from './remove'
 
 const CONCURRENCY = 4
 
-export function createBulkApi(ctx: AgentContext): BulkApi {
-  return { bulkOperation: (operation, serviceIds, options) => runBulk(ctx, operation, serviceIds, options) }
+/** What a bulk run needs: lifecycle and removal of each service, and the backup engine. */
+export type BulkDeps = Pick<AgentContext, 'clock'> & LifecycleDeps & RemoveDeps & { backups: BackupEngine }
+
+export function createBulkApi(deps: BulkDeps): BulkApi {
+  return { bulkOperation: (operation, serviceIds, options) => runBulk(deps, operation, serviceIds, options) }
 }
 
-async function perform(ctx: AgentContext, operation: BulkOperation, ref: string, options: BulkOptions & { name: string }) {
+async function perform(ctx: BulkDeps, operation: BulkOperation, ref: string, options: BulkOptions & { name: string }) {
   switch (operation) {
     case 'start':
     case 'stop':
@@ -35,7 +29,7 @@ async function perform(ctx: AgentContext, operation: BulkOperation, ref: string,
     case 'delete':
       return { ...(await removeService(ctx, ref, { keepData: options.keepData })) }
     case 'backup': {
-      const engine = backupEngineFor(ctx)
+      const engine = ctx.backups
       await engine.ready
       const job = await startBackup(engine, ref, { name: options.name, consistency: options.consistency, wait: true, origin: 'bulk' })
       const backup = job.status === 'completed' ? job.backup : undefined
@@ -44,7 +38,7 @@ async function perform(ctx: AgentContext, operation: BulkOperation, ref: string,
   }
 }
 
-export async function runBulk(ctx: AgentContext, operation: BulkOperation, serviceIds: string[], options: BulkOptions): Promise<BulkResult> {
+export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceIds: string[], options: BulkOptions): Promise<BulkResult> {
   const operationId = `bulk_${ctx.clock.now().toString(36)}_${randomBytes(4).toString('hex')}`
   const ids = [...new Set(serviceIds)]
   const name = options.name ?? `Bulk backup ${new Date(ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ')}`

@@ -1,18 +1,19 @@
 import type Docker from 'dockerode'
 import type { Stores } from '../../storage'
 import type { Config } from '../config'
-import type { Clock } from '../deps'
+import type { Clock } from '../clock'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
 import type { OperationLocks } from './locks'
-import type { AlertConditions } from './monitor/alert-engine'
-import type { Monitor } from './monitor/monitor'
 
 /**
- * What every part of the host agent works with. The agent has its own stores (in single-host
- * mode the same instance as the API's): agent state such as deployments, monitor settings,
- * metrics history, alert state and backup metadata lives there, next to the engine it describes.
+ * The infrastructure every part of the host agent works with, complete when it is built: the
+ * parts (monitor, backup engine, deployer, bulk runner) are built from it by the composition
+ * root (host.ts) and handed to each other there, never looked up through it. The agent has its
+ * own stores (in single-host mode the same instance as the API's): agent state such as
+ * deployments, monitor settings, metrics history, alert state and backup metadata lives there,
+ * next to the engine it describes.
  */
 export interface AgentContext {
   docker: Docker
@@ -33,11 +34,4 @@ export interface AgentContext {
    * upload, bulk items, schedules all take it): built once by startHostAgent, never per feature.
    */
   locks: OperationLocks
-  /** The monitor (health, metrics history, alerts); set by startHostAgent. */
-  monitor?: Monitor
-  /**
-   * Where other features raise alerts the monitor cannot see, e.g. the backups feature:
-   * `ctx.alerts?.setCondition(serviceId, 'backup_missing', true, { message })`.
-   */
-  alerts?: AlertConditions
 }

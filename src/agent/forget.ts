@@ -1,7 +1,7 @@
 import { isSafeId } from '../../storage/keys'
-import { backupEngineFor } from './backup/engine'
+import type { BackupEngine } from './backup/engine'
 import { deleteBackup } from './backup/records'
-import type { AgentContext } from './context'
+import type { BackupScheduler } from './backup/schedules'
 
 export interface ForgetResult {
   scheduleRemoved: boolean
@@ -15,17 +15,30 @@ export interface ForgetResult {
  * at every run) and its monitor settings, history and alert state go at once. Its backups stay
  * unless the caller asked for `deleteBackups`: they are the way back to the data.
  */
-export async function forgetService(ctx: AgentContext, serviceId: string, options: { deleteBackups: boolean }): Promise<ForgetResult> {
+export type ForgetService = (serviceId: string, options: { deleteBackups: boolean }) => Promise<ForgetResult>
+
+/** Only what forgetting needs: the backups (engine, schedules) and the monitor's state of the service. */
+export interface ForgetDeps {
+  backups: BackupEngine
+  schedules: Pick<BackupScheduler, 'forget'>
+  monitor: { forget(serviceId: string): Promise<void> }
+}
+
+export function createForgetService(deps: ForgetDeps): ForgetService {
+  return (serviceId, options) => forgetService(deps, serviceId, options)
+}
+
+async function forgetService({ backups: engine, schedules, monitor }: ForgetDeps, serviceId: string, options: { deleteBackups: boolean }): Promise<ForgetResult> {
   const result: ForgetResult = { scheduleRemoved: false, backupsDeleted: [], backupsKept: [] }
   // An id that cannot be a storage key (labelled outside the API) never had a schedule or backups.
   if (!isSafeId(serviceId)) return result
-  const engine = backupEngineFor(ctx)
+  const { ctx } = engine
   const log = (what: string) => (err: unknown) => ctx.logger.error({ msg: `deleting a service: could not ${what}`, serviceId, error: String((err as Error)?.message ?? err) })
-  result.scheduleRemoved = await engine.scheduler.forget(serviceId).catch((err) => {
+  result.scheduleRemoved = await schedules.forget(serviceId).catch((err) => {
     log('remove its backup schedule')(err)
     return false
   })
-  await ctx.monitor?.forget(serviceId).catch(log('drop its monitor state'))
+  await monitor.forget(serviceId).catch(log('drop its monitor state'))
   const { records } = await ctx.stores.backups.list(serviceId).catch((err) => {
     log('list its backups')(err)
     return { records: [] }

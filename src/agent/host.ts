@@ -1,17 +1,22 @@
 import type Docker from 'dockerode'
 import type { Stores } from '../../storage'
 import type { Config } from '../config'
-import { systemClock, type Clock } from '../deps'
+import { systemClock, type Clock } from '../clock'
 import { createEventHub, type EventHub } from '../events/hub'
 import { createLimiter } from '../limiter'
 import type { Logger } from '../logger'
-import type { AgentClient } from './client'
-import { startBackupEngine } from './backup'
-import type { BackupEngineOptions } from './backup/engine'
+import type { AgentClient } from './api'
+import { createBackupsApi, startBackupEngine } from './backup'
+import { alertSinkFrom } from './backup/alerts'
+import { BackupEngine, type BackupEngineOptions } from './backup/engine'
+import { BackupScheduler, type SchedulerOptions } from './backup/schedules'
+import { createBulkApi } from './bulk'
 import type { AgentContext } from './context'
+import { createDeployer } from './deploy/deployer'
 import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
+import { createForgetService } from './forget'
 import { createLocalAgent } from './local'
 import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
@@ -25,6 +30,8 @@ export interface HostAgent {
   streams: Docker
   context: AgentContext
   monitor: Monitor
+  /** The backup engine and its schedules, one of each per agent. */
+  backups: { engine: BackupEngine; scheduler: BackupScheduler }
   /** Resolves once the docker events subscription is open. */
   ready: Promise<void>
   close(): Promise<void>
@@ -40,12 +47,16 @@ export interface HostAgentOptions {
   hub?: EventHub
   clock?: Clock
   /** Backup engine settings (tests shorten the settle time, swap the alert sink). */
-  backups?: BackupEngineOptions
+  backups?: BackupEngineOptions & { scheduler?: SchedulerOptions }
   /** Monitor tuning (intervals, sample counts, stats source); tests shorten the intervals. */
   monitor?: Partial<MonitorOptions>
 }
 
-/** Builds the agent and starts its background work: docker events, the monitor, backup recovery and schedules. */
+/**
+ * The agent's composition root: builds the monitor, the backup engine and its scheduler, the
+ * deployer and the bulk runner once, hands each only what it needs, then starts the background
+ * work: docker events, the monitor, backup recovery and schedules, deploy recovery.
+ */
 export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
@@ -63,16 +74,27 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     locks: new OperationLocks(() => clock.now()),
   }
   const monitor = createMonitor(context, options.monitor)
-  context.monitor = monitor
-  context.alerts = monitor.alerts
-  // Before the client: crash recovery runs first, and the client shares the engine it starts;
-  // after the monitor, whose alert engine raises backup_missing.
-  const backups = startBackupEngine(context, options.backups)
+  const { scheduler: schedulerOptions, ...engineOptions } = options.backups ?? {}
+  // backup_missing is an alert like any other: the monitor's alert engine owns it.
+  const engine = new BackupEngine(context, { alerts: alertSinkFrom(monitor.alerts, options.logger), ...engineOptions })
+  const scheduler = new BackupScheduler(engine, schedulerOptions)
+  const deployer = createDeployer(context)
+  const forget = createForgetService({ backups: engine, schedules: scheduler, monitor })
+  // Before the client: crash recovery runs first, and the client's jobs wait for it.
+  const backups = startBackupEngine({ engine, scheduler })
   // Before the client exists, so no deploy of this process can be mistaken for an interrupted one.
   const deploys = recoverInterruptedDeploys(context, context.clock.now()).catch((err) =>
     options.logger.error({ msg: 'deploy crash recovery failed', error: String((err as Error)?.message ?? err) }),
   )
-  const client = createLocalAgent(context)
+  const client = createLocalAgent({
+    ctx: context,
+    monitor,
+    deployer,
+    backups: createBackupsApi({ engine, scheduler, deployer }),
+    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine }),
+    forget,
+    recovery: engine,
+  })
   // The monitor hears container events as they are published: crashes, removals, fresher state.
   const publisher = {
     publish: (type: Parameters<EventHub['publish']>[0], data: Record<string, unknown>) => {
@@ -90,6 +112,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     streams,
     context,
     monitor,
+    backups: { engine, scheduler },
     ready: Promise.all([watcher.ready, backups.ready, deploys]).then(() => undefined),
     async close() {
       await backups.close()

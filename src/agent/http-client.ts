@@ -1,10 +1,11 @@
 import { downloadFromResponse } from '../backup-download'
 import { agentUnavailable, AppError, errorFromEnvelope } from '../errors'
 import { readSSE } from '../events/sse-reader'
-import type { BackupSummary, RestoreResult } from '../schemas/backup'
+import type { z } from 'zod'
+import type { RestoreResult } from '../schemas/backup'
 import type { LogLine } from '../schemas/service'
-import type { AgentClient } from './client'
-import { LONG_RPC, type RpcMethod } from './rpc'
+import { AGENT_CONTRACT, RPC_METHODS, type AgentClient, type RpcMethod } from './api'
+import { LogLineWire } from './api/services'
 
 export interface HttpAgentOptions {
   /** Base URL of the agent, e.g. http://127.0.0.1:5001 */
@@ -50,55 +51,56 @@ export async function agentFetch(
   return response
 }
 
+/**
+ * The agent answered something its contract does not allow (a different version, a bug): a
+ * 502 that names the method and where the answer went wrong, never a half-typed value.
+ */
+export function protocolError(method: string, error: z.ZodError): AppError {
+  const details = error.issues.slice(0, 20).map((issue) => ({ path: ['result', ...issue.path.map(String)].join('.'), code: issue.code, message: issue.message }))
+  return new AppError(502, 'agent_protocol_error', `The host agent answered '${method}' with a result its contract does not allow`, details)
+}
+
+function parseResult<T>(method: string, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw protocolError(method, parsed.error)
+  return parsed.data
+}
+
+type RpcStubs = Pick<AgentClient, RpcMethod>
+
 /** The AgentClient over HTTP: the same answers and errors as the in-process one. */
 export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
   const timeoutMs = options.timeoutMs ?? 60_000
 
-  async function call<T>(method: RpcMethod, args: unknown[], callOptions: { signal?: AbortSignal } | undefined): Promise<T> {
-    const { signal, ...rest } = callOptions ?? {}
-    const long = LONG_RPC.has(method)
+  /** `args` as the contract orders them: positional arguments, then the options (signal stays here). */
+  async function call(method: RpcMethod, args: unknown[]): Promise<unknown> {
+    const spec = AGENT_CONTRACT[method]
+    const arity = spec.args.def.items.length
+    const { signal, ...rest } = (args[arity - 1] ?? {}) as { signal?: AbortSignal }
+    const long = spec.transport === 'long'
     const response = await agentFetch(options, `/rpc/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ args: [...args, rest] }),
+      body: JSON.stringify({ args: [...args.slice(0, arity - 1), rest] }),
       // A long call (a deploy, a backup, a restore) is bounded by its caller, not by a deadline.
       signal: long ? signal : deadline(signal, timeoutMs),
     })
-    const body = (await response.json()) as { success: boolean; result: T; status?: number }
+    const body = (await response.json().catch(() => null)) as { success?: unknown; result?: unknown; status?: number } | null
+    if (body === null || typeof body !== 'object') throw new AppError(502, 'agent_protocol_error', `The host agent answered '${method}' with something that is not JSON`)
     // A long call answered 200 at once; how it went is in the body.
-    if (!body.success) throw errorFromEnvelope(body.status ?? 502, body)
-    return body.result
+    if (body.success !== true) throw errorFromEnvelope(body.status ?? 502, body)
+    return parseResult(method, spec.result as z.ZodType, body.result)
   }
 
+  // One stub per call in the contract: nothing here is written per method.
+  const stubs = Object.fromEntries(RPC_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)])) as unknown as RpcStubs
+
   return {
-    dockerStatus: (o) => call('dockerStatus', [], o),
-    systemSummary: (o) => call('systemSummary', [], o),
-    listServices: (o) => call('listServices', [], o),
-    getService: (ref, o) => call('getService', [ref], o),
-    startService: (ref, o) => call('startService', [ref], o),
-    stopService: (ref, o) => call('stopService', [ref], o),
-    restartService: (ref, o) => call('restartService', [ref], o),
-    removeService: (ref, o) => call('removeService', [ref], o),
-    getLogs: (ref, o) => call('getLogs', [ref], o),
-    deploy: (spec, o) => call('deploy', [spec], o),
-    getDeployment: (id, o) => call('getDeployment', [id], o),
-    createBackup: (ref, o) => call('createBackup', [ref], o),
-    listBackups: (ref, o) => call('listBackups', [ref], o),
-    backupStorage: (ref, o) => call('backupStorage', [ref], o),
-    deleteBackup: (ref, backupId, o) => call('deleteBackup', [ref, backupId], o),
-    restoreBackup: (ref, backupId, o) => call('restoreBackup', [ref, backupId], o),
-    getBackupSchedule: (ref, o) => call('getBackupSchedule', [ref], o),
-    setBackupSchedule: (ref, schedule, o) => call('setBackupSchedule', [ref, schedule], o),
-    deleteBackupSchedule: (ref, o) => call('deleteBackupSchedule', [ref], o),
-    listAllBackups: (o) => call('listAllBackups', [], o),
-    getBackup: (backupId, o) => call('getBackup', [backupId], o),
-    deleteBackupById: (backupId, o) => call('deleteBackupById', [backupId], o),
-    restoreBackupAsNew: (backupId, spec, o) => call('restoreBackupAsNew', [backupId, spec], o),
+    ...stubs,
     async openBackupDownloadById(backupId, o) {
       const response = await agentFetch(options, `/archives/${encodeURIComponent(backupId)}/download`, { headers: o.range ? { range: o.range } : {}, signal: o.signal }, [416])
       return downloadFromResponse(response)
     },
-    bulkOperation: (operation, serviceIds, o) => call('bulkOperation', [operation, serviceIds], o),
     async openBackupDownload(ref, backupId, o) {
       const path = `/backups/${encodeURIComponent(ref)}/${encodeURIComponent(backupId)}/download`
       const response = await agentFetch(options, path, { headers: o.range ? { range: o.range } : {}, signal: o.signal }, [416])
@@ -116,36 +118,24 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
         duplex: 'half',
         signal: o.signal,
       })
-      const { backup } = ((await response.json()) as { result: { backup: BackupSummary } }).result
+      const answer = (await response.json().catch(() => null)) as { result?: unknown } | null
+      const { backup } = parseResult('uploadBackup', AGENT_CONTRACT.uploadBackup.result, answer?.result)
       if (!o.restore) return { backup, restore: null }
       let restore: RestoreResult
       try {
-        restore = await call<RestoreResult>('restoreBackup', [ref, backup.id], { signal: o.signal })
+        restore = await stubs.restoreBackup(ref, backup.id, { signal: o.signal })
       } catch (err) {
         const e = err as AppError
         throw new AppError(e.status, e.code, `The archive was stored as backup ${backup.id}, but restoring it failed: ${e.message}`, [{ backupId: backup.id }])
       }
       return { backup, restore }
     },
-    getHealth: (ref, o) => call('getHealth', [ref], o),
-    getAllHealth: (o) => call('getAllHealth', [], o),
-    getMetrics: (ref, o) => call('getMetrics', [ref], o),
-    startMonitoring: (ref, o) => call('startMonitoring', [ref], o),
-    stopMonitoring: (ref, o) => call('stopMonitoring', [ref], o),
-    monitoringStatus: (o) => call('monitoringStatus', [], o),
-    systemMetrics: (o) => call('systemMetrics', [], o),
-    listAlerts: (o) => call('listAlerts', [], o),
-    getAlertSettings: (o) => call('getAlertSettings', [], o),
-    setAlertThresholds: (thresholds, o) => call('setAlertThresholds', [thresholds], o),
-    getServiceAlertSettings: (ref, o) => call('getServiceAlertSettings', [ref], o),
-    setServiceAlertThresholds: (ref, thresholds, o) => call('setServiceAlertThresholds', [ref, thresholds], o),
-    setAlertWebhook: (url, o) => call('setAlertWebhook', [url], o),
     async *followLogs(ref, o): AsyncIterable<LogLine> {
       const query = new URLSearchParams({ tail: String(o.tail), timestamps: String(o.timestamps) })
       if (o.since !== undefined) query.set('since', String(o.since))
       const response = await agentFetch(options, `/logs/${encodeURIComponent(ref)}?${query}`, { signal: o.signal })
       for await (const message of readSSE(response.body!, o.signal)) {
-        if (message.event === 'log') yield JSON.parse(message.data) as LogLine
+        if (message.event === 'log') yield parseResult('followLogs', LogLineWire, JSON.parse(message.data))
         else if (message.event === 'error') throw new AppError(502, 'agent_stream_error', message.data)
         else if (message.event === 'end') return
       }

@@ -1,13 +1,16 @@
 import type Docker from 'dockerode'
 import { AppError } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
-import { backupEngineFor } from './backup/engine'
+import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
 import { isStatus, startError, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
 import { containerNameOf, resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
+
+/** What a state change needs: the engine, the operation locks, and the backup engine's crash recovery to wait for. */
+export type LifecycleDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'config' | 'locks'> & { recovery: Pick<BackupEngine, 'ready'> }
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
@@ -19,13 +22,13 @@ const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as cons
  * the middle of a backup or restore that expects to start the service again.
  */
 export async function changeState(
-  ctx: AgentContext,
+  ctx: LifecycleDeps,
   ref: string,
   action: LifecycleAction,
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
 ): Promise<ServiceSummary> {
   // Requests are served while crash recovery puts interrupted restores right: wait for it.
-  await backupEngineFor(ctx).ready
+  await ctx.recovery.ready
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode'
 import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
-import { backupEngineFor } from './backup/engine'
+import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
-import { forgetService } from './forget'
+import type { ForgetService } from './forget'
 import { containerNameOf, resolveService, serviceIdOf } from './services'
 
 /**
@@ -13,13 +13,15 @@ import { containerNameOf, resolveService, serviceIdOf } from './services'
  * Holds the service's operation lock: a delete during a restore would be undone by the
  * restore's rollback, and the volume it reported kept would be gone.
  */
+export type RemoveDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'locks'> & { forget: ForgetService; recovery: Pick<BackupEngine, 'ready'> }
+
 export async function removeService(
-  ctx: AgentContext,
+  ctx: RemoveDeps,
   ref: string,
   options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
   // Requests are served while crash recovery puts interrupted restores right: wait for it.
-  await backupEngineFor(ctx).ready
+  await ctx.recovery.ready
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
@@ -42,7 +44,7 @@ export async function removeService(
       if (options.keepData || !(await removeVolume(ctx.docker, name))) volumesKept.push(name)
       else volumesRemoved.push(name)
     }
-    const leftovers = await forgetService(ctx, base.serviceId, { deleteBackups: options.deleteBackups ?? false })
+    const leftovers = await ctx.forget(base.serviceId, { deleteBackups: options.deleteBackups ?? false })
     const result: RemoveResult = { removed: true, volumesRemoved, volumesKept, ...leftovers }
     ctx.events.publish('service-action', { ...base, status: 'completed', message: 'Service deleted', ...result })
     return result

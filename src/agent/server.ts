@@ -11,9 +11,10 @@ import { BackupId } from '../schemas/backup'
 import { EventsQuery } from '../schemas/events'
 import { ServiceRef } from '../schemas/service'
 import type { Logger } from '../logger'
-import type { AgentClient } from './client'
+import { AGENT_CONTRACT, isRpcMethod, type AgentClient } from './api'
+import { UploadChecksumHeader, UploadStreamQuery } from './api/backups'
+import { LogStreamQuery } from './api/services'
 import { createStreamSlots, releaseWithBody } from '../stream-slots'
-import { LogStreamQuery, LONG_RPC, RPC_ARGS, UploadChecksumHeader, UploadStreamQuery, type RpcMethod } from './rpc'
 
 export interface AgentServerDeps {
   agent: AgentClient
@@ -118,18 +119,20 @@ export function createAgentServer(deps: AgentServerDeps) {
     )
     .post('/rpc/:method', async (c) => {
       const method = c.req.param('method')
-      if (!Object.hasOwn(RPC_ARGS, method)) throw new AppError(404, 'not_found', `Unknown agent method '${method}'`)
+      if (!isRpcMethod(method)) throw new AppError(404, 'not_found', `Unknown agent method '${method}'`)
+      const spec = AGENT_CONTRACT[method]
       const text = await c.req.text()
       // The same depth bound as the API applies to every body the agent parses.
       assertJsonDepth(text)
       const body = parseOrNull(text) as { args?: unknown } | null
-      const parsed = RPC_ARGS[method as RpcMethod].safeParse(body?.args ?? [])
+      const parsed = spec.args.safeParse(body?.args ?? [])
       if (!parsed.success) throw invalid(`Invalid arguments for ${method}: ${parsed.error.message}`)
+      // The contract's args are the positional arguments, then the options (signal: this request's).
       const args = parsed.data as unknown[]
       const options = { ...((args[args.length - 1] as object | undefined) ?? {}), signal: c.req.raw.signal }
-      const call = deps.agent[method as RpcMethod] as (...a: unknown[]) => Promise<unknown>
-      const invoke = () => call.apply(deps.agent, [...args.slice(0, -1), options])
-      if (LONG_RPC.has(method)) return longJson(invoke, deps.logger)
+      const run = deps.agent[method] as (...a: unknown[]) => Promise<unknown>
+      const invoke = () => run.apply(deps.agent, [...args.slice(0, -1), options])
+      if (spec.transport === 'long') return longJson(invoke, deps.logger)
       return c.json({ success: true, result: await invoke() }, 200)
     })
     .get('/backups/:ref/:backupId/download', async (c) => {

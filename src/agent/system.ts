@@ -1,5 +1,5 @@
 import type Docker from 'dockerode'
-import type { DockerStatus, SystemSummary } from './client'
+import type { DockerStatus, SystemSummary } from './api/services'
 import { toAppError } from './docker-errors'
 import { MANAGED_FILTER } from './labels'
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { CorruptRecord } from '../../storage/corrupt-record'
 import type { DeploymentRecord } from '../deploy/record'
 import { QueryBool } from './params'
 import { ServiceRef, type ServiceSummary } from './service'
@@ -139,14 +140,14 @@ export interface CatalogueEntry extends BackupSummary {
 
 export interface BackupCatalogue {
   backups: CatalogueEntry[]
-  corrupt: { serviceId: string; id: string; error: string }[]
+  corrupt: CorruptRecord[]
 }
 
 export interface BackupListing {
   serviceId: string
   backups: BackupSummary[]
   /** Records that could not be read: reported, never silently dropped. */
-  corrupt: { id: string; error: string }[]
+  corrupt: CorruptRecord[]
 }
 
 export interface BackupStorage {

@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { BackupRecord, StoredSchedule } from './backup'
-import { okWith } from './errors'
+import { CorruptRecordsSchema, okWith } from './errors'
 import { ServiceSummarySchema } from './services-api'
 import { DeploymentSchema } from './deploy-api'
 
 /** Response shapes of the backup routes (handlers/backups/). */
 
 export const BackupSummarySchema = BackupRecord.loose().extend({ status: z.enum(['ok', 'missing', 'damaged']) })
-const Corrupt = z.array(z.looseObject({ id: z.string(), error: z.string() }))
+const Corrupt = CorruptRecordsSchema
 
 export const BackupListResponse = okWith({
   serviceId: z.string(),

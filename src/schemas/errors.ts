@@ -27,3 +27,6 @@ export const okWith = <T extends z.ZodRawShape>(shape: T) => z.looseObject({ suc
 
 /** A success that only says what happened. */
 export const OkMessage = okWith({ message: z.string() })
+
+/** How every list reports a stored record it could not read: its full key and why (storage/corrupt-record.ts). */
+export const CorruptRecordsSchema = z.array(z.object({ key: z.string(), reason: z.string() }))

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { okWith } from './errors'
+import { CorruptRecordsSchema, okWith } from './errors'
 
 /** Response shapes of the template routes (handlers/templates/). */
 
@@ -33,7 +33,7 @@ export const TemplateListResponse = okWith({
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),
-  corrupt: z.array(z.string()),
+  corrupt: CorruptRecordsSchema,
 })
 export const TemplateResponse = okWith({ template: TemplateSchema })
 export const TemplateWrittenResponse = okWith({

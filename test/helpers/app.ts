@@ -1,5 +1,5 @@
 import { createApp } from '../../src/app'
-import type { AgentClient } from '../../src/agent/client'
+import type { AgentClient } from '../../src/agent/api'
 import { loadConfig, type Config } from '../../src/config'
 import type { AppDeps, Clock } from '../../src/deps'
 import { createEventHub, type EventHub } from '../../src/events/hub'

@@ -1,4 +1,4 @@
-import type { AgentClient } from '../../src/agent/client'
+import type { AgentClient } from '../../src/agent/api'
 import { notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
 import type { BackupSchedule } from '../../src/schemas/backup'

@@ -1,4 +1,4 @@
-import type { DeployApi, DeployOutcome } from '../../src/agent/deploy/api'
+import type { DeployApi, DeployOutcome } from '../../src/agent/api/deploy'
 import type { DeploymentRecord } from '../../src/deploy/record'
 import { DeploySpecSchema, type DeploySpec } from '../../src/deploy/spec'
 import { AppError, badRequest, conflict, notFound } from '../../src/errors'

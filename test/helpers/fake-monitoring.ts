@@ -1,4 +1,4 @@
-import type { AlertsApi, MonitoringApi } from '../../src/agent/monitor/api'
+import type { AlertsApi, MonitoringApi } from '../../src/agent/api/monitoring'
 import { checkThresholds, DEFAULT_THRESHOLDS, mergeThresholds } from '../../src/agent/monitor/thresholds'
 import { redactUrl } from '../../src/agent/monitor/webhook'
 import { badRequest } from '../../src/errors'

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backupEngineFor } from '../../src/agent/backup/engine'
 import { auth } from '../helpers/app'
 import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
@@ -49,7 +48,7 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     return (await res.json()).backup as { id: string; sha256: string; size: number; serviceId: string }
   }
   const archivePath = (serviceId: string, backupId: string) => join(dataDir, 'backups', serviceId, `${backupId}.tar.gz`)
-  const scheduler = () => backupEngineFor(ctx.host.context).scheduler
+  const scheduler = () => ctx.host.backups.scheduler
   const stores = () => ctx.host.context.stores
 
   beforeAll(async () => {

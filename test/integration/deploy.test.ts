@@ -105,7 +105,7 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     const record = await (await api(`/api/deploy/${body.deploymentId}`)).json()
     expect(record.deployment).toMatchObject({ status: 'succeeded', containerName, secretNames: ['APP_SECRET'] })
     expect(record.deployment.steps.map((s: { step: string }) => s.step)).toEqual(['accepted', 'volume', 'port', 'image', 'create', 'start', 'ready', 'done'])
-    const everything = JSON.stringify([service, record, (await ctx.host.context.stores.deployments.list())])
+    const everything = JSON.stringify([service, record, (await ctx.host.context.stores.deployments.list()).records])
     expect(everything).not.toContain(generatedSecrets.APP_SECRET)
     expect(published.filter((e) => e.includes('deployment-progress')).length).toBeGreaterThanOrEqual(8)
     expect(published.join()).not.toContain(generatedSecrets.APP_SECRET)

@@ -2,6 +2,7 @@ import type Docker from 'dockerode'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { alertSinkFrom } from '../../src/agent/backup/alerts'
 import { BackupEngine } from '../../src/agent/backup/engine'
+import { BackupScheduler } from '../../src/agent/backup/schedules'
 import type { CronFactory, ScheduledBackup } from '../../src/agent/backup/schedules'
 import type { AgentContext } from '../../src/agent/context'
 import { OperationLocks } from '../../src/agent/locks'
@@ -67,7 +68,7 @@ function engine() {
     limit: createLimiter(4),
     locks,
   }
-  return new BackupEngine(ctx, { scheduler: { cron, backup, checkIntervalMs: 3_600_000 } })
+  return { scheduler: new BackupScheduler(new BackupEngine(ctx), { cron, backup, checkIntervalMs: 3_600_000 }) }
 }
 
 /** Every health-alert published so far, as `state:serviceId`. */

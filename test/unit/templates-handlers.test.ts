@@ -78,10 +78,10 @@ describeBothWays('template handlers', () => built.app, (target) => {
       await built.deps.stores.settings.set('templates-revision', { revision: 'changed-behind-our-back' })
       const body = await (await call('/api/templates?search=bar')).json()
       expect(body.templates.map((t: { name: string }) => t.name)).toEqual(['Bare'])
-      expect(body.corrupt).toEqual(['broken'])
+      expect(body.corrupt).toEqual([{ key: 'templates:broken', reason: expect.any(String) }])
       const res = await call('/api/templates/broken')
       expect(res.status).toBe(500)
-      expect(await res.json()).toMatchObject({ code: 'corrupt_record', error: expect.stringContaining('templates:broken') })
+      expect(await res.json()).toMatchObject({ code: 'corrupt_record', error: expect.stringContaining('templates:broken'), details: [{ key: 'templates:broken' }] })
     })
   })
 

@@ -27,7 +27,7 @@ export async function listAllBackups(engine: BackupEngine, filter: { serviceId?:
   const corrupt: BackupCatalogue['corrupt'] = []
   for (const serviceId of ids) {
     const listing = await store.list(serviceId)
-    corrupt.push(...listing.corrupt.map((c) => ({ ...c, serviceId })))
+    corrupt.push(...listing.corrupt)
     for (const record of listing.records) backups.push({ ...(await withStatus(engine, record)), serviceExists: services.has(serviceId) })
   }
   backups.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))

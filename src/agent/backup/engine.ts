@@ -1,10 +1,9 @@
 import { createLimiter, type Limiter } from '../../limiter'
 import type { AgentContext } from '../context'
-import { alertSinkFrom, createEventAlertSink, type BackupAlertSink } from './alerts'
+import { createEventAlertSink, type BackupAlertSink } from './alerts'
 import { IntentLog } from './intents'
 import type { OperationLocks } from '../locks'
 import { BackupPaths } from './paths'
-import { BackupScheduler, type SchedulerOptions } from './schedules'
 
 export interface BackupEngineOptions {
   /** Where a missed schedule is reported; default: `health-alert` events on the hub. */
@@ -13,13 +12,13 @@ export interface BackupEngineOptions {
   concurrency?: number
   /** How long a restored service must keep running before the restore counts as done. */
   restoreSettleMs?: number
-  scheduler?: SchedulerOptions
 }
 
 /**
  * The backup engine's shared state for one agent: the backup directory's layout, the intent
- * log, the job limiter and the alert sink. One per AgentContext, so the in-process client and
- * the background scheduler share one job limiter; the locks are the context's own.
+ * log, the job limiter and the alert sink. Built once by the composition root (host.ts) and
+ * handed to the backups API, the scheduler and the bulk runner, so they share one job limiter;
+ * the locks are the context's own.
  */
 export class BackupEngine {
   readonly paths: BackupPaths
@@ -29,7 +28,6 @@ export class BackupEngine {
   readonly alerts: BackupAlertSink
   readonly jobs: Limiter
   readonly restoreSettleMs: number
-  readonly scheduler: BackupScheduler
   /** Resolves once crash recovery has put interrupted jobs right; jobs wait for it. */
   ready: Promise<void> = Promise.resolve()
   private readonly background = new Set<Promise<unknown>>()
@@ -41,10 +39,9 @@ export class BackupEngine {
     this.locks = ctx.locks
     this.paths = new BackupPaths(ctx.config.backupDir)
     this.intents = new IntentLog(this.paths)
-    this.alerts = options.alerts ?? (ctx.alerts ? alertSinkFrom(ctx.alerts, ctx.logger) : createEventAlertSink(ctx.events))
+    this.alerts = options.alerts ?? createEventAlertSink(ctx.events)
     this.jobs = createLimiter(options.concurrency ?? 2)
     this.restoreSettleMs = options.restoreSettleMs ?? 2000
-    this.scheduler = new BackupScheduler(this, options.scheduler)
   }
 
   /** Keeps a job that runs after its request has been answered; its failure is logged. */
@@ -64,16 +61,4 @@ export class BackupEngine {
   now(): number {
     return this.ctx.clock.now()
   }
-}
-
-const engines = new WeakMap<AgentContext, BackupEngine>()
-
-/** The engine of `ctx`, created on first use (with `options`, if the host agent passed any). */
-export function backupEngineFor(ctx: AgentContext, options?: BackupEngineOptions): BackupEngine {
-  let engine = engines.get(ctx)
-  if (!engine) {
-    engine = new BackupEngine(ctx, options)
-    engines.set(ctx, engine)
-  }
-  return engine
 }

@@ -1,25 +1,32 @@
-import type { AgentContext } from '../context'
 import { resolveService } from '../services'
-import { createDeployer, type Deployer } from '../deploy/deployer'
-import type { BackupsApi } from './api'
+import type { Deployer } from '../deploy/deployer'
+import type { BackupsApi } from '../api/backups'
 import { describeBackup, findRecord, listAllBackups } from './catalogue'
 import { startBackup } from './create'
 import { openDownload } from './download'
-import { backupEngineFor, type BackupEngine, type BackupEngineOptions } from './engine'
+import type { BackupEngine } from './engine'
 import { backupStorage, deleteBackup, getRecord, listBackups } from './records'
 import { adoptOrphans, recoverInterruptedJobs } from './recovery'
 import { restoreBackup } from './restore'
 import { restoreIntoNewService } from './restore-new'
+import type { BackupScheduler } from './schedules'
 import { backupServiceId } from './service'
 import { uploadBackup } from './upload'
 
-export type { BackupsApi } from './api'
+export type { BackupsApi } from '../api/backups'
 export type { BackupAlertSink } from './alerts'
 
-/** The in-process BackupsApi, on the engine of `ctx`; a restore into a new service deploys through `deployer`. */
-export function createBackupsApi(ctx: AgentContext, deployer: Deployer = createDeployer(ctx)): BackupsApi {
-  const engine = backupEngineFor(ctx)
-  const serviceIdFor = async (ref: string, signal?: AbortSignal) => backupServiceId(await resolveService(ctx.docker, ref, signal))
+/** What the backups API works with, built once by the composition root (host.ts). */
+export interface BackupsDeps {
+  engine: BackupEngine
+  scheduler: BackupScheduler
+  /** A restore into a new service deploys through it. */
+  deployer: Deployer
+}
+
+/** The in-process BackupsApi. */
+export function createBackupsApi({ engine, scheduler, deployer }: BackupsDeps): BackupsApi {
+  const serviceIdFor = async (ref: string, signal?: AbortSignal) => backupServiceId(await resolveService(engine.ctx.docker, ref, signal))
   return {
     async createBackup(ref, { signal, ...input }) {
       await engine.ready
@@ -45,9 +52,9 @@ export function createBackupsApi(ctx: AgentContext, deployer: Deployer = createD
       await engine.ready
       return uploadBackup(engine, ref, body, { ...input, signal })
     },
-    getBackupSchedule: (ref, options) => engine.scheduler.get(ref, options?.signal),
-    setBackupSchedule: (ref, schedule, options) => engine.scheduler.set(ref, schedule, options?.signal),
-    deleteBackupSchedule: (ref, options) => engine.scheduler.remove(ref, options?.signal),
+    getBackupSchedule: (ref, options) => scheduler.get(ref, options?.signal),
+    setBackupSchedule: (ref, schedule, options) => scheduler.set(ref, schedule, options?.signal),
+    deleteBackupSchedule: (ref, options) => scheduler.remove(ref, options?.signal),
     listAllBackups: (options) => listAllBackups(engine, { serviceId: options?.serviceId, signal: options?.signal }),
     getBackup: (backupId, options) => describeBackup(engine, backupId, options?.signal),
     async deleteBackupById(backupId) {
@@ -65,7 +72,6 @@ export function createBackupsApi(ctx: AgentContext, deployer: Deployer = createD
 }
 
 export interface BackupEngineHandle {
-  engine: BackupEngine
   /** Resolves once recovery is done, schedules are running and orphaned archives are adopted. */
   ready: Promise<void>
   close(): Promise<void>
@@ -76,21 +82,20 @@ export interface BackupEngineHandle {
  * built): crash recovery first — jobs wait for it — then the schedules, then adoption of
  * archives that lost their record.
  */
-export function startBackupEngine(ctx: AgentContext, options: BackupEngineOptions = {}): BackupEngineHandle {
-  const engine = backupEngineFor(ctx, options)
+export function startBackupEngine({ engine, scheduler }: Pick<BackupsDeps, 'engine' | 'scheduler'>): BackupEngineHandle {
+  const { ctx } = engine
   const startedAt = ctx.clock.now()
   const log = (what: string) => (err: unknown) => ctx.logger.error({ msg: `backup engine: ${what} failed`, error: String((err as Error)?.message ?? err) })
   engine.ready = recoverInterruptedJobs(engine).then(() => undefined, log('crash recovery'))
   const ready = engine.ready
-    .then(() => engine.scheduler.start())
+    .then(() => scheduler.start())
     .catch(log('starting the schedules'))
     .then(() => adoptOrphans(engine, startedAt))
     .then(() => undefined, log('adopting archives'))
   return {
-    engine,
     ready,
     async close() {
-      engine.scheduler.stop()
+      scheduler.stop()
     },
   }
 }

@@ -3,7 +3,7 @@ import type { DeploymentRecord } from '../../deploy/record'
 import { AppError, badRequest, conflict, notFound } from '../../errors'
 import type { AgentContext } from '../context'
 import { enforceHostBinds } from '../host-binds'
-import type { DeployApi, DeployOutcome } from './api'
+import type { DeployApi, DeployOutcome } from '../api/deploy'
 import { createPortAllocator, type PortProbe } from './ports'
 import { runDeployment, type BeforeCreate } from './run'
 

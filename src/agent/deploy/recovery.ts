@@ -15,7 +15,10 @@ import { LABELS } from '../labels'
  */
 export async function recoverInterruptedDeploys(ctx: AgentContext, startedAt: number): Promise<string[]> {
   const recovered: string[] = []
-  for (const record of await ctx.stores.deployments.list()) {
+  const { records, corrupt } = await ctx.stores.deployments.list()
+  // One unreadable record must not keep the others' leftovers in place.
+  for (const problem of corrupt) ctx.logger.error({ msg: 'deployment record unreadable; left in place', ...problem })
+  for (const record of records) {
     if (record.status !== 'in-progress' || !(Date.parse(record.createdAt) < startedAt)) continue
     try {
       const removed = await removeLeftovers(ctx, record)

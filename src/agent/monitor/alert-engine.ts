@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { isSafeId, type AlertStateStore } from '../../../storage'
-import type { Clock } from '../../deps'
+import type { Clock } from '../../clock'
 import type { EventPublisher } from '../../events/types'
 import type { Logger } from '../../logger'
 import type { AlertList, AlertRecord, AlertRule, AlertSeverity } from '../../schemas/monitoring'
@@ -161,7 +161,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     /** Restores firing alerts (they stay firing, without a new notification) and recent ones. */
     async load() {
       const { records, corrupt } = await deps.store.all()
-      for (const err of corrupt) deps.logger.error({ msg: 'alert state unreadable; left in place', error: err.message })
+      for (const err of corrupt) deps.logger.error({ msg: 'alert state unreadable; left in place', ...err })
       for (const [serviceId, record] of records) {
         for (const alert of record.active) Object.assign(stateOf(serviceId, alert.rule), { phase: 'firing', breaches: 0, alert })
         recent.set(serviceId, record.recent)

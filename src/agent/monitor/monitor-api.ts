@@ -10,7 +10,7 @@ import {
   type ServiceHealth,
 } from '../../schemas/monitoring'
 import { ServiceRef } from '../../schemas/service'
-import type { AlertsApi, MonitoringApi } from './api'
+import type { AlertsApi, MonitoringApi } from '../api/monitoring'
 import type { InventoryEntry } from './inventory'
 import type { Monitor } from './monitor'
 import { createSystemMetrics } from './system-metrics'

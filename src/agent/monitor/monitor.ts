@@ -3,19 +3,19 @@ import { isSafeId } from '../../../storage'
 import type { AlertThresholds, MonitorSettings, ServiceHealth, TimeRange } from '../../schemas/monitoring'
 import { MONITOR_INTERVAL_MS } from '../../schemas/monitoring'
 import type { AgentContext } from '../context'
-import { createAlertEngine, type ServiceIdentity } from './alert-engine'
-import { createCollector } from './collector'
+import { createAlertEngine, type AlertEngine, type ServiceIdentity } from './alert-engine'
+import { createCollector, type Collector } from './collector'
 import { createCrashDetector } from './crash-detector'
 import { buildHealth, type LatestSample } from './health'
-import { createHistoryKeeper } from './history-keeper'
+import { createHistoryKeeper, type HistoryKeeper } from './history-keeper'
 import { createHostCpu } from './host-stats'
-import { createInventory, type InventoryEntry } from './inventory'
+import { createInventory, type Inventory, type InventoryEntry } from './inventory'
 import { RestartWindow } from './restart-window'
 import { createScheduler } from './scheduler'
-import { createThresholds, DEFAULT_THRESHOLDS } from './thresholds'
+import { createThresholds, DEFAULT_THRESHOLDS, type Thresholds } from './thresholds'
 import { loadConfig } from '../../config'
 import { webhookPolicyFromConfig } from '../../net/webhook-policy'
-import { createWebhookSender } from './webhook'
+import { createWebhookSender, type WebhookSender } from './webhook'
 import { interfaceAddresses, type Lookup } from './webhook-target'
 
 export interface MonitorOptions {
@@ -58,16 +58,55 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   webhook: {},
 }
 
+/**
+ * The agent's monitor as the rest of the agent sees it: its lifecycle (start, ready, stop), what
+ * it hears (container events, deletions) and what the monitoring and alerts API asks of it.
+ */
+type HostCpu = ReturnType<typeof createHostCpu>
+
+export interface Monitor {
+  readonly options: MonitorOptions
+  readonly inventory: Inventory
+  readonly collector: Pick<Collector, 'mode' | 'cgroupVersion'>
+  readonly alerts: AlertEngine
+  readonly thresholds: Thresholds
+  readonly webhook: WebhookSender
+  readonly history: Pick<HistoryKeeper, 'errorOf'>
+  readonly hostCpu: HostCpu
+  settingsOf(serviceId: string): MonitorSettings
+  refreshInventory(): Promise<void>
+  isDockerReachable(): boolean
+  lastTick(): { at: number; ms: number } | null
+  ticks(): number
+  isRunning(): boolean
+  /** The service was deleted through the API: its settings, history and alerts go now, not after the grace. */
+  forget(serviceId: string): Promise<void>
+  /** Loads persisted state, then samples every managed service on its interval. */
+  start(): Promise<void>
+  /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
+  ready(): Promise<void>
+  stop(): Promise<void>
+  /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
+  onContainerEvent(data: Record<string, unknown>): void
+  healthOf(entry: InventoryEntry): ServiceHealth
+  latestOf(serviceId: string): LatestSample | undefined
+  /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
+  find(ref: string): Promise<InventoryEntry | undefined>
+  query(serviceId: string, range: TimeRange): ReturnType<HistoryKeeper['query']>
+  setMonitoring(entry: InventoryEntry, change: { enabled: boolean; intervalMs?: number }): Promise<MonitorSettings>
+}
+
 /** The scheduler key of the container-list refresh that runs even when no service is monitored. */
 const INVENTORY = '\u0000inventory'
 
-type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & { events: AgentContext['events']; config?: AgentContext['config'] }
+/** Only what the monitor needs of the agent. */
+export type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & { events: AgentContext['events']; config?: AgentContext['config'] }
 
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
  * samples, history, health events and alerts. Built by startHostAgent, which starts and stops it.
  */
-export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOptions> = {}) {
+export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOptions> = {}): Monitor {
   const options: MonitorOptions = { ...DEFAULT_MONITOR_OPTIONS, ...overrides }
   const { docker, stores, logger, clock, events } = ctx
   const closing = new AbortController()
@@ -257,7 +296,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       return { records: new Map<string, MonitorSettings>(), corrupt: [] }
     })
     for (const [id, s] of saved.records) settings.set(id, s)
-    for (const err of saved.corrupt) logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', error: err.message })
+    for (const err of saved.corrupt) logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', ...err })
     await Promise.all([
       thresholds.load().catch((err) => logger.error({ msg: 'alert settings unreadable', error: String(err) })),
       alerts.load().catch((err) => logger.error({ msg: 'alert state unreadable', error: String(err) })),
@@ -355,4 +394,3 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   }
 }
 
-export type Monitor = ReturnType<typeof createMonitor>

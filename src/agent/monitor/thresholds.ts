@@ -66,7 +66,7 @@ export function createThresholds(store: AlertSettingsStore, defaults: AlertThres
       }
       const { records, corrupt } = await store.allServices()
       for (const [id, o] of records) services.set(id, o)
-      for (const err of corrupt) logger.error({ msg: 'service alert settings unreadable; using the global ones', error: err.message })
+      for (const err of corrupt) logger.error({ msg: 'service alert settings unreadable; using the global ones', ...err })
     },
 
     defaults: () => defaults,
