@@ -42,6 +42,10 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return { next: () => this.next(), return: async () => (this.end(), { value: undefined, done: true }) }
+    return { next: () => this.next(), return: async () => {
+        this.end()
+        return { value: undefined, done: true }
+      },
+    }
   }
 }

@@ -68,7 +68,10 @@ export function createEventRelay(
         ready,
         [Symbol.asyncIterator]: () => ({
           next: () => queue.next(),
-          return: async () => (finish(), { value: undefined, done: true as const }),
+          return: async () => {
+            finish()
+            return { value: undefined, done: true as const }
+          },
         }),
       }
     },

@@ -77,7 +77,10 @@ export function parseIpv6(text: string): IpAddress | null {
   if (halves.length === 2 ? missing < 1 : missing !== 0) return null
   const all = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail]
   const bytes = new Uint8Array(16)
-  all.forEach((g, i) => ((bytes[2 * i] = g >> 8), (bytes[2 * i + 1] = g & 255)))
+  for (const [i, g] of all.entries()) {
+    bytes[2 * i] = g >> 8
+    bytes[2 * i + 1] = g & 255
+  }
   return { version: 6, bytes }
 }
 

@@ -115,7 +115,10 @@ for (const kind of KINDS) {
     const delivery = await clients.ask({ op: 'report', events: EVENTS })
     await clients.ask({ op: 'close' })
     let after = await server.ask({ op: 'memory' })
-    for (let i = 0; i < 20 && after.clients !== 0; i++) (await sleep(250), (after = await server.ask({ op: 'memory' })))
+    for (let i = 0; i < 20 && after.clients !== 0; i++) {
+      await sleep(250)
+      after = await server.ask({ op: 'memory' })
+    }
     loads.push(loadavg()[0]!)
     const row: Row = {
       kind,

@@ -200,7 +200,11 @@ async function main() {
     const ours = { engine: 0, ours: 0, total: 0 }
     const idle = { engine: 0, ours: 0, total: 0 }
     const streaming = { engine: 0, ours: 0, total: 0 }
-    const add = (acc: typeof ours, r: typeof ours) => ((acc.engine += r.engine), (acc.ours += r.ours), (acc.total += r.total))
+    const add = (acc: typeof ours, r: typeof ours) => {
+      acc.engine += r.engine
+      acc.ours += r.ours
+      acc.total += r.total
+    }
     const rss: number[] = []
     for (let i = 0; i < slices; i++) {
       child.kill('SIGCONT')

@@ -6,9 +6,15 @@ function reachable(url: URL): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(Number(url.port || 6379), url.hostname)
     socket.setTimeout(1000)
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
     socket.once('error', () => resolve(false))
-    socket.once('timeout', () => (socket.destroy(), resolve(false)))
+    socket.once('timeout', () => {
+      socket.destroy()
+      resolve(false)
+    })
   })
 }
 

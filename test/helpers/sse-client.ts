@@ -24,7 +24,11 @@ export async function openEventStream(url: string, headers: Record<string, strin
       for await (const m of readSSE(response.body, controller.signal, (c) => c.trim() === 'connected' && markConnected())) {
         const e = { id: m.id, event: m.event, data: m.data }
         received.push(e)
-        for (const w of [...waiters]) if (w.match(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e))
+        for (const w of [...waiters]) {
+          if (!w.match(e)) continue
+          waiters.splice(waiters.indexOf(w), 1)
+          w.resolve(e)
+        }
       }
     } catch {
       // closed by the test or the server
@@ -50,7 +54,11 @@ export async function openEventStream(url: string, headers: Record<string, strin
       if (seen) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${received.map((r) => r.event).join(',')}`)), timeoutMs)
-        waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) })
+        waiters.push({ match, resolve: (e) => {
+            clearTimeout(timer)
+            resolve(e)
+          },
+        })
       })
     },
     close() {

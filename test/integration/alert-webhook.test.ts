@@ -27,7 +27,12 @@ async function receiver(answer: (res: http.ServerResponse) => void = (res) => re
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const port = (server.address() as AddressInfo).port
-  return { got, port, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) }
+  return { got, port, close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
 }
 
 /**

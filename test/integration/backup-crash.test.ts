@@ -14,7 +14,9 @@ import { startAgent, TOKEN, until } from '../helpers/agent-child'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 const state = (name: string) => dockerCli('inspect', '--format', '{{.State.Status}}', name)
 

@@ -12,7 +12,9 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 const MiB = 1024 * 1024
 const ROOT: CraftedEntry = { name: 'volumes/0/', type: 'directory', mode: 0o755 }

@@ -10,7 +10,9 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 /** Runs a shell script against a volume in a throwaway container (no network). */
 async function inVolume(volume: string, script: string): Promise<string> {

@@ -9,7 +9,9 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 const tempDir = (prefix: string) => {
   // Real path: on a host where the temp dir is itself a link the allow-list names the real one.
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)))

@@ -9,7 +9,9 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 describe.each(AGENT_MODES)('POST /api/services/bulk/:operation against the real engine [%s agent]', (mode) => {
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>

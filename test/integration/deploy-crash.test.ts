@@ -16,7 +16,9 @@ import { openEventStream } from '../helpers/sse-client'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 /** What the API's deploy handler would hand the agent for a busybox service with one volume. */
 function specFor(serviceName: string): DeploySpec {

@@ -7,7 +7,9 @@ import { LISTENING, startTsEntry } from '../helpers/processes'
 import { openEventStream } from '../helpers/sse-client'
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'zapie-entry-'))

@@ -107,7 +107,10 @@ describe('docker events watcher', () => {
       const engine = net.connect(upstream)
       sockets.add(client).add(engine)
       client.pipe(engine).pipe(client)
-      const drop = () => (client.destroy(), engine.destroy())
+      const drop = () => {
+        client.destroy()
+        engine.destroy()
+      }
       client.on('error', drop).on('close', drop)
       engine.on('error', drop).on('close', drop)
     })

@@ -18,7 +18,9 @@ beforeAll(() => {
   // The bundle must be the code under test, not whatever an earlier install built.
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root })
 })
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 interface Run {
   pid: number

@@ -13,7 +13,9 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 afterAll(cleanupTestResources)
 
 const dirs: string[] = []
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 /** A busybox service with a data volume (as backup-orphans.test.ts), for restores into a new service. */
 const busyboxTemplate = (name: string) => ({

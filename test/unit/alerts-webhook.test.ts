@@ -31,7 +31,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-afterAll(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))))
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections()
+      server.close(() => r())
+    }),
+)
 beforeEach(() => {
   received = []
   script = []
@@ -175,7 +181,10 @@ describe('alert webhook destinations', () => {
 
   it('never follows a redirect: a 3xx is a failed delivery and the other receiver gets nothing', async () => {
     const other: string[] = []
-    const second = http.createServer((req, res) => (other.push(req.url ?? ''), res.writeHead(204).end()))
+    const second = http.createServer((req, res) => {
+      other.push(req.url ?? '')
+      res.writeHead(204).end()
+    })
     await new Promise<void>((r) => second.listen(0, '127.0.0.1', r))
     try {
       const elsewhere = `http://127.0.0.1:${(second.address() as AddressInfo).port}/stolen`
@@ -212,7 +221,10 @@ describe('alert webhook destinations', () => {
         {
           key: readFileSync(join(dir, 'key.pem')),
           cert: readFileSync(join(dir, 'cert.pem')),
-          SNICallback: (servername, done) => (sni.push(servername), done(null, undefined)),
+          SNICallback: (servername, done) => {
+            sni.push(servername)
+            done(null, undefined)
+          },
         },
         (_req, res) => res.writeHead(204).end(),
       )

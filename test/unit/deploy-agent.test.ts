@@ -25,7 +25,11 @@ function engineWithoutRegistry(options: { slowVolume?: Promise<void> } = {}) {
       volumes.add(Name)
       log.push(`create volume ${Name}`)
     },
-    getVolume: (name: string) => ({ remove: async () => (volumes.delete(name), log.push(`remove volume ${name}`)) }),
+    getVolume: (name: string) => ({ remove: async () => {
+        volumes.delete(name)
+        log.push(`remove volume ${name}`)
+      },
+    }),
     listContainers: async () => [],
     getImage: () => ({ inspect: async () => Promise.reject(Object.assign(new Error('no such image'), { statusCode: 404 })) }),
     pull: async () => Promise.reject(Object.assign(new Error('dial tcp: lookup registry-1.docker.io: no such host'), { statusCode: 500 })),

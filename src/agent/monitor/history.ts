@@ -209,7 +209,7 @@ export class ServiceHistory {
       const points: RawPoint[] = []
       tier.ring.forEach(from, Infinity, (t, row) => {
         const p = { timestamp: new Date(t).toISOString() } as RawPoint
-        HISTORY_FIELDS.forEach((f, i) => (p[f] = Number.isNaN(row[i]!) ? null : formatValue(f, row[i]!)))
+        for (const [i, f] of HISTORY_FIELDS.entries()) p[f] = Number.isNaN(row[i]!) ? null : formatValue(f, row[i]!)
         points.push(p)
       })
       return { resolution: 'raw', points }
@@ -267,7 +267,7 @@ export class ServiceHistory {
       const tier = this.tiers.find((t) => t.spec.name === name)
       if (!tier) continue
       const { times, values } = decode(chunk, tier.ring.width)
-      times.forEach((t, k) => tier.ring.push(t, values.subarray(k * tier.ring.width, (k + 1) * tier.ring.width)))
+      for (const [k, t] of times.entries()) tier.ring.push(t, values.subarray(k * tier.ring.width, (k + 1) * tier.ring.width))
       tier.ring.dropBefore(now - tier.spec.spanMs)
     }
     for (const tier of this.tiers) {

@@ -64,7 +64,14 @@ export function createWebhookSender(options: WebhookOptions) {
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms)
-      closing.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+      closing.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer)
+          resolve()
+        },
+        { once: true },
+      )
     })
 
   /** user:password@ in the URL becomes a Basic Authorization header. */

@@ -40,7 +40,10 @@ function openSse(path: string, headers: Record<string, string>): Promise<Client>
         while ((end = buffered.indexOf('\n\n')) >= 0) {
           const frame = buffered.slice(0, end)
           buffered = buffered.slice(end + 2)
-          if (!connected && frame.includes(': connected')) (connected = true), resolve(client)
+          if (!connected && frame.includes(': connected')) {
+            connected = true
+            resolve(client)
+          }
           const data = frame.split('\n').find((l) => l.startsWith('data: '))
           if (data) onEvent(client, JSON.parse(data.slice(6)))
         }
