@@ -5,6 +5,7 @@ import type { Clock } from '../deps'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
+import type { EngineFacts } from './engine-facts'
 import type { AlertConditions } from './monitor/alert-engine'
 import type { Monitor } from './monitor/monitor'
 
@@ -27,7 +28,9 @@ export interface AgentContext {
   clock: Clock
   /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
   limit: Limiter
-  /** The monitor (health, metrics history, alerts); set by startHostAgent. */
+  /** Cached engine version and info; set by startHostAgent, which invalidates it when the events stream drops. */
+  engine?: EngineFacts
+  /** The monitor (health, metrics history, alerts) and its inventory of managed containers; set by startHostAgent. */
   monitor?: Monitor
   /**
    * Where other features raise alerts the monitor cannot see, e.g. the backups feature:

@@ -12,6 +12,7 @@ import type { AgentContext } from './context'
 import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
+import { createEngineFacts } from './engine-facts'
 import { createLocalAgent } from './local'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
@@ -62,6 +63,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const monitor = createMonitor(context, options.monitor)
   context.monitor = monitor
   context.alerts = monitor.alerts
+  context.engine = createEngineFacts(docker, { reachable: monitor.isDockerReachable })
   // Before the client: crash recovery runs first, and the client shares the engine it starts;
   // after the monitor, whose alert engine raises backup_missing.
   const backups = startBackupEngine(context, options.backups)
@@ -78,7 +80,14 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
       return event
     },
   }
-  const watcher = watchDockerEvents(streams, publisher, options.logger)
+  const watcher = watchDockerEvents(streams, publisher, options.logger, {
+    // Events missed while the stream was down are replayed with `since`, but the engine may have
+    // restarted (new version, containers gone): resync the inventory and ask for the facts again.
+    onStreamChange: (up) => {
+      context.engine?.invalidate()
+      if (up) void monitor.refreshInventory()
+    },
+  })
   void monitor.start().catch((err) => options.logger.error({ msg: 'monitor failed to start', error: String(err) }))
   return {
     client,

@@ -8,7 +8,7 @@ import { resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
-export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit'>
+export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'monitor'>
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
@@ -52,7 +52,10 @@ export async function changeState(
     if (action !== 'stop' && !state.State.Running && !state.State.Restarting) {
       throw new AppError(409, 'service_exited', `Service exited right after ${action} (exit code ${state.State.ExitCode})`)
     }
-    const summary = await summaryById(ctx.docker, info.Id)
+    const row = await rowById(ctx.docker, info.Id)
+    // The reads answer from the inventory: show the new state now, not when the events arrive.
+    ctx.monitor?.inventory.upsert(row, state)
+    const summary = toSummary(row)
     ctx.events.publish('service-action', { ...base, status: 'completed', message: `Service ${PAST[action]}`, state: summary.state })
     return summary
   } catch (err) {
@@ -66,8 +69,12 @@ function bindsOf(info: Docker.ContainerInfo) {
   return (info.Mounts ?? []).flatMap((m, i) => (m.Type === 'bind' && m.Source ? [{ source: m.Source, where: `Mounts.${i}` }] : []))
 }
 
-export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {
+async function rowById(docker: Docker, id: string): Promise<Docker.ContainerInfo> {
   const [info] = await docker.listContainers({ all: true, filters: { id: [id] } })
   if (!info) throw toAppError({ statusCode: 404 })
-  return toSummary(info)
+  return info
+}
+
+export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {
+  return toSummary(await rowById(docker, id))
 }

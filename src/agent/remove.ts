@@ -28,6 +28,8 @@ export async function removeService(
       // v: true also removes anonymous volumes, which nothing else could ever reach again.
       await container.remove({ v: !options.keepData })
     })
+    // Gone from the reads at once, not when the destroy event arrives.
+    ctx.monitor?.inventory.drop(info.Id)
     const volumesRemoved: string[] = []
     const volumesKept: string[] = []
     for (const name of volumes) {

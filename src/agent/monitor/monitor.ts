@@ -99,6 +99,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   let ticks = 0
   let lastPersist = clock.now()
   let refreshing: Promise<void> | null = null
+  // A docker event arrived that the inventory has not taken in yet: the next read refreshes first.
+  let eventsPending = false
 
   const identify = (serviceId: string): ServiceIdentity => {
     const entry = inventory.byService(serviceId)
@@ -114,6 +116,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
   /** One container-list refresh at a time; a caller arriving meanwhile shares it. */
   function refreshInventory(): Promise<void> {
+    if (!refreshing) eventsPending = false
     refreshing ??= inventory
       .refresh(clock.now())
       .then(() => {
@@ -309,6 +312,17 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       await alerts.flush()
     },
 
+    /**
+     * The inventory as Docker has it now, for a read: waits for the first refresh, and refreshes
+     * again only when an event came in since the last one (one list, one inspect per changed
+     * container). In a quiet steady state this makes no Docker call at all.
+     */
+    async current(): Promise<void> {
+      await this.ready()
+      // Twice at most: a refresh already running may have started before the event came in.
+      for (let i = 0; i < 2 && eventsPending; i++) await refreshInventory()
+    },
+
     /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
     onContainerEvent(data: Record<string, unknown>) {
       const action = String(data.action ?? '')
@@ -316,6 +330,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       if (!containerId) return
       crashes.onEvent(action, containerId, clock.now())
       inventory.markStale(containerId)
+      eventsPending = true
       scheduler.trigger(INVENTORY, action === 'destroy' ? options.removalGraceMs + 50 : options.eventRefreshDelayMs)
     },
 
@@ -327,7 +342,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
     /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
     async find(ref: string): Promise<InventoryEntry | undefined> {
-      await this.ready()
+      await this.current()
       const known = inventory.resolve(ref)
       if (known) return known
       await refreshInventory()

@@ -1,0 +1,52 @@
+import { dockerUnavailable, notFound } from '../errors'
+import type { ServiceDetails, ServiceSummary } from '../schemas/service'
+import { ServiceRef } from '../schemas/service'
+import type { InventoryEntry } from './monitor/inventory'
+import type { Monitor } from './monitor/monitor'
+import { byRunningThenNewest, toDetails, toSummary } from './services'
+import { statusText } from './status-text'
+
+/**
+ * `GET /api/services` and `GET /api/services/:id` answered from the agent's inventory: the list
+ * rows and inspects it keeps current from Docker's events and its resync, not a Docker call per
+ * request. Details (env, mounts, command) come from the cached inspect, which an event about the
+ * container invalidates and the next read or refresh takes again.
+ */
+export function createServiceReads(monitor: Monitor, now: () => number) {
+  const summaryOf = (e: InventoryEntry): ServiceSummary =>
+    toSummary(e.inspect ? { ...e.row, Status: statusText(e.inspect.State, now()) } : e.row)
+
+  async function current() {
+    await monitor.current()
+    // Never a list that was never read, shown as "no services".
+    if (monitor.inventory.refreshedAt() === null && !monitor.isDockerReachable()) throw dockerUnavailable()
+  }
+
+  return {
+    async listServices(): Promise<ServiceSummary[]> {
+      await current()
+      if (!monitor.isDockerReachable()) throw dockerUnavailable()
+      return monitor.inventory.entries().map(summaryOf).sort(byRunningThenNewest)
+    },
+
+    async getService(ref: string): Promise<ServiceDetails> {
+      if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
+      await current()
+      const entry = await monitor.find(ref)
+      if (!entry) {
+        if (!monitor.isDockerReachable()) throw dockerUnavailable()
+        throw notFound('service', ref)
+      }
+      // Inspected at the last refresh unless that inspect failed: take it now.
+      if (!entry.inspect) await monitor.inventory.inspectNow(entry)
+      if (!entry.inspect) throw notFound('service', ref)
+      return toDetails(summaryOf(entry), entry.inspect)
+    },
+
+    /** How many services there are, for the health check's counts. */
+    async managedCount(): Promise<number> {
+      await current()
+      return monitor.inventory.entries().length
+    },
+  }
+}
