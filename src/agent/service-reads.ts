@@ -13,8 +13,17 @@ import { statusText } from './status-text'
  * container invalidates and the next read or refresh takes again.
  */
 export function createServiceReads(monitor: Monitor, now: () => number) {
-  const summaryOf = (e: InventoryEntry): ServiceSummary =>
-    toSummary(e.inspect ? { ...e.row, Status: statusText(e.inspect.State, now()) } : e.row)
+  // A summary is rebuilt only when its row, its inspect or its status text changed: building one
+  // (ports, redacted labels) for every service on every list was most of the list's cost.
+  const built = new WeakMap<InventoryEntry, { row: unknown; inspect: unknown; status: string; summary: ServiceSummary }>()
+  const summaryOf = (e: InventoryEntry): ServiceSummary => {
+    const status = e.inspect ? statusText(e.inspect.State, now()) : e.row.Status
+    const last = built.get(e)
+    if (last && last.row === e.row && last.inspect === e.inspect && last.status === status) return last.summary
+    const summary = toSummary({ ...e.row, Status: status })
+    built.set(e, { row: e.row, inspect: e.inspect, status, summary })
+    return summary
+  }
 
   async function current() {
     await monitor.current()

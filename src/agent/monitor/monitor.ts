@@ -112,7 +112,10 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     settings.get(serviceId) ?? { enabled: true, intervalMs: options.defaultIntervalMs }
 
   let markFirstTick: () => void = () => {}
-  const firstTick = new Promise<void>((resolve) => (markFirstTick = resolve))
+  let ticked = false
+  const firstTick = new Promise<void>((resolve) => (markFirstTick = resolve)).then(() => {
+    ticked = true
+  })
 
   /** One container-list refresh at a time; a caller arriving meanwhile shares it. */
   function refreshInventory(): Promise<void> {
@@ -299,6 +302,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
     async ready(): Promise<void> {
       if (!started) return refreshInventory()
+      // Every read comes here: after the first tick, no promise and no timer per call.
+      if (ticked) return
       await started
       await Promise.race([firstTick, new Promise((r) => setTimeout(r, options.apiTimeoutMs + 5000).unref())])
     },
