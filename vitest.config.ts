@@ -21,6 +21,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The dashboard in a real headless Chromium against the real agent and engine.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/browser/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
       // One API suite, three ways of running it (ARCHITECTURE §1, runtime modes).
       ...['node', 'split', 'workers'].map((mode) => ({
         test: {

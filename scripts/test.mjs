@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const SUITES = ['unit', 'integration', 'api-node', 'api-split', 'api-workers']
+const SUITES = ['unit', 'integration', 'browser', 'api-node', 'api-split', 'api-workers']
 const requested = process.argv.slice(2)
 const suites = requested.length > 0 ? requested : SUITES
 const unknown = suites.filter((s) => !SUITES.includes(s))

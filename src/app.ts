@@ -56,6 +56,9 @@ import templatesImport from '../handlers/templates/import'
 import templatesList from '../handlers/templates/list'
 import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
+import sessionCreate from '../handlers/session/create'
+import sessionDelete from '../handlers/session/delete'
+import sessionGet from '../handlers/session/get'
 import { requireAuth } from './auth'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
@@ -64,6 +67,7 @@ import { limitFollowStreams } from './follow-limit'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
+import { sessionAuth, sessionSignInToken, unlessSignedIn } from './session-auth'
 import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
@@ -82,11 +86,19 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     await next()
   })
 
+/**
+ * Only configured origins are allowed, and only they are told credentials (the session cookie)
+ * may go along: hono's `credentials: true` would say so to every origin.
+ */
 const corsFromConfig = () =>
   createMiddleware<AppEnv>((c, next) =>
     cors({
-      origin: (origin) => (c.var.config.corsOrigins.includes(origin) ? origin : null),
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256'],
+      origin: (origin) => {
+        if (!c.var.config.corsOrigins.includes(origin)) return null
+        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
+        return origin
+      },
+      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
       exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
       maxAge: 600,
     })(c, next),
@@ -101,11 +113,13 @@ const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
 const isArchiveUpload = (c: Context<AppEnv>) =>
   c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) && ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
 
+// GET and HEAD carry no body; asking for one would make @hono/node-server build a full Request
+// (headers, signal) and keep it for the life of the connection — about 7 KB per event stream.
+const hasNoBody = (c: Context<AppEnv>) => c.req.method === 'GET' || c.req.method === 'HEAD'
+
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    // GET and HEAD carry no body we read; asking for one makes @hono/node-server build a full
-    // Request per call, a large share of a cached read's cost.
-    c.req.method === 'GET' || c.req.method === 'HEAD' || isArchiveUpload(c) ? next() : bodyLimit({
+    hasNoBody(c) || isArchiveUpload(c) ? next() : bodyLimit({
       maxSize: c.var.config.bodyLimit,
       onError: () => {
         throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
@@ -125,13 +139,18 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())
-    .use('/api/*', requireAuth())
+    .use('/api/*', sessionSignInToken())
+    .use('/api/*', sessionAuth())
+    .use('/api/*', unlessSignedIn(requireAuth()))
     .use('/api/*', rateLimit())
     .use('/api/*', checkJsonBody())
     .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)
+    .route('/', sessionCreate)
+    .route('/', sessionGet)
+    .route('/', sessionDelete)
     .route('/', eventsTicket)
     .route('/', eventsStream)
     .route('/', bulkRun)

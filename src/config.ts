@@ -59,6 +59,8 @@ export const EnvSchema = z
     ZAPIE_LOGS_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
+    // SameSite of the browser session cookie; `none` (a UI on another site) also makes it Secure.
+    ZAPIE_SESSION_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     ZAPIE_WEBHOOK_ALLOW_PRIVATE: PrivateAllowance.default(false),
     ZAPIE_BIND_MOUNT_ALLOWLIST: List.default([]).superRefine((entries, ctx) => {
@@ -108,6 +110,8 @@ export interface Config {
   logsMaxBytes: number
   rateLimitPerMinute: number
   sseHeartbeatMs: number
+  /** SameSite of the `zapie_session` cookie; `None` implies Secure. */
+  sessionSameSite: 'Lax' | 'Strict' | 'None'
   logLevel: Env['LOG_LEVEL']
   /**
    * Non-public destinations alert webhooks may reach: none (false), all but this service's own
@@ -161,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logsMaxBytes: e.ZAPIE_LOGS_MAX_BYTES,
     rateLimitPerMinute: e.ZAPIE_RATE_LIMIT,
     sseHeartbeatMs: e.ZAPIE_SSE_HEARTBEAT_MS,
+    sessionSameSite: ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[e.ZAPIE_SESSION_SAMESITE],
     logLevel: e.LOG_LEVEL,
     webhookAllowPrivate: e.ZAPIE_WEBHOOK_ALLOW_PRIVATE,
     bindMountAllowlist: e.ZAPIE_BIND_MOUNT_ALLOWLIST.map((p) => normaliseAbsolutePath(p)!),

@@ -3,7 +3,7 @@ import type { AgentClient } from './agent/client'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
 import type { Logger } from './logger'
-import type { Stores } from '../storage'
+import type { Session, Stores } from '../storage'
 
 export interface Clock {
   now(): number
@@ -27,5 +27,6 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string }
+  /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
+  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string; session?: Session & { id: string } }
 }

@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
 import { AppError } from './errors'
 import { assertJsonDepth } from './json-depth'
+import { isJsonType } from './json-type'
 
 /**
  * Parses a JSON body once, up front, so malformed JSON is a 400 envelope on every route — even
@@ -10,8 +11,7 @@ import { assertJsonDepth } from './json-depth'
  */
 export const checkJsonBody = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const type = c.req.header('content-type') ?? ''
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && /^application\/([\w.+-]*\+)?json/i.test(type)) {
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && isJsonType(c.req.header('content-type'))) {
       const text = await c.req.text()
       if (text.trim() !== '') {
         assertJsonDepth(text)

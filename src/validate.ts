@@ -1,14 +1,15 @@
 import { zValidator } from '@hono/zod-validator'
-import type { ValidationTargets } from 'hono'
+import type { Context, Next, ValidationTargets } from 'hono'
 import type { ZodType } from 'zod'
 import { badRequest, type ErrorDetail } from './errors'
+import { isJsonType, unsupportedMediaType } from './json-type'
 
 /** zod-validator that reports every issue, with its path, in our 400 envelope. */
 export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(
   target: Target,
   schema: Schema,
-) =>
-  zValidator(target, schema, (result) => {
+) => {
+  const validator = zValidator(target, schema, (result) => {
     if (!result.success) {
       const details: ErrorDetail[] = result.error.issues.map((issue) => ({
         path: [target, ...issue.path.map(String)].join('.'),
@@ -18,3 +19,19 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
       throw badRequest(`Invalid ${target}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details)
     }
   })
+  if (target !== 'json') return validator
+  // The json validator reads any other Content-Type as `{}`: `curl -d` would get misleading
+  // 400s, or a 200 with every field at its default. A body sent as something else is refused.
+  const strict = async (c: Context, next: Next) => {
+    await requireJsonType(c)
+    return validator(c, next)
+  }
+  return strict as typeof validator
+}
+
+async function requireJsonType(c: Context) {
+  if (isJsonType(c.req.header('content-type'))) return
+  // No body at all is fine (every field takes its default); its length may be unknown (chunked).
+  const announced = Number(c.req.header('content-length') ?? 0) > 0 || c.req.header('transfer-encoding') !== undefined
+  if (announced || (await c.req.text()) !== '') throw unsupportedMediaType()
+}

@@ -19,6 +19,8 @@ export interface WorkerEnv {
   LOG_LEVEL?: string
   /** As ZAPIE_WEBHOOK_ALLOW_PRIVATE on the agent: where alert webhooks may go besides public hosts. */
   WEBHOOK_ALLOW_PRIVATE?: string
+  /** SameSite of the browser session cookie: lax (default), strict, none (a UI on another site). */
+  SESSION_SAMESITE?: string
   /** A KV namespace binding; without one, state lives in the isolate's memory. */
   ZAPIE_KV?: unknown
 }
@@ -36,6 +38,7 @@ async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
       ZAPIE_CORS_ORIGINS: env.CORS_ORIGINS,
       LOG_LEVEL: env.LOG_LEVEL,
       ZAPIE_WEBHOOK_ALLOW_PRIVATE: env.WEBHOOK_ALLOW_PRIVATE,
+      ZAPIE_SESSION_SAMESITE: env.SESSION_SAMESITE,
       ZAPIE_STORAGE: 'memory',
     })
   } catch (err) {

@@ -7,6 +7,7 @@ import { DEFAULT_STORAGE_TIMEOUT_MS, driverFor, type DriverConfig } from './driv
 import { guardDriver } from './guarded-driver'
 import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
 import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
+import { createSessionStore, type SessionStore } from './sessions'
 import { createSettingsStore, type SettingsStore } from './settings'
 import { createTemplateStore, type TemplateStore } from './templates'
 import { createTicketStore, type TicketStore } from './tickets'
@@ -16,6 +17,8 @@ export interface Stores {
   storage: Storage
   settings: SettingsStore
   tickets: TicketStore
+  /** Browser sessions (the `zapie_session` cookie); settings, so every driver keeps them. */
+  sessions: SessionStore
   /** The template catalogue; the defaults are seeded on first use. */
   templates: TemplateStore
   /** The agent's deploy records (its own stores; in single-host mode the same instance). */
@@ -43,6 +46,7 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     storage,
     settings,
     tickets: createTicketStore(prefixStorage(storage, 'tickets')),
+    sessions: createSessionStore(prefixStorage(storage, 'settings:sessions')),
     templates: createTemplateStore(prefixStorage(storage, 'templates'), settings),
     deployments: createDeploymentStore(prefixStorage(storage, 'deployments')),
     backups: createBackupStore(prefixStorage(storage, 'backups')),
@@ -59,6 +63,7 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
 
 export { keyFor, isSafeId, InvalidKeyError } from './keys'
 export { CorruptRecordError } from './corrupt-record'
+export type { Session } from './sessions'
 export { insufficientStorage, storageError, storageUnavailable } from './storage-errors'
 export type {
   AlertSettingsStore,
@@ -68,6 +73,7 @@ export type {
   DeploymentStore,
   MetricsHistoryStore,
   MonitorSettingsStore,
+  SessionStore,
   SettingsStore,
   TemplateStore,
   TicketStore,

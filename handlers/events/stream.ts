@@ -10,5 +10,7 @@ export default createRouter().get('/api/events', validate('query', EventsQuery),
     filter: { types, services, deploymentId },
     lastEventId: c.req.header('last-event-id') || lastEventId,
     heartbeatMs: c.var.config.sseHeartbeatMs,
+    logger: c.var.logger,
+    requestId: c.var.requestId,
   })
 })

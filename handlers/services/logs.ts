@@ -14,7 +14,7 @@ export default createRouter().get(
     if (follow) {
       // Resolve first so an unknown service is a 404, not an error inside an open stream.
       await c.var.agent.getService(containerId, { signal: c.req.raw.signal })
-      return streamLogLines(c, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
+      return streamLogLines(c, { logger: c.var.logger, requestId: c.var.requestId }, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
     }
     const { logs, truncated } = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
     return c.json({ success: true, logs, count: logs.length, truncated }, 200)

@@ -173,7 +173,7 @@ export function createAgentServer(deps: AgentServerDeps) {
       c.req.raw.signal.addEventListener('abort', release, { once: true })
       try {
         await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-        const response = streamLogLines(c, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+        const response = streamLogLines(c, { logger: deps.logger }, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
         return new Response(releaseWithBody(response.body!, release), response)
       } catch (err) {
         release()
@@ -188,6 +188,7 @@ export function createAgentServer(deps: AgentServerDeps) {
         filter: { types, services, deploymentId },
         lastEventId: c.req.header('last-event-id') || lastEventId,
         heartbeatMs: deps.heartbeatMs,
+        logger: deps.logger,
       })
     })
 }

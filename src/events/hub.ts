@@ -1,3 +1,4 @@
+import { eventFrame, resetFrame } from './frame'
 import { BoundedQueue } from './queue'
 import {
   matchesFilter,
@@ -20,14 +21,23 @@ export interface EventHubOptions {
 
 export type EventHub = EventFeed & EventPublisher
 
-/** The in-process event hub: sequence ids, a bounded replay buffer, filtered subscribers. */
+type EventItem = Extract<FeedItem, { kind: 'event' }>
+
+const RESET_REASON = 'The requested events are no longer available; refetch state'
+const RESET: FeedItem = { kind: 'reset', reason: RESET_REASON, frame: resetFrame(RESET_REASON) }
+
+/**
+ * The in-process event hub: sequence ids, a bounded replay buffer, filtered subscribers. Each
+ * event is serialised once, at publish, into one item that every subscriber (and every replay)
+ * shares; filters read the parsed event beside it.
+ */
 export function createEventHub(options: EventHubOptions = {}): EventHub {
   const bufferSize = options.bufferSize ?? 1000
   const queueLimit = options.queueLimit ?? 1000
   const now = options.now ?? Date.now
   // A new epoch per hub makes ids from an earlier run of the process unmistakable.
   const epoch = now().toString(36)
-  const buffer: AppEvent[] = []
+  const buffer: EventItem[] = []
   const subscribers = new Set<{ options: SubscribeOptions; queue: BoundedQueue<FeedItem> }>()
   let seq = 0
 
@@ -38,11 +48,9 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
   function replayFrom(lastEventId: string): FeedItem[] {
     const [idEpoch, idSeq] = lastEventId.split('-')
     const last = Number(idSeq)
-    const oldest = buffer[0] ? seqOf(buffer[0]) : seq + 1
-    if (idEpoch !== epoch || !Number.isInteger(last) || last > seq || last < oldest - 1) {
-      return [{ kind: 'reset', reason: 'The requested events are no longer available; refetch state' }]
-    }
-    return buffer.filter((e) => seqOf(e) > last).map((event) => ({ kind: 'event', event }))
+    const oldest = buffer[0] ? seqOf(buffer[0].event) : seq + 1
+    if (idEpoch !== epoch || !Number.isInteger(last) || last > seq || last < oldest - 1) return [RESET]
+    return buffer.filter((item) => seqOf(item.event) > last)
   }
 
   return {
@@ -53,11 +61,12 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
         type,
         data: { ...data, timestamp: typeof data.timestamp === 'string' ? data.timestamp : new Date(now()).toISOString() },
       }
-      buffer.push(event)
+      const item: EventItem = { kind: 'event', event, frame: eventFrame(event) }
+      buffer.push(item)
       if (buffer.length > bufferSize) buffer.shift()
       for (const sub of subscribers) {
         if (!matchesFilter(event, sub.options.filter)) continue
-        if (!sub.queue.push({ kind: 'event', event })) {
+        if (!sub.queue.push(item)) {
           drop(sub)
           sub.options.onOverflow?.()
         }
@@ -73,12 +82,12 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       const queue = new BoundedQueue<FeedItem>(queueLimit + replay.length)
       for (const item of replay) queue.push(item)
       const sub = { options, queue }
-      if (options.signal.aborted) {
+      if (options.signal?.aborted) {
         queue.end()
         return Object.assign(queue, { ready: Promise.resolve() })
       }
       subscribers.add(sub)
-      options.signal.addEventListener('abort', () => drop(sub), { once: true })
+      options.signal?.addEventListener('abort', () => drop(sub), { once: true })
       return {
         // In-process, a subscriber is live the moment it is added.
         ready: Promise.resolve(),

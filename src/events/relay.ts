@@ -1,5 +1,7 @@
+import type { EventSourceMessage } from 'eventsource-parser'
 import { agentFetch, type HttpAgentOptions } from '../agent/http-client'
 import type { Logger } from '../logger'
+import { encodeFrame, resetFrame } from './frame'
 import { BoundedQueue } from './queue'
 import { readSSE } from './sse-reader'
 import type { AppEvent, EventFeed, FeedItem, SubscribeOptions, Subscription } from './types'
@@ -28,8 +30,8 @@ export function createEventRelay(
         queue.end()
         markReady()
       }
-      sub.signal.addEventListener('abort', finish, { once: true })
-      if (sub.signal.aborted) finish()
+      sub.signal?.addEventListener('abort', finish, { once: true })
+      if (sub.signal?.aborted) finish()
       else live.add(finish)
 
       void (async () => {
@@ -46,10 +48,7 @@ export function createEventRelay(
             })
             markReady()
             for await (const message of readSSE(response.body!, controller.signal)) {
-              const item: FeedItem =
-                message.event === 'reset'
-                  ? { kind: 'reset', reason: (JSON.parse(message.data) as { reason: string }).reason }
-                  : { kind: 'event', event: { id: message.id!, type: message.event as AppEvent['type'], data: JSON.parse(message.data) } }
+              const item = toItem(message)
               if (item.kind === 'event') lastEventId = item.event.id
               if (!queue.push(item)) {
                 finish()
@@ -78,4 +77,14 @@ export function createEventRelay(
       for (const finish of [...live]) finish()
     },
   }
+}
+
+/** The agent's frame as a feed item; the data is re-framed as received, not re-serialised. */
+function toItem(message: EventSourceMessage): FeedItem {
+  if (message.event === 'reset') {
+    const reason = String((JSON.parse(message.data) as { reason?: unknown }).reason)
+    return { kind: 'reset', reason, frame: resetFrame(reason) }
+  }
+  const event: AppEvent = { id: message.id!, type: message.event as AppEvent['type'], data: JSON.parse(message.data) }
+  return { kind: 'event', event, frame: encodeFrame({ id: event.id, event: event.type, data: message.data }) }
 }

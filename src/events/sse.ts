@@ -1,88 +1,151 @@
 import type { Context } from 'hono'
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming'
+import { AppError } from '../errors'
+import type { Logger } from '../logger'
 import type { LogLine } from '../schemas/service'
+import { CONNECTED_FRAME, encodeFrame, HEARTBEAT_FRAME } from './frame'
 import type { EventFeed, EventFilter } from './types'
 
 const DEFAULT_HEARTBEAT_MS = 15_000
+const GENERIC_ERROR = 'The stream failed; reconnect to resume'
 
-const reportStreamError = async () => {}
-
-/** Keeps proxies and the browser from timing out an idle stream; stops with the stream. */
-function heartbeat(stream: SSEStreamingApi, everyMs: number) {
-  const timer = setInterval(() => void stream.write(': heartbeat\n\n'), everyMs)
-  stream.onAbort(() => clearInterval(timer))
-  return () => clearInterval(timer)
+/** Where a failing stream is reported: the server log, tagged with the request it served. */
+export interface StreamReport {
+  logger: Logger
+  requestId?: string
 }
 
-/** A signal that fires when the client goes away or the stream is aborted. */
-function abortSignalOf(stream: SSEStreamingApi, request: Request): AbortController {
-  const controller = new AbortController()
-  stream.onAbort(() => controller.abort())
-  if (request.signal.aborted) controller.abort()
-  else request.signal.addEventListener('abort', () => controller.abort(), { once: true })
-  return controller
+/** Frames to send, one at a time: `null` when there are no more. */
+interface FrameSource {
+  next(): Promise<Uint8Array | null>
+  /** The client went away or the stream ended: release what the source holds. */
+  end(): void
 }
 
 /**
- * Streams a feed as SSE frames (`id`, `event`, `data`). The subscription is tied to the
- * client's connection and removed when it goes; a client that stops reading falls behind, is
- * dropped by the feed, and its stream aborted rather than buffered without bound.
+ * An SSE response whose body pulls pre-encoded frames straight from `open`'s source: one web
+ * stream, no per-frame encoding, and the runtime's backpressure reaches the source (Node's
+ * adapter reads again only once the socket drained). Workers-compatible: no node:* here.
+ *
+ * `cut()` from the source's owner ends the stream early (a client that fell behind). An error
+ * thrown by the source is logged with the request id and sent as `event: error`, showing the
+ * client an AppError's message and nothing of an internal one.
+ */
+function sseResponse(
+  c: Context,
+  report: StreamReport,
+  heartbeatMs: number,
+  open: (cut: () => void) => FrameSource,
+): Response {
+  let source: FrameSource | undefined
+  let timer: ReturnType<typeof setInterval> | undefined
+  let done = false
+  const finish = () => {
+    if (done) return
+    done = true
+    clearInterval(timer)
+    source?.end()
+  }
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        // Closing (not erroring) the body: Node's adapter would print an error, and the client
+        // only has the frames already in the socket's buffer left to read.
+        const cut = () => {
+          if (done) return
+          finish()
+          controller.close()
+        }
+        source = open(cut)
+        // A heartbeat only while nothing is waiting to be sent: a stalled client holds at most one.
+        timer = setInterval(() => {
+          if (!done && (controller.desiredSize ?? -1) >= 0) controller.enqueue(HEARTBEAT_FRAME)
+        }, heartbeatMs)
+      },
+      async pull(controller) {
+        try {
+          const frame = await source!.next()
+          if (done) return
+          if (frame) return controller.enqueue(frame)
+          finish()
+          controller.close()
+        } catch (err) {
+          if (done) return
+          reportStreamError(report, err)
+          controller.enqueue(errorFrame(err))
+          finish()
+          controller.close()
+        }
+      },
+      cancel: finish,
+    },
+    // Pull a frame only when the runtime asks for one, so unsent frames wait in the feed's bounded queue.
+    { highWaterMark: 0 },
+  )
+  return c.newResponse(body, 200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  })
+}
+
+function reportStreamError(report: StreamReport, err: unknown) {
+  report.logger.error({ msg: 'event stream failed', requestId: report.requestId, error: String(err), stack: (err as Error)?.stack })
+}
+
+function errorFrame(err: unknown): Uint8Array {
+  return encodeFrame({ event: 'error', data: err instanceof AppError ? err.message : GENERIC_ERROR })
+}
+
+/**
+ * Streams a feed as SSE frames (`id`, `event`, `data`), each written as the bytes the feed
+ * encoded once for every subscriber. The subscription is tied to the client's connection and
+ * removed when it goes; a client that stops reading falls behind, is dropped by the feed, and
+ * its stream cut rather than buffered without bound.
  */
 export function streamFeed(
   c: Context,
   feed: EventFeed,
-  options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number },
+  options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number } & StreamReport,
 ) {
-  return streamSSE(
-    c,
-    async (stream) => {
-      const controller = abortSignalOf(stream, c.req.raw)
-      const stopHeartbeat = heartbeat(stream, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
-      try {
-        const items = feed.subscribe({
-          filter: options.filter,
-          lastEventId: options.lastEventId,
-          signal: controller.signal,
-          onOverflow: () => stream.abort(),
-        })
-        await items.ready
-        // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
-        // `: connected`: from here on nothing published is missed — a client may act now.
-        await stream.write('retry: 2000\n: connected\n\n')
-        for await (const item of items) {
-          if (stream.aborted) break
-          if (item.kind === 'reset') await stream.writeSSE({ event: 'reset', data: JSON.stringify({ reason: item.reason }) })
-          else await stream.writeSSE({ id: item.event.id, event: item.event.type, data: JSON.stringify(item.event.data) })
+  return sseResponse(c, options, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, (cut) => {
+    const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
+    const iterator = items[Symbol.asyncIterator]()
+    let greeted = false
+    return {
+      async next() {
+        if (!greeted) {
+          greeted = true
+          await items.ready
+          // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
+          // `: connected`: from here on nothing published is missed — a client may act now.
+          return CONNECTED_FRAME
         }
-      } finally {
-        stopHeartbeat()
-        controller.abort()
-      }
-    },
-    // Hono then writes `event: error` with the message; without a callback it only logs.
-    reportStreamError,
-  )
+        const result = await iterator.next()
+        return result.done ? null : result.value.frame
+      },
+      end: () => void iterator.return?.(),
+    }
+  })
 }
 
 /** Streams log lines as `event: log` frames and a final `event: end` when the container stops. */
-export function streamLogLines(c: Context, open: (signal: AbortSignal) => AsyncIterable<LogLine>) {
-  return streamSSE(
-    c,
-    async (stream) => {
-      const controller = abortSignalOf(stream, c.req.raw)
-      const stopHeartbeat = heartbeat(stream, DEFAULT_HEARTBEAT_MS)
-      try {
-        for await (const line of open(controller.signal)) {
-          if (stream.aborted) break
-          await stream.writeSSE({ event: 'log', data: JSON.stringify(line) })
-        }
-        if (!stream.aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify({ reason: 'stream ended' }) })
-      } finally {
-        stopHeartbeat()
+export function streamLogLines(c: Context, report: StreamReport, open: (signal: AbortSignal) => AsyncIterable<LogLine>) {
+  return sseResponse(c, report, DEFAULT_HEARTBEAT_MS, () => {
+    const controller = new AbortController()
+    const iterator = open(controller.signal)[Symbol.asyncIterator]()
+    let ended = false
+    return {
+      async next() {
+        if (ended) return null
+        const result = await iterator.next()
+        if (!result.done) return encodeFrame({ event: 'log', data: JSON.stringify(result.value) })
+        ended = true
+        return encodeFrame({ event: 'end', data: JSON.stringify({ reason: 'stream ended' }) })
+      },
+      end() {
         controller.abort()
-      }
-    },
-    // Hono then writes `event: error` with the message; without a callback it only logs.
-    reportStreamError,
-  )
+        void iterator.return?.()?.catch(() => {})
+      },
+    }
+  })
 }

@@ -18,8 +18,13 @@ export interface AppEvent {
   data: Record<string, unknown> & { timestamp: string }
 }
 
-/** What a subscriber receives: events, or a `reset` when its Last-Event-ID cannot be replayed. */
-export type FeedItem = { kind: 'event'; event: AppEvent } | { kind: 'reset'; reason: string }
+/**
+ * What a subscriber receives: events, or a `reset` when its Last-Event-ID cannot be replayed.
+ * `frame` is the item as SSE bytes, encoded once and shared by every subscriber.
+ */
+export type FeedItem =
+  | { kind: 'event'; event: AppEvent; frame: Uint8Array }
+  | { kind: 'reset'; reason: string; frame: Uint8Array }
 
 export interface EventFilter {
   types?: readonly string[]
@@ -30,8 +35,11 @@ export interface EventFilter {
 export interface SubscribeOptions {
   lastEventId?: string
   filter?: EventFilter
-  /** Ends the subscription; wire it to the client's connection. */
-  signal: AbortSignal
+  /**
+   * Ends the subscription; wire it to the client's connection. Without one, the subscription
+   * ends when its iteration does (`return()`), which spares a stream an AbortController.
+   */
+  signal?: AbortSignal
   /** Called when the subscriber fell too far behind and was dropped. */
   onOverflow?: () => void
 }

@@ -6,7 +6,7 @@ import { startHostAgent } from '../../src/agent/host'
 import { loadConfig } from '../../src/config'
 import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
-import { createStores } from '../../storage'
+import { createNodeStores } from '../../src/node-stores'
 import { cleanupTestResources, createTestContainer, createTestVolume, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { openEventStream } from '../helpers/sse-client'
 import { startAgent, TOKEN, until } from '../helpers/agent-child'
@@ -105,7 +105,7 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
     )
 
     const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
-    const host = startHostAgent({ config, stores: await createStores(config), docker, logger: silentLogger })
+    const host = startHostAgent({ config, stores: await createNodeStores(config), docker, logger: silentLogger })
     try {
       await host.ready
       const info = await docker.getContainer(old.name).inspect()
@@ -163,7 +163,7 @@ describe('crash safety: the agent killed with SIGKILL while a restore is swappin
       return publish(type, data)
     }) as typeof hub.publish
     const config = loadConfig({ ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
-    const stores = await createStores(config)
+    const stores = await createNodeStores(config)
     const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
     try {
       await host.ready
@@ -208,7 +208,7 @@ describe('crash safety: the agent killed after a restore removed the old contain
       }),
     )
     const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
-    const stores = await createStores(config)
+    const stores = await createNodeStores(config)
     await stores.backups.put({
       id: backupId, serviceId: restored.name, serviceName: restored.name, name: 'before', created_at: new Date().toISOString(), size: 1,
       sha256: '0'.repeat(64), consistency: 'live', volumes: [{ name: oldVolume, destination: '/data', files: 1, bytes: 1 }], image: TEST_IMAGE,

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config'
 import type { DeploySpec } from '../../src/deploy/spec'
 import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
-import { createStores } from '../../storage'
+import { createNodeStores } from '../../src/node-stores'
 import { startAgent, TOKEN } from '../helpers/agent-child'
 import { cleanupTestResources, DEPLOY_RUN_LABEL, docker, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
 import { openEventStream } from '../helpers/sse-client'
@@ -84,7 +84,7 @@ describe('crash safety: the agent killed with SIGKILL in the middle of a deploy'
       return publish(type, data)
     }) as typeof hub.publish
     const config = loadConfig({ ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
-    const stores = await createStores(config)
+    const stores = await createNodeStores(config)
     const host = startHostAgent({ config, stores, docker, hub, logger: silentLogger })
     try {
       await host.ready

@@ -47,6 +47,60 @@ describe('event hub', () => {
     }
   })
 
+  it('gives a client reconnecting with the newest id nothing to replay and no reset', async () => {
+    // Every idle EventSource reconnects this way after a dropped connection.
+    const hub = createEventHub()
+    hub.publish('service-action', { n: 1 })
+    const newest = hub.publish('service-action', { n: 2 })
+    const ac = new AbortController()
+    const items = hub.subscribe({ lastEventId: newest.id, signal: ac.signal })
+    const pending = take(items, 1)
+    hub.publish('service-action', { n: 3 })
+    expect(ids(await pending)).toEqual([3])
+    ac.abort()
+  })
+
+  it('replays the whole buffer for the id just before its oldest event, and resets one earlier', async () => {
+    const hub = createEventHub({ bufferSize: 3 })
+    const published = [1, 2, 3, 4, 5].map((n) => hub.publish('service-action', { n }))
+    // The buffer holds 3, 4, 5: an id of 2 missed nothing that is gone, an id of 1 missed 2.
+    const ac = new AbortController()
+    expect(ids(await take(hub.subscribe({ lastEventId: published[1]!.id, signal: ac.signal }), 3))).toEqual([3, 4, 5])
+    const [first, ...rest] = await take(hub.subscribe({ lastEventId: published[0]!.id, signal: ac.signal }), 1)
+    expect(first?.kind).toBe('reset')
+    expect(rest).toEqual([])
+    ac.abort()
+  })
+
+  it('resets a client with a stale id and a filter instead of failing', async () => {
+    const hub = createEventHub({ bufferSize: 2 })
+    const old = hub.publish('health-alert', { n: 1, serviceId: 'svc-a' })
+    for (let n = 2; n <= 5; n++) hub.publish('health-alert', { n, serviceId: 'svc-a' })
+    const ac = new AbortController()
+    const items = hub.subscribe({ lastEventId: old.id, filter: { types: ['health-alert'], services: ['svc-a'] }, signal: ac.signal })
+    const pending = take(items, 2)
+    hub.publish('service-action', { n: 6, serviceId: 'svc-a' })
+    hub.publish('health-alert', { n: 7, serviceId: 'svc-b' })
+    hub.publish('health-alert', { n: 8, serviceId: 'svc-a' })
+    expect(ids(await pending)).toEqual(['reset', 8])
+    ac.abort()
+  })
+
+  it('encodes each event once: every subscriber and every replay gets the same bytes', async () => {
+    const hub = createEventHub()
+    const ac = new AbortController()
+    const subs = [hub.subscribe({ signal: ac.signal }), hub.subscribe({ signal: ac.signal }), hub.subscribe({ filter: { types: ['service-action'] }, signal: ac.signal })]
+    const pending = subs.map((s) => take(s, 1))
+    const event = hub.publish('service-action', { n: 1, note: 'two\nlines' })
+    const got = (await Promise.all(pending)).map(([item]) => item!)
+    const [replayed] = await take(hub.subscribe({ lastEventId: `${event.id.split('-')[0]}-0`, signal: ac.signal }), 1)
+    for (const item of [...got, replayed!]) expect(item.frame).toBe(got[0]!.frame)
+    expect(new TextDecoder().decode(got[0]!.frame)).toBe(
+      `id: ${event.id}\nevent: service-action\ndata: ${JSON.stringify(event.data)}\n\n`,
+    )
+    ac.abort()
+  })
+
   it('filters by type, by service (id or container id prefix) and by deployment', async () => {
     const hub = createEventHub()
     const ac = new AbortController()

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../src/errors'
+import { encodeFrame } from '../../src/events/frame'
+import type { EventFeed, FeedItem } from '../../src/events/types'
+import { createLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
 import { openEventStream } from '../helpers/sse-client'
 import { listen } from '../helpers/targets'
@@ -93,6 +97,63 @@ describe('GET /api/events', () => {
     } finally {
       await srv.close()
     }
+  })
+})
+
+/** A feed that sends one event, then fails with `error`. */
+function failingFeed(error: Error): EventFeed {
+  const item: FeedItem = {
+    kind: 'event',
+    event: { id: 'e-1', type: 'service-action', data: { n: 1, timestamp: new Date().toISOString() } },
+    frame: encodeFrame({ id: 'e-1', event: 'service-action', data: '{"n":1}' }),
+  }
+  return {
+    subscribe: () => ({
+      ready: Promise.resolve(),
+      async *[Symbol.asyncIterator]() {
+        yield item
+        throw error
+      },
+    }),
+    subscriberCount: () => 0,
+    close() {},
+  }
+}
+
+describe('GET /api/events when the feed fails', () => {
+  async function failWith(error: Error) {
+    const lines: string[] = []
+    const { app } = await buildTestApp({ events: failingFeed(error), logger: createLogger('error', (l) => lines.push(l)) })
+    const res = await app.request('/api/events', { headers: auth })
+    const body = await res.text()
+    return { body, logs: lines.map((l) => JSON.parse(l)), requestId: res.headers.get('x-request-id') }
+  }
+
+  it('logs the failure with the request id and shows the client only a generic message', async () => {
+    const { body, logs, requestId } = await failWith(new Error('ECONNREFUSED 10.0.0.7:2375 secret-path'))
+    expect(body).toContain('event: service-action')
+    expect(body).toMatch(/event: error\ndata: The stream failed; reconnect to resume\n\n$/)
+    expect(body).not.toContain('ECONNREFUSED')
+    expect(requestId).toBeTruthy()
+    expect(logs).toEqual([expect.objectContaining({ level: 'error', msg: 'event stream failed', requestId, error: expect.stringContaining('ECONNREFUSED') })])
+  })
+
+  it("sends an AppError's own message", async () => {
+    const { body } = await failWith(new AppError(503, 'agent_unavailable', 'The host agent is not reachable'))
+    expect(body).toMatch(/event: error\ndata: The host agent is not reachable\n\n$/)
+  })
+})
+
+describe('GET /api/events in-process', () => {
+  it('removes the subscriber when the client cancels the body', async () => {
+    const { app, hub } = await buildTestApp()
+    const responses = await Promise.all([1, 2].map(() => app.request('/api/events', { headers: auth })))
+    const readers = responses.map((r) => r.body!.getReader())
+    const first = await Promise.all(readers.map((r) => r.read()))
+    for (const chunk of first) expect(new TextDecoder().decode(chunk.value)).toContain(': connected')
+    expect(hub.subscriberCount()).toBe(2)
+    await Promise.all(readers.map((r) => r.cancel()))
+    expect(hub.subscriberCount()).toBe(0)
   })
 })
 

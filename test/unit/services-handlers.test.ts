@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { createLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
 import { fakeService, type FakeService } from '../helpers/fake-agent'
 import { describeBothWays } from '../helpers/targets'
@@ -81,6 +82,23 @@ describeBothWays('services handlers', () => built.app, (target) => {
     const text = await res.text()
     expect(text).toContain('event: log\ndata: {"stream":"stdout","message":"hello from zapie-web-1"}')
     expect(text).toContain('event: end')
+  })
+
+  it('GET …/logs?follow=true that fails mid-stream logs it and shows only a generic error', async () => {
+    const lines: string[] = []
+    built.deps.logger = createLogger('error', (l) => lines.push(l))
+    built.deps.agent.followLogs = async function* () {
+      yield { stream: 'stdout', message: 'first line' }
+      throw new Error('read unix /var/run/docker.sock: connection reset')
+    } as never
+    const res = await target().request('/api/services/zapie-web-1/logs?follow=true', { headers: auth })
+    const text = await res.text()
+    expect(text).toContain('"message":"first line"')
+    expect(text).toMatch(/event: error\ndata: The stream failed; reconnect to resume\n\n$/)
+    expect(text).not.toContain('docker.sock')
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ msg: 'event stream failed', requestId: res.headers.get('x-request-id'), error: expect.stringContaining('docker.sock') }),
+    ])
   })
 
   it('GET …/logs?follow=true for an unknown service is a 404, not a stream', async () => {

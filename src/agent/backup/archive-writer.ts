@@ -37,6 +37,11 @@ export class ArchiveWriter {
   private readonly done: Promise<void>
   private failure: Error | undefined
 
+  /** The first write failure of the archive file (disk full), once the pipeline has seen it. */
+  get writeFailure(): Error | undefined {
+    return this.failure
+  }
+
   private constructor(
     private readonly handle: FileHandle,
     readonly tempPath: string,

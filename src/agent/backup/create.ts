@@ -140,8 +140,11 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
       ctx.logger.warn({ msg: 'retention failed', serviceId: service.serviceId, error: String(err) }),
     )
     return await withStatus(engine, record)
-  } catch (err) {
+  } catch (caught) {
     await writer?.abort()
+    // The disk filling up can surface first as Docker's stream failing (we stopped reading it):
+    // once the writer has settled, its own failure names the real cause.
+    const err = isDiskFull(writer?.writeFailure) ? writer!.writeFailure : caught
     const error = isDiskFull(err)
       ? insufficientStorage(`The backup directory ran out of space while backing up '${service.serviceId}'; the partial archive was removed and the service resumed`)
       : toAppError(err)

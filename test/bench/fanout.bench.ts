@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * `npm run bench fanout`: GET /api/events against a plain node:http SSE server and Socket.IO 4
+ * (websocket transport) broadcasting the same payload at the same rate, in one run. For each
+ * server and N = 500, 1,000, 2,000 idle clients: server memory per connection (RSS and heap
+ * rise after GC, over N), delivery delay of 20 events at 2 per second (publish timestamp in the
+ * payload, the client's clock on receipt: one machine, one clock), whether every client got
+ * every event, and whether the subscriber count and heap return to where they were after the
+ * clients leave. The server runs on core 0 and the load generator on core 1 (taskset).
+ * Targets (#13): memory per connection ≤ 1.3× plain and below Socket.IO; p99 ≤ 1.5× plain.
+ */
+const ALL = ['plain', 'socketio', 'ours'] as const
+// FANOUT_KINDS=ours measures one server alone (e.g. an older commit); the comparison needs all three.
+const KINDS = ALL.filter((k) => (process.env.FANOUT_KINDS ?? ALL.join(',')).split(',').includes(k))
+const SIZES = [500, 1000, 2000]
+const EVENTS = 20
+const EVERY_MS = 500
+const TOKEN = 'bench-token-0123456789abcdef'
+const dir = join(import.meta.dirname, 'fanout')
+const children: ChildProcess[] = []
+// Bounded: whatever happens, the bench stops by itself.
+const deadline = setTimeout(() => {
+  console.error('fanout bench: over its 5-minute budget, stopping')
+  for (const child of children) child.kill('SIGKILL')
+  process.exit(1)
+}, 300_000)
+
+type Reply = Record<string, number>
+
+function start(script: string, core: number, args: string[]) {
+  const hasTaskset = (() => {
+    try {
+      execFileSync('taskset', ['-c', '0', 'true'])
+      return true
+    } catch {
+      return false
+    }
+  })()
+  const node = [process.execPath, '--import', 'tsx', '--expose-gc', '--max-old-space-size=2048', join(dir, script), ...args]
+  const child = hasTaskset
+    ? spawn('taskset', ['-c', String(core), ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    : spawn(node[0]!, node.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  children.push(child)
+  let next = 0
+  const pending = new Map<number, (r: Reply) => void>()
+  const ready = new Promise<Reply>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)))
+    child.on('message', (m: Reply & { id?: number; ready?: boolean }) => {
+      if (m.ready) return resolve(m)
+      pending.get(m.id!)?.(m)
+      pending.delete(m.id!)
+    })
+  })
+  return {
+    ready,
+    ask: (cmd: Record<string, unknown>) =>
+      new Promise<Reply>((resolve) => {
+        const id = ++next
+        pending.set(id, resolve)
+        child.send({ id, ...cmd })
+      }),
+    stop: () => child.kill('SIGKILL'),
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1)
+const kb = (bytes: number) => (bytes / 1024).toFixed(1)
+
+interface Row {
+  kind: string
+  n: number
+  rssPerConn: number
+  heapPerConn: number
+  p50: number
+  p99: number
+  max: number
+  complete: number
+  clientsAfter: number
+  heapLeft: number
+  rssLeft: number
+}
+
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim()
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${mb(totalmem())} MB, Node ${process.version}`)
+console.log(`load before: ${uptime()}`)
+const loads: number[] = [loadavg()[0]!]
+const rows: Row[] = []
+let run = 0
+for (const kind of KINDS) {
+  for (const n of SIZES) {
+    // A fresh server per size: its RSS then rises from a clean baseline, not into pages an
+    // earlier size freed.
+    const server = start('server.ts', 0, [kind])
+    const { port } = await server.ready
+    const clients = start('clients.ts', 1, [kind, String(port), TOKEN])
+    await clients.ready
+    // Warm up (routes compiled, code optimised, first-use caches filled) before the baseline.
+    await clients.ask({ op: 'connect', n: 10, run: 0 })
+    await server.ask({ op: 'broadcast', run: 0, events: 2, everyMs: 50 })
+    await clients.ask({ op: 'close' })
+    await sleep(200)
+    run++
+    const base = await server.ask({ op: 'memory' })
+    await clients.ask({ op: 'connect', n, run })
+    await sleep(500)
+    const loaded = await server.ask({ op: 'memory' })
+    if (loaded.clients !== n) throw new Error(`${kind}: ${loaded.clients} of ${n} clients connected`)
+    await server.ask({ op: 'broadcast', run, events: EVENTS, everyMs: EVERY_MS })
+    await sleep(1000)
+    const delivery = await clients.ask({ op: 'report', events: EVENTS })
+    await clients.ask({ op: 'close' })
+    let after = await server.ask({ op: 'memory' })
+    for (let i = 0; i < 20 && after.clients !== 0; i++) (await sleep(250), (after = await server.ask({ op: 'memory' })))
+    loads.push(loadavg()[0]!)
+    const row: Row = {
+      kind,
+      n,
+      rssPerConn: (loaded.rss! - base.rss!) / n,
+      heapPerConn: (loaded.heapUsed! + loaded.external! - base.heapUsed! - base.external!) / n,
+      p50: delivery.p50!,
+      p99: delivery.p99!,
+      max: delivery.max!,
+      complete: delivery.complete!,
+      clientsAfter: after.clients!,
+      heapLeft: after.heapUsed! + after.external! - base.heapUsed! - base.external!,
+      rssLeft: after.rss! - base.rss!,
+    }
+    rows.push(row)
+    console.log(
+      `${kind.padEnd(8)} N=${String(n).padEnd(4)} rss/conn ${kb(row.rssPerConn)} KB, heap+ext/conn ${kb(row.heapPerConn)} KB, ` +
+        `delay p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms max ${row.max.toFixed(1)} ms, ` +
+        `${row.complete}/${n} got all ${EVENTS} events (${delivery.deliveries} deliveries), ` +
+        `after: ${row.clientsAfter} clients, heap+ext ${mb(row.heapLeft)} MB, rss ${mb(row.rssLeft)} MB from baseline`,
+    )
+    server.stop()
+    clients.stop()
+  }
+}
+console.log(`load after: ${uptime()}`)
+console.log(`1-minute load average during the run: ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`)
+
+if (KINDS.length < ALL.length) process.exit(0)
+console.log('\nours against the baselines of this run:')
+let met = true
+for (const n of SIZES) {
+  const [plain, sio, ours] = KINDS.map((k) => rows.find((r) => r.kind === k && r.n === n)!)
+  const memRatio = ours!.rssPerConn / plain!.rssPerConn
+  const p99Ratio = ours!.p99 / plain!.p99
+  // Back to baseline: no subscriber left, and under 10 % of what N clients took stays on the heap
+  // (node:http keeps up to 1,000 parsers for reuse, so plain and Socket.IO keep some too).
+  const leftOk = ours!.clientsAfter === 0 && ours!.heapLeft < 0.1 * ours!.heapPerConn * n
+  const ok = memRatio <= 1.3 && ours!.rssPerConn < sio!.rssPerConn && p99Ratio <= 1.5 && ours!.complete === n && leftOk
+  met &&= ok
+  console.log(
+    `N=${n}: memory (RSS) ${memRatio.toFixed(2)}× plain (target ≤ 1.3×), ${(ours!.rssPerConn / sio!.rssPerConn).toFixed(2)}× Socket.IO (target < 1×); ` +
+      `heap ${(ours!.heapPerConn / plain!.heapPerConn).toFixed(2)}× plain, ${(ours!.heapPerConn / sio!.heapPerConn).toFixed(2)}× Socket.IO; ` +
+      `p99 ${p99Ratio.toFixed(2)}× plain (target ≤ 1.5×); every event to every client: ${ours!.complete === n ? 'yes' : 'NO'}; ` +
+      `back to baseline: ${leftOk ? 'yes' : 'NO'} — ${ok ? 'met' : 'NOT met'}`,
+  )
+}
+console.log(met ? 'all targets met' : 'some targets NOT met')
+clearTimeout(deadline)

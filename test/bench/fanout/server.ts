@@ -1,0 +1,94 @@
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { Server as SocketIOServer } from 'socket.io'
+import { createApp } from '../../../src/app'
+import { loadConfig } from '../../../src/config'
+import { createEventHub } from '../../../src/events/hub'
+import { silentLogger } from '../../../src/logger'
+import { createStores } from '../../../storage'
+import { createFakeAgent } from '../../helpers/fake-agent'
+
+/**
+ * One fan-out server for `fanout.bench.ts`, driven over IPC: `ours` (the whole app on
+ * @hono/node-server, as `npm start` serves GET /api/events), `plain` (node:http SSE writing one
+ * Buffer to every response) or `socketio` (Socket.IO 4, websocket transport, io.emit).
+ */
+const TOKEN = 'bench-token-0123456789abcdef'
+const kind = process.argv[2] as 'ours' | 'plain' | 'socketio'
+const gc = (globalThis as { gc?: () => void }).gc
+if (!gc) throw new Error('run with --expose-gc')
+
+let publish: (payload: Record<string, unknown>) => void
+let clients: () => number
+let port: number
+
+if (kind === 'ours') {
+  const config = loadConfig({ ZAPIE_API_TOKEN: TOKEN, ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_RATE_LIMIT: '0' })
+  const stores = await createStores(config)
+  const hub = createEventHub()
+  const app = createApp(() => ({ config, stores, agent: createFakeAgent(hub).agent, events: hub, clock: { now: () => Date.now() }, logger: silentLogger }))
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((r) => server.once('listening', r))
+  port = (server.address() as AddressInfo).port
+  publish = (payload) => void hub.publish('metrics-update', payload)
+  clients = () => hub.subscriberCount()
+} else if (kind === 'plain') {
+  const open = new Set<ServerResponse>()
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    res.write('retry: 2000\n: connected\n\n')
+    open.add(res)
+    res.on('close', () => open.delete(res))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  port = (server.address() as AddressInfo).port
+  let seq = 0
+  publish = (payload) => {
+    const frame = Buffer.from(`id: ${++seq}\nevent: metrics-update\ndata: ${JSON.stringify(payload)}\n\n`)
+    for (const res of open) res.write(frame)
+  }
+  clients = () => open.size
+} else {
+  const server = createServer()
+  const io = new SocketIOServer(server, { transports: ['websocket'], serveClient: false })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  port = (server.address() as AddressInfo).port
+  publish = (payload) => void io.emit('metrics-update', payload)
+  clients = () => io.engine.clientsCount
+}
+
+async function settle() {
+  for (let i = 0; i < 3; i++) {
+    gc!()
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
+  return { rss, heapUsed, external: external + arrayBuffers, clients: clients() }
+}
+
+type Command = { id: number } & ({ op: 'memory' } | { op: 'broadcast'; run: number; events: number; everyMs: number } | { op: 'exit' })
+
+process.on('message', async (cmd: Command) => {
+  if (cmd.op === 'memory') process.send!({ id: cmd.id, ...(await settle()) })
+  else if (cmd.op === 'broadcast') {
+    for (let seq = 1; seq <= cmd.events; seq++) {
+      // The timestamp is taken as the event is handed to the library; clients subtract it on receipt.
+      publish({
+        run: cmd.run,
+        seq,
+        ts: performance.timeOrigin + performance.now(),
+        serviceId: 'svc-bench-0001',
+        containerId: '3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899',
+        cpuPercent: 12.5,
+        memoryBytes: 73_400_320,
+        memoryLimitBytes: 536_870_912,
+        networkRxBytes: 1_048_576,
+        networkTxBytes: 524_288,
+      })
+      await new Promise((r) => setTimeout(r, cmd.everyMs))
+    }
+    process.send!({ id: cmd.id })
+  } else process.exit(0)
+})
+process.send!({ ready: true, port })
