@@ -1,6 +1,7 @@
 import type Docker from 'dockerode'
 import { mapLimited } from '../../limiter'
 import { isStatus, toAppError } from '../docker-errors'
+import { MANAGED_FILTER } from '../labels'
 import { listManagedContainers, serviceIdOf } from '../services'
 import { preferredOf, resolveServiceRef, type RefCandidate } from '../service-ref'
 import type { CpuLimits } from './stats-math'
@@ -119,6 +120,28 @@ export function createInventory(docker: Docker) {
       for (const id of byId.keys()) if (!seen.has(id)) byId.delete(id)
       await mapLimited([...byId.values()].filter((e) => e.stale || !e.facts), 4, inspect)
       refreshedAt = now
+    },
+
+    /**
+     * A docker event named this container: list and inspect just that one (no full list), or
+     * drop it when Docker no longer lists it among the managed containers.
+     */
+    async refreshOne(containerId: string): Promise<void> {
+      const rows = await docker.listContainers({ all: true, filters: { id: [containerId], label: [MANAGED_FILTER] } } as Docker.ContainerListOptions)
+      const row = rows.find((r) => r.Id === containerId)
+      if (!row) {
+        byId.delete(containerId)
+        return
+      }
+      const info = await docker
+        .getContainer(containerId)
+        .inspect()
+        .catch((err) => {
+          if (isStatus(err, 404)) return null
+          throw toAppError(err)
+        })
+      if (info) this.upsert(row, info)
+      else byId.delete(containerId)
     },
 
     /** A docker event named this container: inspect it again on the next refresh. */

@@ -99,8 +99,9 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   let ticks = 0
   let lastPersist = clock.now()
   let refreshing: Promise<void> | null = null
-  // A docker event arrived that the inventory has not taken in yet: the next read refreshes first.
-  let eventsPending = false
+  // Refreshes of single containers that docker events asked for; a read waits for them.
+  const eventRefreshes = new Set<Promise<void>>()
+  let lastResync: number | null = null
 
   const identify = (serviceId: string): ServiceIdentity => {
     const entry = inventory.byService(serviceId)
@@ -119,7 +120,6 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
   /** One container-list refresh at a time; a caller arriving meanwhile shares it. */
   function refreshInventory(): Promise<void> {
-    if (!refreshing) eventsPending = false
     refreshing ??= inventory
       .refresh(clock.now())
       .then(() => {
@@ -215,7 +215,14 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   async function tick(due: string[]) {
     const started = performance.now()
     const now = clock.now()
-    await refreshInventory()
+    // What events already asked for is taken in before this tick looks at the services.
+    if (eventRefreshes.size) await Promise.all(eventRefreshes)
+    // The full list is the periodic resync: once per default interval however many services
+    // are due. Between resyncs the events keep the inventory current (onContainerEvent).
+    if (lastResync === null || now - lastResync >= options.defaultIntervalMs - 50 || !dockerReachable) {
+      lastResync = now
+      await refreshInventory()
+    }
     const dueServices = new Set(due.filter((k) => k !== INVENTORY))
     if (dockerReachable) {
       for (const id of schedule()) dueServices.add(id)
@@ -318,14 +325,13 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     },
 
     /**
-     * The inventory as Docker has it now, for a read: waits for the first refresh, and refreshes
-     * again only when an event came in since the last one (one list, one inspect per changed
-     * container). In a quiet steady state this makes no Docker call at all.
+     * The inventory as Docker has it now, for a read: waits for the first refresh and for the
+     * refreshes that events already started (each lists and inspects that one container). A read
+     * itself never calls Docker.
      */
     async current(): Promise<void> {
       await this.ready()
-      // Twice at most: a refresh already running may have started before the event came in.
-      for (let i = 0; i < 2 && eventsPending; i++) await refreshInventory()
+      if (eventRefreshes.size) await Promise.all(eventRefreshes)
     },
 
     /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
@@ -335,7 +341,12 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       if (!containerId) return
       crashes.onEvent(action, containerId, clock.now())
       inventory.markStale(containerId)
-      eventsPending = true
+      const refresh: Promise<void> = inventory
+        .refreshOne(containerId)
+        // Docker went away mid-refresh: the entry stays stale and the next resync takes it.
+        .catch(() => {})
+        .finally(() => eventRefreshes.delete(refresh))
+      eventRefreshes.add(refresh)
       scheduler.trigger(INVENTORY, action === 'destroy' ? options.removalGraceMs + 50 : options.eventRefreshDelayMs)
     },
 
