@@ -35,7 +35,11 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     async listServices(): Promise<ServiceSummary[]> {
       await current()
       if (!monitor.isDockerReachable()) throw dockerUnavailable()
-      return monitor.inventory.entries().map(summaryOf).sort(byRunningThenNewest)
+      // Docker's list is newest first to the nanosecond; the summary's time is to the second, so
+      // two services created in one second are ordered by the inspect's precise time.
+      const entries = monitor.inventory.entries().map((e) => ({ summary: summaryOf(e), at: preciseCreated(e) }))
+      entries.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      return entries.map((e) => e.summary)
     },
 
     async getService(ref: string): Promise<ServiceDetails> {
@@ -58,4 +62,10 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
       return monitor.inventory.entries().length
     },
   }
+}
+
+/** The creation time as a sortable string: whole seconds, then the nanoseconds Docker gives. */
+function preciseCreated(e: InventoryEntry): string {
+  const match = /\.(\d+)Z$/.exec(e.inspect?.Created ?? '')
+  return `${String(e.created).padStart(12, '0')}.${(match?.[1] ?? '').padEnd(9, '0')}`
 }

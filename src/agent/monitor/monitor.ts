@@ -99,8 +99,27 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   let ticks = 0
   let lastPersist = clock.now()
   let refreshing: Promise<void> | null = null
-  // Refreshes of single containers that docker events asked for; a read waits for them.
-  const eventRefreshes = new Set<Promise<void>>()
+  // Refreshes of single containers that docker events asked for; a read waits for them. One at a
+  // time per container, so an older answer (create) never lands after a newer one (start).
+  const eventRefreshes = new Map<string, { done: Promise<void>; again: boolean }>()
+  const settled = () => Promise.all([...eventRefreshes.values()].map((r) => r.done))
+  function refreshOnEvent(containerId: string) {
+    const known = eventRefreshes.get(containerId)
+    if (known) {
+      known.again = true
+      return
+    }
+    const run = { done: Promise.resolve(), again: true }
+    run.done = (async () => {
+      while (run.again) {
+        run.again = false
+        // Docker went away mid-refresh: the entry stays stale and the next resync takes it.
+        await inventory.refreshOne(containerId).catch(() => {})
+      }
+      eventRefreshes.delete(containerId)
+    })()
+    eventRefreshes.set(containerId, run)
+  }
   let lastResync: number | null = null
 
   const identify = (serviceId: string): ServiceIdentity => {
@@ -216,7 +235,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     const started = performance.now()
     const now = clock.now()
     // What events already asked for is taken in before this tick looks at the services.
-    if (eventRefreshes.size) await Promise.all(eventRefreshes)
+    if (eventRefreshes.size) await settled()
     // The full list is the periodic resync: once per default interval however many services
     // are due. Between resyncs the events keep the inventory current (onContainerEvent).
     if (lastResync === null || now - lastResync >= options.defaultIntervalMs - 50 || !dockerReachable) {
@@ -331,7 +350,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
      */
     async current(): Promise<void> {
       await this.ready()
-      if (eventRefreshes.size) await Promise.all(eventRefreshes)
+      if (eventRefreshes.size) await settled()
     },
 
     /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
@@ -341,12 +360,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       if (!containerId) return
       crashes.onEvent(action, containerId, clock.now())
       inventory.markStale(containerId)
-      const refresh: Promise<void> = inventory
-        .refreshOne(containerId)
-        // Docker went away mid-refresh: the entry stays stale and the next resync takes it.
-        .catch(() => {})
-        .finally(() => eventRefreshes.delete(refresh))
-      eventRefreshes.add(refresh)
+      refreshOnEvent(containerId)
       scheduler.trigger(INVENTORY, action === 'destroy' ? options.removalGraceMs + 50 : options.eventRefreshDelayMs)
     },
 
