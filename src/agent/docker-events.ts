@@ -30,6 +30,8 @@ export interface DockerEventWatcher {
  * to the last event seen, so nothing that happened in between is lost, and skips duplicates.
  * Reconnects back off from `retryMs` to `maxRetryMs`; only changes of state are logged (lost
  * once, restored once), so an engine that is down for an hour writes two lines, not thousands.
+ * `onStreamChange(false)` when an open stream ends or breaks, `(true)` when it is open again:
+ * the host agent resyncs its inventory and drops its cached engine facts then.
  */
 export function watchDockerEvents(
   docker: Docker,
