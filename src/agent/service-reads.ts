@@ -25,6 +25,8 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     return summary
   }
 
+  const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
+
   async function current() {
     await monitor.current()
     // Never a list that was never read, shown as "no services".
@@ -53,7 +55,13 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
       // Inspected at the last refresh unless that inspect failed: take it now.
       if (!entry.inspect) await monitor.inventory.inspectNow(entry)
       if (!entry.inspect) throw notFound('service', ref)
-      return toDetails(summaryOf(entry), entry.inspect)
+      // Rebuilt (env and command redacted) only when the summary or the inspect changed.
+      const summary = summaryOf(entry)
+      const last = details.get(entry)
+      if (last && last.summary === summary && last.inspect === entry.inspect) return last.details
+      const built = toDetails(summary, entry.inspect)
+      details.set(entry, { summary, inspect: entry.inspect, details: built })
+      return built
     },
 
     /** How many services there are, for the health check's counts. */
