@@ -3,6 +3,10 @@
 // point, so `npm start` and `npm run agent` are one plain `node` process each instead of
 // npm → tsx → node, which loads and transpiles hundreds of files at every start.
 import { build } from 'esbuild'
+import { buildUi } from './build-ui.mjs'
+
+// First: the Node bundle embeds the dashboard's assets (src/ui/assets.generated.ts).
+await buildUi()
 
 await build({
   entryPoints: { node: 'src/node.ts', agent: 'src/agent/main.ts' },

@@ -29,6 +29,10 @@ import alertsThresholdsGet from '../handlers/alerts/thresholds-get'
 import alertsThresholdsSet from '../handlers/alerts/thresholds-set'
 import alertsWebhookGet from '../handlers/alerts/webhook-get'
 import alertsWebhookSet from '../handlers/alerts/webhook-set'
+import docsOpenapi from '../handlers/docs/openapi'
+import docsPage from '../handlers/docs/page'
+import docsScript from '../handlers/docs/script'
+import docsStyle from '../handlers/docs/style'
 import healthGet from '../handlers/health/get'
 import eventsStream from '../handlers/events/stream'
 import eventsTicket from '../handlers/events/ticket'
@@ -49,6 +53,7 @@ import servicesStop from '../handlers/services/stop'
 import templatesClone from '../handlers/templates/clone'
 import templatesCreate from '../handlers/templates/create'
 import templatesDelete from '../handlers/templates/delete'
+import templatesExportAlias from '../handlers/templates/export-alias'
 import templatesExportAll from '../handlers/templates/export-all'
 import templatesExportOne from '../handlers/templates/export-one'
 import templatesGet from '../handlers/templates/get'
@@ -56,6 +61,8 @@ import templatesImport from '../handlers/templates/import'
 import templatesList from '../handlers/templates/list'
 import templatesUpdate from '../handlers/templates/update'
 import templatesValidate from '../handlers/templates/validate'
+import uiAsset from '../handlers/ui/asset'
+import uiPage from '../handlers/ui/page'
 import sessionCreate from '../handlers/session/create'
 import sessionDelete from '../handlers/session/delete'
 import sessionGet from '../handlers/session/get'
@@ -64,6 +71,8 @@ import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
 import { limitFollowStreams } from './follow-limit'
+import { buildDocument } from './openapi/document'
+import { collectRoutes } from './openapi/registry'
 import { checkJsonBody } from './json-body'
 import { rateLimit } from './rate-limit'
 import { requestLog } from './request-log'
@@ -133,9 +142,16 @@ const limitBody = () =>
  * Literal routes come before parameterised ones (ARCHITECTURE §4).
  */
 export function createApp(resolveDeps: ResolveDeps) {
-  return new Hono<AppEnv>()
+  // The document is read off this very app, once, when first asked for (GET /api/openapi.json).
+  let document: Record<string, unknown> | undefined
+  const openapi = () => (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
+  const app = new Hono<AppEnv>()
     .use(requestId())
     .use(injectDeps(resolveDeps))
+    .use((c, next) => {
+      c.set('openapi', openapi)
+      return next()
+    })
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())
@@ -148,6 +164,10 @@ export function createApp(resolveDeps: ResolveDeps) {
     .onError(handleError)
     .notFound(handleNotFound)
     .route('/', healthGet)
+    .route('/', docsOpenapi)
+    .route('/', docsPage)
+    .route('/', docsScript)
+    .route('/', docsStyle)
     .route('/', sessionCreate)
     .route('/', sessionGet)
     .route('/', sessionDelete)
@@ -172,6 +192,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', servicesDelete)
     .route('/', templatesList)
     .route('/', templatesExportAll)
+    .route('/', templatesExportAlias)
     .route('/', templatesValidate)
     .route('/', templatesImport)
     .route('/', templatesCreate)
@@ -205,6 +226,13 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', monitoringStop)
     .route('/', alertsServiceThresholdsGet)
     .route('/', alertsServiceThresholdsSet)
+    // The dashboard: a static shell and its bundled assets, outside /api (no token needed to load it).
+    .route('/', uiPage)
+    .route('/', uiAsset)
+  return app
 }
+
+/** The API's version as the OpenAPI document states it. */
+export const API_VERSION = '0.1.0'
 
 export type AppType = ReturnType<typeof createApp>

@@ -42,7 +42,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** Paths anyone may call; they show less without a token. */
-const PUBLIC = new Set(['/api/health'])
+// The API's description holds no secrets: anyone may read it (README, "API reference").
+const PUBLIC = new Set(['/api/health', '/api/openapi.json', '/api/docs', '/api/docs/docs.js', '/api/docs/docs.css'])
 
 /**
  * Bearer token on every /api route (ARCHITECTURE §5), except the public ones; `GET /api/events`

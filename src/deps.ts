@@ -28,5 +28,12 @@ export interface AppDeps {
 
 export interface AppEnv {
   /** `session`: set when the request was authenticated by the session cookie (not a bearer token). */
-  Variables: Omit<AppDeps, 'clientAddress'> & { requestId: string; authenticated: boolean; client: string; session?: Session & { id: string } }
+  Variables: Omit<AppDeps, 'clientAddress'> & {
+    requestId: string
+    authenticated: boolean
+    client: string
+    session?: Session & { id: string }
+    /** The app's OpenAPI document (built from its own routes on first use). */
+    openapi: () => Record<string, unknown>
+  }
 }

@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from './deps'
-import { AppError, errorBody } from './errors'
+import { AppError, errorBody, malformedJson } from './errors'
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'invalid_input',
@@ -23,8 +23,10 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof AppError) error = err
   else if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
-    // Hono's own 400s (malformed JSON, bad content type) and the body limit's 413.
-    error = new AppError(status, CODE_BY_STATUS[status] ?? 'http_error', err.message || 'Request failed')
+    // Hono's own 400s (malformed JSON, bad content type) and the body limit's 413. Hono says
+    // "Malformed JSON" for an empty JSON body too (checkJsonBody lets those through): same cause, same answer.
+    if (status === 400 && /^Malformed JSON/i.test(err.message)) error = malformedJson('The request body', true)
+    else error = new AppError(status, CODE_BY_STATUS[status] ?? 'http_error', err.message || 'Request failed')
   } else {
     const entry = { msg: 'unhandled error', requestId: c.var.requestId, error: String(err), stack: (err as Error)?.stack }
     // Before dependencies are resolved there is no logger yet; the error must still be seen.
@@ -41,10 +43,7 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
 }
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json(
-    { success: false as const, error: `No route for ${c.req.method} ${c.req.path}`, code: 'not_found', requestId: requestIdOf(c) },
-    404,
-  )
+  c.json(errorBody(new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`), requestIdOf(c)), 404)
 
 function requestIdOf(c: Context<AppEnv>): string | undefined {
   return c.var.requestId

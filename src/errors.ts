@@ -10,14 +10,18 @@ export interface ErrorDetail {
 
 /** An error the API reports to its caller: a status, a snake_case code and a human message. */
 export class AppError extends HTTPException {
+  readonly details?: ErrorDetail[] | Record<string, unknown>[]
+
   constructor(
     status: ContentfulStatusCode,
     readonly code: string,
     message: string,
-    readonly details?: ErrorDetail[] | Record<string, unknown>[],
+    details?: ErrorDetail[] | Record<string, unknown>[],
   ) {
     super(status, { message })
     this.name = 'AppError'
+    // Every 400 lists what is wrong in `details`: one entry for the request when the cause has no finer path.
+    this.details = details ?? (status === 400 ? [{ path: 'request', code, message }] : undefined)
   }
 
   declare readonly status: ContentfulStatusCode
@@ -34,6 +38,14 @@ export function withInternal(error: AppError, internal: string): AppError {
 
 export const badRequest = (message: string, details?: ErrorDetail[]) =>
   new AppError(400, 'invalid_input', message, details)
+/**
+ * A body that should be JSON and is not — broken or empty — is one cause with one answer on
+ * every route: 400 `malformed_json`.
+ */
+export const malformedJson = (what = 'The request body', empty = false) => {
+  const message = empty ? `${what} is empty; send a JSON document` : `${what} is not valid JSON`
+  return new AppError(400, 'malformed_json', message, [{ path: 'body', code: empty ? 'empty_body' : 'malformed_json', message }])
+}
 export const unauthorized = (message = 'A valid bearer token is required') =>
   new AppError(401, 'unauthorized', message)
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message)
@@ -55,6 +67,8 @@ export function errorBody(err: AppError, requestId: string | undefined) {
     success: false as const,
     // Messages quote what went wrong (a URL, a connection string): never its password.
     error: redactText(err.message),
+    // The original API's clients read `message`; the same text as `error`.
+    message: redactText(err.message),
     code: err.code,
     ...(err.details ? { details: err.details } : {}),
     ...(requestId ? { requestId } : {}),

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
-import { AppError } from './errors'
+import { malformedJson } from './errors'
 import { assertJsonDepth } from './json-depth'
 import { isJsonType } from './json-type'
 
@@ -18,7 +18,7 @@ export const checkJsonBody = () =>
         try {
           JSON.parse(text)
         } catch {
-          throw new AppError(400, 'malformed_json', 'The request body is not valid JSON')
+          throw malformedJson()
         }
       }
     }

@@ -3,8 +3,12 @@ import type { Context, Next, ValidationTargets } from 'hono'
 import type { ZodType } from 'zod'
 import { badRequest, type ErrorDetail } from './errors'
 import { isJsonType, unsupportedMediaType } from './json-type'
+import { REQUEST_SCHEMA, type RequestSchemaMark } from './openapi/describe'
 
-/** zod-validator that reports every issue, with its path, in our 400 envelope. */
+/**
+ * zod-validator that reports every issue, with its path, in our 400 envelope. The schema is
+ * marked on the middleware so the OpenAPI document describes exactly what is validated.
+ */
 export const validate = <Target extends keyof ValidationTargets, Schema extends ZodType>(
   target: Target,
   schema: Schema,
@@ -19,14 +23,15 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
       throw badRequest(`Invalid ${target}: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details)
     }
   })
-  if (target !== 'json') return validator
+  const mark: RequestSchemaMark = { target, schema }
+  if (target !== 'json') return Object.assign(validator, { [REQUEST_SCHEMA]: mark })
   // The json validator reads any other Content-Type as `{}`: `curl -d` would get misleading
   // 400s, or a 200 with every field at its default. A body sent as something else is refused.
   const strict = async (c: Context, next: Next) => {
     await requireJsonType(c)
     return validator(c, next)
   }
-  return strict as typeof validator
+  return Object.assign(strict as typeof validator, { [REQUEST_SCHEMA]: mark })
 }
 
 async function requireJsonType(c: Context) {

@@ -2,9 +2,12 @@ import { createRouter } from '../../src/router'
 import { CreateBackupBody, WaitQuery } from '../../src/schemas/backup'
 import { ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { BackupCreatedResponse, BackupStartedResponse } from '../../src/schemas/backups-api'
 
 export default createRouter().post(
   '/api/services/:containerId/backups',
+  describeRoute({ summary: 'Back up a service (202 at once, 201 with ?wait=true)', tags: ['backups'], responses: { 201: BackupCreatedResponse, 202: BackupStartedResponse } }),
   validate('param', ServiceParams),
   validate('query', WaitQuery),
   validate('json', CreateBackupBody),

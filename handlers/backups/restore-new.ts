@@ -1,9 +1,12 @@
 import { z } from 'zod'
 import { assertNameFree, buildRestoreSpec, resolveBackupTemplate, RestoreAsNewBody } from '../../src/deploy/restore-spec'
+import { deploymentView } from '../../src/deploy/view'
 import { AppError, errorBody } from '../../src/errors'
 import { createRouter } from '../../src/router'
 import { BackupId } from '../../src/schemas/backup'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { RestoreNewResponse } from '../../src/schemas/backups-api'
 
 const Params = z.object({ backupId: BackupId })
 
@@ -13,7 +16,7 @@ const Params = z.object({ backupId: BackupId })
  * restores the data before the first start. Variables not given in `env` keep the backed-up
  * container's values; secrets generated for variables the backup did not have are returned once.
  */
-export default createRouter().post('/api/backups/:backupId/restore', validate('param', Params), validate('json', RestoreAsNewBody), async (c) => {
+export default createRouter().post('/api/backups/:backupId/restore', describeRoute({ summary: 'Restore a backup into a new service', tags: ['backups'], responses: { 201: RestoreNewResponse } }), validate('param', Params), validate('json', RestoreAsNewBody), async (c) => {
   const { backupId } = c.req.valid('param')
   const body = c.req.valid('json')
   const signal = c.req.raw.signal
@@ -32,8 +35,10 @@ export default createRouter().post('/api/backups/:backupId/restore', validate('p
         backupId,
         sourceServiceId: restored.sourceServiceId,
         deploymentId,
-        serviceName: spec.serviceName,
+        serviceId: spec.containerName,
+        serviceName: spec.containerName,
         containerName: spec.containerName,
+        displayName: spec.serviceName,
         templateId: template.id,
         template: spec.tier,
         containerId: restored.deployment.containerId,
@@ -41,7 +46,7 @@ export default createRouter().post('/api/backups/:backupId/restore', validate('p
         service: restored.service,
         envFromBackup: restored.envFromBackup,
         generatedSecrets: fresh,
-        deployment: restored.deployment,
+        deployment: deploymentView(restored.deployment),
       },
       201,
     )

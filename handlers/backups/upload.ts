@@ -4,6 +4,8 @@ import { createRouter } from '../../src/router'
 import { ARCHIVE_CONTENT_TYPE, Sha256Hex, UploadQuery } from '../../src/schemas/backup'
 import { ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { UploadResponse } from '../../src/schemas/backups-api'
 
 const Headers = z.object({ 'x-checksum-sha256': Sha256Hex.optional() })
 
@@ -14,6 +16,7 @@ const Headers = z.object({ 'x-checksum-sha256': Sha256Hex.optional() })
  */
 export default createRouter().post(
   '/api/services/:containerId/backups/upload',
+  describeRoute({ summary: 'Upload a backup archive (raw body) and restore it', tags: ['backups'], responses: { 201: UploadResponse } }),
   validate('param', ServiceParams),
   validate('query', UploadQuery),
   validate('header', Headers),

@@ -3,14 +3,17 @@ import { createRouter } from '../../src/router'
 import { buildDeploySpec } from '../../src/deploy/build'
 import { DeployBody, DeployQuery } from '../../src/deploy/request'
 import { resolveDeployTemplate } from '../../src/deploy/resolve'
+import { deploymentView } from '../../src/deploy/view'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { DeployDoneResponse, DeployStartedResponse } from '../../src/schemas/deploy-api'
 
 /**
  * Deploys a template. Answers 202 with the `deploymentId` at once (progress arrives as
  * `deployment-progress` events for that id), or with `?wait=true` 201 and the running service.
  * Generated secrets are in this response and nowhere else.
  */
-export default createRouter().post('/api/deploy', validate('query', DeployQuery), validate('json', DeployBody), async (c) => {
+export default createRouter().post('/api/deploy', describeRoute({ summary: 'Deploy a template (202 at once, 201 with ?wait=true)', tags: ['deploy'], responses: { 201: DeployDoneResponse, 202: DeployStartedResponse } }), validate('query', DeployQuery), validate('json', DeployBody), async (c) => {
   const body = c.req.valid('json')
   const { wait } = c.req.valid('query')
   const template = await resolveDeployTemplate(c.var.stores.templates, body, c.var.config)
@@ -24,8 +27,10 @@ export default createRouter().post('/api/deploy', validate('query', DeployQuery)
   const deploymentId = body.deploymentId ?? crypto.randomUUID()
   const summary = {
     deploymentId,
-    serviceName: spec.serviceName,
+    serviceId: spec.containerName,
+    serviceName: spec.containerName,
     containerName: spec.containerName,
+    displayName: spec.serviceName,
     serviceType: spec.serviceType,
     templateId: template.id,
     template: spec.tier,
@@ -33,12 +38,12 @@ export default createRouter().post('/api/deploy', validate('query', DeployQuery)
   if (!wait) {
     const { deployment } = await c.var.agent.deploy(spec, { deploymentId, wait: false, signal: c.req.raw.signal })
     const message = `Deployment started; follow it at /api/events?deploymentId=${deploymentId}`
-    return c.json({ success: true, ...summary, status: deployment.status, generatedSecrets, deployment, message }, 202)
+    return c.json({ success: true, ...summary, status: deployment.status, generatedSecrets, deployment: deploymentView(deployment), message }, 202)
   }
   try {
     const { deployment, service } = await c.var.agent.deploy(spec, { deploymentId, wait: true, signal: c.req.raw.signal })
     const message = `Service "${spec.serviceName}" deployed successfully!`
-    return c.json({ success: true, ...summary, status: deployment.status, url: deployment.url, containerId: deployment.containerId, service, generatedSecrets, deployment, message }, 201)
+    return c.json({ success: true, ...summary, status: deployment.status, url: deployment.url, containerId: deployment.containerId, service, generatedSecrets, deployment: deploymentView(deployment), message }, 201)
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     // The envelope, plus which deployment failed: its record says what was cleaned up.

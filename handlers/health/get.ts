@@ -1,5 +1,7 @@
 import { AppError } from '../../src/errors'
+import { describeRoute } from '../../src/openapi/describe'
 import { createRouter } from '../../src/router'
+import { HealthBody } from '../../src/schemas/system-api'
 
 const UNKNOWN_DOCKER = { status: 'unknown' as const, version: null, apiVersion: null }
 const DISCONNECTED_DOCKER = { status: 'disconnected' as const, version: null, apiVersion: null }
@@ -9,7 +11,7 @@ const DISCONNECTED_DOCKER = { status: 'disconnected' as const, version: null, ap
  * split deployment whose agent is down says so instead of blaming Docker; then counts and host
  * facts. A 503 answer says `success: false`.
  */
-export default createRouter().get('/api/health', async (c) => {
+export default createRouter().get('/api/health', describeRoute({ summary: 'Up or down for anyone; agent, Docker, storage and host facts with a token', tags: ['health'], responses: { 200: HealthBody, 503: HealthBody }, public: true }), async (c) => {
   const [reach, storage] = await Promise.all([
     c.var.agent.dockerStatus({ signal: c.req.raw.signal }).then(
       (docker) => ({ agent: 'up' as const, docker }),

@@ -2,11 +2,14 @@ import { z } from 'zod'
 import { createRouter } from '../../src/router'
 import { QueryBool, ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { ServiceDeleteResponse } from '../../src/schemas/services-api'
 
 const Query = z.strictObject({ keepData: QueryBool.default(true), deleteBackups: QueryBool.default(false) })
 
 export default createRouter().delete(
   '/api/services/:containerId',
+  describeRoute({ summary: 'Delete a service (its data volume is kept unless keepData=false)', tags: ['services'], responses: { 200: ServiceDeleteResponse } }),
   validate('param', ServiceParams),
   validate('query', Query),
   async (c) => {

@@ -2,9 +2,12 @@ import { createRouter } from '../../src/router'
 import { StopQuery } from '../../src/schemas/lifecycle'
 import { ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { ServiceActionResponse } from '../../src/schemas/services-api'
 
 export default createRouter().post(
   '/api/services/:containerId/restart',
+  describeRoute({ summary: 'Restart a service', tags: ['services'], responses: { 200: ServiceActionResponse } }),
   validate('param', ServiceParams),
   validate('query', StopQuery),
   async (c) => {

@@ -1,3 +1,5 @@
+import { describeRoute } from '../../src/openapi/describe'
+import { SessionResponse } from '../../src/schemas/system-api'
 import { createRouter } from '../../src/router'
 import { readSessionCookie, setSessionCookie } from '../../src/session-cookie'
 
@@ -8,7 +10,7 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000
  * Signs a browser in: `{"token": "<API token>"}` (checked by requireAuth, see sessionSignInToken)
  * becomes an HttpOnly session cookie and the CSRF token that must accompany changes made by it.
  */
-export default createRouter().post('/api/session', async (c) => {
+export default createRouter().post('/api/session', describeRoute({ summary: 'Sign a browser in: {"token": "<API token>"} becomes an HttpOnly session cookie and a CSRF token', tags: ['session'], responses: { 200: SessionResponse } }), async (c) => {
   const { sessions } = c.var.stores
   const now = c.var.clock.now()
   // A new sign-in replaces the browser's old session rather than leaving it valid beside it.

@@ -6,13 +6,15 @@ import { cloneTemplate } from '../../src/templates/clone'
 import { summarise, templateData } from '../../src/templates/record'
 import { validateTemplate } from '../../src/templates/validate'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { TemplateClonedResponse } from '../../src/schemas/templates-api'
 
 /** `newName` as the original clients send it; `name` also works. */
 const Body = z
   .strictObject({ newName: z.string().trim().min(1).max(100).optional(), name: z.string().trim().min(1).max(100).optional() })
   .refine((b) => b.newName ?? b.name, { message: 'newName is required', path: ['newName'] })
 
-export default createRouter().post('/api/templates/:id/clone', validate('param', TemplateParams), validate('json', Body), async (c) => {
+export default createRouter().post('/api/templates/:id/clone', describeRoute({ summary: 'Clone a template', tags: ['templates'], responses: { 201: TemplateClonedResponse } }), validate('param', TemplateParams), validate('json', Body), async (c) => {
   const { id } = c.req.valid('param')
   const body = c.req.valid('json')
   const source = await c.var.stores.templates.get(id)

@@ -5,6 +5,8 @@ import { QueryBool } from '../../src/schemas/params'
 import { planImport, readImportDocument } from '../../src/templates/exchange'
 import { readImportRequest } from '../../src/templates/import-request'
 import { validate } from '../../src/validate'
+import { describeRoute } from '../../src/openapi/describe'
+import { TemplateImportResponse } from '../../src/schemas/templates-api'
 
 const Query = z.strictObject({ overwrite: QueryBool.optional() })
 
@@ -14,7 +16,7 @@ const Query = z.strictObject({ overwrite: QueryBool.optional() })
  * templates of the same name. Every item is checked before anything is written; then the whole
  * import is written, or nothing.
  */
-export default createRouter().post('/api/templates/import', validate('query', Query), async (c) => {
+export default createRouter().post('/api/templates/import', describeRoute({ summary: 'Import templates (our export, an array, or Portainer v2/v3)', tags: ['templates'], responses: { 200: TemplateImportResponse } }), validate('query', Query), async (c) => {
   const { doc, overwrite } = await readImportRequest(c.req, c.req.valid('query').overwrite)
   const read = readImportDocument(doc)
   if ('error' in read) throw badRequest(read.error)

@@ -6,9 +6,11 @@ import { summarise, templateData } from '../../src/templates/record'
 import { validateTemplate } from '../../src/templates/validate'
 import { validate } from '../../src/validate'
 import { TemplateBody } from './create'
+import { describeRoute } from '../../src/openapi/describe'
+import { TemplateWrittenResponse } from '../../src/schemas/templates-api'
 
 /** Fields left out keep their values (the original clients send partial templates); the result is validated whole. */
-export default createRouter().put('/api/templates/:id', validate('param', TemplateParams), validate('json', TemplateBody), async (c) => {
+export default createRouter().put('/api/templates/:id', describeRoute({ summary: 'Update a template (fields left out keep their values)', tags: ['templates'], responses: { 200: TemplateWrittenResponse } }), validate('param', TemplateParams), validate('json', TemplateBody), async (c) => {
   const { id } = c.req.valid('param')
   const existing = await c.var.stores.templates.get(id)
   if (!existing) throw notFound('template', id)

@@ -54,10 +54,12 @@ export async function runBulk(ctx: AgentContext, operation: BulkOperation, servi
   const items = await mapLimited(ids, CONCURRENCY, async (serviceId): Promise<BulkItem> => {
     let item: BulkItem
     try {
-      item = { serviceId, success: true, result: await perform(ctx, operation, serviceId, { ...options, name }) }
+      item = { serviceId, success: true, status: 200, result: await perform(ctx, operation, serviceId, { ...options, name }) }
     } catch (err) {
+      // Each item takes its own service's operation lock (inside perform): a busy service is
+      // this item's 409, never a wait and never the whole batch's failure.
       const error = toAppError(err, 'service')
-      item = { serviceId, success: false, error: error.message, code: error.code }
+      item = { serviceId, success: false, status: error.status, error: error.message, code: error.code }
     }
     completed += 1
     ctx.events.publish('bulk-progress', {

@@ -6,6 +6,7 @@ import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
 import type { EngineFacts } from './engine-facts'
+import type { OperationLocks } from './locks'
 import type { AlertConditions } from './monitor/alert-engine'
 import type { Monitor } from './monitor/monitor'
 
@@ -30,6 +31,11 @@ export interface AgentContext {
   limit: Limiter
   /** Cached engine version and info; set by startHostAgent, which invalidates it when the events stream drops. */
   engine?: EngineFacts
+  /**
+   * The one per-service operation lock of this agent (delete, lifecycle, backup, restore,
+   * upload, bulk items, schedules all take it): built once by startHostAgent, never per feature.
+   */
+  locks: OperationLocks
   /** The monitor (health, metrics history, alerts) and its inventory of managed containers; set by startHostAgent. */
   monitor?: Monitor
   /**

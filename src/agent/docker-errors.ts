@@ -38,6 +38,16 @@ export function pullFailureReason(raw: string): string {
   return 'the Docker Engine reported an error while pulling'
 }
 
+/**
+ * A start Docker refused (400: the command cannot run, a bad mount, …) is the same cause
+ * whether it came from POST …/start, a restart or a deploy: 409 `start_failed` everywhere.
+ */
+export function startError(err: unknown): AppError {
+  if (!isStatus(err, 400)) return toAppError(err)
+  const raw = toAppError(err).internal ?? ''
+  return withInternal(new AppError(409, 'start_failed', `Service could not start: ${startFailureReason(raw)}`), raw)
+}
+
 export function isStatus(err: unknown, status: number): boolean {
   return (err as DockerishError | undefined)?.statusCode === status
 }

@@ -107,6 +107,7 @@ export function watchDockerEvents(
       action,
       containerId,
       serviceId: attrs[LABELS.id] ?? attrs.name ?? containerId,
+      serviceName: attrs.name ?? containerId,
       name: attrs.name,
       image: attrs.image,
       ...(action === 'die' ? { exitCode: Number(attrs.exitCode ?? NaN) } : {}),

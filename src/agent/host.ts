@@ -14,6 +14,7 @@ import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createEngineFacts } from './engine-facts'
 import { createLocalAgent } from './local'
+import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
 
 /** The host agent as one unit: its context, its client, its background work. */
@@ -50,6 +51,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const docker = options.docker ?? createDockerClient(options.config.dockerHost)
   const streams = options.streams ?? createStreamDockerClient(options.config.dockerHost)
   const hub = options.hub ?? createEventHub()
+  const clock = options.clock ?? systemClock
   const context: AgentContext = {
     docker,
     streams,
@@ -57,8 +59,9 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     stores: options.stores,
     config: options.config,
     logger: options.logger,
-    clock: options.clock ?? systemClock,
+    clock,
     limit: createLimiter(4),
+    locks: new OperationLocks(() => clock.now()),
   }
   const monitor = createMonitor(context, options.monitor)
   context.monitor = monitor

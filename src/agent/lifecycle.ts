@@ -1,30 +1,36 @@
 import type Docker from 'dockerode'
-import { AppError, withInternal } from '../errors'
+import { AppError } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
+import { backupEngineFor } from './backup/engine'
 import type { AgentContext } from './context'
-import { isStatus, startFailureReason, toAppError } from './docker-errors'
+import { isStatus, startError, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
-import { resolveService, serviceIdOf, toSummary } from './services'
+import { containerNameOf, resolveService, serviceIdOf, toSummary } from './services'
 
 export type LifecycleAction = 'start' | 'stop' | 'restart'
-
-export type LifecycleContext = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'monitor'>
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
 /**
  * Starts, stops or restarts a service and answers once Docker reports the new state: the
  * Engine's start/stop/restart calls return only after the transition, so no sleeps are needed.
- * Emits `service-action` in-progress, then completed or failed.
+ * Emits `service-action` in-progress, then completed or failed. Holds the service's operation
+ * lock throughout — also when the service is already in that state: a stop must never land in
+ * the middle of a backup or restore that expects to start the service again.
  */
 export async function changeState(
-  ctx: LifecycleContext & Pick<AgentContext, 'config'>,
+  ctx: AgentContext,
   ref: string,
   action: LifecycleAction,
   options: { signal?: AbortSignal; timeoutSeconds?: number } = {},
 ): Promise<ServiceSummary> {
+  // Requests are served while crash recovery puts interrupted restores right: wait for it.
+  await backupEngineFor(ctx).ready
+  // Refused before resolving: mid-restore the service may be parked under another name.
+  ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action, containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
+  const release = ctx.locks.acquire(base.serviceId, action)
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: `${action} requested` })
   try {
     // A start mounts the binds anew, following whatever links are there now: a bind directory
@@ -41,10 +47,7 @@ export async function changeState(
         // Docker answers 304 when the container is already in the requested state.
         if (isStatus(err, 304)) return
         // 400 on start: the runtime could not run the command (missing binary, bad mount, …).
-        if (action !== 'stop' && isStatus(err, 400)) {
-          const raw = toAppError(err).internal ?? ''
-          throw withInternal(new AppError(409, 'start_failed', `Service could not start: ${startFailureReason(raw)}`), raw)
-        }
+        if (action !== 'stop' && isStatus(err, 400)) throw startError(err)
         throw err
       }
     })
@@ -62,6 +65,8 @@ export async function changeState(
     const error = toAppError(err)
     ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
     throw error
+  } finally {
+    release()
   }
 }
 

@@ -1,22 +1,30 @@
 import type Docker from 'dockerode'
 import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
+import { backupEngineFor } from './backup/engine'
 import type { AgentContext } from './context'
 import { forgetService } from './forget'
-import { resolveService, serviceIdOf } from './services'
+import { containerNameOf, resolveService, serviceIdOf } from './services'
 
 /**
  * Stops and removes a service. Its named volumes hold the user's data: they are kept unless
  * `keepData` is false, and even then a volume another container still uses is kept. Its
  * schedule, monitor state and alerts go with it; its backups stay unless `deleteBackups`.
+ * Holds the service's operation lock: a delete during a restore would be undone by the
+ * restore's rollback, and the volume it reported kept would be gone.
  */
 export async function removeService(
   ctx: AgentContext,
   ref: string,
   options: { keepData: boolean; deleteBackups?: boolean; signal?: AbortSignal },
 ): Promise<RemoveResult> {
+  // Requests are served while crash recovery puts interrupted restores right: wait for it.
+  await backupEngineFor(ctx).ready
+  // Refused before resolving: mid-restore the service may be parked under another name.
+  ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: serviceIdOf(info) }
+  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
+  const release = ctx.locks.acquire(base.serviceId, 'delete')
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: 'delete requested' })
   try {
     const container = ctx.docker.getContainer(info.Id)
@@ -44,6 +52,8 @@ export async function removeService(
     const error = toAppError(err)
     ctx.events.publish('service-action', { ...base, status: 'failed', message: error.message, code: error.code })
     throw error
+  } finally {
+    release()
   }
 }
 

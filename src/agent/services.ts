@@ -39,22 +39,41 @@ export function serviceIdOf(c: { Labels?: Record<string, string>; Names?: string
   return c.Labels?.[LABELS.id] || (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') || c.Id
 }
 
+/** The container's name, which every response and event calls `serviceName`. */
+export function containerNameOf(c: { Names?: string[]; Name?: string; Id: string }): string {
+  return (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') || c.Id
+}
+
 export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
   const state = c.State as ServiceState
   const isRunning = state === 'running'
   const ports = (c.Ports ?? [])
     // Docker lists a binding once per address family; the user cares about the port.
     .filter((p, i, all) => all.findIndex((q) => q.PrivatePort === p.PrivatePort && q.PublicPort === p.PublicPort && q.Type === p.Type) === i)
-    .map((p) => ({ privatePort: p.PrivatePort, ...(p.PublicPort ? { publicPort: p.PublicPort } : {}), type: p.Type }))
+    // Each entry in both spellings: ours (camelCase) and Docker's, which clients of the original API read.
+    .map((p) => ({
+      privatePort: p.PrivatePort,
+      ...(p.PublicPort ? { publicPort: p.PublicPort } : {}),
+      type: p.Type,
+      ...(p.IP ? { IP: p.IP } : {}),
+      PrivatePort: p.PrivatePort,
+      ...(p.PublicPort ? { PublicPort: p.PublicPort } : {}),
+      Type: p.Type,
+    }))
   const published = ports.find((p) => p.publicPort)
+  const name = (c.Names[0] ?? '').replace(/^\//, '')
   return {
     id: c.Id,
+    containerId: c.Id,
     serviceId: serviceIdOf(c),
-    name: (c.Names[0] ?? '').replace(/^\//, ''),
+    serviceName: name,
+    name,
     image: c.Image,
     status: c.Status,
     state,
-    created: new Date(c.Created * 1000).toISOString(),
+    // Unix seconds, as Docker and the original API give it; createdAt is the same instant in ISO.
+    created: c.Created,
+    createdAt: new Date(c.Created * 1000).toISOString(),
     ports,
     url: published ? `http://localhost:${published.publicPort}` : null,
     // Labels are free text (a proxy's basic-auth users, a URL with its password): hidden the same way.
@@ -69,7 +88,7 @@ export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
 /** Running services first, then the newest. */
 export function byRunningThenNewest(a: ServiceSummary, b: ServiceSummary): number {
   if (a.isRunning !== b.isRunning) return a.isRunning ? -1 : 1
-  return b.created.localeCompare(a.created)
+  return b.created - a.created || b.createdAt.localeCompare(a.createdAt)
 }
 
 export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspectInfo): ServiceDetails {

@@ -7,13 +7,19 @@ const TIER_TITLES = { basic: 'Basic', plus: 'Plus', pro: 'Pro' } as const
 export function tiersOf(template: Template) {
   return TIER_NAMES.map((id) => {
     const tier = template.tiers[id]
+    const cpu = `${tier.cpus} CPU`
+    const ram = `${formatMemory(parseMemory(tier.memory) ?? 0)} RAM`
     return {
       id,
       name: `${template.name} ${TIER_TITLES[id]}`,
-      cpu: `${tier.cpus} CPU`,
-      ram: `${formatMemory(parseMemory(tier.memory) ?? 0)} RAM`,
+      cpu,
+      ram,
       memory: tier.memory,
       cpus: tier.cpus,
+      // The original tier cards' fields. Self-hosted: a tier costs nothing but the host's resources.
+      description: `${TIER_TITLES[id]}: ${cpu}, ${ram}`,
+      price: 'Free',
+      priceValue: 0,
     }
   })
 }

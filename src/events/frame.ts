@@ -24,8 +24,9 @@ export function eventFrame(event: AppEvent): Uint8Array {
   return encodeFrame({ id: event.id, event: event.type, data: JSON.stringify(event.data) })
 }
 
-export function resetFrame(reason: string): Uint8Array {
-  return encodeFrame({ event: 'reset', data: JSON.stringify({ reason }) })
+/** A `reset`: like every event it says when (README, event table). */
+export function resetFrame(reason: string, timestamp: string): Uint8Array {
+  return encodeFrame({ event: 'reset', data: JSON.stringify({ reason, timestamp }) })
 }
 
 const oneLine = (value: string) => value.replace(/[\r\n]/g, '')

@@ -24,7 +24,6 @@ export type EventHub = EventFeed & EventPublisher
 type EventItem = Extract<FeedItem, { kind: 'event' }>
 
 const RESET_REASON = 'The requested events are no longer available; refetch state'
-const RESET: FeedItem = { kind: 'reset', reason: RESET_REASON, frame: resetFrame(RESET_REASON) }
 
 /**
  * The in-process event hub: sequence ids, a bounded replay buffer, filtered subscribers. Each
@@ -49,7 +48,9 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
     const [idEpoch, idSeq] = lastEventId.split('-')
     const last = Number(idSeq)
     const oldest = buffer[0] ? seqOf(buffer[0].event) : seq + 1
-    if (idEpoch !== epoch || !Number.isInteger(last) || last > seq || last < oldest - 1) return [RESET]
+    if (idEpoch !== epoch || !Number.isInteger(last) || last > seq || last < oldest - 1) {
+      return [{ kind: 'reset', reason: RESET_REASON, frame: resetFrame(RESET_REASON, new Date(now()).toISOString()) }]
+    }
     return buffer.filter((item) => seqOf(item.event) > last)
   }
 

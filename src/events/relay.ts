@@ -82,8 +82,10 @@ export function createEventRelay(
 /** The agent's frame as a feed item; the data is re-framed as received, not re-serialised. */
 function toItem(message: EventSourceMessage): FeedItem {
   if (message.event === 'reset') {
-    const reason = String((JSON.parse(message.data) as { reason?: unknown }).reason)
-    return { kind: 'reset', reason, frame: resetFrame(reason) }
+    const data = JSON.parse(message.data) as { reason?: unknown; timestamp?: unknown }
+    const reason = String(data.reason)
+    const timestamp = typeof data.timestamp === 'string' ? data.timestamp : new Date().toISOString()
+    return { kind: 'reset', reason, frame: resetFrame(reason, timestamp) }
   }
   const event: AppEvent = { id: message.id!, type: message.event as AppEvent['type'], data: JSON.parse(message.data) }
   return { kind: 'event', event, frame: encodeFrame({ id: event.id, event: event.type, data: message.data }) }

@@ -25,6 +25,8 @@ export const BulkBody = z.strictObject({
 export interface BulkItem {
   serviceId: string
   success: boolean
+  /** The status this service's own request would have had: 200, or e.g. 409 when another operation holds it. */
+  status: number
   /** What the operation returned for this service (state, backup id, removed volumes). */
   result?: Record<string, unknown>
   error?: string

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { QueryBool } from './params'
+import type { LogLine } from './service'
 
 /** `since`: Unix seconds or an ISO date; passed to Docker as Unix seconds. */
 const Since = z.union([
@@ -13,3 +14,7 @@ export const LogsQuery = z.strictObject({
   timestamps: QueryBool.default(false),
   follow: QueryBool.default(false),
 })
+
+/** The lines as one text, each with its timestamp when it has one. */
+export const logsText = (lines: readonly LogLine[]) =>
+  lines.map((l) => (l.timestamp ? `${l.timestamp} ${l.message}` : l.message)).join('\n')

@@ -18,17 +18,28 @@ export interface PortMapping {
   publicPort?: number
   type: string
   ip?: string
+  /** Docker's spelling, which the original API served. */
+  IP?: string
+  PrivatePort: number
+  PublicPort?: number
+  Type: string
 }
 
 /** The list shape the original system served, plus the stable `serviceId`. */
 export interface ServiceSummary {
   id: string
+  /** Docker's container id (= id). */
+  containerId: string
   serviceId: string
+  /** The container name (= name). */
+  serviceName: string
   name: string
   image: string
   status: string
   state: ServiceState
-  created: string
+  /** Unix seconds, as the original API served it. */
+  created: number
+  createdAt: string
   ports: PortMapping[]
   url: string | null
   labels: Record<string, string>

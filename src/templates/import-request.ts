@@ -1,5 +1,5 @@
 import type { HonoRequest } from 'hono'
-import { AppError, badRequest } from '../errors'
+import { AppError, badRequest, malformedJson } from '../errors'
 import { assertJsonDepth } from '../json-depth'
 
 /**
@@ -20,7 +20,7 @@ export async function readImportRequest(req: HonoRequest, queryOverwrite: boolea
     return { doc, overwrite: queryOverwrite ?? formOverwrite ?? false }
   }
   if (/^application\/([\w.-]+\+)?json/i.test(type)) {
-    const doc: unknown = await req.json()
+    const doc = parseJson(await req.text(), 'The request body')
     const body = doc as { overwrite?: unknown } | null
     const bodyOverwrite = body && typeof body === 'object' && typeof body.overwrite === 'boolean' ? body.overwrite : undefined
     return { doc, overwrite: queryOverwrite ?? bodyOverwrite ?? false }
@@ -28,11 +28,12 @@ export async function readImportRequest(req: HonoRequest, queryOverwrite: boolea
   throw new AppError(415, 'unsupported_media_type', 'Send the templates as application/json or as a multipart/form-data upload')
 }
 
-function parseJson(text: string): unknown {
-  assertJsonDepth(text, 'The uploaded file')
+function parseJson(text: string, what = 'The uploaded file'): unknown {
+  if (text.trim() === '') throw malformedJson(what, true)
+  assertJsonDepth(text, what)
   try {
     return JSON.parse(text)
   } catch {
-    throw new AppError(400, 'malformed_json', 'The uploaded file is not valid JSON')
+    throw malformedJson(what)
   }
 }

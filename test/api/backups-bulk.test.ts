@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
-import { api, call, json } from './client'
+import { api, call, events, json } from './client'
 
 afterAll(cleanupTestResources)
 
@@ -18,9 +18,14 @@ describe(`backups and bulk API [${api.mode}]`, () => {
   })
 
   it('backs a service up and lists it', async () => {
+    const stream = await events(`?types=backup-progress&services=${svc.name}`)
     const created = await json(`/api/services/${svc.name}/backups?wait=true`, post({ name: 'api suite' }))
     expect(created.status, JSON.stringify(created.body)).toBe(201)
     backupId = created.body.backup.id
+    // Each progress event matches its documented payload (checked by the client), in one vocabulary.
+    const done = await stream.waitFor((e) => e.event === 'backup-progress' && JSON.parse(e.data).phase === 'done')
+    expect(JSON.parse(done.data)).toMatchObject({ backupId, serviceId: svc.name, serviceName: svc.name, containerId: svc.id })
+    stream.close()
     const { body } = await json(`/api/services/${svc.name}/backups`)
     expect(body.backups[0]).toMatchObject({ id: backupId, name: 'api suite', status: 'ok', consistency: 'pause' })
   })
@@ -62,8 +67,11 @@ describe(`backups and bulk API [${api.mode}]`, () => {
   })
 
   it('runs a bulk operation with exact per-item results', async () => {
+    const stream = await events('?types=bulk-progress,service-action')
     const { status, body } = await json('/api/services/bulk/restart', post({ serviceIds: [svc.name, 'zapie-nobody-here', svc.name] }))
     expect(status).toBe(207)
+    await stream.waitFor((e) => e.event === 'bulk-progress' && JSON.parse(e.data).status === 'finished')
+    stream.close()
     expect(body.results).toMatchObject({ success: 1, failed: 1, errors: [{ serviceId: 'zapie-nobody-here', code: 'not_found' }] })
     expect(body.items).toHaveLength(2)
   })

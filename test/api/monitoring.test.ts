@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTestResources, createTestContainer } from '../helpers/docker'
-import { api, json } from './client'
+import { cleanupTestResources, createTestContainer, dockerCli } from '../helpers/docker'
+import { api, events, json } from './client'
 
 afterAll(cleanupTestResources)
 
@@ -48,5 +48,21 @@ describe(`monitoring and alerts API [${api.mode}]`, () => {
     const alerts = await json('/api/alerts')
     expect(alerts.body).toMatchObject({ active: expect.any(Array), recent: expect.any(Array) })
     expect((await json('/api/alerts/thresholds')).body.rules).toContain('container_down')
+  })
+
+  it('streams health, metrics and alerts in their documented shape, alerts as alertId everywhere', async () => {
+    const watched = await createTestContainer()
+    const stream = await events(`?types=health-update,metrics-update,health-alert&services=${watched.name}`)
+    expect((await json(`/api/services/${watched.name}/monitoring/start`, post({ interval: 1000 }))).status).toBe(200)
+    const metrics = await stream.waitFor((e) => e.event === 'metrics-update', 15_000)
+    expect(JSON.parse(metrics.data)).toMatchObject({ serviceId: watched.name, serviceName: watched.name, containerId: watched.id })
+    // Killed, not stopped: a stop the user asked for is no outage.
+    await dockerCli('kill', watched.name)
+    const alert = await stream.waitFor((e) => e.event === 'health-alert' && JSON.parse(e.data).rule === 'container_down', 30_000)
+    const { alertId } = JSON.parse(alert.data)
+    const { body } = await json(`/api/alerts?serviceId=${watched.name}`)
+    expect(body.active).toEqual(expect.arrayContaining([expect.objectContaining({ alertId, rule: 'container_down', serviceName: watched.name })]))
+    stream.close()
+    await json(`/api/services/${watched.name}/monitoring/stop`, { method: 'POST' })
   })
 })

@@ -24,6 +24,15 @@ describe(`services API [${api.mode}]`, () => {
     expect(body.host.cpus).toBeGreaterThan(0)
   })
 
+  it('serves its OpenAPI document and the offline reference page without a token', async () => {
+    const doc = await (await fetch(`${api.baseUrl}/api/openapi.json`)).json()
+    expect(doc).toMatchObject({ openapi: '3.1.0', paths: { '/api/services': { get: expect.any(Object) } } })
+    const page = await fetch(`${api.baseUrl}/api/docs`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect((await fetch(`${api.baseUrl}/api/docs/docs.js`)).status).toBe(200)
+  })
+
   it('refuses a missing or wrong token with 401', async () => {
     expect((await fetch(`${api.baseUrl}/api/services`)).status).toBe(401)
     expect((await fetch(`${api.baseUrl}/api/services`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401)
@@ -52,7 +61,9 @@ describe(`services API [${api.mode}]`, () => {
 
   it('returns logs', async () => {
     const { body } = await json(`/api/services/${web.name}/logs?tail=5`)
-    expect(body.logs.map((l: { message: string }) => l.message)).toContain('hello api')
+    expect(body.lines.map((l: { message: string }) => l.message)).toContain('hello api')
+    // The original API's text beside the lines.
+    expect(body.logs).toContain('hello api')
   })
 
   it('refuses bad ids with 400 and unknown ones with 404, in the envelope', async () => {

@@ -40,6 +40,13 @@ describe(`templates and deploy API [${api.mode}]`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     const done = await stream.waitFor((e) => e.event === 'deployment-progress' && JSON.parse(e.data).step === 'done', 10_000)
     expect(JSON.parse(done.data).deploymentId).toBe(deploymentId)
+    // One vocabulary: serviceId and serviceName are the container name in the answer and in every
+    // progress event; the name typed at deploy time is displayName.
+    const containerName = res.body.containerName
+    expect(res.body).toMatchObject({ serviceId: containerName, serviceName: containerName, displayName: 'apisuite', service: { serviceId: containerName, serviceName: containerName } })
+    for (const e of stream.received.filter((r) => r.event === 'deployment-progress')) {
+      expect(JSON.parse(e.data)).toMatchObject({ serviceId: containerName, serviceName: containerName, displayName: 'apisuite', timestamp: expect.any(String) })
+    }
     stream.close()
     const secret = res.body.generatedSecrets.APP_SECRET
     expect(secret).toEqual(expect.any(String))

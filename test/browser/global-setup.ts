@@ -6,5 +6,8 @@ import { join } from 'node:path'
  * before any test file imports the app, so the browser never runs a stale one.
  */
 export default function setup() {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: join(import.meta.dirname, '..', '..'), stdio: 'inherit' })
+  execFileSync(process.execPath, ['scripts/build.mjs'], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    stdio: 'inherit',
+  })
 }

@@ -6,7 +6,16 @@ import { chromium, type BrowserContext } from 'playwright-core'
 /** Debian's chromium, as CI installs it; playwright-core downloads no browser of its own. */
 export const CHROMIUM = process.env.ZAPIE_CHROMIUM ?? '/usr/bin/chromium'
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** A real headless Chromium with a fresh profile; `close` removes the profile too. */
 export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}) {

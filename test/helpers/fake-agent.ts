@@ -19,15 +19,19 @@ export interface FakeService {
 /** A service as the fake agent stores it; fields default to a running busybox. */
 export function fakeService(name: string, overrides: Partial<ServiceSummary> = {}): FakeService {
   const isRunning = (overrides.state ?? 'running') === 'running'
+  const id = (name.replace(/[^a-f0-9]/g, 'a') + 'f'.repeat(64)).slice(0, 64)
   return {
     summary: {
-      id: (name.replace(/[^a-f0-9]/g, 'a') + 'f'.repeat(64)).slice(0, 64),
+      id,
+      containerId: id,
       serviceId: name,
+      serviceName: name,
       name,
       image: 'zapie-test/busybox:latest',
       status: isRunning ? 'Up 1 minute' : 'Exited (0)',
       state: 'running',
-      created: '2026-01-01T00:00:00.000Z',
+      created: 1767225600,
+      createdAt: '2026-01-01T00:00:00.000Z',
       ports: [],
       url: null,
       labels: { 'zapie.managed': 'true', 'zapie.id': name },
@@ -49,7 +53,7 @@ const fakeCandidate = ({ summary }: FakeService): RefCandidate => ({
   serviceId: summary.serviceId,
   name: summary.name,
   running: summary.isRunning,
-  created: Date.parse(summary.created),
+  created: summary.created,
 })
 
 /** An in-memory AgentClient for handler tests: no Docker, same contract. */

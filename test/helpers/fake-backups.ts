@@ -201,10 +201,10 @@ export function createFakeBackups(
           if (operation === 'delete') result = { ...((await actions.remove(serviceId, o.keepData)) as object) }
           else if (operation === 'backup') result = { backupId: make(byRef(serviceId), o.name ?? 'bulk', new Uint8Array([1]), 'bulk').summary.id }
           else result = { state: ((await actions[operation](serviceId)) as { state: string }).state }
-          items.push({ serviceId, success: true, result })
+          items.push({ serviceId, success: true, status: 200, result })
         } catch (err) {
           const e = err as AppError
-          items.push({ serviceId, success: false, error: e.message, code: e.code })
+          items.push({ serviceId, success: false, status: e.status, error: e.message, code: e.code })
         }
       }
       const errors = items.filter((i) => !i.success).map((i) => ({ serviceId: i.serviceId, error: i.error!, code: i.code! }))

@@ -17,7 +17,7 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
 
   async function run(spec: DeploySpec, record: DeploymentRecord): Promise<DeployOutcome> {
     const publish = (step: string, status: string, message: string, extra: Record<string, unknown> = {}) =>
-      events.publish('deployment-progress', { deploymentId: record.id, serviceId: spec.containerName, containerName: spec.containerName, step, status, message, ...extra })
+      events.publish('deployment-progress', { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.containerName, containerName: spec.containerName, displayName: spec.serviceName, serviceType: spec.serviceType, step, status, message, ...extra })
     publish('accepted', 'in-progress', 'accepted')
     publish('volume', 'completed', 'volume')
     const taken = new Set(services.flatMap((s) => s.summary.ports.map((p) => p.publicPort)))
@@ -38,7 +38,7 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
     const service = fakeService(spec.containerName, {
       image: spec.image,
       labels: { ...spec.labels },
-      ports: record.ports.map((p) => ({ privatePort: p.container, publicPort: p.host, type: p.protocol })),
+      ports: record.ports.map((p) => ({ privatePort: p.container, publicPort: p.host, type: p.protocol, PrivatePort: p.container, PublicPort: p.host, Type: p.protocol })),
       url: record.ports[0] ? `http://localhost:${record.ports[0].host}` : null,
     })
     services.push(service)

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { NODE_SERVER_OPTIONS } from '../../src/server-options'
+import { assertDocumented } from './openapi-check'
 
 type FetchApp = { fetch: (req: Request) => Response | Promise<Response> }
 
@@ -38,12 +39,17 @@ export function describeBothWays(name: string, getApp: () => FetchApp, suite: (t
     let target: Target
     let close: (() => Promise<void>) | undefined
     beforeAll(async () => {
+      // Every answer is checked against the OpenAPI document (test/helpers/openapi-check.ts).
+      const checked = async (path: string, init: RequestInit | undefined, res: Response) => {
+        await assertDocumented(init?.method ?? 'GET', path, res)
+        return res
+      }
       if (mode === 'in-process') {
-        target = { mode, request: async (path, init) => getApp().fetch(new Request(`http://localhost${path}`, init)) }
+        target = { mode, request: async (path, init) => checked(path, init, await getApp().fetch(new Request(`http://localhost${path}`, init))) }
       } else {
         const served = await listen({ fetch: (req) => getApp().fetch(req) })
         close = served.close
-        target = { mode, baseUrl: served.url, request: (path, init) => fetch(`${served.url}${path}`, init) }
+        target = { mode, baseUrl: served.url, request: async (path, init) => checked(path, init, await fetch(`${served.url}${path}`, init)) }
       }
     })
     afterAll(async () => close?.())

@@ -89,7 +89,7 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     const res = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'flows-reborn' }))
     expect(res.status, await res.clone().text()).toBe(201)
     const restored = await res.json()
-    expect(restored).toMatchObject({ backupId: backup.id, sourceServiceId: old, serviceName: 'flows-reborn', envFromBackup: expect.arrayContaining(['APP_SECRET']) })
+    expect(restored).toMatchObject({ backupId: backup.id, sourceServiceId: old, displayName: 'flows-reborn', serviceName: restored.containerName, envFromBackup: expect.arrayContaining(['APP_SECRET']) })
     // The secret came from the backup (the data was written with it): nothing new to show.
     expect(restored.generatedSecrets).toEqual({})
     expect(JSON.stringify(restored)).not.toContain(oldSecret)

@@ -57,10 +57,10 @@ describe.each(AGENT_MODES)('POST /api/services/bulk/:operation against the real 
       },
     })
     expect(body.items).toEqual([
-      { serviceId: a.name, success: true, result: { containerId: a.id, state: 'exited' } },
-      { serviceId: 'zapie-no-such-service', success: false, error: expect.any(String), code: 'not_found' },
-      { serviceId: b.name, success: true, result: { containerId: b.id, state: 'exited' } },
-      { serviceId: unmanaged.name, success: false, error: expect.any(String), code: 'not_found' },
+      { serviceId: a.name, success: true, status: 200, result: { containerId: a.id, state: 'exited' } },
+      { serviceId: 'zapie-no-such-service', success: false, status: 404, error: expect.any(String), code: 'not_found' },
+      { serviceId: b.name, success: true, status: 200, result: { containerId: b.id, state: 'exited' } },
+      { serviceId: unmanaged.name, success: false, status: 404, error: expect.any(String), code: 'not_found' },
     ])
     expect(await status(a.name)).toBe('exited')
     expect(await status(b.name)).toBe('exited')

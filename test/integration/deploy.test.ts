@@ -47,6 +47,7 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
       [slug, {}],
       [`${slug}-missing`, { image: 'zapie-test/nonexistent:1' }],
       [`${slug}-crash`, { command: ['sh', '-c', 'echo "cannot start: APP_SECRET=$APP_SECRET is rejected"; exit 3'], healthcheck: null }],
+      [`${slug}-nocmd`, { command: ['/no/such/binary'], healthcheck: null }],
     ] as const) {
       const res = await api('/api/templates', json(busyboxTemplate(name, extra)))
       expect(res.status, JSON.stringify(await res.clone().json())).toBe(201)
@@ -157,6 +158,13 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     expect(deployment.steps.at(-1)).toMatchObject({ step: 'error', status: 'failed' })
   })
 
+  it('answers a deploy whose command cannot run as POST …/start does: 409 start_failed', async () => {
+    const res = await api('/api/deploy?wait=true', json({ serviceType: `${slug}-nocmd`, serviceName: 'nocmd' }))
+    const body = await res.json()
+    expect(res.status, JSON.stringify(body)).toBe(409)
+    expect(body).toMatchObject({ code: 'start_failed', error: expect.stringContaining('/no/such/binary'), message: body.error })
+  })
+
   it('streams progress through /api/events for a deployment id chosen by the client', async () => {
     const deploymentId = `events-${mode.replace(/[^a-z]/g, '')}-${RUN_ID}`
     const stream = await openEventStream(`${server.url}/api/events?deploymentId=${deploymentId}`, auth)
@@ -168,6 +176,8 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     expect(events.every((e) => e.deploymentId === deploymentId && typeof e.timestamp === 'string')).toBe(true)
     expect(events.filter((e) => e.status === 'completed').map((e) => e.step)).toEqual(['volume', 'port', 'image', 'create', 'start', 'ready', 'done'])
     expect(events.at(-1)).toMatchObject({ step: 'done', progress: 100, serviceId: expect.stringMatching(/^zapie-/), containerId: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    // One vocabulary: serviceName is the container name as everywhere else; the typed name is displayName.
+    for (const e of events) expect(e).toMatchObject({ serviceName: e.serviceId, containerName: e.serviceId, displayName: 'watched' })
     stream.close()
 
     const failing = `events-fail-${mode.replace(/[^a-z]/g, '')}-${RUN_ID}`

@@ -144,7 +144,8 @@ describe.each(AGENT_MODES)('secrets by value against the real engine [%s agent]'
     })
     await new Promise((r) => setTimeout(r, 600))
     const read = await (await api(`/api/services/${service.name}/logs?tail=50`)).json()
-    const messages = read.logs.map((l: { message: string }) => l.message)
+    const messages = read.lines.map((l: { message: string }) => l.message)
+    expect(read.logs).not.toMatch(/log-secret-/)
     expect(messages[0]).toBe('connecting to postgres://app:********@db/x as admin/********')
     expect(messages).toContain('still ********')
 

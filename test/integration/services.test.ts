@@ -111,25 +111,29 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
 
   describe('GET …/logs', () => {
     it('returns the last lines with stdout and stderr told apart', async () => {
-      const { logs } = await (await api(`/api/services/${web.name}/logs?tail=100`)).json()
+      const { lines: logs, logs: text } = await (await api(`/api/services/${web.name}/logs?tail=100`)).json()
+      // The original API's text beside the structured lines.
+      expect(text.split('\n').slice(0, 3).sort()).toEqual(['line one', 'line three', 'line two'])
       // Docker keeps order within a stream; across stdout and stderr it has no order to keep.
       const firstRun = logs.slice(0, 3)
       expect(firstRun.filter((l: { stream: string }) => l.stream === 'stdout').map((l: { message: string }) => l.message)).toEqual(['line one', 'line three'])
       expect(firstRun.filter((l: { stream: string }) => l.stream === 'stderr').map((l: { message: string }) => l.message)).toEqual(['line two'])
-      const { logs: tail } = await (await api(`/api/services/${web.name}/logs?tail=1`)).json()
+      const { lines: tail } = await (await api(`/api/services/${web.name}/logs?tail=1`)).json()
       expect(tail).toHaveLength(1)
     })
 
     it('reads a TTY container and adds timestamps on request', async () => {
-      const { logs } = await (await api(`/api/services/${tty.name}/logs?timestamps=true`)).json()
+      const { lines: logs, logs: text } = await (await api(`/api/services/${tty.name}/logs?timestamps=true`)).json()
       expect(logs.map((l: { message: string }) => l.message)).toEqual(['tty hello', 'tty second'])
       expect(logs[0].timestamp).toMatch(/^\d{4}-\d\d-\d\dT/)
+      expect(text).toBe(`${logs[0].timestamp} tty hello\n${logs[1].timestamp} tty second`)
     })
 
     it('honours since', async () => {
       const future = Math.floor(Date.now() / 1000) + 3600
-      const { logs } = await (await api(`/api/services/${tty.name}/logs?since=${future}`)).json()
-      expect(logs).toEqual([])
+      const { lines, logs } = await (await api(`/api/services/${tty.name}/logs?since=${future}`)).json()
+      expect(lines).toEqual([])
+      expect(logs).toBe('')
     })
 
     it('follows new lines as SSE', async () => {

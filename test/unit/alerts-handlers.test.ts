@@ -48,9 +48,11 @@ describeBothWays('alerts handlers', () => built.app, (target) => {
   it('GET /api/alerts lists active and recent alerts, filtered by service', async () => {
     const all = await get('/api/alerts')
     expect(all.status).toBe(200)
-    expect(all.body).toMatchObject({ active: [{ id: 'a1', state: 'firing' }], recent: [{ id: 'a2', state: 'resolved' }], total: 2 })
+    expect(all.body).toMatchObject({ active: [{ alertId: 'a1', state: 'firing' }], recent: [{ alertId: 'a2', state: 'resolved' }], total: 2 })
+    // One name for an alert's id in every response and event.
+    expect(all.body.active[0]).not.toHaveProperty('id')
     const one = await get('/api/alerts?serviceId=zapie-db-2')
-    expect(one.body).toMatchObject({ active: [], recent: [{ id: 'a2' }] })
+    expect(one.body).toMatchObject({ active: [], recent: [{ alertId: 'a2' }] })
     expect((await get('/api/alerts?limit=0')).status).toBe(400)
     expect((await get('/api/alerts?state=firing')).status).toBe(400)
   })

@@ -52,6 +52,8 @@ describeBothWays('backup handlers', () => built.app, (target) => {
     expect(body.backups.map((x: { id: string }) => x.id)).toEqual([b.id, a.id])
     const storage = await (await req('/api/services/zapie-web-1/storage')).json()
     expect(storage.storage).toMatchObject({ service: { bytes: a.size + b.size, count: 2 }, filesystem: { total: expect.any(Number), free: expect.any(Number) } })
+    // The original API's `used` and `total`, beside the breakdown.
+    expect(storage.storage).toMatchObject({ used: a.size + b.size, total: storage.storage.filesystem.total })
   })
 
   it('GET …/download streams the archive with length, name, checksum and ranges', async () => {

@@ -95,7 +95,7 @@ describeBothWays('backups by id (GET /api/backups, …/:backupId/download, DELET
       success: true,
       backupId: backup.id,
       sourceServiceId: 'zapie-web-1',
-      serviceName: 'web-again',
+      displayName: 'web-again',
       templateId: template.id,
       template: 'basic',
       containerName: expect.stringMatching(new RegExp(`^zapie-${template.slug}-web-again-[0-9a-f]{8}$`)),

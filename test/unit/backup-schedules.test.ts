@@ -4,6 +4,7 @@ import { alertSinkFrom } from '../../src/agent/backup/alerts'
 import { BackupEngine } from '../../src/agent/backup/engine'
 import type { CronFactory, ScheduledBackup } from '../../src/agent/backup/schedules'
 import type { AgentContext } from '../../src/agent/context'
+import { OperationLocks } from '../../src/agent/locks'
 import { loadConfig } from '../../src/config'
 import { AppError } from '../../src/errors'
 import { createEventHub, type EventHub } from '../../src/events/hub'
@@ -37,6 +38,7 @@ let now: number
 let jobs: FakeJob[]
 let backups: { serviceId: string; at: number }[]
 let failNext: boolean
+let locks: OperationLocks
 
 const cron: CronFactory = (pattern, timezone, run) => {
   const job: FakeJob = { pattern, timezone, run, stopped: false }
@@ -46,8 +48,10 @@ const cron: CronFactory = (pattern, timezone, run) => {
 const backup: ScheduledBackup = async (serviceId, _schedule, at) => {
   if (failNext) {
     failNext = false
-    throw new AppError(409, 'operation_in_progress', 'busy')
+    throw new AppError(502, 'backup_failed', 'busy')
   }
+  // Like the real backup: refused while another operation holds the service's lock.
+  locks.acquire(serviceId, 'backup')()
   backups.push({ serviceId, at })
   return { backupId: `bk_${at.toString(36)}_00000001`, created_at: new Date(at).toISOString() }
 }
@@ -61,6 +65,7 @@ function engine() {
     logger: silentLogger,
     clock: { now: () => now },
     limit: createLimiter(4),
+    locks,
   }
   return new BackupEngine(ctx, { scheduler: { cron, backup, checkIntervalMs: 3_600_000 } })
 }
@@ -83,6 +88,7 @@ beforeEach(async () => {
   backups = []
   failNext = false
   engineState = 'present'
+  locks = new OperationLocks(() => now)
 })
 
 const settle = () => new Promise((r) => setTimeout(r, 10))
@@ -121,8 +127,28 @@ describe('backup schedules', () => {
     expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({
       lastRunAt: '2026-06-01T11:00:00.000Z',
       lastSuccessAt: '2026-06-01T10:00:00.000Z',
-      lastError: 'operation_in_progress: busy',
+      lastError: 'backup_failed: busy',
     })
+  })
+
+  it('skips a run that finds the service busy (a restore holds its lock): no error recorded, retried at the next tick', async () => {
+    const { scheduler } = engine()
+    await scheduler.set('zapie-web-1', { cron: '0 * * * *', enabled: true, consistency: 'pause' })
+    const release = locks.acquire('zapie-web-1', 'restore')
+    now = Date.parse('2026-06-01T10:00:00Z')
+    jobs[0]!.run()
+    await settle()
+    expect(backups).toEqual([])
+    const stored = await stores.backupSchedules.get('zapie-web-1')
+    expect(stored?.lastError).toBeUndefined()
+    expect(stored?.lastRunAt).toBeUndefined()
+    expect(published).toEqual([])
+    release()
+    now = Date.parse('2026-06-01T11:00:00Z')
+    jobs[0]!.run()
+    await settle()
+    expect(backups).toEqual([{ serviceId: 'zapie-web-1', at: now }])
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ lastSuccessAt: '2026-06-01T11:00:00.000Z' })
   })
 
   it('resumes stored schedules when the agent starts again; disabled ones stay idle', async () => {

@@ -29,8 +29,8 @@ describeBothWays('POST /api/services/bulk/:operation', () => built.app, (target)
       operationId: expect.any(String),
       results: { success: 2, failed: 0, errors: [] },
       items: [
-        { serviceId: 'zapie-web-1', success: true, result: { state: 'running' } },
-        { serviceId: 'zapie-db-2', success: true, result: { state: 'running' } },
+        { serviceId: 'zapie-web-1', success: true, status: 200, result: { state: 'running' } },
+        { serviceId: 'zapie-db-2', success: true, status: 200, result: { state: 'running' } },
       ],
     })
   })

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { AgentContext } from '../../src/agent/context'
+import { OperationLocks } from '../../src/agent/locks'
 import { createDeployer } from '../../src/agent/deploy/deployer'
 import { ensureImage, type PullProgress } from '../../src/agent/deploy/image'
 import { loadConfig } from '../../src/config'
@@ -38,7 +39,7 @@ beforeEach(async () => {
 })
 
 function context(docker: Docker, env: Record<string, string> = {}): AgentContext {
-  return { docker, events: createEventHub(), stores, config: loadConfig({ ZAPIE_STORAGE: 'memory', ...env }), logger: silentLogger, clock: { now: () => Date.now() }, limit: createLimiter(4) }
+  return { docker, events: createEventHub(), stores, config: loadConfig({ ZAPIE_STORAGE: 'memory', ...env }), logger: silentLogger, clock: { now: () => Date.now() }, limit: createLimiter(4), locks: new OperationLocks() }
 }
 
 function spec(extra: Record<string, unknown> = {}): DeploySpec {

@@ -60,11 +60,14 @@ describeBothWays('deploy handlers', () => built.app, (target) => {
       const res = await target().request('/api/deploy', post('/api/deploy', { serviceType: 'postgresql', serviceName: 'My DB', template: 'plus', credentials: { POSTGRES_USER: 'admin' }, deploymentId }))
       expect(res.status).toBe(202)
       const body = await res.json()
-      expect(body).toMatchObject({ success: true, deploymentId, status: 'in-progress', serviceName: 'my-db', serviceType: 'postgresql', template: 'plus', templateId: 'default-postgresql' })
+      expect(body).toMatchObject({ success: true, deploymentId, status: 'in-progress', displayName: 'my-db', serviceType: 'postgresql', template: 'plus', templateId: 'default-postgresql' })
       expect(body.containerName).toMatch(/^zapie-postgresql-my-db-[0-9a-f]{8}$/)
+      // One vocabulary: serviceId and serviceName are the container name, in the answer and in every event.
+      expect(body).toMatchObject({ serviceId: body.containerName, serviceName: body.containerName, deployment: { serviceName: body.containerName, displayName: 'my-db' } })
       expect(body.generatedSecrets).toEqual({ POSTGRES_PASSWORD: expect.stringMatching(/^[A-Za-z0-9]{24}$/) })
       const events = await progress
       expect(events.map((e) => e.data.step)).toEqual(['accepted', 'volume', 'port', 'done'])
+      for (const e of events) expect(e.data).toMatchObject({ serviceId: body.containerName, serviceName: body.containerName, displayName: 'my-db' })
       const spec = fake.deploySpecs.at(-1)!
       expect(spec).toMatchObject({ containerName: body.containerName, tier: 'plus', memoryBytes: 1024 ** 3, nanoCpus: 1e9 })
       expect(spec.env).toContainEqual({ name: 'POSTGRES_USER', value: 'admin' })

@@ -152,9 +152,9 @@ describe('GET /api/deploy/services shape', () => {
     const entry = toDeployService(defaultTemplate('waha'))
     expect(entry).toMatchObject({ id: 'waha', templateId: 'default-waha', name: 'WAHA', path: '/deploy/waha', description: expect.any(String) })
     expect(entry.tiers).toEqual([
-      { id: 'basic', name: 'WAHA Basic', cpu: '0.5 CPU', ram: '512M RAM', memory: '512m', cpus: 0.5 },
-      { id: 'plus', name: 'WAHA Plus', cpu: '1 CPU', ram: '1G RAM', memory: '1g', cpus: 1 },
-      { id: 'pro', name: 'WAHA Pro', cpu: '2 CPU', ram: '2G RAM', memory: '2g', cpus: 2 },
+      { id: 'basic', name: 'WAHA Basic', cpu: '0.5 CPU', ram: '512M RAM', memory: '512m', cpus: 0.5, description: 'Basic: 0.5 CPU, 512M RAM', price: 'Free', priceValue: 0 },
+      { id: 'plus', name: 'WAHA Plus', cpu: '1 CPU', ram: '1G RAM', memory: '1g', cpus: 1, description: 'Plus: 1 CPU, 1G RAM', price: 'Free', priceValue: 0 },
+      { id: 'pro', name: 'WAHA Pro', cpu: '2 CPU', ram: '2G RAM', memory: '2g', cpus: 2, description: 'Pro: 2 CPU, 2G RAM', price: 'Free', priceValue: 0 },
     ])
     expect(entry.variables.find((v) => v.name === 'WHATSAPP_API_KEY')).toEqual(expect.objectContaining({ secret: true, generated: true }))
     expect(validateTemplate(DEFAULT_TEMPLATES[0]!.template, DEFAULT_POLICY).isValid).toBe(true)

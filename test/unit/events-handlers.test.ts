@@ -68,6 +68,8 @@ describe('GET /api/events', () => {
     const stream = await openEventStream(`${server.url}/api/events`, { ...auth, 'last-event-id': 'old-1' })
     const reset = await stream.waitFor((e) => e.event === 'reset')
     expect(JSON.parse(reset.data).reason).toMatch(/refetch/)
+    // Like every event, a reset says when.
+    expect(Date.parse(JSON.parse(reset.data).timestamp)).toBeGreaterThan(Date.now() - 60_000)
     stream.close()
   })
 

@@ -127,3 +127,157 @@ describe('parseNanoTime', () => {
     expect(a - Date.parse('2026-11-26T10:22:23Z')).toBeCloseTo(29.577, 3)
   })
 })
+
+describe('metric math guards (what a dashboard would show instead of NaN or Infinity)', () => {
+  const base: RawCounters = {
+    at: 10_000,
+    cpuNanos: 1e9,
+    memUsage: 100,
+    memInactiveFile: 0,
+    memLimit: 1000,
+    netRx: 1000,
+    netTx: 2000,
+    blkRead: 3000,
+    blkWrite: 4000,
+    pids: 3,
+  }
+  const c = ctx(1)
+
+  it('gives no CPU or rates when two readings carry the same timestamp', () => {
+    const m = computeMetrics(base, { ...base, cpuNanos: 2e9, netRx: 5000, blkWrite: 9000 }, c)
+    expect(m.cpu).toEqual({ percentage: null, cores: null, limitCores: 1 })
+    expect(m.network).toEqual({ rx: 5000, tx: 2000, rxRate: null, txRate: null })
+    expect(m.blockIO).toEqual({ read: 3000, write: 9000, readRate: null, writeRate: null })
+  })
+
+  it('gives no CPU either when a clock ran backwards between readings', () => {
+    const m = computeMetrics(base, { ...base, at: 9_000, cpuNanos: 2e9, netRx: 5000 }, c)
+    expect(m.cpu.percentage).toBeNull()
+    expect(m.network.rxRate).toBeNull()
+  })
+
+  it('gives no CPU when the daemon reports the same system time twice (stats API)', () => {
+    const prev = { ...base, systemNanos: 5e12, onlineCpus: 2 }
+    const m = computeMetrics(prev, { ...prev, at: 11_000, cpuNanos: 2e9 }, c)
+    expect(m.cpu.percentage).toBeNull()
+    // The per-second rates still use the wall clock.
+    expect(m.network.rxRate).toBe(0)
+  })
+
+  it('falls back to the wall clock when the daemon does not say how many CPUs are online', () => {
+    const prev = { ...base, systemNanos: 5e12 }
+    // 0.5 s of CPU in 1 s of wall time, on a 1-core limit.
+    const m = computeMetrics(prev, { ...prev, at: 11_000, cpuNanos: 1.5e9, systemNanos: 9e12, onlineCpus: 0 }, c)
+    expect(m.cpu).toEqual({ percentage: 50, cores: 0.5, limitCores: 1 })
+    const half = computeMetrics(base, { ...base, at: 11_000, cpuNanos: 1.5e9, systemNanos: 9e12, onlineCpus: 4 }, c)
+    expect(half.cpu.percentage).toBe(50)
+  })
+
+  it('divides system time by the online CPUs when both readings have it', () => {
+    const prev = { ...base, systemNanos: 4e9, onlineCpus: 4 }
+    // 4 cores × 1 s of system time = 1 s of wall time; 0.25 s of CPU in it.
+    const m = computeMetrics(prev, { ...prev, at: 99_000, cpuNanos: 1.25e9, systemNanos: 8e9 }, c)
+    expect(m.cpu).toEqual({ percentage: 25, cores: 0.25, limitCores: 1 })
+  })
+
+  it('reads an idle container (CPU counter unchanged) as 0 %, not as unknown', () => {
+    const m = computeMetrics(base, { ...base, at: 11_000 }, c)
+    expect(m.cpu).toEqual({ percentage: 0, cores: 0, limitCores: 1 })
+  })
+
+  it('falls back to the wall clock when only the earlier reading has system time (the source changed)', () => {
+    const prev = { ...base, systemNanos: 5e12, onlineCpus: 2 }
+    const m = computeMetrics(prev, { ...base, at: 12_000, cpuNanos: 2e9, onlineCpus: 2 }, c)
+    expect(m.cpu).toEqual({ percentage: 50, cores: 0.5, limitCores: 1 })
+  })
+
+  it('reads 0 % memory, not Infinity, for a container without a memory limit reading', () => {
+    const m = computeMetrics(undefined, { ...base, memLimit: 0 }, c)
+    expect(m.memory).toEqual({ usage: 100, limit: 0, percentage: 0, cache: 0 })
+  })
+
+  it('leaves page cache in usage when it is not less than the usage (a racy cgroup read)', () => {
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 100 }, c).memory).toEqual({ usage: 100, limit: 1000, percentage: 10, cache: 0 })
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 400 }, c).memory).toMatchObject({ usage: 100, cache: 0 })
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 99 }, c).memory).toEqual({ usage: 1, limit: 1000, percentage: 0.1, cache: 99 })
+  })
+
+  it('gives no network rate for a counter that appears between two samples, then a rate on the next', () => {
+    const before = { ...base, netRx: null, netTx: null }
+    const appeared = { ...base, at: 11_000, netRx: 7000, netTx: 8000 }
+    const m = computeMetrics(before, appeared, c)
+    expect(m.network).toEqual({ rx: 7000, tx: 8000, rxRate: null, txRate: null })
+    const next = computeMetrics(appeared, { ...appeared, at: 13_000, netRx: 9000, netTx: 8001 }, c)
+    expect(next.network).toEqual({ rx: 9000, tx: 8001, rxRate: 1000, txRate: 0.5 })
+  })
+
+  it('gives no network rate for a counter that disappears between two samples', () => {
+    const m = computeMetrics(base, { ...base, at: 11_000, netRx: null, netTx: null }, c)
+    expect(m.network).toEqual({ rx: null, tx: null, rxRate: null, txRate: null })
+  })
+
+  it('rounds rates to one decimal and CPU to two (percentage) and three (cores) decimals', () => {
+    // 1 byte in 3 s; 1/3 s of CPU in 3 s on a 0.7-core limit.
+    const m = computeMetrics(base, { ...base, at: 13_000, netRx: 1001, cpuNanos: 1e9 + 1e9 / 3 }, ctx(0.7))
+    expect(m.network.rxRate).toBe(0.3)
+    expect(m.cpu.cores).toBe(0.111)
+    expect(m.cpu.percentage).toBe(15.87)
+    expect(computeMetrics(undefined, base, ctx(2 / 3)).cpu.limitCores).toBe(0.667)
+  })
+
+  it('carries the context through unchanged', () => {
+    const m = computeMetrics(undefined, base, { source: 'cgroup-v2', limitCores: 1, restartCount: 4, uptime: 77, timestamp: 'T' })
+    expect(m).toMatchObject({ timestamp: 'T', source: 'cgroup-v2', restartCount: 4, uptime: 77, pids: 3 })
+  })
+})
+
+describe('CPU limits: settings that do not limit', () => {
+  it('ignores zero and negative NanoCpus and quotas (-1 means no quota)', () => {
+    expect(limitCoresOf({ nanoCpus: 0, cpuQuota: -1, cpuPeriod: 100_000 }, 4)).toBe(4)
+    expect(limitCoresOf({ nanoCpus: -5, cpuQuota: 0 }, 4)).toBe(4)
+    expect(limitCoresOf({ nanoCpus: null, cpuQuota: null, cpuPeriod: null, cpusetCpus: null }, 4)).toBe(4)
+  })
+
+  it('lets a cpuset limit when NanoCpus or the quota is negative (-1: no limit)', () => {
+    expect(limitCoresOf({ nanoCpus: -1, cpusetCpus: '0-1' }, 4)).toBe(2)
+    expect(limitCoresOf({ cpuQuota: -1, cpuPeriod: 100_000, cpusetCpus: '3' }, 4)).toBe(1)
+  })
+
+  it('takes the default 100 ms period when only a quota is set', () => {
+    expect(limitCoresOf({ cpuQuota: 150_000 }, 4)).toBe(1.5)
+    expect(limitCoresOf({ cpuQuota: 50_000, cpuPeriod: 50_000 }, 4)).toBe(1)
+  })
+
+  it('keeps a tiny limit as it is, and an empty cpuset limits nothing', () => {
+    expect(limitCoresOf({ nanoCpus: 1 }, 4)).toBe(1e-9)
+    expect(limitCoresOf({}, 0)).toBe(0)
+    expect(limitCoresOf({ cpusetCpus: '' }, 3)).toBe(3)
+  })
+
+  it('each limit wins only when smaller than the others', () => {
+    expect(limitCoresOf({ nanoCpus: 3e9, cpuQuota: 100_000, cpuPeriod: 100_000, cpusetCpus: '0-1' }, 8)).toBe(1)
+    expect(limitCoresOf({ nanoCpus: 3e9, cpuQuota: 400_000, cpuPeriod: 100_000, cpusetCpus: '0-1' }, 8)).toBe(2)
+    expect(limitCoresOf({ nanoCpus: 1e9, cpusetCpus: '0-3' }, 8)).toBe(1)
+  })
+})
+
+describe('countCpuset', () => {
+  it.each([
+    ['', 0],
+    [null, 0],
+    [undefined, 0],
+    ['3', 1],
+    ['0,2', 2],
+    [' 0 - 3 , 5 ', 5],
+    ['4-4', 1],
+    // A reversed or half-written range counts its first CPU; junk counts nothing.
+    ['5-2', 1],
+    ['2-x', 1],
+    ['2-3.5', 1],
+    ['x', 0],
+    ['0-1,y,3', 3],
+    ['1.5', 0],
+  ])('%j allows %i CPUs', (spec, n) => {
+    expect(countCpuset(spec)).toBe(n)
+  })
+})

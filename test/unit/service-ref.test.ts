@@ -64,8 +64,8 @@ describe('one resolver of a service reference', () => {
   })
 
   it('is the rule the test fake uses too', async () => {
-    const old = fakeService('zapie-db-1', { id: hex('a'), created: '2026-01-01T00:00:00.000Z' })
-    const fresh = fakeService('zapie-db-1', { id: hex('b'), created: '2026-01-02T00:00:00.000Z', state: 'created', isRunning: false })
+    const old = fakeService('zapie-db-1', { id: hex('a'), created: 1_767_225_600 })
+    const fresh = fakeService('zapie-db-1', { id: hex('b'), created: 1_767_312_000, state: 'created', isRunning: false })
     const { app } = await buildTestApp({ services: [fresh, old] })
     const res = await app.request('/api/services/zapie-db-1', { headers: auth })
     expect((await res.json()).service.id).toBe(hex('a'))

@@ -37,13 +37,16 @@ export function alertSinkFrom(conditions: AlertConditions, logger: { warn(fields
  * `rule: 'backup_missing'`, never a repeat while the state holds.
  */
 export function createEventAlertSink(events: EventPublisher): BackupAlertSink & { isActive(serviceId: string): boolean } {
-  const active = new Set<string>()
+  // serviceId → alertId: the resolving event names the alert that fired, as the alert engine's do.
+  const active = new Map<string, string>()
   return {
     setMissing(serviceId, isActive, details) {
       if (isActive === active.has(serviceId)) return
-      if (isActive) active.add(serviceId)
+      const alertId = active.get(serviceId) ?? crypto.randomUUID()
+      if (isActive) active.set(serviceId, alertId)
       else active.delete(serviceId)
       events.publish('health-alert', {
+        alertId,
         rule: 'backup_missing',
         state: isActive ? 'firing' : 'resolved',
         severity: 'warning',

@@ -8,7 +8,7 @@ import type { VolumeStats } from './archive-writer'
 import { GZIP_CHUNK } from './archive-writer'
 import { EntryRules } from './entry-rules'
 import { HashingCounter } from './hash'
-import { ArchiveFormatError, classifyEntry, volumeRoot } from './tar-entries'
+import { ArchiveFormatError, classifyEntry, volumeRoot, type OurEntry } from './tar-entries'
 
 const MANIFEST_LIMIT = 1024 * 1024
 
@@ -107,8 +107,10 @@ export function readArchive(
         }
         let linkTarget: string | undefined
         if (header.type === 'link') {
-          const target = classifyEntry(header.linkname ?? '')
-          if (target.kind !== 'volume' || target.index !== entry.index || target.relative === '') {
+          // A target outside our naming (`/etc/shadow`, `../x`) is refused as this link, not as
+          // an entry of that name: the archive holds no such entry, the link is what is wrong.
+          const target = linkTargetOf(header.linkname)
+          if (target?.kind !== 'volume' || target.index !== entry.index || target.relative === '') {
             throw new ArchiveFormatError(`hard link ${header.name} points outside its volume`)
           }
           linkTarget = target.relative
@@ -136,6 +138,14 @@ export function readArchive(
     for (const stream of [source, hasher, gunzip, inflated, extract] as NodeJS.EventEmitter[]) stream.on('error', fail)
     source.pipe(hasher).pipe(gunzip).pipe(inflated).pipe(extract as unknown as NodeJS.WritableStream)
   })
+}
+
+function linkTargetOf(linkname: string | null | undefined): OurEntry | null {
+  try {
+    return classifyEntry(linkname ?? '')
+  } catch {
+    return null
+  }
 }
 
 /** The tighter of the cap (archives from elsewhere) and what the record declares, if known. */

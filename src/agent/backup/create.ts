@@ -42,6 +42,7 @@ export interface CreateBackupOptions {
  * progress follows as `backup-progress` events — or, with `wait`, once the backup is listed.
  */
 export async function startBackup(engine: BackupEngine, ref: string, options: CreateBackupOptions): Promise<BackupJob> {
+  engine.locks.assertFree(ref)
   const service = await loadService(engine.ctx.docker, ref, options.signal)
   if (service.volumes.length === 0) {
     throw unprocessable(`Service '${service.serviceId}' has no data volumes to back up`)

@@ -2,7 +2,7 @@ import { createLimiter, type Limiter } from '../../limiter'
 import type { AgentContext } from '../context'
 import { alertSinkFrom, createEventAlertSink, type BackupAlertSink } from './alerts'
 import { IntentLog } from './intents'
-import { ServiceLocks } from './locks'
+import type { OperationLocks } from '../locks'
 import { BackupPaths } from './paths'
 import { BackupScheduler, type SchedulerOptions } from './schedules'
 
@@ -18,13 +18,14 @@ export interface BackupEngineOptions {
 
 /**
  * The backup engine's shared state for one agent: the backup directory's layout, the intent
- * log, per-service locks, the job limiter and the alert sink. One per AgentContext, so the
- * in-process client and the background scheduler see the same locks.
+ * log, the job limiter and the alert sink. One per AgentContext, so the in-process client and
+ * the background scheduler share one job limiter; the locks are the context's own.
  */
 export class BackupEngine {
   readonly paths: BackupPaths
   readonly intents: IntentLog
-  readonly locks = new ServiceLocks()
+  /** The agent's one operation lock registry (the context's), shared with delete and lifecycle. */
+  readonly locks: OperationLocks
   readonly alerts: BackupAlertSink
   readonly jobs: Limiter
   readonly restoreSettleMs: number
@@ -37,6 +38,7 @@ export class BackupEngine {
     readonly ctx: AgentContext,
     options: BackupEngineOptions = {},
   ) {
+    this.locks = ctx.locks
     this.paths = new BackupPaths(ctx.config.backupDir)
     this.intents = new IntentLog(this.paths)
     this.alerts = options.alerts ?? (ctx.alerts ? alertSinkFrom(ctx.alerts, ctx.logger) : createEventAlertSink(ctx.events))

@@ -32,6 +32,8 @@ export class ProgressReporter {
     this.lastBytesAt = t
     this.events.publish('backup-progress', {
       ...this.base,
+      // The stable id is the container name (ARCHITECTURE §3); every event names both.
+      serviceName: this.base.serviceId,
       phase,
       bytes,
       percent: percent === null ? null : Math.max(0, Math.min(100, Math.round(percent))),

@@ -3,11 +3,11 @@ import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 import type Docker from 'dockerode'
 import { FROM_BACKUP, HOST_PORT_PLACEHOLDER, type DeploySpec } from '../../deploy/spec'
-import { AppError, notFound } from '../../errors'
+import { AppError, conflict, notFound } from '../../errors'
 import type { BackupRecord, NewServiceRestore } from '../../schemas/backup'
 import { isStatus } from '../docker-errors'
 import type { Deployer } from '../deploy/deployer'
-import { LABELS } from '../labels'
+import { LABELS, MANAGED_FILTER } from '../labels'
 import { readArchive, type ReadLimits } from './archive-reader'
 import { findRecord } from './catalogue'
 import type { BackupEngine } from './engine'
@@ -45,9 +45,14 @@ export async function restoreIntoNewService(
   await engine.ready
   const record = await findRecord(engine, backupId)
   const destinations = planNewVolumes(input, record)
-  const release = engine.locks.acquire(input.containerName, 'restore')
+  // Locked by the name without its random suffix: two restores into a new "myflows" get two
+  // different container names, and both would pass the handler's check that the name is free.
+  const stem = nameStem(input.containerName)
+  const release = engine.locks.acquire(`new-service:${stem}`, 'restore', input.containerName)
   let archive: FileHandle | undefined
   try {
+    // Checked again under the lock: the handler's check ran before a restore that finished since.
+    await assertStemFree(engine.ctx.docker, stem, input.serviceName)
     const file = engine.paths.archive(record.serviceId, record.id)
     archive = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? notFound('backup archive', record.id) : err
@@ -80,6 +85,18 @@ export async function restoreIntoNewService(
     await archive?.close().catch(() => {})
     release()
   }
+}
+
+/** `zapie-n8n-myflows-1a2b3c4d` → `zapie-n8n-myflows`: what a user calls the service's name. */
+function nameStem(containerName: string): string {
+  return containerName.replace(/-[0-9a-f]{8}$/, '')
+}
+
+async function assertStemFree(docker: Docker, stem: string, serviceName: string): Promise<void> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER], name: [stem] } })
+  const pattern = new RegExp(`^/?${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{8}$`)
+  const taken = containers.find((c) => c.Names.some((n) => pattern.test(n)))
+  if (taken) throw conflict(`A service named '${serviceName}' already exists (${taken.Names[0]?.replace(/^\//, '')}); choose another name`, 'service_exists')
 }
 
 /** The new service's volume for each volume in the backup, matched by mount destination. */

@@ -22,6 +22,7 @@ export const checksumMismatch = (backupId: string, when: string) =>
 
 /** Restores a listed backup into its service (see RestoreRun). One job per service at a time. */
 export async function restoreBackup(engine: BackupEngine, ref: string, backupId: string, options: { signal?: AbortSignal } = {}): Promise<RestoreResult> {
+  engine.locks.assertFree(ref)
   const service = await loadService(engine.ctx.docker, ref, options.signal)
   const record = await getRecord(engine, service.serviceId, backupId)
   const release = engine.locks.acquire(service.serviceId, 'restore')

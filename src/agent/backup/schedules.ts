@@ -193,6 +193,13 @@ export class BackupScheduler {
       const backup = await this.backup(serviceId, schedule, at)
       outcome = { lastSuccessAt: backup.created_at, lastBackupId: backup.backupId, lastError: undefined }
     } catch (err) {
+      if (err instanceof AppError && err.code === 'operation_in_progress') {
+        // The service is busy with something the user started (a restore, a delete): not a
+        // failure to alert on. The next run is due at the next tick; a missed one still raises
+        // backup_missing through the usual check.
+        this.engine.ctx.logger.info({ msg: 'scheduled backup skipped: another operation is running', serviceId, reason: err.message })
+        return
+      }
       outcome = { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : String(err) }
       this.engine.ctx.logger.warn({ msg: 'scheduled backup failed', serviceId, error: outcome.lastError })
     }

@@ -42,6 +42,7 @@ export async function uploadBackup(
   options: UploadOptions,
 ): Promise<UploadResult> {
   const { ctx, paths } = engine
+  engine.locks.assertFree(ref)
   const service = await loadService(ctx.docker, ref, options.signal)
   const release = engine.locks.acquire(service.serviceId, 'upload')
   const backupId = newBackupId(engine.now())

@@ -36,17 +36,26 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       inFlight.add(deploymentId)
       let job: Promise<DeployOutcome>
       let record: DeploymentRecord
+      // The new service's operation lock, held until the deploy ends: a DELETE of the half-made
+      // service would be undone by the deploy's cleanup (which removes its volumes) or answered
+      // "deleted" while the deploy goes on to start it.
+      let release: (() => void) | undefined
       try {
+        release = ctx.locks.acquire(spec.containerName, 'deploy')
         if (await ctx.stores.deployments.get(deploymentId)) throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
         record = newRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
         await ctx.stores.deployments.put(record)
         job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs, beforeCreate })
       } catch (err) {
         inFlight.delete(deploymentId)
+        release?.()
         throw err
       }
       const accepted = structuredClone(record)
-      const finished = () => void inFlight.delete(deploymentId)
+      const finished = () => {
+        inFlight.delete(deploymentId)
+        release?.()
+      }
       void job.then(finished, finished)
       if (!wait) return { deployment: accepted, service: null }
       return untilAborted(job, signal)

@@ -3,7 +3,7 @@ import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
 import { redactText, secretValuesOf } from '../../redact'
 import type { AgentContext } from '../context'
-import { isStatus, toAppError } from '../docker-errors'
+import { isStatus, startError, toAppError } from '../docker-errors'
 import { summaryById } from '../lifecycle'
 import { LABELS } from '../labels'
 import { getLogs } from '../logs'
@@ -33,7 +33,8 @@ export async function runDeployment(
 ): Promise<DeployOutcome> {
   const { docker } = ctx
   const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
-  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.serviceName, containerName: spec.containerName, serviceType: spec.serviceType }
+  // One vocabulary (README, events): serviceName is the container name everywhere; the name the user typed is displayName.
+  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.containerName, containerName: spec.containerName, displayName: spec.serviceName, serviceType: spec.serviceType }
 
   const publish = (step: DeployStep, status: StepStatus, message: string, extra: Record<string, unknown> = {}) => {
     const progress = status === 'completed' ? PROGRESS[step] : undefined
@@ -89,7 +90,9 @@ export async function runDeployment(
     options.ports.release(record.id)
     await step('create', 'completed', `Created container ${spec.containerName}`)
 
-    await ctx.limit(() => container.start())
+    await ctx.limit(() => container.start()).catch((err) => {
+      throw startError(err)
+    })
     await step('start', 'completed', `Started ${spec.containerName}`)
 
     await waitUntilReady(docker, ctx.events, container.id, { healthcheck: spec.healthcheck, graceMs: options.graceMs })

@@ -1,0 +1,113 @@
+import { useState } from 'hono/jsx/dom'
+import { ApiError, errorText } from '../api'
+
+export interface Thresholds {
+  cpu: { warning: number; critical: number; warningClear: number; criticalClear: number }
+  memory: { warning: number; critical: number; warningClear: number; criticalClear: number }
+  restarts: { count: number; windowMs: number }
+  consecutiveSamples: number
+}
+type Patch = {
+  cpu?: { warning?: number; critical?: number }
+  memory?: { warning?: number; critical?: number }
+  restarts?: { count?: number }
+  consecutiveSamples?: number
+}
+
+const FIELDS = [
+  ['cpu.warning', 'CPU warning at (%)'],
+  ['cpu.critical', 'CPU critical at (%)'],
+  ['memory.warning', 'Memory warning at (%)'],
+  ['memory.critical', 'Memory critical at (%)'],
+  ['restarts.count', 'Restarts within the window'],
+  ['consecutiveSamples', 'Breaching samples before an alert fires'],
+] as const
+
+const read = (t: Thresholds, key: string): number => key.split('.').reduce((o: any, k) => o?.[k], t)
+
+/** Edits the thresholds that decide when alerts fire; errors show beside the field that caused them. */
+export function ThresholdsForm({
+  idPrefix,
+  effective,
+  onSave,
+  onReset,
+  resetLabel,
+}: {
+  idPrefix: string
+  effective: Thresholds
+  onSave: (patch: Patch) => Promise<void>
+  onReset?: () => Promise<void>
+  resetLabel?: string
+}) {
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [message, setMessage] = useState<string | null>(null)
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const form = e.target as HTMLFormElement
+    const patch: any = {}
+    for (const [key] of FIELDS) {
+      const value = Number((form.elements.namedItem(key) as HTMLInputElement).value)
+      if (value === read(effective, key)) continue
+      const [a, b] = key.split('.')
+      if (b) patch[a!] = { ...patch[a!], [b]: value }
+      else patch[a!] = value
+    }
+    setErrors({})
+    setMessage(null)
+    try {
+      await onSave(patch)
+      setMessage('Saved.')
+    } catch (err) {
+      if (err instanceof ApiError && err.details.length) {
+        const byField: Record<string, string> = {}
+        for (const d of err.details) byField[(d.path ?? []).filter((p) => p !== 'json').join('.')] = d.message
+        setErrors(byField)
+      }
+      setMessage(errorText(err))
+    }
+  }
+  return (
+    <form onSubmit={submit} class="card" noValidate>
+      <div class="grid">
+        {FIELDS.map(([key, label]) => (
+          <div>
+            <label for={`${idPrefix}-${key}`}>{label}</label>
+            <input
+              id={`${idPrefix}-${key}`}
+              name={key}
+              type="number"
+              min={0}
+              step="any"
+              value={String(read(effective, key))}
+              aria-invalid={errors[key] ? 'true' : undefined}
+              aria-describedby={`${idPrefix}-${key}-error`}
+            />
+            <div id={`${idPrefix}-${key}-error`}>
+              {errors[key] ? <p class="error field-issue">{errors[key]}</p> : null}
+            </div>
+          </div>
+        ))}
+      </div>
+      <div class="actions">
+        <button type="submit">Save thresholds</button>
+        {onReset ? (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              onReset().then(
+                () => setMessage('Following the global thresholds.'),
+                (err) => setMessage(errorText(err)),
+              )
+            }
+          >
+            {resetLabel ?? 'Reset'}
+          </button>
+        ) : null}
+        <span role="status" class="small">
+          {message}
+        </span>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,97 @@
+/**
+ * The tab's one event stream (GET /api/events, cookie-authenticated). Events are queued and handed
+ * to listeners once per animation frame, so a burst of 100 services' updates costs one render.
+ * Per-service health and metrics updates are coalesced (the latest wins), which also bounds the
+ * queue while a background tab gets no frames.
+ */
+export interface LiveEvent {
+  type: string
+  data: Record<string, any>
+}
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'
+
+const TYPES = [
+  'container-event',
+  'service-action',
+  'deployment-progress',
+  'health-update',
+  'metrics-update',
+  'health-alert',
+  'backup-progress',
+  'bulk-progress',
+  'reset',
+]
+const COALESCED = new Set(['health-update', 'metrics-update'])
+const MAX_QUEUE = 2000
+
+type Listener = (batch: LiveEvent[]) => void
+const listeners = new Set<Listener>()
+const statusListeners = new Set<(s: LiveStatus) => void>()
+let source: EventSource | null = null
+let status: LiveStatus = 'closed'
+let queue: LiveEvent[] = []
+let latest = new Map<string, LiveEvent>()
+let scheduled = false
+
+const schedule = () => {
+  if (scheduled) return
+  scheduled = true
+  requestAnimationFrame(flush)
+}
+
+function flush() {
+  scheduled = false
+  const batch = queue.concat([...latest.values()])
+  queue = []
+  latest = new Map()
+  for (const listener of listeners) listener(batch)
+}
+
+function enqueue(event: LiveEvent) {
+  if (COALESCED.has(event.type)) latest.set(`${event.type}:${event.data.serviceId}`, event)
+  else if (queue.length >= MAX_QUEUE) queue = [{ type: 'reset', data: { reason: 'too many events while hidden' } }]
+  else queue.push(event)
+  schedule()
+}
+
+function setStatus(next: LiveStatus) {
+  status = next
+  for (const l of statusListeners) l(next)
+}
+
+export function connectLive() {
+  if (source) return
+  setStatus('connecting')
+  source = new EventSource('/api/events', { withCredentials: true })
+  for (const type of TYPES) {
+    source.addEventListener(type, (e) => {
+      let data: Record<string, any> = {}
+      try {
+        data = JSON.parse((e as MessageEvent).data || '{}')
+      } catch {
+        return
+      }
+      enqueue({ type, data })
+    })
+  }
+  source.onopen = () => setStatus('live')
+  source.onerror = () => setStatus(source?.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting')
+}
+
+export function disconnectLive() {
+  source?.close()
+  source = null
+  setStatus('closed')
+}
+
+/** Subscribes to batches of events; answers the unsubscribe function. */
+export function onLive(listener: Listener): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+export function onLiveStatus(listener: (s: LiveStatus) => void): () => void {
+  statusListeners.add(listener)
+  listener(status)
+  return () => statusListeners.delete(listener)
+}
