@@ -13,12 +13,13 @@ export interface DocumentedRoute {
 /**
  * Reads every route off the app: Hono keeps each middleware of a route as its own entry in
  * `app.routes`, so the marks left by describeRoute() and validate() are found beside the
- * handler. App-wide middleware (`/*`, `/api/*`) is not a route.
+ * handler. App-wide middleware (`/*`, `/api/*`) is not a route, and neither are the dashboard's
+ * page and assets outside `/api`: the document describes the API.
  */
 export function collectRoutes(app: { routes: readonly RouterRoute[] }): DocumentedRoute[] {
   const byKey = new Map<string, DocumentedRoute>()
   for (const r of app.routes) {
-    if (r.method === 'ALL' || r.path.endsWith('*')) continue
+    if (r.method === 'ALL' || r.path.endsWith('*') || !r.path.startsWith('/api')) continue
     const key = `${r.method} ${r.path}`
     let route = byKey.get(key)
     if (!route) byKey.set(key, (route = { method: r.method, path: r.path, requests: [] }))

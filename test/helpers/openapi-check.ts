@@ -31,6 +31,8 @@ export function responseProblems(
   // CORS preflights are answered app-wide, before any route.
   if (method === 'OPTIONS') return []
   const path = new URL(url, 'http://x').pathname
+  // The dashboard's page and assets are outside /api, and outside the document.
+  if (!path.startsWith('/api')) return []
   const route = matchRoute(routes, method, path)
   const where = `${method} ${path} → ${status}`
   const isJson = /^application\/json/i.test(contentType)

@@ -25,10 +25,10 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
   const logsOf = async (name: string, tail: number) => {
     const res = await api(`/api/services/${name}/logs?tail=${tail}`)
     expect(res.status).toBe(200)
-    return (await res.json()) as { logs: Line[]; count: number; truncated: boolean }
+    return (await res.json()) as { lines: Line[]; count: number; truncated: boolean }
   }
   const written = (name: string, last: string) =>
-    until(async () => (await logsOf(name, 1)).logs[0]?.message.startsWith(last), 30_000, `${name} to finish writing`)
+    until(async () => (await logsOf(name, 1)).lines[0]?.message.startsWith(last), 30_000, `${name} to finish writing`)
 
   beforeAll(async () => {
     ctx = await appWithRealAgent(mode, { env: { ZAPIE_LOGS_MAX_BYTES: String(CAP) } })
@@ -43,20 +43,20 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
     await written(svc.name, '3000 ')
     const body = await logsOf(svc.name, 5000)
     expect(body.truncated).toBe(true)
-    const bytes = body.logs.reduce((n, l) => n + Buffer.byteLength(l.message), 0)
+    const bytes = body.lines.reduce((n, l) => n + Buffer.byteLength(l.message), 0)
     expect(bytes).toBeLessThanOrEqual(CAP)
     expect(bytes).toBeGreaterThan(CAP / 2)
     // The newest lines, in order, up to the very last one.
-    const numbers = body.logs.map((l) => Number(l.message.split(' ')[0]))
+    const numbers = body.lines.map((l) => Number(l.message.split(' ')[0]))
     expect(numbers.at(-1)).toBe(3000)
     expect(numbers[0]).toBeGreaterThan(1)
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i))
-    expect(body.count).toBe(body.logs.length)
+    expect(body.count).toBe(body.lines.length)
 
     // Under the cap nothing is left out.
     const small = await logsOf(svc.name, 10)
     expect(small.truncated).toBe(false)
-    expect(small.logs.map((l) => Number(l.message.split(' ')[0]))).toEqual([2991, 2992, 2993, 2994, 2995, 2996, 2997, 2998, 2999, 3000])
+    expect(small.lines.map((l) => Number(l.message.split(' ')[0]))).toEqual([2991, 2992, 2993, 2994, 2995, 2996, 2997, 2998, 2999, 3000])
   })
 
   it('cuts a very long line and marks it', async () => {
@@ -68,12 +68,12 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
     // stdout and stderr are copied separately: wait until both have arrived.
     const body = await until(async () => {
       const got = await logsOf(svc.name, 5000)
-      const done = got.logs.some((l) => l.message === 'written') && got.logs.some((l) => l.message.startsWith('last '))
+      const done = got.lines.some((l) => l.message === 'written') && got.lines.some((l) => l.message.startsWith('last '))
       return done && got
     }, 30_000, `${svc.name} to finish writing`)
     expect(body.truncated).toBe(true)
-    const stdout = body.logs.filter((l) => l.message !== 'written')
-    expect(body.logs.length - stdout.length).toBe(1)
+    const stdout = body.lines.filter((l) => l.message !== 'written')
+    expect(body.lines.length - stdout.length).toBe(1)
     expect(stdout).toHaveLength(41)
     for (const line of stdout) {
       expect(line.truncated).toBe(true)

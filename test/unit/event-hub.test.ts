@@ -101,6 +101,26 @@ describe('event hub', () => {
     ac.abort()
   })
 
+  it('keeps the timestamp an event already carries (when it happened, not when it was published)', () => {
+    const hub = createEventHub()
+    const event = hub.publish('container-event', { n: 1, timestamp: '2026-01-02T03:04:05.000Z' })
+    expect(event.data.timestamp).toBe('2026-01-02T03:04:05.000Z')
+  })
+
+  it('replays to a filtered client only the missed events its filter lets through', async () => {
+    const hub = createEventHub()
+    const first = hub.publish('service-action', { n: 1, serviceId: 'a' })
+    hub.publish('service-action', { n: 2, serviceId: 'b' })
+    hub.publish('health-alert', { n: 3, serviceId: 'a' })
+    hub.publish('service-action', { n: 4, serviceId: 'a' })
+    const ac = new AbortController()
+    const items = hub.subscribe({ lastEventId: first.id, signal: ac.signal, filter: { types: ['service-action'], services: ['a'] } })
+    const pending = take(items, 2)
+    hub.publish('service-action', { n: 5, serviceId: 'a' })
+    expect(ids(await pending)).toEqual([4, 5])
+    ac.abort()
+  })
+
   it('filters by type, by service (id or container id prefix) and by deployment', async () => {
     const hub = createEventHub()
     const ac = new AbortController()
