@@ -3,12 +3,17 @@ import { redactText } from './redact'
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const
 export type LogLevel = keyof typeof LEVELS
 
-/** Structured logging: one JSON object per line, URL passwords and password= pairs hidden. */
+/**
+ * Structured logging: one JSON object per line, URL passwords and password= pairs hidden. This
+ * one writes with `console` (Workers, tests); Node uses createNodeLogger (asynchronous).
+ */
 export interface Logger {
   debug(fields: Record<string, unknown>): void
   info(fields: Record<string, unknown>): void
   warn(fields: Record<string, unknown>): void
   error(fields: Record<string, unknown>): void
+  /** Writes out buffered lines (an asynchronous destination); called before the process exits. */
+  flush?(): void
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {

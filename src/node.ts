@@ -6,14 +6,14 @@ import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { boundPort, listenOrExit } from './listen'
-import { createLogger } from './logger'
+import { createNodeLogger } from './node-logger'
 import { closeServer } from './shutdown'
 import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
 async function main() {
   const env = configOrExit()
-  const logger = createLogger(env.logLevel)
+  const logger = createNodeLogger(env.logLevel)
   let resolveApp!: (app: ReturnType<typeof createApp>) => void
   const app = new Promise<ReturnType<typeof createApp>>((resolve) => (resolveApp = resolve))
   const server = await listenOrExit({ port: env.port, host: env.host, portVariable: 'PORT', hostVariable: 'HOST' }, app)
@@ -44,6 +44,7 @@ async function main() {
     void closeServer(server).then(async () => {
       await host?.close()
       await stores.close()
+      logger.flush()
       process.exit(0)
     })
   }

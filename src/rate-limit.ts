@@ -15,14 +15,15 @@ export const rateLimit = () => {
   let windowStart = 0
   let counts = new Map<string, number>()
   return createMiddleware<AppEnv>(async (c, next) => {
-    const limit = c.var.config.rateLimitPerMinute
+    // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
+    const limit = c.get('config').rateLimitPerMinute
     if (limit === 0) return next()
-    const now = c.var.clock.now()
+    const now = c.get('clock').now()
     if (now - windowStart >= 60_000) {
       windowStart = now
       counts = new Map()
     }
-    let key = c.var.authenticated ? 'token' : `anonymous:${c.var.client}`
+    let key = c.get('authenticated') ? 'token' : `anonymous:${c.get('client')}`
     if (!counts.has(key) && counts.size >= MAX_ANONYMOUS_CLIENTS) key = 'anonymous:overflow'
     const used = (counts.get(key) ?? 0) + 1
     counts.set(key, used)

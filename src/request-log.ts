@@ -6,9 +6,10 @@ export const requestLog = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now()
     await next()
-    c.var.logger.info({
+    // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
+    c.get('logger').info({
       msg: 'request',
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

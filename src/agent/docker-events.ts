@@ -6,7 +6,7 @@ import type { Logger } from '../logger'
 import { LABELS, MANAGED_FILTER } from './labels'
 
 /** Docker container actions published as `container-event`. */
-const PUBLISHED = new Set(['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', 'pause', 'unpause', 'health_status', 'destroy'])
+const PUBLISHED = new Set(['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', 'pause', 'unpause', 'health_status', 'destroy', 'rename', 'update'])
 
 interface DockerEvent {
   Type?: string
@@ -30,12 +30,14 @@ export interface DockerEventWatcher {
  * to the last event seen, so nothing that happened in between is lost, and skips duplicates.
  * Reconnects back off from `retryMs` to `maxRetryMs`; only changes of state are logged (lost
  * once, restored once), so an engine that is down for an hour writes two lines, not thousands.
+ * `onStreamChange(false)` when an open stream ends or breaks, `(true)` when it is open again:
+ * the host agent resyncs its inventory and drops its cached engine facts then.
  */
 export function watchDockerEvents(
   docker: Docker,
   events: EventPublisher,
   logger: Logger,
-  options: { retryMs?: number; maxRetryMs?: number } = {},
+  options: { retryMs?: number; maxRetryMs?: number; onStreamChange?: (up: boolean) => void } = {},
 ): DockerEventWatcher {
   const backoff = createBackoff({ initialMs: options.retryMs ?? 1000, maxMs: options.maxRetryMs ?? 30_000 })
   let failedSince: number | undefined
@@ -43,6 +45,8 @@ export function watchDockerEvents(
   let stopped = false
   let current: Readable | undefined
   let lastNano = 0
+  let up = false
+  let everUp = false
   let timer: ReturnType<typeof setTimeout> | undefined
   let markReady: () => void = () => {}
   const ready = new Promise<void>((resolve) => (markReady = resolve))
@@ -63,6 +67,8 @@ export function watchDockerEvents(
         failedSince = undefined
         failedAttempts = 0
       }
+      if (everUp && !up) options.onStreamChange?.(true)
+      everUp = up = true
       let rest = ''
       for await (const chunk of stream) {
         const lines = (rest + chunk.toString('utf8')).split('\n')
@@ -80,6 +86,9 @@ export function watchDockerEvents(
     } finally {
       markReady()
       current = undefined
+      // Ended cleanly (the engine restarted) or broke: either way what we hold may be stale now.
+      if (up && !stopped) options.onStreamChange?.(false)
+      up = false
       if (!stopped) timer = setTimeout(connect, backoff.next())
     }
   }

@@ -17,6 +17,7 @@ import { recoverInterruptedDeploys } from './deploy/recovery'
 import { createDockerClient, createStreamDockerClient } from './docker'
 import { watchDockerEvents } from './docker-events'
 import { createForgetService } from './forget'
+import { createEngineFacts } from './engine-facts'
 import { createLocalAgent } from './local'
 import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
@@ -82,6 +83,7 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const forget = createForgetService({ backups: engine, schedules: scheduler, monitor })
   // Before the client: crash recovery runs first, and the client's jobs wait for it.
   const backups = startBackupEngine({ engine, scheduler })
+  const engineFacts = createEngineFacts(docker, { reachable: monitor.isDockerReachable })
   // Before the client exists, so no deploy of this process can be mistaken for an interrupted one.
   const deploys = recoverInterruptedDeploys(context, context.clock.now()).catch((err) =>
     options.logger.error({ msg: 'deploy crash recovery failed', error: String((err as Error)?.message ?? err) }),
@@ -89,9 +91,10 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const client = createLocalAgent({
     ctx: context,
     monitor,
+    engine: engineFacts,
     deployer,
     backups: createBackupsApi({ engine, scheduler, deployer }),
-    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine }),
+    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine, inventory: monitor.inventory }),
     forget,
     recovery: engine,
   })
@@ -103,7 +106,14 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
       return event
     },
   }
-  const watcher = watchDockerEvents(streams, publisher, options.logger)
+  const watcher = watchDockerEvents(streams, publisher, options.logger, {
+    // Events missed while the stream was down are replayed with `since`, but the engine may have
+    // restarted (new version, containers gone): resync the inventory and ask for the facts again.
+    onStreamChange: (up) => {
+      engineFacts.invalidate()
+      if (up) void monitor.refreshInventory()
+    },
+  })
   void monitor.start().catch((err) => options.logger.error({ msg: 'monitor failed to start', error: String(err) }))
   return {
     client,

@@ -3,6 +3,7 @@ import { AppError } from '../errors'
 import type { ServiceSummary } from '../schemas/service'
 import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
+import type { Inventory } from './monitor/inventory'
 import { isStatus, startError, toAppError } from './docker-errors'
 import { enforceHostBinds } from './host-binds'
 import { containerNameOf, resolveService, serviceIdOf, toSummary } from './services'
@@ -10,7 +11,11 @@ import { containerNameOf, resolveService, serviceIdOf, toSummary } from './servi
 export type LifecycleAction = 'start' | 'stop' | 'restart'
 
 /** What a state change needs: the engine, the operation locks, and the backup engine's crash recovery to wait for. */
-export type LifecycleDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'config' | 'locks'> & { recovery: Pick<BackupEngine, 'ready'> }
+export type LifecycleDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'config' | 'locks'> & {
+  recovery: Pick<BackupEngine, 'ready'>
+  /** The reads' inventory: the new state shows at once, not when the events arrive. */
+  inventory: Pick<Inventory, 'upsert'>
+}
 
 const PAST = { start: 'started', stop: 'stopped', restart: 'restarted' } as const
 
@@ -58,7 +63,10 @@ export async function changeState(
     if (action !== 'stop' && !state.State.Running && !state.State.Restarting) {
       throw new AppError(409, 'service_exited', `Service exited right after ${action} (exit code ${state.State.ExitCode})`)
     }
-    const summary = await summaryById(ctx.docker, info.Id)
+    const row = await rowById(ctx.docker, info.Id)
+    // The reads answer from the inventory: show the new state now, not when the events arrive.
+    ctx.inventory.upsert(row, state)
+    const summary = toSummary(row)
     ctx.events.publish('service-action', { ...base, status: 'completed', message: `Service ${PAST[action]}`, state: summary.state })
     return summary
   } catch (err) {
@@ -74,8 +82,12 @@ function bindsOf(info: Docker.ContainerInfo) {
   return (info.Mounts ?? []).flatMap((m, i) => (m.Type === 'bind' && m.Source ? [{ source: m.Source, where: `Mounts.${i}` }] : []))
 }
 
-export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {
+async function rowById(docker: Docker, id: string): Promise<Docker.ContainerInfo> {
   const [info] = await docker.listContainers({ all: true, filters: { id: [id] } })
   if (!info) throw toAppError({ statusCode: 404 })
-  return toSummary(info)
+  return info
+}
+
+export async function summaryById(docker: Docker, id: string): Promise<ServiceSummary> {
+  return toSummary(await rowById(docker, id))
 }

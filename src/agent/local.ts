@@ -1,19 +1,21 @@
 import type { AgentClient, BackupsApi, BulkApi } from './api'
 import type { AgentContext } from './context'
 import type { Deployer } from './deploy/deployer'
-import { toAppError } from './docker-errors'
+import type { EngineFacts } from './engine-facts'
 import { changeState } from './lifecycle'
 import { followLogs, getLogs } from './logs'
 import type { Monitor } from './monitor/monitor'
 import { createMonitoringApi } from './monitor/monitor-api'
 import { removeService, type RemoveDeps } from './remove'
-import { byRunningThenNewest, listManagedContainers, resolveService, toDetails, toSummary } from './services'
-import { dockerStatus, systemSummary } from './system'
+import { createServiceReads } from './service-reads'
+import { systemSummary } from './system'
 
 /** The parts the in-process client answers with, each built once by the composition root (host.ts). */
 export interface LocalAgentParts {
   ctx: AgentContext
   monitor: Monitor
+  /** Engine version and info, cached (engine-facts.ts). */
+  engine: EngineFacts
   deployer: Deployer
   backups: BackupsApi
   bulk: BulkApi
@@ -23,24 +25,18 @@ export interface LocalAgentParts {
 }
 
 /** The in-process AgentClient: talks to the engine directly. */
-export function createLocalAgent({ ctx, monitor, deployer, backups, bulk, forget, recovery }: LocalAgentParts): AgentClient {
+export function createLocalAgent({ ctx, monitor, engine, deployer, backups, bulk, forget, recovery }: LocalAgentParts): AgentClient {
   const { docker } = ctx
-  const ops = { ...ctx, forget, recovery }
+  const ops = { ...ctx, forget, recovery, inventory: monitor.inventory }
+  // Docker's "Up 5 minutes" is wall-clock time, whatever clock the agent's own records use.
+  const reads = createServiceReads(monitor, Date.now)
   return {
     ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
-    dockerStatus: () => dockerStatus(docker),
-    systemSummary: () => systemSummary(docker),
-    async listServices(options) {
-      const containers = await listManagedContainers(docker, options?.signal)
-      return containers.map(toSummary).sort(byRunningThenNewest)
-    },
-    async getService(ref, options) {
-      const info = await resolveService(docker, ref, options?.signal)
-      const inspected = await docker.getContainer(info.Id).inspect().catch((err) => {
-        throw toAppError(err, 'service')
-      })
-      return toDetails(toSummary(info), inspected)
-    },
+    // Reads answer from caches kept current by Docker's events; actions below still go to Docker.
+    dockerStatus: () => engine.status(),
+    systemSummary: () => systemSummary(engine, reads.managedCount),
+    listServices: () => reads.listServices(),
+    getService: (ref) => reads.getService(ref),
     startService: (ref, options) => changeState(ops, ref, 'start', options),
     stopService: (ref, options) => changeState(ops, ref, 'stop', options),
     restartService: (ref, options) => changeState(ops, ref, 'restart', options),

@@ -1,7 +1,7 @@
 import { createNodeStores } from '../node-stores'
 import { nodeClientAddress } from '../client-address'
 import { boundPort, listenOrExit } from '../listen'
-import { createLogger } from '../logger'
+import { createNodeLogger } from '../node-logger'
 import { closeServer } from '../shutdown'
 import { configOrExit, tokenOrCreate } from '../startup'
 import { startHostAgent } from './host'
@@ -10,7 +10,7 @@ import { createAgentServer } from './server'
 /** `npm run agent`: the host agent's HTTP API on ZAPIE_AGENT_HOST:ZAPIE_AGENT_PORT (127.0.0.1:5001). */
 async function main() {
   const config = configOrExit()
-  const logger = createLogger(config.logLevel)
+  const logger = createNodeLogger(config.logLevel)
   let resolveApp!: (app: ReturnType<typeof createAgentServer>) => void
   const app = new Promise<ReturnType<typeof createAgentServer>>((resolve) => (resolveApp = resolve))
   const listen = { port: config.agentPort, host: config.agentHost, portVariable: 'ZAPIE_AGENT_PORT', hostVariable: 'ZAPIE_AGENT_HOST' }
@@ -29,6 +29,7 @@ async function main() {
     void closeServer(server).then(async () => {
       await host.close()
       await stores.close()
+      logger.flush()
       process.exit(0)
     })
   }

@@ -3,6 +3,7 @@ import type { RemoveResult } from '../schemas/service'
 import { isStatus, toAppError } from './docker-errors'
 import type { BackupEngine } from './backup/engine'
 import type { AgentContext } from './context'
+import type { Inventory } from './monitor/inventory'
 import type { ForgetService } from './forget'
 import { containerNameOf, resolveService, serviceIdOf } from './services'
 
@@ -13,7 +14,12 @@ import { containerNameOf, resolveService, serviceIdOf } from './services'
  * Holds the service's operation lock: a delete during a restore would be undone by the
  * restore's rollback, and the volume it reported kept would be gone.
  */
-export type RemoveDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'locks'> & { forget: ForgetService; recovery: Pick<BackupEngine, 'ready'> }
+export type RemoveDeps = Pick<AgentContext, 'docker' | 'events' | 'limit' | 'locks'> & {
+  forget: ForgetService
+  recovery: Pick<BackupEngine, 'ready'>
+  /** The reads' inventory: a removed service leaves it at once. */
+  inventory: Pick<Inventory, 'drop'>
+}
 
 export async function removeService(
   ctx: RemoveDeps,
@@ -38,6 +44,8 @@ export async function removeService(
       // v: true also removes anonymous volumes, which nothing else could ever reach again.
       await container.remove({ v: !options.keepData })
     })
+    // Gone from the reads at once, not when the destroy event arrives.
+    ctx.inventory.drop(info.Id)
     const volumesRemoved: string[] = []
     const volumesKept: string[] = []
     for (const name of volumes) {

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { bearerToken, secretsEqual } from '../auth'
+import { bearerToken, digestCache, matchesDigest } from '../auth'
 import { createAuthFailureGuard } from '../auth-failures'
 import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
@@ -86,6 +86,7 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  */
 export function createAgentServer(deps: AgentServerDeps) {
   const failures = createAuthFailureGuard()
+  const expectedDigest = digestCache()
   // Each follow holds a Docker connection: the agent bounds them itself, whichever API servers call.
   const follows = createStreamSlots()
   const followMax = deps.logFollowMax ?? 32
@@ -107,7 +108,7 @@ export function createAgentServer(deps: AgentServerDeps) {
         c.header('Retry-After', String(wait))
         throw new AppError(429, 'rate_limited', 'Too many wrong agent tokens from this client; wait before trying again')
       }
-      if (!given || !(await secretsEqual(given, deps.token))) {
+      if (!given || !(await matchesDigest(given, await expectedDigest(deps.token)))) {
         if (given) failures.fail(client, Date.now())
         throw unauthorized('A valid agent token is required')
       }

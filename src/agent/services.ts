@@ -4,6 +4,7 @@ import { parseEnv, redactArgs, redactEnv, redactLabels, secretValuesOf } from '.
 import { ServiceRef, type ServiceDetails, type ServiceState, type ServiceSummary } from '../schemas/service'
 import { toAppError } from './docker-errors'
 import { LABELS, MANAGED_FILTER, secretNamesOf } from './labels'
+import { resolveServiceRef, type RefCandidate } from './service-ref'
 
 export async function listManagedContainers(docker: Docker, signal?: AbortSignal) {
   try {
@@ -13,27 +14,29 @@ export async function listManagedContainers(docker: Docker, signal?: AbortSignal
   }
 }
 
+/** A list row as the one resolver sees it. */
+export const rowCandidate = (c: Docker.ContainerInfo): RefCandidate => ({
+  id: c.Id,
+  serviceId: serviceIdOf(c),
+  name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+  running: c.State === 'running',
+  created: c.Created,
+})
+
 /**
- * Finds the managed container `ref` names: its stable id (`zapie.id` label or container name),
- * its full id, or a unique id prefix of at least 12 characters. Anything else — unmanaged
- * containers included — is 404, so existence is never revealed.
+ * Finds the managed container `ref` names (see resolveServiceRef for the rule). Anything else —
+ * unmanaged containers included — is 404, so existence is never revealed.
  */
 export async function resolveService(docker: Docker, ref: string, signal?: AbortSignal): Promise<Docker.ContainerInfo> {
   if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
-  const containers = await listManagedContainers(docker, signal)
-  const exact = containers.find(
-    (c) => c.Labels[LABELS.id] === ref || c.Names.some((n) => n === `/${ref}`) || c.Id === ref,
-  )
-  if (exact) return exact
-  if (ref.length >= 12 && /^[0-9a-f]+$/.test(ref)) {
-    const matches = containers.filter((c) => c.Id.startsWith(ref))
-    if (matches.length === 1) return matches[0]!
-  }
-  throw notFound('service', ref)
+  const found = resolveServiceRef(await listManagedContainers(docker, signal), ref, rowCandidate)
+  if (!found) throw notFound('service', ref)
+  return found
 }
 
+/** The stable id: the `zapie.id` label, else the container name, else (a nameless record) the id. */
 export function serviceIdOf(c: { Labels?: Record<string, string>; Names?: string[]; Name?: string; Id: string }): string {
-  return c.Labels?.[LABELS.id] ?? (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') ?? c.Id
+  return c.Labels?.[LABELS.id] || (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') || c.Id
 }
 
 /** The container's name, which every response and event calls `serviceName`. */

@@ -1,4 +1,5 @@
 import type { AgentClient } from '../../src/agent/api'
+import { resolveServiceRef, type RefCandidate } from '../../src/agent/service-ref'
 import { notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
 import type { BackupSchedule } from '../../src/schemas/backup'
@@ -47,10 +48,19 @@ export function fakeService(name: string, overrides: Partial<ServiceSummary> = {
   }
 }
 
+const fakeCandidate = ({ summary }: FakeService): RefCandidate => ({
+  id: summary.id,
+  serviceId: summary.serviceId,
+  name: summary.name,
+  running: summary.isRunning,
+  created: summary.created,
+})
+
 /** An in-memory AgentClient for handler tests: no Docker, same contract. */
 export function createFakeAgent(events: EventPublisher, services: FakeService[] = []) {
+  // The real agent's rule, so a handler test sees the container the real agent would pick.
   const byRef = (ref: string) => {
-    const s = services.find((x) => x.summary.serviceId === ref || x.summary.id === ref || (ref.length >= 12 && x.summary.id.startsWith(ref)))
+    const s = resolveServiceRef(services, ref, fakeCandidate)
     if (!s) throw notFound('service', ref)
     return s
   }

@@ -21,12 +21,12 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  */
 export async function appWithRealAgent(
   mode: AgentMode,
-  options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string>; backups?: BackupEngineOptions } = {},
+  options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string>; backups?: BackupEngineOptions; docker?: typeof docker } = {},
 ) {
   // `env` configures both sides alike (e.g. ZAPIE_BIND_MOUNT_ALLOWLIST), as an operator would.
   const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent', ...options.env })
   const stores = options.stores ?? (await createStores(config))
-  const host = startHostAgent({ config, stores, docker, logger: silentLogger, monitor: options.monitor, backups: options.backups })
+  const host = startHostAgent({ config, stores, docker: options.docker ?? docker, logger: silentLogger, monitor: options.monitor, backups: options.backups })
   await host.ready
   if (mode === 'in-process') {
     const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores, env: options.env })

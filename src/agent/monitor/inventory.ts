@@ -1,7 +1,9 @@
 import type Docker from 'dockerode'
 import { mapLimited } from '../../limiter'
 import { isStatus, toAppError } from '../docker-errors'
+import { MANAGED_FILTER } from '../labels'
 import { listManagedContainers, serviceIdOf } from '../services'
+import { preferredOf, resolveServiceRef, type RefCandidate } from '../service-ref'
 import type { CpuLimits } from './stats-math'
 
 /** What inspect tells about a container that the list does not; refreshed only when it changes. */
@@ -29,7 +31,13 @@ export interface InventoryEntry {
   /** Changes whenever something inspect would show differently; a change triggers a re-inspect. */
   signature: string
   stale: boolean
+  /** Docker's list row as last seen: what a service summary is made of. */
+  row: Docker.ContainerInfo
+  /** The last inspect (env, mounts, state times): what service details are made of; null until inspected. */
+  inspect: Docker.ContainerInspectInfo | null
 }
+
+const entryCandidate = (e: InventoryEntry): RefCandidate => ({ id: e.id, serviceId: e.serviceId, name: e.name, running: e.state === 'running', created: e.created })
 
 const HEALTH_IN_STATUS = /\((healthy|unhealthy|health: starting)\)/
 
@@ -53,10 +61,11 @@ export function factsOf(info: Docker.ContainerInspectInfo): ContainerFacts {
 }
 
 /**
- * The collector's picture of the managed containers: one list call per refresh, and an inspect
+ * The agent's picture of the managed containers: one list call per refresh, and an inspect
  * only for containers that are new, changed state or health, or were named by a docker event
- * (restart counts and pids change only with events). So `GET /api/services/health/all` is
- * answered from here, without asking Docker.
+ * (restart counts and pids change only with events). The service reads (`GET /api/services`,
+ * `/api/services/:id`, `/api/services/health/all`, the counts in `/api/health`) are answered
+ * from here, without asking Docker; the monitor keeps it current (see monitor.ts).
  */
 export function createInventory(docker: Docker) {
   const byId = new Map<string, InventoryEntry>()
@@ -64,7 +73,9 @@ export function createInventory(docker: Docker) {
 
   async function inspect(entry: InventoryEntry) {
     try {
-      entry.facts = factsOf(await docker.getContainer(entry.id).inspect())
+      const info = await docker.getContainer(entry.id).inspect()
+      entry.inspect = info
+      entry.facts = factsOf(info)
       entry.stale = false
     } catch (err) {
       // Gone between the list and the inspect: the next list drops it.
@@ -92,10 +103,15 @@ export function createInventory(docker: Docker) {
             facts: null,
             signature,
             stale: true,
+            row: c,
+            inspect: null,
           })
           continue
         }
         known.state = c.State
+        known.row = c
+        // A rename changes the name but not the state: the events mark it stale, this keeps the name.
+        known.name = (c.Names?.[0] ?? '').replace(/^\//, '')
         if (known.signature !== signature) {
           known.signature = signature
           known.stale = true
@@ -104,6 +120,28 @@ export function createInventory(docker: Docker) {
       for (const id of byId.keys()) if (!seen.has(id)) byId.delete(id)
       await mapLimited([...byId.values()].filter((e) => e.stale || !e.facts), 4, inspect)
       refreshedAt = now
+    },
+
+    /**
+     * A docker event named this container: list and inspect just that one (no full list), or
+     * drop it when Docker no longer lists it among the managed containers.
+     */
+    async refreshOne(containerId: string): Promise<void> {
+      const rows = await docker.listContainers({ all: true, filters: { id: [containerId], label: [MANAGED_FILTER] } } as Docker.ContainerListOptions)
+      const row = rows.find((r) => r.Id === containerId)
+      if (!row) {
+        byId.delete(containerId)
+        return
+      }
+      const info = await docker
+        .getContainer(containerId)
+        .inspect()
+        .catch((err) => {
+          if (isStatus(err, 404)) return null
+          throw toAppError(err)
+        })
+      if (info) this.upsert(row, info)
+      else byId.delete(containerId)
     },
 
     /** A docker event named this container: inspect it again on the next refresh. */
@@ -115,29 +153,42 @@ export function createInventory(docker: Docker) {
     entries: (): InventoryEntry[] => [...byId.values()],
 
     /**
-     * The container of a service. During a restore two containers may briefly share a stable
-     * id: the running one, else the newest, is the service.
+     * What an action just learnt from Docker (start/stop/restart answer with the new state): the
+     * cache shows it at once instead of after the events arrive.
      */
-    byService(serviceId: string): InventoryEntry | undefined {
-      let best: InventoryEntry | undefined
-      for (const e of byId.values()) {
-        if (e.serviceId !== serviceId) continue
-        if (!best || (e.state === 'running') > (best.state === 'running') || (e.state === best.state && e.created > best.created)) best = e
-      }
-      return best
+    upsert(row: Docker.ContainerInfo, info: Docker.ContainerInspectInfo) {
+      byId.set(row.Id, {
+        id: row.Id,
+        serviceId: serviceIdOf(row),
+        name: (row.Names?.[0] ?? '').replace(/^\//, ''),
+        state: row.State,
+        created: row.Created,
+        facts: factsOf(info),
+        signature: signatureOf(row),
+        stale: false,
+        row,
+        inspect: info,
+      })
     },
 
-    /** A `:containerId` reference: stable id, name, full id or a unique prefix of ≥ 12 hex characters. */
+    /** The container was removed through the API. */
+    drop(containerId: string) {
+      byId.delete(containerId)
+    },
+
+    /** Inspects one entry now (details of a container the last refresh could not inspect). */
+    async inspectNow(entry: InventoryEntry): Promise<void> {
+      await inspect(entry)
+    },
+
+    /** The container of a service: the same rule as every `:containerId` lookup (service-ref.ts). */
+    byService(serviceId: string): InventoryEntry | undefined {
+      return preferredOf([...byId.values()].filter((e) => e.serviceId === serviceId), entryCandidate)
+    },
+
+    /** A `:containerId` reference, resolved by the one rule (service-ref.ts). */
     resolve(ref: string): InventoryEntry | undefined {
-      const byFullId = byId.get(ref)
-      if (byFullId) return byFullId
-      const named = [...byId.values()].find((e) => e.serviceId === ref || e.name === ref)
-      if (named) return this.byService(named.serviceId) ?? named
-      if (ref.length >= 12 && /^[0-9a-f]+$/.test(ref)) {
-        const matches = [...byId.values()].filter((e) => e.id.startsWith(ref))
-        if (matches.length === 1) return matches[0]
-      }
-      return undefined
+      return resolveServiceRef(byId.values(), ref, entryCandidate)
     },
 
     serviceIds: () => new Set([...byId.values()].map((e) => e.serviceId)),

@@ -78,7 +78,7 @@ export function createMonitoringApi(monitor: Monitor, deps: { docker: Parameters
     getHealth: async (ref) => monitor.healthOf(await find(ref)),
 
     async getAllHealth(): Promise<HealthOverview> {
-      await monitor.ready()
+      await monitor.current()
       const list: ServiceHealth[] = services().map((e) => monitor.healthOf(e))
       const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as HealthOverview['summary']
       for (const h of list) summary[h.status] += 1

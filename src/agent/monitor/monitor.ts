@@ -85,6 +85,11 @@ export interface Monitor {
   start(): Promise<void>
   /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
   ready(): Promise<void>
+  /**
+   * The inventory as Docker has it now, for a read: waits for the first refresh and for the
+   * refreshes that events already started. A read itself never calls Docker.
+   */
+  current(): Promise<void>
   stop(): Promise<void>
   /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
   onContainerEvent(data: Record<string, unknown>): void
@@ -138,6 +143,28 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   let ticks = 0
   let lastPersist = clock.now()
   let refreshing: Promise<void> | null = null
+  // Refreshes of single containers that docker events asked for; a read waits for them. One at a
+  // time per container, so an older answer (create) never lands after a newer one (start).
+  const eventRefreshes = new Map<string, { done: Promise<void>; again: boolean }>()
+  const settled = () => Promise.all([...eventRefreshes.values()].map((r) => r.done))
+  function refreshOnEvent(containerId: string) {
+    const known = eventRefreshes.get(containerId)
+    if (known) {
+      known.again = true
+      return
+    }
+    const run = { done: Promise.resolve(), again: true }
+    run.done = (async () => {
+      while (run.again) {
+        run.again = false
+        // Docker went away mid-refresh: the entry stays stale and the next resync takes it.
+        await inventory.refreshOne(containerId).catch(() => {})
+      }
+      eventRefreshes.delete(containerId)
+    })()
+    eventRefreshes.set(containerId, run)
+  }
+  let lastResync: number | null = null
 
   const identify = (serviceId: string): ServiceIdentity => {
     const entry = inventory.byService(serviceId)
@@ -149,7 +176,10 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     settings.get(serviceId) ?? { enabled: true, intervalMs: options.defaultIntervalMs }
 
   let markFirstTick: () => void = () => {}
-  const firstTick = new Promise<void>((resolve) => (markFirstTick = resolve))
+  let ticked = false
+  const firstTick = new Promise<void>((resolve) => (markFirstTick = resolve)).then(() => {
+    ticked = true
+  })
 
   /** One container-list refresh at a time; a caller arriving meanwhile shares it. */
   function refreshInventory(): Promise<void> {
@@ -248,7 +278,14 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   async function tick(due: string[]) {
     const started = performance.now()
     const now = clock.now()
-    await refreshInventory()
+    // What events already asked for is taken in before this tick looks at the services.
+    if (eventRefreshes.size) await settled()
+    // The full list is the periodic resync: once per default interval however many services
+    // are due. Between resyncs the events keep the inventory current (onContainerEvent).
+    if (lastResync === null || now - lastResync >= options.defaultIntervalMs - 50 || !dockerReachable) {
+      lastResync = now
+      await refreshInventory()
+    }
     const dueServices = new Set(due.filter((k) => k !== INVENTORY))
     if (dockerReachable) {
       for (const id of schedule()) dueServices.add(id)
@@ -335,6 +372,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
     async ready(): Promise<void> {
       if (!started) return refreshInventory()
+      // Every read comes here: after the first tick, no promise and no timer per call.
+      if (ticked) return
       await started
       await Promise.race([firstTick, new Promise((r) => setTimeout(r, options.apiTimeoutMs + 5000).unref())])
     },
@@ -348,6 +387,16 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       await alerts.flush()
     },
 
+    /**
+     * The inventory as Docker has it now, for a read: waits for the first refresh and for the
+     * refreshes that events already started (each lists and inspects that one container). A read
+     * itself never calls Docker.
+     */
+    async current(): Promise<void> {
+      await this.ready()
+      if (eventRefreshes.size) await settled()
+    },
+
     /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
     onContainerEvent(data: Record<string, unknown>) {
       const action = String(data.action ?? '')
@@ -355,6 +404,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       if (!containerId) return
       crashes.onEvent(action, containerId, clock.now())
       inventory.markStale(containerId)
+      refreshOnEvent(containerId)
       scheduler.trigger(INVENTORY, action === 'destroy' ? options.removalGraceMs + 50 : options.eventRefreshDelayMs)
     },
 
@@ -366,7 +416,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
     /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
     async find(ref: string): Promise<InventoryEntry | undefined> {
-      await this.ready()
+      await this.current()
       const known = inventory.resolve(ref)
       if (known) return known
       await refreshInventory()

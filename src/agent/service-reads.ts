@@ -1,0 +1,79 @@
+import { dockerUnavailable, notFound } from '../errors'
+import type { ServiceDetails, ServiceSummary } from '../schemas/service'
+import { ServiceRef } from '../schemas/service'
+import type { InventoryEntry } from './monitor/inventory'
+import type { Monitor } from './monitor/monitor'
+import { byRunningThenNewest, toDetails, toSummary } from './services'
+import { statusText } from './status-text'
+
+/**
+ * `GET /api/services` and `GET /api/services/:id` answered from the agent's inventory: the list
+ * rows and inspects it keeps current from Docker's events and its resync, not a Docker call per
+ * request. Details (env, mounts, command) come from the cached inspect, which an event about the
+ * container invalidates and the next read or refresh takes again.
+ */
+export function createServiceReads(monitor: Monitor, now: () => number) {
+  // A summary is rebuilt only when its row, its inspect or its status text changed: building one
+  // (ports, redacted labels) for every service on every list was most of the list's cost.
+  const built = new WeakMap<InventoryEntry, { row: unknown; inspect: unknown; status: string; summary: ServiceSummary }>()
+  const summaryOf = (e: InventoryEntry): ServiceSummary => {
+    const status = e.inspect ? statusText(e.inspect.State, now()) : e.row.Status
+    const last = built.get(e)
+    if (last && last.row === e.row && last.inspect === e.inspect && last.status === status) return last.summary
+    const summary = toSummary({ ...e.row, Status: status })
+    built.set(e, { row: e.row, inspect: e.inspect, status, summary })
+    return summary
+  }
+
+  const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
+
+  async function current() {
+    await monitor.current()
+    // Never a list that was never read, shown as "no services".
+    if (monitor.inventory.refreshedAt() === null && !monitor.isDockerReachable()) throw dockerUnavailable()
+  }
+
+  return {
+    async listServices(): Promise<ServiceSummary[]> {
+      await current()
+      if (!monitor.isDockerReachable()) throw dockerUnavailable()
+      // Docker's list is newest first to the nanosecond; the summary's time is to the second, so
+      // two services created in one second are ordered by the inspect's precise time.
+      const entries = monitor.inventory.entries().map((e) => ({ summary: summaryOf(e), at: preciseCreated(e) }))
+      entries.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      return entries.map((e) => e.summary)
+    },
+
+    async getService(ref: string): Promise<ServiceDetails> {
+      if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
+      await current()
+      const entry = await monitor.find(ref)
+      if (!entry) {
+        if (!monitor.isDockerReachable()) throw dockerUnavailable()
+        throw notFound('service', ref)
+      }
+      // Inspected at the last refresh unless that inspect failed: take it now.
+      if (!entry.inspect) await monitor.inventory.inspectNow(entry)
+      if (!entry.inspect) throw notFound('service', ref)
+      // Rebuilt (env and command redacted) only when the summary or the inspect changed.
+      const summary = summaryOf(entry)
+      const last = details.get(entry)
+      if (last && last.summary === summary && last.inspect === entry.inspect) return last.details
+      const built = toDetails(summary, entry.inspect)
+      details.set(entry, { summary, inspect: entry.inspect, details: built })
+      return built
+    },
+
+    /** How many services there are, for the health check's counts. */
+    async managedCount(): Promise<number> {
+      await current()
+      return monitor.inventory.entries().length
+    },
+  }
+}
+
+/** The creation time as a sortable string: whole seconds, then the nanoseconds Docker gives. */
+function preciseCreated(e: InventoryEntry): string {
+  const match = /\.(\d+)Z$/.exec(e.inspect?.Created ?? '')
+  return `${String(e.created).padStart(12, '0')}.${(match?.[1] ?? '').padEnd(9, '0')}`
+}

@@ -1,0 +1,136 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { mapLimited } from '../../src/limiter'
+import { cleanupTestResources, createTestContainer, uniqueName } from '../helpers/docker'
+
+/**
+ * `npm run bench api-throughput`: req/s and p99 of our read routes against a bare node:http
+ * server and an Express 5 app serving the very bodies ours answered (captured first), in one run.
+ * Ours is the built bundle (`node dist/node.js`, as `npm start` runs it) with the in-process agent
+ * on the real engine and 20 labelled busybox services, with auth, rate limiting (a limit never
+ * reached), request ids and LOG_LEVEL=info logging to a file. Server on core 0, autocannon
+ * (-c 50) on core 1 when taskset exists. Target per route: ≥ 0.5× bare, ≥ 3× Express, p99 ≤ 2× bare.
+ */
+const TOKEN = 'bench-token-0123456789abcdef0123'
+const SERVICES = 20
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6)
+const root = join(import.meta.dirname, '..', '..')
+const dir = mkdtempSync(join(tmpdir(), 'zapie-bench-api-'))
+const taskset = spawnSync('taskset', ['--version']).status === 0 && cpus().length >= 2
+const pinned = (core: number, cmd: string[]) => (taskset ? ['taskset', '-c', String(core), ...cmd] : cmd)
+const children: ChildProcess[] = []
+
+function start(cmd: string[], env: Record<string, string>, stdout: number | 'pipe'): ChildProcess {
+  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] })
+  children.push(child)
+  return child
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+interface Load {
+  rps: number
+  p99: number
+  non2xx: number
+  errors: number
+}
+
+function load(url: string, seconds: number): Load {
+  // Its own process on the other core: the load generator must not share the server's core.
+  const cmd = pinned(1, [process.execPath, join(root, 'node_modules/autocannon/autocannon.js'), '-c', '50', '-d', String(seconds), '-j', '-H', `authorization=Bearer ${TOKEN}`, url])
+  const out = execFileSync(cmd[0]!, cmd.slice(1), {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const r = JSON.parse(out)
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts }
+}
+
+try {
+  spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' })
+  const names = await mapLimited(
+    Array.from({ length: SERVICES }, (_, i) => i),
+    4,
+    async (i) => (await createTestContainer({ name: uniqueName(`bench${i}`), labels: { 'zapie.service': 'busybox', 'zapie.template': 'basic' } })).name,
+  )
+  const uptimeBefore = execFileSync('uptime', { encoding: 'utf8' }).trim()
+
+  // Ours: the bundle, logging at info to a file (an asynchronous destination).
+  const logPath = join(dir, 'server.log')
+  start(
+    pinned(0, [process.execPath, 'dist/node.js']),
+    { PORT: '0', HOST: '127.0.0.1', ZAPIE_API_TOKEN: TOKEN, ZAPIE_DATA_DIR: join(dir, 'data'), ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'info', ZAPIE_RATE_LIMIT: '1000000000' },
+    openSync(logPath, 'a'),
+  )
+  const ours = await until('our server', () => /"msg":"listening","url":"([^"]+)"/.exec(safeRead(logPath))?.[1])
+
+  const routes = ['/api/health', '/api/services', `/api/services/${names[0]}`, '/api/services/health/all', '/api/templates?limit=20']
+  const headers = { authorization: `Bearer ${TOKEN}` }
+  const bodies: Record<string, string> = {}
+  for (const route of routes) {
+    const res = await fetch(ours + route, { headers })
+    if (res.status !== 200) throw new Error(`${route}: ${res.status} ${await res.text()}`)
+    bodies[route.split('?')[0]!] = await res.text()
+  }
+  const listed = JSON.parse(bodies['/api/services']!).total as number
+  const bodiesFile = join(dir, 'bodies.json')
+  writeFileSync(bodiesFile, JSON.stringify(bodies))
+
+  const baselines: Record<string, string> = {}
+  for (const kind of ['bare', 'express']) {
+    const child = start(pinned(0, [process.execPath, join(import.meta.dirname, 'baseline-server.mjs'), kind, bodiesFile]), {}, 'pipe')
+    let first = ''
+    child.stdout!.on('data', (d) => (first += d))
+    baselines[kind] = `http://127.0.0.1:${await until(`${kind} server`, () => /^(\d+)\n/.exec(first)?.[1])}`
+  }
+
+  const servers = { ours, bare: baselines.bare!, express: baselines.express! }
+  const rows: string[] = []
+  console.log(`${listed} services listed (${SERVICES} of this run), ${SECONDS} s per route per server, -c 50, taskset ${taskset ? 'on' : 'off'}`)
+  console.log(uptimeBefore)
+  for (const route of routes) {
+    const result: Record<string, Load> = {}
+    for (const [name, base] of Object.entries(servers)) {
+      load(base + route, 1) // warm-up, discarded
+      result[name] = load(base + route, SECONDS)
+    }
+    const { ours: o, bare: b, express: e } = result as Record<'ours' | 'bare' | 'express', Load>
+    const vsBare = o.rps / b.rps
+    const vsExpress = o.rps / e.rps
+    const p99 = o.p99 / Math.max(b.p99, 1)
+    const met = vsBare >= 0.5 && vsExpress >= 3 && o.p99 <= 2 * Math.max(b.p99, 1)
+    const bad = o.non2xx + o.errors
+    const line = `| \`GET ${route}\` | ${Math.round(o.rps)} / ${o.p99} ms | ${Math.round(b.rps)} / ${b.p99} ms | ${Math.round(e.rps)} / ${e.p99} ms | ${vsBare.toFixed(2)}× | ${vsExpress.toFixed(2)}× | ${p99.toFixed(1)}× | ${met ? 'met' : 'NOT met'}${bad ? ` (${bad} non-2xx/errors)` : ''} |`
+    rows.push(line)
+    console.log(line)
+  }
+  const uptimeAfter = execFileSync('uptime', { encoding: 'utf8' }).trim()
+  console.log('\n| route | ours req/s / p99 | bare node:http | Express 5 | ours/bare | ours/Express | p99 ours/bare | target |')
+  console.log('|---|---|---|---|---|---|---|---|')
+  for (const row of rows) console.log(row)
+  console.log(`load average before: ${uptimeBefore.split('load average:')[1]?.trim()}; after: ${uptimeAfter.split('load average:')[1]?.trim()} (now ${loadavg().map((l) => l.toFixed(2)).join(', ')})`)
+  console.log(`our server wrote ${readFileSync(logPath, 'utf8').split('\n').length} log lines`)
+} finally {
+  for (const child of children) child.kill('SIGTERM')
+  await cleanupTestResources()
+  rmSync(dir, { recursive: true, force: true })
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,24 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { auth, buildTestApp } from '../helpers/app'
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('token check', () => {
+  it('hashes only the given token per request; the expected digest is taken once', async () => {
+    const { app } = await buildTestApp()
+    const digest = vi.spyOn(crypto.subtle, 'digest')
+    for (let i = 0; i < 20; i++) expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
+    // One for the expected token (the first request), then one per request for the given one.
+    expect(digest.mock.calls.length).toBe(21)
+  })
+
+  it('still refuses a wrong token of the same length, and takes a changed expected token', async () => {
+    const { app, deps } = await buildTestApp()
+    const wrong = `Bearer ${'x'.repeat(auth.authorization.length - 7)}`
+    expect((await app.request('/api/templates', { headers: { authorization: wrong } })).status).toBe(401)
+    expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
+    ;(deps.config as { apiToken: string }).apiToken = 'another-token-0123456789abcdef'
+    expect((await app.request('/api/templates', { headers: auth })).status).toBe(401)
+    expect((await app.request('/api/templates', { headers: { authorization: 'Bearer another-token-0123456789abcdef' } })).status).toBe(200)
+  })
+})

@@ -1,0 +1,57 @@
+import fs from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createNodeLogger } from '../../src/node-logger'
+import { auth, buildTestApp } from '../helpers/app'
+
+afterEach(() => vi.restoreAllMocks())
+
+const logFile = () => join(mkdtempSync(join(tmpdir(), 'zapie-log-')), 'out.log')
+const linesOf = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+
+async function until(check: () => boolean, ms = 2000) {
+  const end = Date.now() + ms
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10))
+}
+
+describe('the Node logger', () => {
+  it('serves requests without a synchronous write, and the request lines still arrive', async () => {
+    const path = logFile()
+    const logger = createNodeLogger('info', { path })
+    const { app } = await buildTestApp({ logger })
+    // Let the destination open its file first: opening is not what a request pays for.
+    logger.info({ msg: 'started' })
+    await until(() => fs.existsSync(path) && readFileSync(path, 'utf8').includes('started'))
+    const writeSync = vi.spyOn(fs, 'writeSync')
+    const appendFileSync = vi.spyOn(fs, 'appendFileSync')
+    const stdout = vi.spyOn(process.stdout, 'write')
+    for (let i = 0; i < 50; i++) expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
+    expect(writeSync).not.toHaveBeenCalled()
+    expect(appendFileSync).not.toHaveBeenCalled()
+    expect(stdout).not.toHaveBeenCalled()
+    await until(() => linesOf(path).filter((l) => l.msg === 'request').length === 50)
+    const requests = linesOf(path).filter((l) => l.msg === 'request')
+    expect(requests).toHaveLength(50)
+    expect(requests[0]).toMatchObject({ level: 'info', method: 'GET', path: '/api/templates', status: 200, requestId: expect.any(String) })
+    expect(Date.parse(String(requests[0]!.time))).not.toBeNaN()
+  })
+
+  it('keeps the level filter, hides passwords in URLs and writes everything out on flush', () => {
+    const path = logFile()
+    // An open descriptor, as stdout is: flush can write at once.
+    const logger = createNodeLogger('warn', { fd: fs.openSync(path, 'a') })
+    logger.info({ msg: 'too chatty' })
+    logger.warn({ msg: 'engine said', error: 'connect to redis://admin:hunter2@db:6379 failed' })
+    logger.flush()
+    const lines = linesOf(path)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ level: 'warn', msg: 'engine said' })
+    expect(JSON.stringify(lines[0])).not.toContain('hunter2')
+  })
+})
