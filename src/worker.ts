@@ -29,7 +29,7 @@ export interface WorkerEnv {
 const depsByEnv = new WeakMap<WorkerEnv, Promise<AppDeps>>()
 
 async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
-  let config
+  let config: ReturnType<typeof loadConfig>
   try {
     config = loadConfig({
       ZAPIE_API_TOKEN: env.API_TOKEN,

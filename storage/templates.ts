@@ -1,5 +1,5 @@
 import type { Storage } from 'unstorage'
-import { AppError, conflict } from '../src/errors'
+import { conflict } from '../src/errors'
 import { createLimiter } from '../src/limiter'
 import { CorruptRecordError, type CorruptRecord } from './corrupt-record'
 import type { Template } from '../src/schemas/template'

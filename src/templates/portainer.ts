@@ -131,10 +131,11 @@ function convertEnv(raw: unknown, index: number, warnings: ValidationIssue[]): u
 }
 
 function convertVolumes(volumes: unknown[], policy: TemplatePolicy, errors: ValidationIssue[], warnings: ValidationIssue[]): unknown[] {
-  const out: unknown[] = []
-  volumes.forEach((raw, i) => {
-    if (typeof raw === 'string') return out.push(raw)
-    if (!isObject(raw)) return out.push(raw)
+  // A volume whose bind is refused or dropped leaves nothing in the converted list.
+  const DROPPED = Symbol('dropped')
+  const convert = (raw: unknown, i: number): unknown => {
+    if (typeof raw === 'string') return raw
+    if (!isObject(raw)) return raw
     let container = str(raw.container) ?? ''
     let readOnly = raw.readonly === true || raw.read_only === true
     const suffix = /:(ro|rw)$/.exec(container)
@@ -143,26 +144,26 @@ function convertVolumes(volumes: unknown[], policy: TemplatePolicy, errors: Vali
       readOnly = readOnly || suffix[1] === 'ro'
     }
     const bind = str(raw.bind)?.replace(/:(ro|rw)$/, '')
-    if (!bind) return out.push({ container, readOnly })
+    if (!bind) return { container, readOnly }
     const hostPath = normaliseAbsolutePath(bind) ?? bind
     const violation = checkBindMount(bind, policy)
-    if (!violation) return out.push({ container, bind: hostPath, readOnly })
+    if (!violation) return { container, bind: hostPath, readOnly }
     if (violation.code === 'docker_socket' || violation.code === 'host_root') {
       errors.push({ path: `volumes.${i}.bind`, code: violation.code, message: violation.message })
-      return
+      return DROPPED
     }
     if (HOST_CONFIG_FILES.has(hostPath)) {
       warnings.push({ path: `volumes.${i}.bind`, code: 'bind_dropped', message: `host file ${hostPath} is not mounted; set the TZ variable for the time zone instead` })
-      return
+      return DROPPED
     }
     warnings.push({
       path: `volumes.${i}.bind`,
       code: 'bind_converted',
       message: `host path ${hostPath} becomes a named volume (host bind mounts need ZAPIE_BIND_MOUNT_ALLOWLIST); copy your data into it if you need it`,
     })
-    out.push({ container, readOnly })
-  })
-  return out
+    return { container, readOnly }
+  }
+  return volumes.map(convert).filter((v) => v !== DROPPED)
 }
 
 function convertLabels(labels: unknown[], warnings: ValidationIssue[]): Record<string, string> {

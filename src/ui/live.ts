@@ -6,6 +6,7 @@
  */
 export interface LiveEvent {
   type: string
+  // biome-ignore lint/suspicious/noExplicitAny: event payloads are checked against the documented schemas by the API suite; the page reads known fields
   data: Record<string, any>
 }
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'
@@ -65,6 +66,7 @@ export function connectLive() {
   source = new EventSource('/api/events', { withCredentials: true })
   for (const type of TYPES) {
     source.addEventListener(type, (e) => {
+      // biome-ignore lint/suspicious/noExplicitAny: event payloads are checked against the documented schemas by the API suite; the page reads known fields
       let data: Record<string, any> = {}
       try {
         data = JSON.parse((e as MessageEvent).data || '{}')

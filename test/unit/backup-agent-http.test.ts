@@ -6,7 +6,7 @@ import { fakeService } from '../helpers/fake-agent'
 import { serveFakeAgent } from '../helpers/fake-agent-server'
 
 const server = serveFakeAgent([fakeService('zapie-web-1')])
-const { agent, hub, token: TOKEN } = server
+const { token: TOKEN } = server
 let remote: ReturnType<typeof createHttpAgentClient>
 beforeAll(() => {
   remote = createHttpAgentClient({ url: server.url, token: TOKEN })

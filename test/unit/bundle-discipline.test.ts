@@ -15,7 +15,7 @@ function sourceFiles(dir: string): string[] {
 const IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g
 
 /** What a file under handlers/ or storage/ must never use: it runs on Workers too. */
-export function forbiddenUses(source: string): string[] {
+function forbiddenUses(source: string): string[] {
   const found: string[] = []
   for (const [, spec] of source.matchAll(IMPORT)) {
     if (spec === 'dockerode' || spec!.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'stream'].includes(spec!)) {

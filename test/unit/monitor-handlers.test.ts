@@ -97,7 +97,7 @@ describeBothWays('monitoring handlers', () => built.app, (target) => {
 
 describe('agent RPC for monitoring', () => {
   const server = serveFakeAgent([fakeService('zapie-web-1')])
-  const { agent, token: TOKEN } = server
+  const { token: TOKEN } = server
   const rpc = (method: string, args: unknown[]) =>
     fetch(`${server.url}/rpc/${method}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ args }) })
 

@@ -45,7 +45,7 @@ describe.each([
   })
 
   it(`fails the ${byPolicy} templates that need host privileges with the policy's reason`, () => {
-    const { result, create } = run()
+    const { result } = run()
     const policyFailures = result.failed.filter((f) => f.errors.some((e) => POLICY_CODES.includes(e.code)))
     expect(policyFailures).toHaveLength(byPolicy)
     const others = result.failed.filter((f) => !policyFailures.includes(f))
@@ -55,7 +55,7 @@ describe.each([
   })
 
   it('skips stack templates with a reason', () => {
-    const { result, create } = run()
+    const { result } = run()
     expect(result.skipped).toBe(stacks)
     expect(result.skippedItems.every((s) => /stack templates are not imported/.test(s.reason))).toBe(true)
   })
@@ -70,7 +70,7 @@ describe.each([
   })
 
   it('keeps notes as text, never markup', () => {
-    const { result, create } = run()
+    const { create } = run()
     for (const t of create) expect(t.note).not.toMatch(/[<>]/)
     expect(create.find((t) => t.name === 'Netdata')!.note).toContain('Check our Github page: https://github.com/pi-hosted/pi-hosted')
   })

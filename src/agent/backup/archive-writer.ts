@@ -104,7 +104,7 @@ export class ArchiveWriter {
           stats.files += 1
           if (header.type === 'file' || header.type === 'contiguous-file') stats.bytes += header.size
         }
-        let sink
+        let sink: ReturnType<typeof this.pack.entry>
         try {
           sink = this.pack.entry(movedHeader(header, name, linkname), (err) => (err ? fail(err) : next()))
         } catch (err) {

@@ -245,7 +245,7 @@ export class RestoreRun {
 
   /** Step 3: the service container replaced by one on the fresh volumes, started if it ran. */
   private async swap(replacements: Map<string, string>, wasRunning: boolean, wasPaused: boolean) {
-    const { service, engine } = this
+    const { service } = this
     this.progress.report('swapping', this.record.size, 90)
     await this.mark({ wasRunning, wasPaused, phase: 'swapping' })
     // Again just before the container is recreated: extraction can take long, and a bind's

@@ -97,6 +97,7 @@ export function Analytics({ serviceId }: { serviceId: string }) {
   return (
     <section aria-labelledby="analytics-title">
       <h2 id="analytics-title">Resource usage</h2>
+      {/* biome-ignore lint/a11y/useSemanticElements: a toolbar of toggle buttons, not a form field set */}
       <div class="tabs" role="group" aria-label="Time range">
         {RANGES.map((r) => (
           <button type="button" aria-pressed={r === range ? 'true' : 'false'} onClick={() => setRange(r)}>

@@ -74,6 +74,7 @@ export function Catalogue({ actions, reloadKey = 0 }: { actions: (t: TemplateIte
             onInput={(e: Event) => setSearch((e.target as HTMLInputElement).value)}
           />
         </label>
+        {/* biome-ignore lint/a11y/useSemanticElements: a toolbar of toggle buttons, not a form field set */}
         <div class="tabs" role="group" aria-label="Category">
           {CATEGORIES.map((c) => (
             <button type="button" aria-pressed={c === category ? 'true' : 'false'} onClick={() => setCategory(c)}>

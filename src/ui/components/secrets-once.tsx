@@ -4,6 +4,7 @@ import { useState } from 'hono/jsx/dom'
 export function SecretsOnce({ secrets }: { secrets: Record<string, string> }) {
   const [copied, setCopied] = useState<string | null>(null)
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled region inside a form step, announced as one
     <div class="confirm info" role="region" aria-label="Generated secrets">
       <p>
         <strong>Save these now:</strong> they are shown only once.

@@ -23,6 +23,7 @@ const FIELDS = [
   ['consecutiveSamples', 'Breaching samples before an alert fires'],
 ] as const
 
+// biome-ignore lint/suspicious/noExplicitAny: walks the nested thresholds object by a dotted key
 const read = (t: Thresholds, key: string): number => key.split('.').reduce((o: any, k) => o?.[k], t)
 
 /** Edits the thresholds that decide when alerts fire; errors show beside the field that caused them. */
@@ -44,6 +45,7 @@ export function ThresholdsForm({
   const submit = async (e: Event) => {
     e.preventDefault()
     const form = e.target as HTMLFormElement
+    // biome-ignore lint/suspicious/noExplicitAny: a patch of the nested thresholds object, built key by key
     const patch: any = {}
     for (const [key] of FIELDS) {
       const value = Number((form.elements.namedItem(key) as HTMLInputElement).value)

@@ -276,7 +276,9 @@ function ServiceAlerts({ serviceId }: { serviceId: string }) {
 }
 
 /** A new override on top of the stored one: nested levels merge, so saving one field keeps the others. */
+// biome-ignore lint/suspicious/noExplicitAny: merges two nested threshold overrides of any depth
 function mergePatch(base: Record<string, any>, patch: Record<string, any>) {
+  // biome-ignore lint/suspicious/noExplicitAny: merges two nested threshold overrides of any depth
   const out: Record<string, any> = { ...base }
   for (const [k, v] of Object.entries(patch))
     out[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...base[k], ...v } : v
