@@ -48,7 +48,11 @@ process.exit(failedSuites.length > 0 ? 1 : 0)
 function counts(report) {
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'))
-    return { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }
+    return {
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      skipped: json.numPendingTests + json.numTodoTests,
+    }
   } catch {
     return { passed: 0, failed: 0, skipped: 0 }
   }

@@ -108,7 +108,14 @@ const corsFromConfig = () =>
         return origin
       },
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
-      exposeHeaders: ['X-Request-Id', 'Content-Disposition', 'X-Checksum-Sha256', 'Content-Range', 'Accept-Ranges', 'Content-Length'],
+      exposeHeaders: [
+        'X-Request-Id',
+        'Content-Disposition',
+        'X-Checksum-Sha256',
+        'Content-Range',
+        'Accept-Ranges',
+        'Content-Length',
+      ],
       maxAge: 600,
     })(c, next),
   )
@@ -120,7 +127,9 @@ const corsFromConfig = () =>
  */
 const UPLOAD_ROUTE = /^\/api\/services\/[^/]+\/backups\/upload$/
 const isArchiveUpload = (c: Context<AppEnv>) =>
-  c.req.method === 'POST' && UPLOAD_ROUTE.test(c.req.path) && ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
+  c.req.method === 'POST' &&
+  UPLOAD_ROUTE.test(c.req.path) &&
+  ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')
 
 // GET and HEAD carry no body; asking for one would make @hono/node-server build a full Request
 // (headers, signal) and keep it for the life of the connection — about 7 KB per event stream.
@@ -128,12 +137,14 @@ const hasNoBody = (c: Context<AppEnv>) => c.req.method === 'GET' || c.req.method
 
 const limitBody = () =>
   createMiddleware<AppEnv>((c, next) =>
-    hasNoBody(c) || isArchiveUpload(c) ? next() : bodyLimit({
-      maxSize: c.var.config.bodyLimit,
-      onError: () => {
-        throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
-      },
-    })(c, next),
+    hasNoBody(c) || isArchiveUpload(c)
+      ? next()
+      : bodyLimit({
+          maxSize: c.var.config.bodyLimit,
+          onError: () => {
+            throw tooLarge(`Request body is larger than ${c.var.config.bodyLimit} bytes`)
+          },
+        })(c, next),
   )
 
 /**

@@ -16,7 +16,10 @@ export interface AuthFailureGuard {
  * refused for the rest of its window without its token being checked at all, so it cannot keep
  * guessing (and a right guess would not tell it anything either).
  */
-export function createAuthFailureGuard(limit = AUTH_FAILURE_LIMIT, windowMs = AUTH_FAILURE_WINDOW_MS): AuthFailureGuard {
+export function createAuthFailureGuard(
+  limit = AUTH_FAILURE_LIMIT,
+  windowMs = AUTH_FAILURE_WINDOW_MS,
+): AuthFailureGuard {
   const clients = new Map<string, { since: number; failures: number }>()
   const current = (client: string, now: number) => {
     const entry = clients.get(client)

@@ -62,7 +62,11 @@ export const requireAuth = () => {
       const wait = failures.retryAfter(c.var.client, now)
       if (wait) {
         c.header('Retry-After', String(wait))
-        throw new AppError(429, 'rate_limited', 'Too many wrong tokens or tickets from this client; wait before trying again')
+        throw new AppError(
+          429,
+          'rate_limited',
+          'Too many wrong tokens or tickets from this client; wait before trying again',
+        )
       }
     }
     const valid = Boolean(expected && given && (await matchesDigest(given, await expectedDigest(expected))))

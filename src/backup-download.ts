@@ -36,6 +36,8 @@ export function downloadFromResponse(response: Response): BackupDownload {
   }
   const length = Number(response.headers.get('content-length') ?? 0)
   const partial = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(range)
-  const [start, end, size] = partial ? [Number(partial[1]), Number(partial[2]), Number(partial[3])] : [0, length - 1, length]
+  const [start, end, size] = partial
+    ? [Number(partial[1]), Number(partial[2]), Number(partial[3])]
+    : [0, length - 1, length]
   return { status: partial ? 206 : 200, body: response.body!, size, start, end, sha256, filename }
 }

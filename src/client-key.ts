@@ -12,5 +12,8 @@ export function clientKey(address: string | undefined): string | undefined {
   const left = head ? head.split(':') : []
   const right = address.includes('::') ? (tail ? tail.split(':') : []) : []
   const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }

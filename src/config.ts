@@ -5,7 +5,10 @@ import { parseCidr } from './net/ip'
 
 const Port = z.coerce.number().int().min(0).max(65535)
 const List = z.string().transform((v) =>
-  v.split(',').map((s) => s.trim()).filter(Boolean),
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
 )
 const Url = z.url({ protocol: /^https?$/ })
 
@@ -14,9 +17,16 @@ const PrivateAllowance = z.string().transform((v, ctx): boolean | string[] => {
   const text = v.trim().toLowerCase()
   if (text === 'true') return true
   if (text === 'false') return false
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   for (const entry of entries) {
-    if (!parseCidr(entry)) ctx.addIssue({ code: 'custom', message: `must be true, false or a list of CIDRs such as 192.168.1.0/24 (got "${entry}")` })
+    if (!parseCidr(entry))
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false or a list of CIDRs such as 192.168.1.0/24 (got "${entry}")`,
+      })
   }
   return entries
 })
@@ -45,18 +55,38 @@ export const EnvSchema = z
     ZAPIE_AGENT_HOST: z.string().min(1).default('127.0.0.1'),
     ZAPIE_AGENT_PORT: Port.default(5001),
     ZAPIE_CORS_ORIGINS: List.default([]),
-    ZAPIE_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    ZAPIE_BODY_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
     // Backup uploads stream past the JSON body limit; they have their own (default 10 GiB).
-    ZAPIE_UPLOAD_LIMIT: z.coerce.number().int().min(1024 * 1024).max(2 ** 40).default(10 * 2 ** 30),
+    ZAPIE_UPLOAD_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(2 ** 40)
+      .default(10 * 2 ** 30),
     // Bytes an archive from elsewhere (an upload) may inflate to; 0: bounded only by its manifest and free disk.
-    ZAPIE_RESTORE_MAX_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(100 * 2 ** 30),
+    ZAPIE_RESTORE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 50)
+      .default(100 * 2 ** 30),
     // An upload that sends nothing for this long is aborted (its lock released, its partial file removed).
     ZAPIE_UPLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     // Open `logs?follow=true` streams: per client and in all; beyond, 429 too_many_streams.
     ZAPIE_LOG_FOLLOW_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(4),
     ZAPIE_LOG_FOLLOW_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
     // Message bytes one non-follow logs answer holds; the newest lines are kept.
-    ZAPIE_LOGS_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    ZAPIE_LOGS_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     ZAPIE_RATE_LIMIT: z.coerce.number().int().min(0).default(1200),
     ZAPIE_SSE_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
     // SameSite of the browser session cookie; `none` (a UI on another site) also makes it Secure.
@@ -135,9 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
   const parsed = EnvSchema.safeParse(present)
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
-    )
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
   }
   const e = parsed.data
   const dataDir = e.ZAPIE_DATA_DIR.replace(/\/+$/, '') || '/'

@@ -28,14 +28,20 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
     if (status === 400 && /^Malformed JSON/i.test(err.message)) error = malformedJson('The request body', true)
     else error = new AppError(status, CODE_BY_STATUS[status] ?? 'http_error', err.message || 'Request failed')
   } else {
-    const entry = { msg: 'unhandled error', requestId: c.var.requestId, error: String(err), stack: (err as Error)?.stack }
+    const entry = {
+      msg: 'unhandled error',
+      requestId: c.var.requestId,
+      error: String(err),
+      stack: (err as Error)?.stack,
+    }
     // Before dependencies are resolved there is no logger yet; the error must still be seen.
     if (c.var.logger) c.var.logger.error(entry)
     else console.error(JSON.stringify({ level: 'error', ...entry }))
     error = new AppError(500, 'internal_error', 'Internal server error')
   }
   // The engine's own words (resolver addresses, host paths) stay here, with the request's id.
-  if (error.internal) c.var.logger?.warn({ msg: 'request failed', requestId: c.var.requestId, code: error.code, detail: error.internal })
+  if (error.internal)
+    c.var.logger?.warn({ msg: 'request failed', requestId: c.var.requestId, code: error.code, detail: error.internal })
   if (err instanceof HTTPException && err.res) {
     for (const [k, v] of err.res.headers) if (k.toLowerCase() !== 'content-type') c.header(k, v)
   }

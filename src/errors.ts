@@ -44,10 +44,11 @@ export const badRequest = (message: string, details?: ErrorDetail[]) =>
  */
 export const malformedJson = (what = 'The request body', empty = false) => {
   const message = empty ? `${what} is empty; send a JSON document` : `${what} is not valid JSON`
-  return new AppError(400, 'malformed_json', message, [{ path: 'body', code: empty ? 'empty_body' : 'malformed_json', message }])
+  return new AppError(400, 'malformed_json', message, [
+    { path: 'body', code: empty ? 'empty_body' : 'malformed_json', message },
+  ])
 }
-export const unauthorized = (message = 'A valid bearer token is required') =>
-  new AppError(401, 'unauthorized', message)
+export const unauthorized = (message = 'A valid bearer token is required') => new AppError(401, 'unauthorized', message)
 export const forbidden = (message: string, code = 'forbidden') => new AppError(403, code, message)
 export const notFound = (kind: string, id?: string) =>
   new AppError(404, 'not_found', id === undefined ? `${kind} not found` : `${kind} '${id}' not found`)

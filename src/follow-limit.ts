@@ -15,7 +15,8 @@ export function clientKey(c: Context): string {
   return env?.incoming?.socket?.remoteAddress ?? c.req.header('cf-connecting-ip') ?? 'local'
 }
 
-const follows = (c: Context) => c.req.method === 'GET' && LogsQuery.shape.follow.safeParse(c.req.query('follow')).data === true
+const follows = (c: Context) =>
+  c.req.method === 'GET' && LogsQuery.shape.follow.safeParse(c.req.query('follow')).data === true
 
 /**
  * Caps open `GET …/logs?follow=true` streams per client and in all (ZAPIE_LOG_FOLLOW_PER_CLIENT,

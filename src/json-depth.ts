@@ -20,7 +20,8 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
     if (inString) {
-      if (ch === 0x5c) i++ // backslash: the next character is escaped
+      if (ch === 0x5c)
+        i++ // backslash: the next character is escaped
       else if (ch === 0x22) inString = false
       continue
     }

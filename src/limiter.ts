@@ -17,7 +17,11 @@ export function createLimiter(concurrency: number) {
 export type Limiter = ReturnType<typeof createLimiter>
 
 /** Maps `items` through `fn` with bounded concurrency, keeping the input order. */
-export async function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const run = createLimiter(concurrency)
   return Promise.all(items.map((item, i) => run(() => fn(item, i))))
 }

@@ -32,7 +32,11 @@ async function main() {
     clientAddress: nodeClientAddress,
   }
   resolveApp(createApp(() => deps))
-  logger.info({ msg: 'listening', url: `http://${config.host}:${boundPort(server)}`, agent: remote ? remote.url : 'in-process' })
+  logger.info({
+    msg: 'listening',
+    url: `http://${config.host}:${boundPort(server)}`,
+    agent: remote ? remote.url : 'in-process',
+  })
 
   let stopping = false
   const shutdown = (signal: string) => {

@@ -2,7 +2,8 @@
  * Names that look like secrets (ARCHITECTURE §4). `PWD`, `PASS` and `DSN` are the usual short
  * forms (`SMTP_PWD`, `MYSQL_ROOT_PWD`, `SENTRY_DSN`); a connection string carries a password.
  */
-const SECRET_NAME = /(PASS|PWD|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SALT|COOKIE|SESSION|DSN|CONN_?STR|CONNECTION_?STRING)/i
+const SECRET_NAME =
+  /(PASS|PWD|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|SALT|COOKIE|SESSION|DSN|CONN_?STR|CONNECTION_?STRING)/i
 
 export const REDACTED = '********'
 
@@ -17,7 +18,8 @@ const MIN_SEARCHED_SECRET = 4
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*)@/gi
 
 /** `password=…` in libpq DSNs, ODBC/ADO strings (`Pwd=…;`), query strings and command lines. */
-const KEYWORD_PAIR = /((?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:password|passwd|pwd|pass|secret|token|api[_-]?key)\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,'"]+)/gi
+const KEYWORD_PAIR =
+  /((?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:password|passwd|pwd|pass|secret|token|api[_-]?key)\s*=\s*)("[^"]*"|'[^']*'|[^\s;&,'"]+)/gi
 
 export function isSecretName(name: string, declaredSecrets: ReadonlySet<string> = new Set()): boolean {
   return declaredSecrets.has(name) || SECRET_NAME.test(name)
@@ -62,7 +64,10 @@ function looksLikeSecretValue(value: string): boolean {
  * and the passwords inside any value. Longest first, so a secret that contains another one is
  * replaced whole.
  */
-export function secretValuesOf(env: readonly { name: string; value: string }[], declaredSecrets: ReadonlySet<string> = new Set()): string[] {
+export function secretValuesOf(
+  env: readonly { name: string; value: string }[],
+  declaredSecrets: ReadonlySet<string> = new Set(),
+): string[] {
   const values = new Set<string>()
   for (const { name, value } of env) {
     if (value === '') continue
@@ -129,6 +134,9 @@ export function redactArgs(args: readonly string[], secrets: readonly string[] =
 /** Container labels with secrets hidden; our own `zapie.*` labels hold names, never values. */
 export function redactLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(labels).map(([k, v]) => [k, !k.startsWith('zapie.') && SECRET_OPTION.test(k) && v !== '' ? REDACTED : redactText(v)]),
+    Object.entries(labels).map(([k, v]) => [
+      k,
+      !k.startsWith('zapie.') && SECRET_OPTION.test(k) && v !== '' ? REDACTED : redactText(v),
+    ]),
   )
 }

@@ -70,12 +70,18 @@ export const sessionAuth = () =>
     }
     const origin = c.req.header('origin')
     if (origin !== undefined && origin !== ownOrigin(c) && !c.var.config.corsOrigins.includes(origin)) {
-      throw forbidden(`Requests signed in by cookie are not accepted from ${origin.slice(0, 200)}; add it to ZAPIE_CORS_ORIGINS`, 'csrf_failed')
+      throw forbidden(
+        `Requests signed in by cookie are not accepted from ${origin.slice(0, 200)}; add it to ZAPIE_CORS_ORIGINS`,
+        'csrf_failed',
+      )
     }
     if (!SAFE_METHODS.has(c.req.method)) {
       const given = c.req.header('x-csrf-token')
       if (!given || !(await secretsEqual(given, session.csrfToken))) {
-        throw forbidden('Send the X-CSRF-Token header from POST or GET /api/session with every change made by cookie', 'csrf_failed')
+        throw forbidden(
+          'Send the X-CSRF-Token header from POST or GET /api/session with every change made by cookie',
+          'csrf_failed',
+        )
       }
     }
     c.set('session', { ...session, id })

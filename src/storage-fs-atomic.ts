@@ -39,7 +39,8 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   const fs = options.fs ?? fsp
   const base = resolve(options.base)
   const pathOf = (key: string) => {
-    if (PATH_TRAVERSE.test(key)) throw new Error(`Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`)
+    if (PATH_TRAVERSE.test(key))
+      throw new Error(`Invalid key: ${JSON.stringify(key)}. It should not contain .. segments`)
     return join(base, key.replace(/:/g, '/'))
   }
 
@@ -77,11 +78,20 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   }
 
   async function keysUnder(dir: string, prefix: string, maxDepth: number | undefined): Promise<string[]> {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err) => (missing(err) ? [] : Promise.reject(err)))
+    const entries = await fs
+      .readdir(dir, { withFileTypes: true })
+      .catch((err) => (missing(err) ? [] : Promise.reject(err)))
     const keys: string[] = []
     for (const entry of entries) {
       if (entry.isDirectory()) {
-        if (maxDepth === undefined || maxDepth > 0) keys.push(...(await keysUnder(join(dir, entry.name), `${prefix}${entry.name}/`, maxDepth === undefined ? undefined : maxDepth - 1)))
+        if (maxDepth === undefined || maxDepth > 0)
+          keys.push(
+            ...(await keysUnder(
+              join(dir, entry.name),
+              `${prefix}${entry.name}/`,
+              maxDepth === undefined ? undefined : maxDepth - 1,
+            )),
+          )
       } else if (!TEMP_FILE.test(entry.name)) keys.push(prefix + entry.name)
     }
     return keys
@@ -92,7 +102,10 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     options,
     flags: { maxDepth: true },
     async hasItem(key) {
-      return fs.stat(pathOf(key)).then((s) => s.isFile(), (err) => (missing(err) ? false : Promise.reject(err)))
+      return fs.stat(pathOf(key)).then(
+        (s) => s.isFile(),
+        (err) => (missing(err) ? false : Promise.reject(err)),
+      )
     },
     async getItem(key) {
       return fs.readFile(pathOf(key), 'utf8').catch((err) => (missing(err) ? null : Promise.reject(err)))
@@ -102,7 +115,9 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     },
     async getMeta(key) {
       const stat = await fs.stat(pathOf(key)).catch((err) => (missing(err) ? null : Promise.reject(err)))
-      return stat && { atime: stat.atime, mtime: stat.mtime, size: stat.size, birthtime: stat.birthtime, ctime: stat.ctime }
+      return (
+        stat && { atime: stat.atime, mtime: stat.mtime, size: stat.size, birthtime: stat.birthtime, ctime: stat.ctime }
+      )
     },
     setItem: (key, value) => write(key, value),
     setItemRaw: (key, value) => write(key, value as string | Uint8Array),

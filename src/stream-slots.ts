@@ -10,10 +10,16 @@ export function createStreamSlots() {
   const byClient = new Map<string, number>()
   let open = 0
   return {
-    acquire(client: string, { perClient, total }: { perClient: number; total: number }, what = 'log follow streams'): () => void {
+    acquire(
+      client: string,
+      { perClient, total }: { perClient: number; total: number },
+      what = 'log follow streams',
+    ): () => void {
       const mine = byClient.get(client) ?? 0
-      if (open >= total) throw tooManyStreams(`Too many open ${what} on this server (${total}); close one and try again`)
-      if (mine >= perClient) throw tooManyStreams(`Too many open ${what} from this client (${perClient}); close one and try again`)
+      if (open >= total)
+        throw tooManyStreams(`Too many open ${what} on this server (${total}); close one and try again`)
+      if (mine >= perClient)
+        throw tooManyStreams(`Too many open ${what} from this client (${perClient}); close one and try again`)
       byClient.set(client, mine + 1)
       open += 1
       let released = false

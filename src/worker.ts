@@ -43,11 +43,16 @@ async function buildDeps(env: WorkerEnv): Promise<AppDeps> {
     })
   } catch (err) {
     // The problems name variables, never their values: safe to show the operator.
-    if (err instanceof ConfigError) throw new AppError(503, 'misconfigured', `The Worker is misconfigured: ${err.problems.join('; ')}`)
+    if (err instanceof ConfigError)
+      throw new AppError(503, 'misconfigured', `The Worker is misconfigured: ${err.problems.join('; ')}`)
     throw err
   }
   if (!config.agentUrl || !config.agentToken) {
-    throw new AppError(503, 'misconfigured', 'The Worker is misconfigured: set the AGENT_URL var and the AGENT_TOKEN secret')
+    throw new AppError(
+      503,
+      'misconfigured',
+      'The Worker is misconfigured: set the AGENT_URL var and the AGENT_TOKEN secret',
+    )
   }
   const logger = createLogger(config.logLevel)
   const agentOptions = { url: config.agentUrl, token: config.agentToken }

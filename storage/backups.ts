@@ -70,7 +70,9 @@ export interface BackupScheduleStore {
 export function createBackupScheduleStore(storage: Storage): BackupScheduleStore {
   const read = (key: string, value: unknown): StoredSchedule | CorruptRecordError => {
     const parsed = StoredSchedule.safeParse(value)
-    return parsed.success ? parsed.data : new CorruptRecordError(`settings:backup-schedules:${key}`, firstIssue(parsed.error))
+    return parsed.success
+      ? parsed.data
+      : new CorruptRecordError(`settings:backup-schedules:${key}`, firstIssue(parsed.error))
   }
   return {
     async get(serviceId) {

@@ -13,10 +13,17 @@ export interface DeploymentStore {
 
 function isDeploymentRecord(v: unknown): v is DeploymentRecord {
   const r = v as DeploymentRecord
-  return typeof v === 'object' && v !== null && typeof r.id === 'string' && typeof r.status === 'string' && Array.isArray(r.steps)
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof r.id === 'string' &&
+    typeof r.status === 'string' &&
+    Array.isArray(r.steps)
+  )
 }
 
-const corrupt = (id: string) => new CorruptRecordError(`deployments:${id}`, 'not a deployment record (needs id, status and steps)')
+const corrupt = (id: string) =>
+  new CorruptRecordError(`deployments:${id}`, 'not a deployment record (needs id, status and steps)')
 
 export function createDeploymentStore(storage: Storage): DeploymentStore {
   return {

@@ -33,6 +33,8 @@ export async function driverFor(config: DriverConfig): Promise<Driver> {
       })
     }
     case 'fs':
-      throw new Error('The fs store is built on Node by createNodeStores (src/node-stores.ts), which passes its driver in')
+      throw new Error(
+        'The fs store is built on Node by createNodeStores (src/node-stores.ts), which passes its driver in',
+      )
   }
 }

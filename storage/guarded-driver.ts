@@ -2,7 +2,19 @@ import type { Driver } from 'unstorage'
 import { storageError, storageUnavailable } from './storage-errors'
 
 // Every call a store can make through unstorage; watch/dispose/getInstance are not requests.
-const CALLS = ['hasItem', 'getItem', 'getItems', 'getItemRaw', 'setItem', 'setItems', 'setItemRaw', 'removeItem', 'getMeta', 'getKeys', 'clear'] as const
+const CALLS = [
+  'hasItem',
+  'getItem',
+  'getItems',
+  'getItemRaw',
+  'setItem',
+  'setItems',
+  'setItemRaw',
+  'removeItem',
+  'getMeta',
+  'getKeys',
+  'clear',
+] as const
 
 /**
  * The driver with a deadline on every call and its failures mapped to AppErrors: a frozen or
@@ -15,7 +27,8 @@ export function guardDriver(driver: Driver, options: { timeoutMs: number }): Dri
   for (const name of CALLS) {
     const call = driver[name] as ((...args: unknown[]) => unknown) | undefined
     if (typeof call !== 'function') continue
-    ;(guarded as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => withDeadline(() => call.apply(driver, args), options.timeoutMs)
+    ;(guarded as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      withDeadline(() => call.apply(driver, args), options.timeoutMs)
   }
   return guarded
 }
@@ -23,7 +36,10 @@ export function guardDriver(driver: Driver, options: { timeoutMs: number }): Dri
 async function withDeadline<T>(run: () => T | Promise<T>, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(storageUnavailable(`The data store did not answer within ${timeoutMs} ms; try again shortly`)), timeoutMs)
+    timer = setTimeout(
+      () => reject(storageUnavailable(`The data store did not answer within ${timeoutMs} ms; try again shortly`)),
+      timeoutMs,
+    )
   })
   try {
     return await Promise.race([Promise.resolve().then(run), deadline])

@@ -40,7 +40,9 @@ export interface Stores {
  */
 export async function createStores(config: DriverConfig, options: { driver?: Driver } = {}): Promise<Stores> {
   const driver = options.driver ?? (await driverFor(config))
-  const storage = createStorage({ driver: guardDriver(driver, { timeoutMs: config.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS }) })
+  const storage = createStorage({
+    driver: guardDriver(driver, { timeoutMs: config.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS }),
+  })
   const settings = createSettingsStore(prefixStorage(storage, 'settings'))
   return {
     storage,

@@ -25,7 +25,8 @@ export interface MetricsHistoryStore {
 }
 
 const chunkKey = (serviceId: string, tier: string, start: number) => {
-  if (!TIERS.has(tier) || !Number.isSafeInteger(start) || start < 0) throw new Error(`invalid history chunk ${tier}:${start}`)
+  if (!TIERS.has(tier) || !Number.isSafeInteger(start) || start < 0)
+    throw new Error(`invalid history chunk ${tier}:${start}`)
   return `${keyFor(serviceId)}:${tier}:${start}`
 }
 
@@ -43,7 +44,8 @@ export function createMetricsHistoryStore(storage: Storage): MetricsHistoryStore
       for (const key of await storage.getKeys(base)) {
         const [, tier, start] = key.split(':')
         if (tier === 'open') open = await storage.getItem(key)
-        else if (tier && TIERS.has(tier) && start) chunks.push({ tier, start: Number(start), chunk: await storage.getItem(key) })
+        else if (tier && TIERS.has(tier) && start)
+          chunks.push({ tier, start: Number(start), chunk: await storage.getItem(key) })
       }
       return { chunks, open }
     },

@@ -64,7 +64,10 @@ export function createSessionStore(storage: Storage): SessionStore {
 /** 32 random bytes, base64url (43 characters). */
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 async function keyOf(id: string): Promise<string> {

@@ -36,7 +36,14 @@ const REVISION_KEY = 'templates-revision'
 
 function isTemplateRecord(v: unknown): v is Template {
   const t = v as Template
-  return typeof v === 'object' && v !== null && typeof t.id === 'string' && typeof t.name === 'string' && typeof t.image === 'string' && typeof t.slug === 'string'
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof t.id === 'string' &&
+    typeof t.name === 'string' &&
+    typeof t.image === 'string' &&
+    typeof t.slug === 'string'
+  )
 }
 
 /**
@@ -45,7 +52,11 @@ function isTemplateRecord(v: unknown): v is Template {
  * catalogue costs one read instead of one per template. Writes within a process are serialised
  * so that name checks and writes cannot interleave.
  */
-export function createTemplateStore(storage: Storage, settings: SettingsStore, options: { seedDefaults?: boolean; now?: () => number } = {}): TemplateStore {
+export function createTemplateStore(
+  storage: Storage,
+  settings: SettingsStore,
+  options: { seedDefaults?: boolean; now?: () => number } = {},
+): TemplateStore {
   const now = options.now ?? Date.now
   const writeLock = createLimiter(1)
   let snapshot: { revision: string; templates: Template[]; corrupt: CorruptRecord[] } | null = null
@@ -82,8 +93,12 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
     const name = candidate.name.toLowerCase()
     const clash = all.find((t) => t.id !== candidate.id && (t.name.toLowerCase() === name || t.slug === candidate.slug))
     if (!clash) return
-    if (clash.name.toLowerCase() === name) throw conflict(`A template named '${clash.name}' already exists; choose another name`, 'name_taken')
-    throw conflict(`'${candidate.name}' is too close to the template '${clash.name}': both would deploy as '${candidate.slug}'; choose another name`, 'name_taken')
+    if (clash.name.toLowerCase() === name)
+      throw conflict(`A template named '${clash.name}' already exists; choose another name`, 'name_taken')
+    throw conflict(
+      `'${candidate.name}' is too close to the template '${clash.name}': both would deploy as '${candidate.slug}'; choose another name`,
+      'name_taken',
+    )
   }
 
   /** One write of a whole template, under the lock, with the name still unique. */
@@ -99,7 +114,8 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
 
   async function seed() {
     const record = await settings.get<{ seeded?: unknown }>(SEEDED_KEY)
-    if (record !== null && !Array.isArray(record.seeded)) throw new CorruptRecordError(`settings:${SEEDED_KEY}`, 'seeded is not a list')
+    if (record !== null && !Array.isArray(record.seeded))
+      throw new CorruptRecordError(`settings:${SEEDED_KEY}`, 'seeded is not a list')
     const seeded = new Set((record?.seeded as string[] | undefined) ?? [])
     const missing = DEFAULT_TEMPLATES.filter((d) => !seeded.has(d.key))
     if (missing.length === 0) return
@@ -110,10 +126,20 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
         seeded.add(def.key)
         const id = `default-${def.key}`
         const validation = validateTemplate(def.template, DEFAULT_POLICY)
-        if (!validation.data) throw new Error(`default template ${def.key} is invalid: ${JSON.stringify(validation.errors)}`)
-        const template: Template = { ...validation.data, id, slug: slugify(validation.data.name), createdAt: stamp, updatedAt: stamp, createdBy: 'system' }
+        if (!validation.data)
+          throw new Error(`default template ${def.key} is invalid: ${JSON.stringify(validation.errors)}`)
+        const template: Template = {
+          ...validation.data,
+          id,
+          slug: slugify(validation.data.name),
+          createdAt: stamp,
+          updatedAt: stamp,
+          createdBy: 'system',
+        }
         // Never over a user's record, nor next to a template of theirs with the same name.
-        const taken = templates.some((t) => t.id === id || t.name.toLowerCase() === template.name.toLowerCase() || t.slug === template.slug)
+        const taken = templates.some(
+          (t) => t.id === id || t.name.toLowerCase() === template.name.toLowerCase() || t.slug === template.slug,
+        )
         if (!taken && (await storage.getItem(keyFor(id))) === null) await storage.setItem(keyFor(id), template as never)
       }
       await settings.set(SEEDED_KEY, { seeded: [...seeded] })
@@ -186,7 +212,9 @@ export function createTemplateStore(storage: Storage, settings: SettingsStore, o
           // Put back what this import changed, so a failed write leaves the catalogue as it was.
           for (const id of written) {
             const before = previous.get(id)
-            await (before ? storage.setItem(keyFor(id), before as never) : storage.removeItem(keyFor(id))).catch(() => {})
+            await (before ? storage.setItem(keyFor(id), before as never) : storage.removeItem(keyFor(id))).catch(
+              () => {},
+            )
           }
           throw err
         } finally {

@@ -29,7 +29,10 @@ export function createTicketStore(storage: Storage): TicketStore {
         await removeExpired(now).catch(() => {})
       }
       const bytes = crypto.getRandomValues(new Uint8Array(32))
-      const ticket = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+      const ticket = btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '')
       const expiresAt = now + ttlMs
       // Drivers with expiry (redis, KV: at least 60 s) drop the record themselves as well.
       await storage.setItem(ticket, { expiresAt }, { ttl: Math.max(60, Math.ceil(ttlMs / 1000)) })

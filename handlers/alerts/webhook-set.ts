@@ -10,10 +10,15 @@ import { WebhookResponse } from '../../src/schemas/monitoring-api'
  * A destination on this host or the local network is a 422 unless the operator opted in; the
  * agent checks again after resolving the name, here and before every delivery.
  */
-export default createRouter().put('/api/alerts/webhook', describeRoute({ summary: 'Set or remove the alert webhook', tags: ['alerts'], responses: { 200: WebhookResponse } }), validate('json', WebhookBody), async (c) => {
-  const { url } = c.req.valid('json')
-  const refused = url ? checkWebhookUrl(webhookPolicyFromConfig(c.var.config), url) : null
-  if (refused) throw webhookRefusedError(refused)
-  const webhook = await c.var.agent.setAlertWebhook(url, { signal: c.req.raw.signal })
-  return c.json({ success: true, message: url ? 'Alert webhook saved' : 'Alert webhook removed', webhook }, 200)
-})
+export default createRouter().put(
+  '/api/alerts/webhook',
+  describeRoute({ summary: 'Set or remove the alert webhook', tags: ['alerts'], responses: { 200: WebhookResponse } }),
+  validate('json', WebhookBody),
+  async (c) => {
+    const { url } = c.req.valid('json')
+    const refused = url ? checkWebhookUrl(webhookPolicyFromConfig(c.var.config), url) : null
+    if (refused) throw webhookRefusedError(refused)
+    const webhook = await c.var.agent.setAlertWebhook(url, { signal: c.req.raw.signal })
+    return c.json({ success: true, message: url ? 'Alert webhook saved' : 'Alert webhook removed', webhook }, 200)
+  },
+)

@@ -7,7 +7,11 @@ import { BackupCreatedResponse, BackupStartedResponse } from '../../src/schemas/
 
 export default createRouter().post(
   '/api/services/:containerId/backups',
-  describeRoute({ summary: 'Back up a service (202 at once, 201 with ?wait=true)', tags: ['backups'], responses: { 201: BackupCreatedResponse, 202: BackupStartedResponse } }),
+  describeRoute({
+    summary: 'Back up a service (202 at once, 201 with ?wait=true)',
+    tags: ['backups'],
+    responses: { 201: BackupCreatedResponse, 202: BackupStartedResponse },
+  }),
   validate('param', ServiceParams),
   validate('query', WaitQuery),
   validate('json', CreateBackupBody),
@@ -17,9 +21,27 @@ export default createRouter().post(
     const body = c.req.valid('json')
     const job = await c.var.agent.createBackup(containerId, { ...body, wait, signal: c.req.raw.signal })
     if (job.status === 'completed') {
-      return c.json({ success: true as const, message: 'Backup created', backupId: job.backupId, serviceId: job.serviceId, backup: job.backup }, 201)
+      return c.json(
+        {
+          success: true as const,
+          message: 'Backup created',
+          backupId: job.backupId,
+          serviceId: job.serviceId,
+          backup: job.backup,
+        },
+        201,
+      )
     }
     // Progress follows as `backup-progress` events carrying this backupId.
-    return c.json({ success: true as const, message: 'Backup started', backupId: job.backupId, serviceId: job.serviceId, status: job.status }, 202)
+    return c.json(
+      {
+        success: true as const,
+        message: 'Backup started',
+        backupId: job.backupId,
+        serviceId: job.serviceId,
+        status: job.status,
+      },
+      202,
+    )
   },
 )

@@ -8,7 +8,11 @@ import { SchedulePutResponse } from '../../src/schemas/backups-api'
 /** Sets (replaces) the service's backup schedule and retention policy. */
 export default createRouter().put(
   '/api/services/:containerId/backups/schedule',
-  describeRoute({ summary: 'Set a service\'s backup schedule', tags: ['backups'], responses: { 200: SchedulePutResponse } }),
+  describeRoute({
+    summary: "Set a service's backup schedule",
+    tags: ['backups'],
+    responses: { 200: SchedulePutResponse },
+  }),
   validate('param', ServiceParams),
   validate('json', ScheduleBody),
   async (c) => {

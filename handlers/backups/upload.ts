@@ -16,7 +16,11 @@ const Headers = z.object({ 'x-checksum-sha256': Sha256Hex.optional() })
  */
 export default createRouter().post(
   '/api/services/:containerId/backups/upload',
-  describeRoute({ summary: 'Upload a backup archive (raw body) and restore it', tags: ['backups'], responses: { 201: UploadResponse } }),
+  describeRoute({
+    summary: 'Upload a backup archive (raw body) and restore it',
+    tags: ['backups'],
+    responses: { 201: UploadResponse },
+  }),
   validate('param', ServiceParams),
   validate('query', UploadQuery),
   validate('header', Headers),
@@ -25,14 +29,27 @@ export default createRouter().post(
     const { name, restore } = c.req.valid('query')
     const sha256 = c.req.valid('header')['x-checksum-sha256']
     if (!ARCHIVE_CONTENT_TYPE.test(c.req.header('content-type') ?? '')) {
-      throw new AppError(415, 'unsupported_media_type', 'Send the .tar.gz archive itself as the body, with Content-Type: application/octet-stream or application/gzip')
+      throw new AppError(
+        415,
+        'unsupported_media_type',
+        'Send the .tar.gz archive itself as the body, with Content-Type: application/octet-stream or application/gzip',
+      )
     }
     const limit = c.var.config.uploadLimit
-    if (Number(c.req.header('content-length') ?? 0) > limit) throw tooLarge(`The upload is larger than ${limit} bytes (ZAPIE_UPLOAD_LIMIT)`)
+    if (Number(c.req.header('content-length') ?? 0) > limit)
+      throw tooLarge(`The upload is larger than ${limit} bytes (ZAPIE_UPLOAD_LIMIT)`)
     const body = c.req.raw.body
     if (!body) throw badRequest('The upload is empty: send the .tar.gz archive as the request body')
-    const result = await c.var.agent.uploadBackup(containerId, body, { name, restore, sha256, limit, signal: c.req.raw.signal })
-    const message = result.restore ? 'Archive uploaded, stored as a backup and restored' : 'Archive uploaded and stored as a backup'
+    const result = await c.var.agent.uploadBackup(containerId, body, {
+      name,
+      restore,
+      sha256,
+      limit,
+      signal: c.req.raw.signal,
+    })
+    const message = result.restore
+      ? 'Archive uploaded, stored as a backup and restored'
+      : 'Archive uploaded and stored as a backup'
     return c.json({ success: true, message, backup: result.backup, restore: result.restore }, 201)
   },
 )

@@ -7,7 +7,11 @@ import { BulkResultSchema } from '../../src/schemas/system-api'
 /** One operation over up to 100 services: 200 when all succeed, 207 when some fail. */
 export default createRouter().post(
   '/api/services/bulk/:operation',
-  describeRoute({ summary: 'One operation over up to 100 services (207 when some fail)', tags: ['bulk'], responses: { 200: BulkResultSchema, 207: BulkResultSchema } }),
+  describeRoute({
+    summary: 'One operation over up to 100 services (207 when some fail)',
+    tags: ['bulk'],
+    responses: { 200: BulkResultSchema, 207: BulkResultSchema },
+  }),
   validate('param', BulkParams),
   validate('json', BulkBody),
   async (c) => {

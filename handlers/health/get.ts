@@ -11,44 +11,59 @@ const DISCONNECTED_DOCKER = { status: 'disconnected' as const, version: null, ap
  * split deployment whose agent is down says so instead of blaming Docker; then counts and host
  * facts. A 503 answer says `success: false`.
  */
-export default createRouter().get('/api/health', describeRoute({ summary: 'Up or down for anyone; agent, Docker, storage and host facts with a token', tags: ['health'], responses: { 200: HealthBody, 503: HealthBody }, public: true }), async (c) => {
-  const [reach, storage] = await Promise.all([
-    c.var.agent.dockerStatus({ signal: c.req.raw.signal }).then(
-      (docker) => ({ agent: 'up' as const, docker }),
-      // Only an agent that cannot be reached leaves Docker's state unknown.
-      (err) =>
-        err instanceof AppError && err.code === 'agent_unavailable'
-          ? { agent: 'down' as const, docker: UNKNOWN_DOCKER }
-          : { agent: 'up' as const, docker: DISCONNECTED_DOCKER },
-    ),
-    // The stores answer within their own deadline, so a frozen store cannot hold this check.
-    c.var.stores.ping().then(() => 'up' as const, () => 'down' as const),
-  ])
-  const { agent, docker } = reach
-  const up = agent === 'up' && docker.status === 'connected' && storage === 'up'
-  const status = up ? ('ok' as const) : ('degraded' as const)
-  const httpStatus = up ? 200 : 503
-  // Anyone may ask whether it is up; what runs underneath (versions) is for the token holder.
-  if (!c.var.authenticated) return c.json({ success: up, status }, httpStatus)
-  const parts = {
-    agent: { status: agent, mode: c.var.config.agentUrl ? ('remote' as const) : ('in-process' as const) },
-    storage: { status: storage },
-  }
-  if (docker.status !== 'connected') {
-    return c.json({ success: up, status, docker: { status: docker.status, version: docker.version }, ...parts }, httpStatus)
-  }
-  const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })
-  return c.json(
-    {
-      success: up,
-      status,
-      docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
-      ...parts,
-      containers: system.containers,
-      images: system.images,
-      host: system.host,
-      events: { subscribers: c.var.events.subscriberCount() },
-    },
-    httpStatus,
-  )
-})
+export default createRouter().get(
+  '/api/health',
+  describeRoute({
+    summary: 'Up or down for anyone; agent, Docker, storage and host facts with a token',
+    tags: ['health'],
+    responses: { 200: HealthBody, 503: HealthBody },
+    public: true,
+  }),
+  async (c) => {
+    const [reach, storage] = await Promise.all([
+      c.var.agent.dockerStatus({ signal: c.req.raw.signal }).then(
+        (docker) => ({ agent: 'up' as const, docker }),
+        // Only an agent that cannot be reached leaves Docker's state unknown.
+        (err) =>
+          err instanceof AppError && err.code === 'agent_unavailable'
+            ? { agent: 'down' as const, docker: UNKNOWN_DOCKER }
+            : { agent: 'up' as const, docker: DISCONNECTED_DOCKER },
+      ),
+      // The stores answer within their own deadline, so a frozen store cannot hold this check.
+      c.var.stores.ping().then(
+        () => 'up' as const,
+        () => 'down' as const,
+      ),
+    ])
+    const { agent, docker } = reach
+    const up = agent === 'up' && docker.status === 'connected' && storage === 'up'
+    const status = up ? ('ok' as const) : ('degraded' as const)
+    const httpStatus = up ? 200 : 503
+    // Anyone may ask whether it is up; what runs underneath (versions) is for the token holder.
+    if (!c.var.authenticated) return c.json({ success: up, status }, httpStatus)
+    const parts = {
+      agent: { status: agent, mode: c.var.config.agentUrl ? ('remote' as const) : ('in-process' as const) },
+      storage: { status: storage },
+    }
+    if (docker.status !== 'connected') {
+      return c.json(
+        { success: up, status, docker: { status: docker.status, version: docker.version }, ...parts },
+        httpStatus,
+      )
+    }
+    const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })
+    return c.json(
+      {
+        success: up,
+        status,
+        docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
+        ...parts,
+        containers: system.containers,
+        images: system.images,
+        host: system.host,
+        events: { subscribers: c.var.events.subscriberCount() },
+      },
+      httpStatus,
+    )
+  },
+)

@@ -8,7 +8,11 @@ import { MetricsResponse } from '../../src/schemas/monitoring-api'
 /** `current` plus `historical`: raw points for 1h, min/avg/max buckets for longer ranges. */
 export default createRouter().get(
   '/api/services/:containerId/metrics',
-  describeRoute({ summary: 'A service\'s current and historical metrics', tags: ['monitoring'], responses: { 200: MetricsResponse } }),
+  describeRoute({
+    summary: "A service's current and historical metrics",
+    tags: ['monitoring'],
+    responses: { 200: MetricsResponse },
+  }),
   validate('param', ServiceParams),
   validate('query', MetricsQuery),
   async (c) => {

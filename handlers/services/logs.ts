@@ -8,7 +8,11 @@ import { LOG_STREAM, LogsResponse } from '../../src/schemas/services-api'
 
 export default createRouter().get(
   '/api/services/:containerId/logs',
-  describeRoute({ summary: 'A service\'s logs (SSE with follow=true)', tags: ['services'], responses: { 200: [LogsResponse, LOG_STREAM] } }),
+  describeRoute({
+    summary: "A service's logs (SSE with follow=true)",
+    tags: ['services'],
+    responses: { 200: [LogsResponse, LOG_STREAM] },
+  }),
   validate('param', ServiceParams),
   validate('query', LogsQuery),
   async (c) => {
@@ -17,7 +21,9 @@ export default createRouter().get(
     if (follow) {
       // Resolve first so an unknown service is a 404, not an error inside an open stream.
       await c.var.agent.getService(containerId, { signal: c.req.raw.signal })
-      return streamLogLines(c, { logger: c.var.logger, requestId: c.var.requestId }, (signal) => c.var.agent.followLogs(containerId, { ...options, signal }))
+      return streamLogLines(c, { logger: c.var.logger, requestId: c.var.requestId }, (signal) =>
+        c.var.agent.followLogs(containerId, { ...options, signal }),
+      )
     }
     const { logs: lines, truncated } = await c.var.agent.getLogs(containerId, { ...options, signal: c.req.raw.signal })
     // `logs` as one text, as the original API served it; the structured lines beside it.

@@ -31,14 +31,24 @@ async function perform(ctx: BulkDeps, operation: BulkOperation, ref: string, opt
     case 'backup': {
       const engine = ctx.backups
       await engine.ready
-      const job = await startBackup(engine, ref, { name: options.name, consistency: options.consistency, wait: true, origin: 'bulk' })
+      const job = await startBackup(engine, ref, {
+        name: options.name,
+        consistency: options.consistency,
+        wait: true,
+        origin: 'bulk',
+      })
       const backup = job.status === 'completed' ? job.backup : undefined
       return { backupId: job.backupId, size: backup?.size, sha256: backup?.sha256 }
     }
   }
 }
 
-export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceIds: string[], options: BulkOptions): Promise<BulkResult> {
+export async function runBulk(
+  ctx: BulkDeps,
+  operation: BulkOperation,
+  serviceIds: string[],
+  options: BulkOptions,
+): Promise<BulkResult> {
   const operationId = `bulk_${ctx.clock.now().toString(36)}_${randomBytes(4).toString('hex')}`
   const ids = [...new Set(serviceIds)]
   const name = options.name ?? `Bulk backup ${new Date(ctx.clock.now()).toISOString().slice(0, 16).replace('T', ' ')}`
@@ -48,7 +58,12 @@ export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceId
   const items = await mapLimited(ids, CONCURRENCY, async (serviceId): Promise<BulkItem> => {
     let item: BulkItem
     try {
-      item = { serviceId, success: true, status: 200, result: await perform(ctx, operation, serviceId, { ...options, name }) }
+      item = {
+        serviceId,
+        success: true,
+        status: 200,
+        result: await perform(ctx, operation, serviceId, { ...options, name }),
+      }
     } catch (err) {
       // Each item takes its own service's operation lock (inside perform): a busy service is
       // this item's 409, never a wait and never the whole batch's failure.
@@ -68,7 +83,9 @@ export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceId
     })
     return item
   })
-  const errors = items.filter((i) => !i.success).map((i) => ({ serviceId: i.serviceId, error: i.error!, code: i.code! }))
+  const errors = items
+    .filter((i) => !i.success)
+    .map((i) => ({ serviceId: i.serviceId, error: i.error!, code: i.code! }))
   const result: BulkResult = {
     success: errors.length === 0,
     operation,
@@ -76,6 +93,14 @@ export async function runBulk(ctx: BulkDeps, operation: BulkOperation, serviceId
     results: { success: items.length - errors.length, failed: errors.length, errors },
     items,
   }
-  ctx.events.publish('bulk-progress', { operationId, operation, status: 'finished', total, completed, succeeded: result.results.success, failed: errors.length })
+  ctx.events.publish('bulk-progress', {
+    operationId,
+    operation,
+    status: 'finished',
+    total,
+    completed,
+    succeeded: result.results.success,
+    failed: errors.length,
+  })
   return result
 }

@@ -21,10 +21,12 @@ export function toAppError(err: unknown, what = 'container'): AppError {
   const raw = e.json?.message ?? e.message ?? String(err)
   const mapped = (() => {
     if (e.statusCode === 404) return notFound(what)
-    if (e.statusCode === 409) return conflict(`The Docker Engine refused this: the ${what} is in a conflicting state or name`)
+    if (e.statusCode === 409)
+      return conflict(`The Docker Engine refused this: the ${what} is in a conflicting state or name`)
     if (e.name === 'AbortError') return new AppError(503, 'aborted', 'The operation was aborted')
     if (e.code && UNREACHABLE.has(e.code)) return dockerUnavailable(`The Docker Engine is not reachable (${e.code})`)
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError(400, 'docker_rejected', `The Docker Engine rejected the request for the ${what}`)
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+      return new AppError(400, 'docker_rejected', `The Docker Engine rejected the request for the ${what}`)
     return new AppError(502, 'docker_error', `The Docker Engine failed to handle the request for the ${what}`)
   })()
   return withInternal(mapped, raw)
@@ -32,9 +34,11 @@ export function toAppError(err: unknown, what = 'container'): AppError {
 
 /** Why a pull failed, in our words; the registry's and resolver's details stay in the log. */
 export function pullFailureReason(raw: string): string {
-  if (/denied|unauthori[sz]ed|authentication required|forbidden/i.test(raw)) return 'the registry refused access to it, or it does not exist there'
+  if (/denied|unauthori[sz]ed|authentication required|forbidden/i.test(raw))
+    return 'the registry refused access to it, or it does not exist there'
   if (/manifest unknown|not found|does not exist|no such image/i.test(raw)) return 'the registry has no such image'
-  if (/lookup|no such host|dial|connect|timeout|timed out|unreachable|tls|certificate|eof|reset/i.test(raw)) return 'no registry could be reached'
+  if (/lookup|no such host|dial|connect|timeout|timed out|unreachable|tls|certificate|eof|reset/i.test(raw))
+    return 'no registry could be reached'
   return 'the Docker Engine reported an error while pulling'
 }
 

@@ -6,7 +6,21 @@ import type { Logger } from '../logger'
 import { LABELS, MANAGED_FILTER } from './labels'
 
 /** Docker container actions published as `container-event`. */
-const PUBLISHED = new Set(['create', 'start', 'restart', 'stop', 'kill', 'die', 'oom', 'pause', 'unpause', 'health_status', 'destroy', 'rename', 'update'])
+const PUBLISHED = new Set([
+  'create',
+  'start',
+  'restart',
+  'stop',
+  'kill',
+  'die',
+  'oom',
+  'pause',
+  'unpause',
+  'health_status',
+  'destroy',
+  'rename',
+  'update',
+])
 
 interface DockerEvent {
   Type?: string
@@ -63,7 +77,11 @@ export function watchDockerEvents(
       markReady()
       backoff.reset()
       if (failedSince !== undefined) {
-        logger.info({ msg: 'docker events stream restored', downMs: Date.now() - failedSince, attempts: failedAttempts })
+        logger.info({
+          msg: 'docker events stream restored',
+          downMs: Date.now() - failedSince,
+          attempts: failedAttempts,
+        })
         failedSince = undefined
         failedAttempts = 0
       }
@@ -80,7 +98,10 @@ export function watchDockerEvents(
         failedAttempts += 1
         if (failedSince === undefined) {
           failedSince = Date.now()
-          logger.warn({ msg: 'docker events stream lost; reconnecting with backoff', error: String((err as Error)?.message ?? err) })
+          logger.warn({
+            msg: 'docker events stream lost; reconnecting with backoff',
+            error: String((err as Error)?.message ?? err),
+          })
         }
       }
     } finally {

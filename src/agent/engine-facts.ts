@@ -36,7 +36,10 @@ export function createEngineFacts(docker: Docker, options: EngineFactsOptions = 
       if (version && fresh(version.at, version.value.status === 'connected')) return Promise.resolve(version.value)
       versionCall ??= docker
         .version()
-        .then((v): DockerStatus => ({ status: 'connected', version: v.Version, apiVersion: v.ApiVersion }), () => DISCONNECTED)
+        .then(
+          (v): DockerStatus => ({ status: 'connected', version: v.Version, apiVersion: v.ApiVersion }),
+          () => DISCONNECTED,
+        )
         .then((value) => {
           version = { value, at: now() }
           return value
@@ -49,12 +52,15 @@ export function createEngineFacts(docker: Docker, options: EngineFactsOptions = 
     info(): Promise<Record<string, unknown>> {
       if (info && fresh(info.at, true)) return Promise.resolve(info.value)
       infoCall ??= (docker.info() as Promise<Record<string, unknown>>)
-        .then((value) => {
-          info = { value, at: now() }
-          return value
-        }, (err) => {
-          throw toAppError(err)
-        })
+        .then(
+          (value) => {
+            info = { value, at: now() }
+            return value
+          },
+          (err) => {
+            throw toAppError(err)
+          },
+        )
         .finally(() => (infoCall = null))
       return infoCall
     },

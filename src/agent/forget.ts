@@ -28,12 +28,21 @@ export function createForgetService(deps: ForgetDeps): ForgetService {
   return (serviceId, options) => forgetService(deps, serviceId, options)
 }
 
-async function forgetService({ backups: engine, schedules, monitor }: ForgetDeps, serviceId: string, options: { deleteBackups: boolean }): Promise<ForgetResult> {
+async function forgetService(
+  { backups: engine, schedules, monitor }: ForgetDeps,
+  serviceId: string,
+  options: { deleteBackups: boolean },
+): Promise<ForgetResult> {
   const result: ForgetResult = { scheduleRemoved: false, backupsDeleted: [], backupsKept: [] }
   // An id that cannot be a storage key (labelled outside the API) never had a schedule or backups.
   if (!isSafeId(serviceId)) return result
   const { ctx } = engine
-  const log = (what: string) => (err: unknown) => ctx.logger.error({ msg: `deleting a service: could not ${what}`, serviceId, error: String((err as Error)?.message ?? err) })
+  const log = (what: string) => (err: unknown) =>
+    ctx.logger.error({
+      msg: `deleting a service: could not ${what}`,
+      serviceId,
+      error: String((err as Error)?.message ?? err),
+    })
   result.scheduleRemoved = await schedules.forget(serviceId).catch((err) => {
     log('remove its backup schedule')(err)
     return false

@@ -30,11 +30,19 @@ export async function enforceHostBinds(binds: readonly HostBind[], allowlist: re
       real = await resolveHostPath(bind.source)
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code ?? 'error'
-      const violation = { code: 'bind_unresolvable', message: `Host bind mount '${bind.source}' cannot be resolved on the agent's host (${reason})` }
+      const violation = {
+        code: 'bind_unresolvable',
+        message: `Host bind mount '${bind.source}' cannot be resolved on the agent's host (${reason})`,
+      }
       throw refusal(bind, violation, violation.message)
     }
     const violation = checkBindMount(real, { bindMountAllowlist: realAllowlist })
-    if (violation) throw refusal(bind, violation, `Host bind mount '${bind.source}' leads to '${real}' on the agent's host: ${violation.message}`)
+    if (violation)
+      throw refusal(
+        bind,
+        violation,
+        `Host bind mount '${bind.source}' leads to '${real}' on the agent's host: ${violation.message}`,
+      )
     resolved.push(real)
   }
   return resolved

@@ -40,7 +40,8 @@ export async function agentFetch(
       headers: { authorization: `Bearer ${options.token}`, ...init.headers },
     })
   } catch (err) {
-    if ((err as Error)?.name === 'TimeoutError') throw agentUnavailable(`The host agent at ${options.url} did not answer in time`)
+    if ((err as Error)?.name === 'TimeoutError')
+      throw agentUnavailable(`The host agent at ${options.url} did not answer in time`)
     if (init.signal?.aborted) throw new AppError(503, 'aborted', 'The request was aborted')
     throw agentUnavailable(`The host agent at ${options.url} is not reachable`)
   }
@@ -56,8 +57,17 @@ export async function agentFetch(
  * 502 that names the method and where the answer went wrong, never a half-typed value.
  */
 export function protocolError(method: string, error: z.ZodError): AppError {
-  const details = error.issues.slice(0, 20).map((issue) => ({ path: ['result', ...issue.path.map(String)].join('.'), code: issue.code, message: issue.message }))
-  return new AppError(502, 'agent_protocol_error', `The host agent answered '${method}' with a result its contract does not allow`, details)
+  const details = error.issues.slice(0, 20).map((issue) => ({
+    path: ['result', ...issue.path.map(String)].join('.'),
+    code: issue.code,
+    message: issue.message,
+  }))
+  return new AppError(
+    502,
+    'agent_protocol_error',
+    `The host agent answered '${method}' with a result its contract does not allow`,
+    details,
+  )
 }
 
 function parseResult<T>(method: string, schema: z.ZodType<T>, value: unknown): T {
@@ -85,32 +95,57 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
       // A long call (a deploy, a backup, a restore) is bounded by its caller, not by a deadline.
       signal: long ? signal : deadline(signal, timeoutMs),
     })
-    const body = (await response.json().catch(() => null)) as { success?: unknown; result?: unknown; status?: number } | null
-    if (body === null || typeof body !== 'object') throw new AppError(502, 'agent_protocol_error', `The host agent answered '${method}' with something that is not JSON`)
+    const body = (await response.json().catch(() => null)) as {
+      success?: unknown
+      result?: unknown
+      status?: number
+    } | null
+    if (body === null || typeof body !== 'object')
+      throw new AppError(
+        502,
+        'agent_protocol_error',
+        `The host agent answered '${method}' with something that is not JSON`,
+      )
     // A long call answered 200 at once; how it went is in the body.
     if (body.success !== true) throw errorFromEnvelope(body.status ?? 502, body)
     return parseResult(method, spec.result as z.ZodType, body.result)
   }
 
   // One stub per call in the contract: nothing here is written per method.
-  const stubs = Object.fromEntries(RPC_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)])) as unknown as RpcStubs
+  const stubs = Object.fromEntries(
+    RPC_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)]),
+  ) as unknown as RpcStubs
 
   return {
     ...stubs,
     async openBackupDownloadById(backupId, o) {
-      const response = await agentFetch(options, `/archives/${encodeURIComponent(backupId)}/download`, { headers: o.range ? { range: o.range } : {}, signal: o.signal }, [416])
+      const response = await agentFetch(
+        options,
+        `/archives/${encodeURIComponent(backupId)}/download`,
+        { headers: o.range ? { range: o.range } : {}, signal: o.signal },
+        [416],
+      )
       return downloadFromResponse(response)
     },
     async openBackupDownload(ref, backupId, o) {
       const path = `/backups/${encodeURIComponent(ref)}/${encodeURIComponent(backupId)}/download`
-      const response = await agentFetch(options, path, { headers: o.range ? { range: o.range } : {}, signal: o.signal }, [416])
+      const response = await agentFetch(
+        options,
+        path,
+        { headers: o.range ? { range: o.range } : {}, signal: o.signal },
+        [416],
+      )
       // The body is handed on as it arrives: nothing is buffered here.
       return downloadFromResponse(response)
     },
     async uploadBackup(ref, body, o) {
       // Stored first (the body streams through untouched), then restored as a long call of
       // its own, so no response has to wait for the whole upload and restore.
-      const query = new URLSearchParams({ restore: 'false', limit: String(o.limit), ...(o.name ? { name: o.name } : {}) })
+      const query = new URLSearchParams({
+        restore: 'false',
+        limit: String(o.limit),
+        ...(o.name ? { name: o.name } : {}),
+      })
       const response = await agentFetch(options, `/backups/${encodeURIComponent(ref)}/upload?${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', ...(o.sha256 ? { 'x-checksum-sha256': o.sha256 } : {}) },
@@ -126,7 +161,12 @@ export function createHttpAgentClient(options: HttpAgentOptions): AgentClient {
         restore = await stubs.restoreBackup(ref, backup.id, { signal: o.signal })
       } catch (err) {
         const e = err as AppError
-        throw new AppError(e.status, e.code, `The archive was stored as backup ${backup.id}, but restoring it failed: ${e.message}`, [{ backupId: backup.id }])
+        throw new AppError(
+          e.status,
+          e.code,
+          `The archive was stored as backup ${backup.id}, but restoring it failed: ${e.message}`,
+          [{ backupId: backup.id }],
+        )
       }
       return { backup, restore }
     },

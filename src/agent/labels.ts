@@ -16,5 +16,10 @@ export const LABELS = {
 export const MANAGED_FILTER = `${LABELS.managed}=true`
 
 export function secretNamesOf(labels: Record<string, string> | undefined): Set<string> {
-  return new Set((labels?.[LABELS.secrets] ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+  return new Set(
+    (labels?.[LABELS.secrets] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
 }

@@ -61,13 +61,22 @@ export async function changeState(
     })
     const state = await container.inspect()
     if (action !== 'stop' && !state.State.Running && !state.State.Restarting) {
-      throw new AppError(409, 'service_exited', `Service exited right after ${action} (exit code ${state.State.ExitCode})`)
+      throw new AppError(
+        409,
+        'service_exited',
+        `Service exited right after ${action} (exit code ${state.State.ExitCode})`,
+      )
     }
     const row = await rowById(ctx.docker, info.Id)
     // The reads answer from the inventory: show the new state now, not when the events arrive.
     ctx.inventory.upsert(row, state)
     const summary = toSummary(row)
-    ctx.events.publish('service-action', { ...base, status: 'completed', message: `Service ${PAST[action]}`, state: summary.state })
+    ctx.events.publish('service-action', {
+      ...base,
+      status: 'completed',
+      message: `Service ${PAST[action]}`,
+      state: summary.state,
+    })
     return summary
   } catch (err) {
     const error = toAppError(err)
@@ -79,7 +88,9 @@ export async function changeState(
 }
 
 function bindsOf(info: Docker.ContainerInfo) {
-  return (info.Mounts ?? []).flatMap((m, i) => (m.Type === 'bind' && m.Source ? [{ source: m.Source, where: `Mounts.${i}` }] : []))
+  return (info.Mounts ?? []).flatMap((m, i) =>
+    m.Type === 'bind' && m.Source ? [{ source: m.Source, where: `Mounts.${i}` }] : [],
+  )
 }
 
 async function rowById(docker: Docker, id: string): Promise<Docker.ContainerInfo> {

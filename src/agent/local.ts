@@ -25,7 +25,16 @@ export interface LocalAgentParts {
 }
 
 /** The in-process AgentClient: talks to the engine directly. */
-export function createLocalAgent({ ctx, monitor, engine, deployer, backups, bulk, forget, recovery }: LocalAgentParts): AgentClient {
+export function createLocalAgent({
+  ctx,
+  monitor,
+  engine,
+  deployer,
+  backups,
+  bulk,
+  forget,
+  recovery,
+}: LocalAgentParts): AgentClient {
   const { docker } = ctx
   const ops = { ...ctx, forget, recovery, inventory: monitor.inventory }
   // Docker's "Up 5 minutes" is wall-clock time, whatever clock the agent's own records use.
@@ -41,7 +50,8 @@ export function createLocalAgent({ ctx, monitor, engine, deployer, backups, bulk
     stopService: (ref, options) => changeState(ops, ref, 'stop', options),
     restartService: (ref, options) => changeState(ops, ref, 'restart', options),
     removeService: (ref, options) => removeService(ops, ref, options),
-    getLogs: (ref, options) => getLogs(docker, ref, { ...options, streams: ctx.streams, maxBytes: ctx.config.logsMaxBytes }),
+    getLogs: (ref, options) =>
+      getLogs(docker, ref, { ...options, streams: ctx.streams, maxBytes: ctx.config.logsMaxBytes }),
     followLogs: (ref, options) => followLogs(docker, ref, { ...options, streams: ctx.streams }),
     deploy: deployer.deploy,
     getDeployment: deployer.getDeployment,

@@ -26,9 +26,12 @@ function logParams(options: LogOptions) {
  */
 async function resolveWithTty(docker: Docker, streams: Docker, ref: string, signal?: AbortSignal) {
   const info = await resolveService(docker, ref, signal)
-  const inspected = await docker.getContainer(info.Id).inspect().catch((err) => {
-    throw toAppError(err, 'service')
-  })
+  const inspected = await docker
+    .getContainer(info.Id)
+    .inspect()
+    .catch((err) => {
+      throw toAppError(err, 'service')
+    })
   // A service that prints its own password (many print their connection string at start) must
   // not hand it to whoever reads the logs: its secret values are hidden line by line.
   const secrets = secretValuesOf(parseEnv(inspected.Config.Env ?? []), secretNamesOf(inspected.Config.Labels))
@@ -43,7 +46,10 @@ async function resolveWithTty(docker: Docker, streams: Docker, ref: string, sign
  * dockerode buffers a non-follow logs answer whole (5000 lines of 100 KB each is half a GB);
  * asking the modem for a stream instead lets the lines be counted as they arrive.
  */
-function openLogStream(container: Docker.Container, options: LogOptions & { follow: boolean; signal?: AbortSignal }): Promise<Readable> {
+function openLogStream(
+  container: Docker.Container,
+  options: LogOptions & { follow: boolean; signal?: AbortSignal },
+): Promise<Readable> {
   return new Promise((resolve, reject) => {
     container.modem.dial(
       {

@@ -13,7 +13,12 @@ async function main() {
   const logger = createNodeLogger(config.logLevel)
   let resolveApp!: (app: ReturnType<typeof createAgentServer>) => void
   const app = new Promise<ReturnType<typeof createAgentServer>>((resolve) => (resolveApp = resolve))
-  const listen = { port: config.agentPort, host: config.agentHost, portVariable: 'ZAPIE_AGENT_PORT', hostVariable: 'ZAPIE_AGENT_HOST' }
+  const listen = {
+    port: config.agentPort,
+    host: config.agentHost,
+    portVariable: 'ZAPIE_AGENT_PORT',
+    hostVariable: 'ZAPIE_AGENT_HOST',
+  }
   const server = await listenOrExit(listen, app)
   // A client that never finishes sending its headers must not hold a socket forever.
   ;(server as { headersTimeout?: number }).headersTimeout = 15_000
@@ -21,7 +26,17 @@ async function main() {
   const token = tokenOrCreate(config, 'agent-token', config.agentToken, 'agent')
   const stores = await createNodeStores(config)
   const host = startHostAgent({ config, stores, logger })
-  resolveApp(createAgentServer({ agent: host.client, events: host.hub, token, logger, heartbeatMs: config.sseHeartbeatMs, clientAddress: nodeClientAddress, logFollowMax: config.followStreamsTotal }))
+  resolveApp(
+    createAgentServer({
+      agent: host.client,
+      events: host.hub,
+      token,
+      logger,
+      heartbeatMs: config.sseHeartbeatMs,
+      clientAddress: nodeClientAddress,
+      logFollowMax: config.followStreamsTotal,
+    }),
+  )
   logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${boundPort(server)}` })
 
   const shutdown = () => {

@@ -31,7 +31,12 @@ export async function removeService(
   // Refused before resolving: mid-restore the service may be parked under another name.
   ctx.locks.assertFree(ref)
   const info = await resolveService(ctx.docker, ref, options.signal)
-  const base = { action: 'delete', containerId: info.Id, serviceId: serviceIdOf(info), serviceName: containerNameOf(info) }
+  const base = {
+    action: 'delete',
+    containerId: info.Id,
+    serviceId: serviceIdOf(info),
+    serviceName: containerNameOf(info),
+  }
   const release = ctx.locks.acquire(base.serviceId, 'delete')
   ctx.events.publish('service-action', { ...base, status: 'in-progress', message: 'delete requested' })
   try {

@@ -63,7 +63,8 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
         body = { success: true, result: await run() }
       } catch (err) {
         const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
-        if (!(err instanceof AppError)) logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+        if (!(err instanceof AppError))
+          logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
         else if (err.internal) logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
         body = { ...errorBody(error, undefined), status: error.status }
       } finally {
@@ -93,7 +94,8 @@ export function createAgentServer(deps: AgentServerDeps) {
   return new Hono()
     .onError((err, c) => {
       const error = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Agent internal error')
-      if (!(err instanceof AppError)) deps.logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
+      if (!(err instanceof AppError))
+        deps.logger.error({ msg: 'agent error', error: String(err), stack: (err as Error).stack })
       else if (err.internal) deps.logger.warn({ msg: 'agent call failed', code: err.code, detail: err.internal })
       return c.json(errorBody(error, undefined), error.status)
     })
@@ -106,7 +108,11 @@ export function createAgentServer(deps: AgentServerDeps) {
       const wait = given ? failures.retryAfter(client, Date.now()) : 0
       if (wait) {
         c.header('Retry-After', String(wait))
-        throw new AppError(429, 'rate_limited', 'Too many wrong agent tokens from this client; wait before trying again')
+        throw new AppError(
+          429,
+          'rate_limited',
+          'Too many wrong agent tokens from this client; wait before trying again',
+        )
       }
       if (!given || !(await matchesDigest(given, await expectedDigest(deps.token)))) {
         if (given) failures.fail(client, Date.now())
@@ -116,7 +122,14 @@ export function createAgentServer(deps: AgentServerDeps) {
     })
     .use('*', (c, next) =>
       // Uploads stream past the JSON limit; the backup engine enforces their own limit.
-      isUpload(c.req.path) ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: () => { throw tooLarge() } })(c, next),
+      isUpload(c.req.path)
+        ? next()
+        : bodyLimit({
+            maxSize: 1024 * 1024,
+            onError: () => {
+              throw tooLarge()
+            },
+          })(c, next),
     )
     .post('/rpc/:method', async (c) => {
       const method = c.req.param('method')
@@ -140,23 +153,35 @@ export function createAgentServer(deps: AgentServerDeps) {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
       const backupId = BackupId.safeParse(c.req.param('backupId'))
       if (!ref.success || !backupId.success) throw invalid('Invalid download request')
-      const download = await deps.agent.openBackupDownload(ref.data, backupId.data, { range: c.req.header('range'), signal: c.req.raw.signal })
+      const download = await deps.agent.openBackupDownload(ref.data, backupId.data, {
+        range: c.req.header('range'),
+        signal: c.req.raw.signal,
+      })
       if (download.status === 416) {
         return c.json(errorBody(rangeNotSatisfiable(download), undefined), 416, downloadHeaders(download))
       }
       if (c.req.method === 'HEAD') await download.body.cancel()
-      return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
+      return new Response(c.req.method === 'HEAD' ? null : download.body, {
+        status: download.status,
+        headers: downloadHeaders(download),
+      })
     })
     .get('/archives/:backupId/download', async (c) => {
       // By backup id alone: the backups of a deleted service are downloaded this way.
       const backupId = BackupId.safeParse(c.req.param('backupId'))
       if (!backupId.success) throw invalid('Invalid download request')
-      const download = await deps.agent.openBackupDownloadById(backupId.data, { range: c.req.header('range'), signal: c.req.raw.signal })
+      const download = await deps.agent.openBackupDownloadById(backupId.data, {
+        range: c.req.header('range'),
+        signal: c.req.raw.signal,
+      })
       if (download.status === 416) {
         return c.json(errorBody(rangeNotSatisfiable(download), undefined), 416, downloadHeaders(download))
       }
       if (c.req.method === 'HEAD') await download.body.cancel()
-      return new Response(c.req.method === 'HEAD' ? null : download.body, { status: download.status, headers: downloadHeaders(download) })
+      return new Response(c.req.method === 'HEAD' ? null : download.body, {
+        status: download.status,
+        headers: downloadHeaders(download),
+      })
     })
     .post('/backups/:ref/upload', async (c) => {
       const ref = ServiceRef.safeParse(c.req.param('ref'))
@@ -165,7 +190,11 @@ export function createAgentServer(deps: AgentServerDeps) {
       if (!ref.success || !query.success || !sha256.success) throw invalid('Invalid upload request')
       const body = c.req.raw.body
       if (!body) throw invalid('The upload has no body')
-      const result = await deps.agent.uploadBackup(ref.data, body, { ...query.data, sha256: sha256.data, signal: c.req.raw.signal })
+      const result = await deps.agent.uploadBackup(ref.data, body, {
+        ...query.data,
+        sha256: sha256.data,
+        signal: c.req.raw.signal,
+      })
       return c.json({ success: true, result }, 200)
     })
     .get('/logs/:ref', async (c) => {
@@ -176,7 +205,9 @@ export function createAgentServer(deps: AgentServerDeps) {
       c.req.raw.signal.addEventListener('abort', release, { once: true })
       try {
         await deps.agent.getService(ref.data, { signal: c.req.raw.signal })
-        const response = streamLogLines(c, { logger: deps.logger }, (signal) => deps.agent.followLogs(ref.data, { ...query.data, signal }))
+        const response = streamLogLines(c, { logger: deps.logger }, (signal) =>
+          deps.agent.followLogs(ref.data, { ...query.data, signal }),
+        )
         return new Response(releaseWithBody(response.body!, release), response)
       } catch (err) {
         release()

@@ -15,7 +15,10 @@ import { statusText } from './status-text'
 export function createServiceReads(monitor: Monitor, now: () => number) {
   // A summary is rebuilt only when its row, its inspect or its status text changed: building one
   // (ports, redacted labels) for every service on every list was most of the list's cost.
-  const built = new WeakMap<InventoryEntry, { row: unknown; inspect: unknown; status: string; summary: ServiceSummary }>()
+  const built = new WeakMap<
+    InventoryEntry,
+    { row: unknown; inspect: unknown; status: string; summary: ServiceSummary }
+  >()
   const summaryOf = (e: InventoryEntry): ServiceSummary => {
     const status = e.inspect ? statusText(e.inspect.State, now()) : e.row.Status
     const last = built.get(e)

@@ -24,12 +24,19 @@ const PREFIX = /^[0-9a-f]{12,64}$/
  * 3. a unique container-id prefix of at least 12 hex characters.
  * Anything else — including a ref that is not a valid ServiceRef — names nothing.
  */
-export function resolveServiceRef<T>(items: Iterable<T>, ref: string, candidate: (item: T) => RefCandidate): T | undefined {
+export function resolveServiceRef<T>(
+  items: Iterable<T>,
+  ref: string,
+  candidate: (item: T) => RefCandidate,
+): T | undefined {
   if (!ServiceRef.safeParse(ref).success) return undefined
   const all = [...items].map((item) => ({ item, c: candidate(item) }))
   const byId = all.find((x) => x.c.id === ref)
   if (byId) return byId.item
-  const named = preferredOf(all.filter((x) => x.c.serviceId === ref || x.c.name === ref), (x) => x.c)
+  const named = preferredOf(
+    all.filter((x) => x.c.serviceId === ref || x.c.name === ref),
+    (x) => x.c,
+  )
   if (named) return named.item
   if (PREFIX.test(ref)) {
     const matches = all.filter((x) => x.c.id.startsWith(ref))

@@ -8,7 +8,11 @@ import { resolveServiceRef, type RefCandidate } from './service-ref'
 
 export async function listManagedContainers(docker: Docker, signal?: AbortSignal) {
   try {
-    return await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] }, abortSignal: signal } as Docker.ContainerListOptions)
+    return await docker.listContainers({
+      all: true,
+      filters: { label: [MANAGED_FILTER] },
+      abortSignal: signal,
+    } as Docker.ContainerListOptions)
   } catch (err) {
     throw toAppError(err)
   }
@@ -35,7 +39,12 @@ export async function resolveService(docker: Docker, ref: string, signal?: Abort
 }
 
 /** The stable id: the `zapie.id` label, else the container name, else (a nameless record) the id. */
-export function serviceIdOf(c: { Labels?: Record<string, string>; Names?: string[]; Name?: string; Id: string }): string {
+export function serviceIdOf(c: {
+  Labels?: Record<string, string>
+  Names?: string[]
+  Name?: string
+  Id: string
+}): string {
   return c.Labels?.[LABELS.id] || (c.Names?.[0] ?? c.Name ?? '').replace(/^\//, '') || c.Id
 }
 
@@ -49,7 +58,11 @@ export function toSummary(c: Docker.ContainerInfo): ServiceSummary {
   const isRunning = state === 'running'
   const ports = (c.Ports ?? [])
     // Docker lists a binding once per address family; the user cares about the port.
-    .filter((p, i, all) => all.findIndex((q) => q.PrivatePort === p.PrivatePort && q.PublicPort === p.PublicPort && q.Type === p.Type) === i)
+    .filter(
+      (p, i, all) =>
+        all.findIndex((q) => q.PrivatePort === p.PrivatePort && q.PublicPort === p.PublicPort && q.Type === p.Type) ===
+        i,
+    )
     // Each entry in both spellings: ours (camelCase) and Docker's, which clients of the original API read.
     .map((p) => ({
       privatePort: p.PrivatePort,
@@ -112,7 +125,10 @@ export function toDetails(summary: ServiceSummary, info: Docker.ContainerInspect
     health: info.State.Health?.Status ?? null,
     tty: Boolean(info.Config.Tty),
     env: redactEnv(info.Config.Env ?? [], declared),
-    command: redactArgs([...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])], secrets),
+    command: redactArgs(
+      [...(info.Config.Entrypoint ? [info.Config.Entrypoint].flat() : []), ...(info.Config.Cmd ?? [])],
+      secrets,
+    ),
     restartPolicy: host.RestartPolicy?.Name || 'no',
     resources: { memoryBytes: host.Memory || null, cpus },
     // Host paths are left out on purpose: a user needs the volume's name, not where it lives.

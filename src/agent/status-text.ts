@@ -12,7 +12,8 @@ export function statusText(state: Docker.ContainerInspectInfo['State'], now: num
     if (state.Paused) return `Up ${since(state.StartedAt)} (Paused)`
     if (state.Restarting) return `Restarting (${state.ExitCode}) ${since(state.FinishedAt)} ago`
     const health = state.Health?.Status
-    if (health && health !== 'none') return `Up ${since(state.StartedAt)} (${health === 'starting' ? 'health: starting' : health})`
+    if (health && health !== 'none')
+      return `Up ${since(state.StartedAt)} (${health === 'starting' ? 'health: starting' : health})`
     return `Up ${since(state.StartedAt)}`
   }
   if (state.Status === 'removing') return 'Removal In Progress'

@@ -36,14 +36,24 @@ export function sanitiseServiceName(name: string): string {
  * environment with every `generate` secret freshly made, limits from the tier, and the host
  * port each container port would like (the agent picks a free one from there).
  */
-export function buildDeploySpec(template: Template, request: DeployRequest, options: { now: Date; suffix?: string }): BuiltSpec {
+export function buildDeploySpec(
+  template: Template,
+  request: DeployRequest,
+  options: { now: Date; suffix?: string },
+): BuiltSpec {
   const issues: ValidationIssue[] = []
   const serviceName = sanitiseServiceName(request.serviceName)
-  if (!serviceName) issues.push({ path: 'serviceName', code: 'invalid_name', message: 'needs at least one letter or digit' })
+  if (!serviceName)
+    issues.push({ path: 'serviceName', code: 'invalid_name', message: 'needs at least one letter or digit' })
 
   const declared = new Set(template.env.map((e) => e.name))
   for (const name of Object.keys(request.values)) {
-    if (!declared.has(name)) issues.push({ path: `env.${name}`, code: 'unknown_variable', message: `${name} is not a variable of template '${template.name}'` })
+    if (!declared.has(name))
+      issues.push({
+        path: `env.${name}`,
+        code: 'unknown_variable',
+        message: `${name} is not a variable of template '${template.name}'`,
+      })
   }
   const env: DeploySpec['env'] = []
   const generatedSecrets: Record<string, string> = {}
@@ -58,11 +68,20 @@ export function buildDeploySpec(template: Template, request: DeployRequest, opti
     }
     value ??= variable.default
     if (value === undefined || (value === '' && variable.required)) {
-      if (variable.required) issues.push({ path: `env.${variable.name}`, code: 'required', message: `${variable.label ?? variable.name} is required` })
+      if (variable.required)
+        issues.push({
+          path: `env.${variable.name}`,
+          code: 'required',
+          message: `${variable.label ?? variable.name} is required`,
+        })
       continue
     }
     if (variable.options && !variable.options.some((o) => o.value === value)) {
-      issues.push({ path: `env.${variable.name}`, code: 'not_an_option', message: `must be one of: ${variable.options.map((o) => o.value).join(', ')}` })
+      issues.push({
+        path: `env.${variable.name}`,
+        code: 'not_an_option',
+        message: `must be one of: ${variable.options.map((o) => o.value).join(', ')}`,
+      })
       continue
     }
     if (variable.secret || generated) secretNames.push(variable.name)
@@ -103,7 +122,11 @@ export function buildDeploySpec(template: Template, request: DeployRequest, opti
     env,
     secretNames,
     // Below 1024 a host port needs root; the original mapped ActivePieces' 80 to 8080 the same way.
-    ports: template.ports.map((p) => ({ container: p.container, protocol: p.protocol, preferredHost: p.host ?? (p.container < 1024 ? p.container + 8000 : p.container) })),
+    ports: template.ports.map((p) => ({
+      container: p.container,
+      protocol: p.protocol,
+      preferredHost: p.host ?? (p.container < 1024 ? p.container + 8000 : p.container),
+    })),
     volumes,
     memoryBytes: parseMemory(tier.memory)!,
     nanoCpus: Math.round(tier.cpus * 1e9),

@@ -1,5 +1,17 @@
 /** The steps of a deploy, in order (`restore` only for a restore into a new service); `error` replaces whatever step failed. */
-export const DEPLOY_STEPS = ['accepted', 'volume', 'port', 'image', 'restore', 'create', 'start', 'ready', 'cleanup', 'done', 'error'] as const
+export const DEPLOY_STEPS = [
+  'accepted',
+  'volume',
+  'port',
+  'image',
+  'restore',
+  'create',
+  'start',
+  'ready',
+  'cleanup',
+  'done',
+  'error',
+] as const
 export type DeployStep = (typeof DEPLOY_STEPS)[number]
 export type StepStatus = 'in-progress' | 'completed' | 'failed'
 

@@ -19,6 +19,14 @@ export async function resolveDeployTemplate(
   const template = body.templateId ? await store.get(body.templateId) : await store.find(ref)
   if (!template) throw notFound(body.templateId ? 'template' : 'service type', ref)
   const check = validateTemplate(templateData(template), policy)
-  if (!check.data) throw unprocessable(`Template '${template.name}' cannot be deployed: ${summarise(check.errors)}`, check.errors)
-  return { ...check.data, id: template.id, slug: template.slug, createdAt: template.createdAt, updatedAt: template.updatedAt, createdBy: template.createdBy }
+  if (!check.data)
+    throw unprocessable(`Template '${template.name}' cannot be deployed: ${summarise(check.errors)}`, check.errors)
+  return {
+    ...check.data,
+    id: template.id,
+    slug: template.slug,
+    createdAt: template.createdAt,
+    updatedAt: template.updatedAt,
+    createdBy: template.createdBy,
+  }
 }

@@ -26,7 +26,11 @@ export type RestoreAsNewBody = z.infer<typeof RestoreAsNewBody>
  * The template a backup came from, checked against today's policy like any deploy: by the
  * recorded template id, else by the service type (slug) its service carried.
  */
-export async function resolveBackupTemplate(store: TemplateStore, backup: CatalogueEntry, policy: TemplatePolicy): Promise<Template> {
+export async function resolveBackupTemplate(
+  store: TemplateStore,
+  backup: CatalogueEntry,
+  policy: TemplatePolicy,
+): Promise<Template> {
   const noTemplate = () =>
     unprocessable(
       `Backup ${backup.id} of '${backup.serviceId}' names no template that exists here${backup.template ? ` (it came from '${backup.template}')` : ''}; restore it into an existing service instead`,
@@ -50,7 +54,11 @@ export function assertNameFree(services: readonly ServiceSummary[], template: Te
   const name = sanitiseServiceName(serviceName)
   const pattern = new RegExp(`^zapie-${template.slug}-${name}-[0-9a-f]{8}$`)
   const taken = services.find((s) => pattern.test(s.name))
-  if (taken) throw conflict(`A ${template.name} service named '${name}' already exists (${taken.serviceId}); choose another name`, 'service_exists')
+  if (taken)
+    throw conflict(
+      `A ${template.name} service named '${name}' already exists (${taken.serviceId}); choose another name`,
+      'service_exists',
+    )
 }
 
 export interface RestoreSpec {
@@ -61,16 +69,28 @@ export interface RestoreSpec {
 }
 
 /** The deploy spec of the new service: the template's, in the backup's tier unless told otherwise. */
-export function buildRestoreSpec(template: Template, backup: CatalogueEntry, body: RestoreAsNewBody, now: Date): RestoreSpec {
+export function buildRestoreSpec(
+  template: Template,
+  backup: CatalogueEntry,
+  body: RestoreAsNewBody,
+  now: Date,
+): RestoreSpec {
   const given = body.env ?? {}
   const values: Record<string, string> = { ...given }
   for (const variable of template.env) {
-    if (variable.required && variable.default === undefined && !variable.generate && !(variable.name in given)) values[variable.name] = FROM_BACKUP
+    if (variable.required && variable.default === undefined && !variable.generate && !(variable.name in given))
+      values[variable.name] = FROM_BACKUP
   }
   const recordedTier = TIER_NAMES.find((t) => t === backup.tier)
   const tier: TierName = body.tier ?? recordedTier ?? 'basic'
   const built = buildDeploySpec(template, { serviceName: body.serviceName, tier, values }, { now })
-  if (!built.ok) throw new AppError(422, 'invalid_deploy', `Cannot deploy ${template.name}: ${built.issues.map((i) => i.message).join('; ')}`, built.issues)
+  if (!built.ok)
+    throw new AppError(
+      422,
+      'invalid_deploy',
+      `Cannot deploy ${template.name}: ${built.issues.map((i) => i.message).join('; ')}`,
+      built.issues,
+    )
   return {
     spec: built.spec,
     envFromBackup: template.env.map((v) => v.name).filter((name) => !(name in given)),

@@ -9,7 +9,8 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  */
 export function generateSecret(kind: Generator): string {
   if (kind === 'uuid') return crypto.randomUUID()
-  if (kind === 'hex32') return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
+  if (kind === 'hex32')
+    return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')
   let out = ''
   while (out.length < 24) {
     for (const byte of crypto.getRandomValues(new Uint8Array(32))) {

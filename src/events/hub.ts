@@ -60,7 +60,10 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       const event: AppEvent = {
         id: `${epoch}-${seq}`,
         type,
-        data: { ...data, timestamp: typeof data.timestamp === 'string' ? data.timestamp : new Date(now()).toISOString() },
+        data: {
+          ...data,
+          timestamp: typeof data.timestamp === 'string' ? data.timestamp : new Date(now()).toISOString(),
+        },
       }
       const item: EventItem = { kind: 'event', event, frame: eventFrame(event) }
       buffer.push(item)

@@ -42,7 +42,9 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return { next: () => this.next(), return: async () => {
+    return {
+      next: () => this.next(),
+      return: async () => {
         this.end()
         return { value: undefined, done: true }
       },

@@ -89,7 +89,12 @@ function sseResponse(
 }
 
 function reportStreamError(report: StreamReport, err: unknown) {
-  report.logger.error({ msg: 'event stream failed', requestId: report.requestId, error: String(err), stack: (err as Error)?.stack })
+  report.logger.error({
+    msg: 'event stream failed',
+    requestId: report.requestId,
+    error: String(err),
+    stack: (err as Error)?.stack,
+  })
 }
 
 function errorFrame(err: unknown): Uint8Array {
@@ -129,7 +134,11 @@ export function streamFeed(
 }
 
 /** Streams log lines as `event: log` frames and a final `event: end` when the container stops. */
-export function streamLogLines(c: Context, report: StreamReport, open: (signal: AbortSignal) => AsyncIterable<LogLine>) {
+export function streamLogLines(
+  c: Context,
+  report: StreamReport,
+  open: (signal: AbortSignal) => AsyncIterable<LogLine>,
+) {
   return sseResponse(c, report, DEFAULT_HEARTBEAT_MS, () => {
     const controller = new AbortController()
     const iterator = open(controller.signal)[Symbol.asyncIterator]()

@@ -45,7 +45,10 @@ const DESCRIPTION: Record<WebhookRule, string> = {
   own_listener: "this service's own API, agent or Docker listener",
 }
 
-type ListenerConfig = Pick<Config, 'host' | 'port' | 'agentHost' | 'agentPort' | 'agentUrl' | 'dockerHost' | 'webhookAllowPrivate'>
+type ListenerConfig = Pick<
+  Config,
+  'host' | 'port' | 'agentHost' | 'agentPort' | 'agentUrl' | 'dockerHost' | 'webhookAllowPrivate'
+>
 
 /** Builds the policy from the configuration; `localAddresses` only where they can be read (Node). */
 export function webhookPolicyFromConfig(config: ListenerConfig, localAddresses: string[] = []): WebhookPolicy {
@@ -98,14 +101,17 @@ function isOwnListener(policy: WebhookPolicy, ip: IpAddress, port: number): bool
 
 function refusal(rule: WebhookRule, address: string, via?: string): Refusal {
   const subject = via ? `${via} resolves to ${address}, which is` : `${address} is`
-  const hint = ALWAYS_REFUSED.has(rule) ? '' : ' (set ZAPIE_WEBHOOK_ALLOW_PRIVATE to allow destinations on your own network)'
+  const hint = ALWAYS_REFUSED.has(rule)
+    ? ''
+    : ' (set ZAPIE_WEBHOOK_ALLOW_PRIVATE to allow destinations on your own network)'
   return { rule, address, message: `Alert webhook destination refused: ${subject} ${DESCRIPTION[rule]}${hint}` }
 }
 
 /** Judges one address a webhook would connect to; null when it may. */
 export function checkAddress(policy: WebhookPolicy, ip: IpAddress, port: number, via?: string): Refusal | null {
   const text = formatIp(ip)
-  if (isOwnListener(policy, ip, port)) return refusal('own_listener', `${ip.version === 6 ? `[${text}]` : text}:${port}`, via)
+  if (isOwnListener(policy, ip, port))
+    return refusal('own_listener', `${ip.version === 6 ? `[${text}]` : text}:${port}`, via)
   const cls = classifyIp(ip)
   if (cls === 'public') return null
   if (ALWAYS_REFUSED.has(cls)) return refusal(cls, text, via)
@@ -118,7 +124,10 @@ export function checkAddress(policy: WebhookPolicy, ip: IpAddress, port: number,
 /** The host and port a URL connects to; the host without brackets or a trailing dot. */
 export function urlTarget(url: URL): { host: string; port: number } {
   return {
-    host: url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase(),
+    host: url.hostname
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '')
+      .toLowerCase(),
     port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
   }
 }
@@ -145,11 +154,14 @@ export function checkWebhookUrl(policy: WebhookPolicy, url: string): Refusal | n
     }
     return null
   }
-  if (policy.listeners.some((l) => l.port === port && l.host.toLowerCase() === host)) return refusal('own_listener', `${host}:${port}`)
+  if (policy.listeners.some((l) => l.port === port && l.host.toLowerCase() === host))
+    return refusal('own_listener', `${host}:${port}`)
   return null
 }
 
 /** The 422 a refused destination answers, naming the rule in the details. */
 export function webhookRefusedError(r: Refusal): AppError {
-  return new AppError(422, 'webhook_destination_refused', r.message, [{ path: 'url', code: r.rule, message: r.message }])
+  return new AppError(422, 'webhook_destination_refused', r.message, [
+    { path: 'url', code: r.rule, message: r.message },
+  ])
 }

@@ -39,7 +39,10 @@ export const UploadQuery = z.strictObject({
 export const ARCHIVE_CONTENT_TYPE = /^application\/(octet-stream|gzip|x-gzip|x-tar\+gzip|x-compressed-tar)\s*(;|$)/i
 
 /** The `X-Checksum-Sha256` header a client may send with an upload (hex). */
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').transform((v) => v.toLowerCase())
+export const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters')
+  .transform((v) => v.toLowerCase())
 
 export const BackupOrigin = z.enum(['manual', 'schedule', 'bulk', 'upload', 'adopted'])
 export type BackupOrigin = z.infer<typeof BackupOrigin>
@@ -121,7 +124,11 @@ export const BackupRecord = z.object({
   durationMs: z.number().min(0).optional(),
   /** Set by crash recovery when a restore of this backup was interrupted: which data the service kept. */
   lastRestore: z
-    .object({ at: z.iso.datetime({ offset: true }), outcome: z.enum(['kept_old_data', 'completed_new_data']), message: z.string().max(500) })
+    .object({
+      at: z.iso.datetime({ offset: true }),
+      outcome: z.enum(['kept_old_data', 'completed_new_data']),
+      message: z.string().max(500),
+    })
     .optional(),
 })
 export type BackupRecord = z.infer<typeof BackupRecord>
@@ -208,18 +215,17 @@ export type BackupDownload =
     }
   | { status: 416; size: number; sha256: string; filename: string }
 
-export const ScheduleBody = z
-  .strictObject({
-    /** A cron expression (5 fields, or 6 with seconds), e.g. `0 3 * * *`. */
-    cron: z.string().trim().min(9).max(120),
-    timezone: z.string().min(1).max(64).optional(),
-    enabled: z.boolean().default(true),
-    consistency: Consistency.default('pause'),
-    /** Keep at most this many of the service's backups (newest first). */
-    keepLast: z.number().int().min(1).max(1000).optional(),
-    /** Delete the service's backups older than this many days. */
-    maxAgeDays: z.number().int().min(1).max(3650).optional(),
-  })
+export const ScheduleBody = z.strictObject({
+  /** A cron expression (5 fields, or 6 with seconds), e.g. `0 3 * * *`. */
+  cron: z.string().trim().min(9).max(120),
+  timezone: z.string().min(1).max(64).optional(),
+  enabled: z.boolean().default(true),
+  consistency: Consistency.default('pause'),
+  /** Keep at most this many of the service's backups (newest first). */
+  keepLast: z.number().int().min(1).max(1000).optional(),
+  /** Delete the service's backups older than this many days. */
+  maxAgeDays: z.number().int().min(1).max(3650).optional(),
+})
 export type ScheduleInput = z.infer<typeof ScheduleBody>
 
 /** A stored schedule: the user's input plus when it was set and how its runs went. */

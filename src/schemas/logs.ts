@@ -4,7 +4,10 @@ import type { LogLine } from './service'
 
 /** `since`: Unix seconds or an ISO date; passed to Docker as Unix seconds. */
 const Since = z.union([
-  z.string().regex(/^\d{1,12}$/).transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .transform(Number),
   z.iso.datetime({ offset: true }).transform((v) => Math.floor(Date.parse(v) / 1000)),
 ])
 

@@ -10,7 +10,12 @@ export const MetricsQuery = z.strictObject({ timeRange: z.enum(TIME_RANGES).defa
 export const MONITOR_INTERVAL_MS = { min: 1000, max: 3_600_000, default: 10_000 } as const
 
 export const MonitoringStartBody = z.strictObject({
-  interval: z.number().int().min(MONITOR_INTERVAL_MS.min).max(MONITOR_INTERVAL_MS.max).default(MONITOR_INTERVAL_MS.default),
+  interval: z
+    .number()
+    .int()
+    .min(MONITOR_INTERVAL_MS.min)
+    .max(MONITOR_INTERVAL_MS.max)
+    .default(MONITOR_INTERVAL_MS.default),
 })
 
 /**
@@ -45,7 +50,11 @@ export const AlertThresholdsSchema = z.strictObject({
   /** Consecutive breaching samples before an alert fires. */
   consecutiveSamples: z.number().int().min(1).max(100),
   /** How often a firing alert is repeated. */
-  reminderMs: z.number().int().min(60_000).max(7 * 86_400_000),
+  reminderMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(7 * 86_400_000),
   disabledRules: z.array(z.enum(ALERT_RULES)).max(ALERT_RULES.length),
 })
 export type AlertThresholds = z.infer<typeof AlertThresholdsSchema>
@@ -134,7 +143,16 @@ export interface Spread {
   max: number
 }
 
-export const HISTORY_FIELDS = ['cpu', 'memory', 'memoryPercent', 'rxRate', 'txRate', 'readRate', 'writeRate', 'pids'] as const
+export const HISTORY_FIELDS = [
+  'cpu',
+  'memory',
+  'memoryPercent',
+  'rxRate',
+  'txRate',
+  'readRate',
+  'writeRate',
+  'pids',
+] as const
 export type HistoryField = (typeof HISTORY_FIELDS)[number]
 
 export type RawPoint = { timestamp: string } & Record<HistoryField, number | null>
@@ -162,7 +180,13 @@ export interface MonitoredService extends MonitorSettings {
 export interface MonitoringStatus {
   running: boolean
   /** How samples are read: cgroup files (v1 or v2) with the Docker API as fallback, or the API only. */
-  collector: { mode: 'auto' | 'docker-api'; cgroupVersion: 1 | 2 | null; lastTickAt: string | null; lastTickMs: number | null; ticks: number }
+  collector: {
+    mode: 'auto' | 'docker-api'
+    cgroupVersion: 1 | 2 | null
+    lastTickAt: string | null
+    lastTickMs: number | null
+    ticks: number
+  }
   defaultIntervalMs: number
   services: MonitoredService[]
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod'
 
-export const TEMPLATE_CATEGORIES = ['database', 'web', 'api', 'monitoring', 'automation', 'storage', 'messaging', 'other'] as const
+export const TEMPLATE_CATEGORIES = [
+  'database',
+  'web',
+  'api',
+  'monitoring',
+  'automation',
+  'storage',
+  'messaging',
+  'other',
+] as const
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number]
 
 export const TIER_NAMES = ['basic', 'plus', 'pro'] as const
@@ -144,7 +153,9 @@ export const TemplateDataSchema = z.strictObject({
   restartPolicy: z.enum(RESTART_POLICIES).default('unless-stopped'),
   networkMode: z.enum(['bridge', 'none', 'host']).default('bridge'),
   labels: z.record(LabelKey, z.string().max(1024)).default({}),
-  tiers: z.strictObject({ basic: TierSchema.optional(), plus: TierSchema.optional(), pro: TierSchema.optional() }).default({}),
+  tiers: z
+    .strictObject({ basic: TierSchema.optional(), plus: TierSchema.optional(), pro: TierSchema.optional() })
+    .default({}),
   requirements: RequirementsSchema.default({}),
   /** Plain text shown to the user before deploying; never rendered as markup. */
   note: z.string().max(10_000).default(''),
@@ -216,6 +227,9 @@ export const TemplateListQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  favorite: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  favorite: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 })
 export type TemplateQuery = z.output<typeof TemplateListQuery>

@@ -22,7 +22,11 @@ export function toPlainText(value: Record<string, unknown>, warnings: Validation
     warnings.push({ path, code: 'markup_removed', message: `'${path}' is plain text: its HTML markup was removed` })
   }
   for (const key of ['name', 'description', 'note']) fix(out, key, key)
-  for (const [list, keys] of [['env', ['label', 'description']], ['ports', ['description']], ['volumes', ['description']]] as const) {
+  for (const [list, keys] of [
+    ['env', ['label', 'description']],
+    ['ports', ['description']],
+    ['volumes', ['description']],
+  ] as const) {
     const items = out[list]
     if (!Array.isArray(items)) continue
     out[list] = items.map((item, i) => {

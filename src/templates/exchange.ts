@@ -54,12 +54,15 @@ export function readImportDocument(doc: unknown): ImportDocument | { error: stri
   if (!isObject(doc)) return { error: 'The import must be a JSON object or array of templates' }
   if (doc.format === EXPORT_FORMAT) {
     if (typeof doc.version !== 'number' || doc.version > EXPORT_VERSION) {
-      return { error: `This export has version ${String(doc.version)}; this server reads up to version ${EXPORT_VERSION}` }
+      return {
+        error: `This export has version ${String(doc.version)}; this server reads up to version ${EXPORT_VERSION}`,
+      }
     }
     if (!Array.isArray(doc.templates)) return { error: "The export has no 'templates' array" }
     return checkSize({ source: 'zapierakyat', items: doc.templates })
   }
-  if (!Array.isArray(doc.templates)) return { error: "Expected a 'templates' array, a bare array, our export or a Portainer templates file" }
+  if (!Array.isArray(doc.templates))
+    return { error: "Expected a 'templates' array, a bare array, our export or a Portainer templates file" }
   const version = String(doc.version ?? '')
   if (version === '2' || version === '3') return checkSize({ source: 'portainer', items: doc.templates })
   if (doc.version !== undefined && !('exportVersion' in doc)) {
@@ -69,7 +72,9 @@ export function readImportDocument(doc: unknown): ImportDocument | { error: stri
 }
 
 function checkSize(doc: ImportDocument): ImportDocument | { error: string } {
-  return doc.items.length > MAX_IMPORT_ITEMS ? { error: `At most ${MAX_IMPORT_ITEMS} templates per import (got ${doc.items.length})` } : doc
+  return doc.items.length > MAX_IMPORT_ITEMS
+    ? { error: `At most ${MAX_IMPORT_ITEMS} templates per import (got ${doc.items.length})` }
+    : doc
 }
 
 export interface ImportFailure {
@@ -103,7 +108,8 @@ export interface PlanOptions {
 }
 
 const META_FIELDS = ['id', 'slug', 'createdAt', 'updatedAt', 'createdBy'] as const
-const isIsoDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v))
+const isIsoDate = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) && !Number.isNaN(Date.parse(v))
 
 /**
  * Decides, for every item, what importing it means — without writing anything, so the caller
@@ -161,7 +167,13 @@ export function planImport(doc: ImportDocument, options: PlanOptions): ImportPla
       result.failed.push({
         index,
         name: data.name,
-        errors: [{ path: 'name', code: 'duplicate_in_import', message: `'${data.name}' has the same name as item ${earlier} of this import` }],
+        errors: [
+          {
+            path: 'name',
+            code: 'duplicate_in_import',
+            message: `'${data.name}' has the same name as item ${earlier} of this import`,
+          },
+        ],
       })
       return
     }
@@ -170,11 +182,22 @@ export function planImport(doc: ImportDocument, options: PlanOptions): ImportPla
     const existing = keys.map((k) => byKey.get(k)).find(Boolean)
     if (existing && !options.overwrite) {
       result.skipped++
-      result.skippedItems.push({ index, name: data.name, reason: `a template named '${existing.name}' exists; import with overwrite to replace it` })
+      result.skippedItems.push({
+        index,
+        name: data.name,
+        reason: `a template named '${existing.name}' exists; import with overwrite to replace it`,
+      })
       return
     }
     if (existing) {
-      update.push({ ...data, id: existing.id, slug, createdAt: existing.createdAt, updatedAt: stamp, createdBy: existing.createdBy })
+      update.push({
+        ...data,
+        id: existing.id,
+        slug,
+        createdAt: existing.createdAt,
+        updatedAt: stamp,
+        createdBy: existing.createdBy,
+      })
       result.updated++
       return
     }

@@ -7,11 +7,14 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export function htmlToText(html: string): string {
   return html
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<a\b[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, d, s, u, text: string) => {
-      const href = (d ?? s ?? u ?? '').trim()
-      const label = text.replace(/<[^>]*>/g, '').trim()
-      return !href || label === href || !/^https?:/i.test(href) ? label : `${label} (${href})`
-    })
+    .replace(
+      /<a\b[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>([\s\S]*?)<\/a\s*>/gi,
+      (_m, d, s, u, text: string) => {
+        const href = (d ?? s ?? u ?? '').trim()
+        const label = text.replace(/<[^>]*>/g, '').trim()
+        return !href || label === href || !/^https?:/i.test(href) ? label : `${label} (${href})`
+      },
+    )
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|h[1-6]|tr)\s*>/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '- ')

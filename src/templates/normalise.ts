@@ -11,18 +11,30 @@ import type { ValidationIssue } from '../schemas/template'
  * - the original system's field names `dockerImage`, `environment`, `commands`.
  * Problems are reported with their path; the value is left as it was so the schema adds nothing.
  */
-export function expandShorthands(input: Record<string, unknown>): { value: Record<string, unknown>; errors: ValidationIssue[]; warnings: ValidationIssue[] } {
+export function expandShorthands(input: Record<string, unknown>): {
+  value: Record<string, unknown>
+  errors: ValidationIssue[]
+  warnings: ValidationIssue[]
+} {
   const value: Record<string, unknown> = { ...input }
   const errors: ValidationIssue[] = []
   const warnings: ValidationIssue[] = []
 
-  for (const [legacy, current] of [['dockerImage', 'image'], ['environment', 'env'], ['commands', 'command']] as const) {
+  for (const [legacy, current] of [
+    ['dockerImage', 'image'],
+    ['environment', 'env'],
+    ['commands', 'command'],
+  ] as const) {
     if (!(legacy in value)) continue
     if (!(current in value)) {
       value[current] = value[legacy]
       warnings.push({ path: legacy, code: 'renamed_field', message: `'${legacy}' is read as '${current}'` })
     } else {
-      warnings.push({ path: legacy, code: 'unknown_field', message: `'${legacy}' is ignored because '${current}' is given; it is not stored` })
+      warnings.push({
+        path: legacy,
+        code: 'unknown_field',
+        message: `'${legacy}' is ignored because '${current}' is given; it is not stored`,
+      })
     }
     delete value[legacy]
   }
@@ -48,7 +60,8 @@ export function expandShorthands(input: Record<string, unknown>): { value: Recor
       }
       if (e && typeof e === 'object' && !Array.isArray(e)) {
         const entry = { ...(e as Record<string, unknown>) }
-        if (typeof entry.default === 'number' || typeof entry.default === 'boolean') entry.default = String(entry.default)
+        if (typeof entry.default === 'number' || typeof entry.default === 'boolean')
+          entry.default = String(entry.default)
         if (Array.isArray(entry.options)) {
           entry.options = entry.options.map((o) => (typeof o === 'string' ? { label: o, value: o } : o))
         }
@@ -76,7 +89,11 @@ export function expandShorthands(input: Record<string, unknown>): { value: Recor
     else value.command = words
   }
 
-  if (typeof value.tags === 'string') value.tags = value.tags.split(',').map((t) => t.trim()).filter(Boolean)
+  if (typeof value.tags === 'string')
+    value.tags = value.tags
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
 
   const hc = value.healthcheck
   if (hc && typeof hc === 'object' && !Array.isArray(hc) && typeof (hc as { test?: unknown }).test === 'string') {
@@ -96,7 +113,11 @@ export function parsePortString(spec: string): ParsedPort | { error: string } {
   const host = match[1] ? Number(match[1]) : undefined
   if (container < 1 || container > 65535) return { error: `container port ${container} is out of range (1-65535)` }
   if (host !== undefined && (host < 1 || host > 65535)) return { error: `host port ${host} is out of range (1-65535)` }
-  return { container, ...(host !== undefined ? { host } : {}), protocol: (match[3]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp' }
+  return {
+    container,
+    ...(host !== undefined ? { host } : {}),
+    protocol: (match[3]?.toLowerCase() ?? 'tcp') as 'tcp' | 'udp',
+  }
 }
 
 /** `/data`, `name:/data` or `/host/dir:/data`, each optionally followed by `:ro` or `:rw`. */

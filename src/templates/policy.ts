@@ -19,12 +19,23 @@ export interface PolicyViolation {
  * of them hands the container control of the host.
  */
 const NEVER_EXACT = ['/', '/var', '/run', '/var/run', '/var/lib']
-const NEVER_UNDER = ['/var/run/docker', '/run/docker', '/var/lib/docker', '/run/containerd', '/var/run/containerd', '/run/podman', '/var/run/podman']
+const NEVER_UNDER = [
+  '/var/run/docker',
+  '/run/docker',
+  '/var/lib/docker',
+  '/run/containerd',
+  '/var/run/containerd',
+  '/run/podman',
+  '/var/run/podman',
+]
 
 export function isDockerSocketPath(path: string): boolean {
   const normal = normaliseAbsolutePath(path) ?? path
   const last = normal.split('/').pop() ?? ''
-  return /(^|[._-])(docker|containerd|podman)([._-].*)?\.sock$/.test(last) || NEVER_UNDER.some((p) => isSameOrUnder(normal, p))
+  return (
+    /(^|[._-])(docker|containerd|podman)([._-].*)?\.sock$/.test(last) ||
+    NEVER_UNDER.some((p) => isSameOrUnder(normal, p))
+  )
 }
 
 /** Why a bind mount of `hostPath` is refused, or null when the allow-list permits it. */
@@ -32,7 +43,10 @@ export function checkBindMount(hostPath: string, policy: TemplatePolicy): Policy
   const normal = normaliseAbsolutePath(hostPath)
   if (normal === null) return { code: 'invalid_bind', message: `Host path '${hostPath}' must be absolute` }
   if (isDockerSocketPath(normal)) {
-    return { code: 'docker_socket', message: `Mounting the Docker socket (${hostPath}) would give the container control of the host; it is never allowed` }
+    return {
+      code: 'docker_socket',
+      message: `Mounting the Docker socket (${hostPath}) would give the container control of the host; it is never allowed`,
+    }
   }
   if (NEVER_EXACT.includes(normal)) {
     return { code: 'host_root', message: `Mounting the host directory '${normal}' is never allowed` }
@@ -51,7 +65,8 @@ export function checkBindMount(hostPath: string, policy: TemplatePolicy): Policy
 export function allowListEntryProblem(entry: string): string | null {
   const normal = normaliseAbsolutePath(entry)
   if (normal === null) return `'${entry}' is not an absolute path`
-  if (normal === '/' || NEVER_EXACT.includes(normal) || isDockerSocketPath(normal)) return `'${entry}' can never be allowed`
+  if (normal === '/' || NEVER_EXACT.includes(normal) || isDockerSocketPath(normal))
+    return `'${entry}' can never be allowed`
   return null
 }
 

@@ -12,15 +12,45 @@ import { checkBindMount, type TemplatePolicy } from './policy'
  */
 export type PortainerConversion =
   | { kind: 'skip'; name: string; reason: string }
-  | { kind: 'template'; name: string; input: Record<string, unknown>; errors: ValidationIssue[]; warnings: ValidationIssue[] }
+  | {
+      kind: 'template'
+      name: string
+      input: Record<string, unknown>
+      errors: ValidationIssue[]
+      warnings: ValidationIssue[]
+    }
 
 const STACK_TYPES: Record<number, string> = { 2: 'Swarm stack', 3: 'Compose stack', 4: 'Edge stack' }
 
 /** Portainer fields we read, plus those that carry nothing a container needs. */
 const KNOWN = new Set([
-  'type', 'title', 'name', 'description', 'note', 'categories', 'category', 'platform', 'logo', 'image', 'ports', 'env',
-  'volumes', 'restart_policy', 'privileged', 'network', 'devices', 'cap_add', 'command', 'labels', 'hostname',
-  'interactive', 'administrator-only', 'administrator_only', 'maintainer', 'id', 'registry',
+  'type',
+  'title',
+  'name',
+  'description',
+  'note',
+  'categories',
+  'category',
+  'platform',
+  'logo',
+  'image',
+  'ports',
+  'env',
+  'volumes',
+  'restart_policy',
+  'privileged',
+  'network',
+  'devices',
+  'cap_add',
+  'command',
+  'labels',
+  'hostname',
+  'interactive',
+  'administrator-only',
+  'administrator_only',
+  'maintainer',
+  'id',
+  'registry',
 ])
 const IGNORED_QUIETLY = new Set(['platform', 'maintainer', 'id', 'type', 'name', 'categories', 'category'])
 
@@ -39,7 +69,8 @@ const CATEGORY_WORDS: [RegExp, TemplateCategory][] = [
 ]
 
 /** Names that hold credentials: their Portainer defaults are dropped and a value generated instead. */
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|PRIVATE_KEY|API_KEY|APIKEY|ENCRYPTION_KEY|JWT|(^|_)PASS$|(^|_)PSK$)/i
+const CREDENTIAL_NAME =
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|PRIVATE_KEY|API_KEY|APIKEY|ENCRYPTION_KEY|JWT|(^|_)PASS$|(^|_)PSK$)/i
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
@@ -49,12 +80,23 @@ export function isPortainerItem(item: unknown): boolean {
 }
 
 export function fromPortainer(item: unknown, policy: TemplatePolicy): PortainerConversion {
-  if (!isObject(item)) return { kind: 'template', name: '', input: {}, errors: [{ path: '', code: 'invalid_type', message: 'A Portainer template must be a JSON object' }], warnings: [] }
+  if (!isObject(item))
+    return {
+      kind: 'template',
+      name: '',
+      input: {},
+      errors: [{ path: '', code: 'invalid_type', message: 'A Portainer template must be a JSON object' }],
+      warnings: [],
+    }
   const name = (str(item.title) ?? str(item.name) ?? '').trim()
   const type = typeof item.type === 'number' ? item.type : 1
   if (type !== 1) {
     const kind = STACK_TYPES[type] ?? `type ${type}`
-    return { kind: 'skip', name, reason: `${kind} templates are not imported: only container templates (type 1) can be deployed from a template` }
+    return {
+      kind: 'skip',
+      name,
+      reason: `${kind} templates are not imported: only container templates (type 1) can be deployed from a template`,
+    }
   }
   const errors: ValidationIssue[] = []
   const warnings: ValidationIssue[] = []
@@ -64,7 +106,9 @@ export function fromPortainer(item: unknown, policy: TemplatePolicy): PortainerC
     note: htmlToText(str(item.note) ?? ''),
     image: str(item.image) ?? '',
   }
-  const categories = (Array.isArray(item.categories) ? item.categories : [item.category]).filter((c): c is string => typeof c === 'string')
+  const categories = (Array.isArray(item.categories) ? item.categories : [item.category]).filter(
+    (c): c is string => typeof c === 'string',
+  )
   input.category = mapCategory(categories)
   input.tags = categories.map((c) => c.trim().toLowerCase()).filter(Boolean)
   if (str(item.logo)) input.logo = item.logo
@@ -79,15 +123,30 @@ export function fromPortainer(item: unknown, policy: TemplatePolicy): PortainerC
   if (Array.isArray(item.cap_add) && item.cap_add.length) input.capAdd = item.cap_add
   const network = str(item.network)
   if (network === 'host') input.networkMode = 'host'
-  else if (network && network !== 'bridge') warnings.push({ path: 'network', code: 'network_ignored', message: `network '${network}' is not created here; the service uses the default network` })
+  else if (network && network !== 'bridge')
+    warnings.push({
+      path: 'network',
+      code: 'network_ignored',
+      message: `network '${network}' is not created here; the service uses the default network`,
+    })
   if (Array.isArray(item.labels)) input.labels = convertLabels(item.labels, warnings)
   const adminOnly = item['administrator-only'] ?? item.administrator_only
   if (typeof adminOnly === 'boolean') input.isPublic = !adminOnly
   for (const field of ['hostname', 'interactive', 'registry']) {
-    if (field in item) warnings.push({ path: field, code: 'unsupported_field', message: `'${field}' is not supported; it is not stored` })
+    if (field in item)
+      warnings.push({
+        path: field,
+        code: 'unsupported_field',
+        message: `'${field}' is not supported; it is not stored`,
+      })
   }
   for (const key of Object.keys(item)) {
-    if (!KNOWN.has(key) && !IGNORED_QUIETLY.has(key)) warnings.push({ path: key, code: 'unknown_field', message: `'${key}' is not a Portainer template field we know; it is not stored` })
+    if (!KNOWN.has(key) && !IGNORED_QUIETLY.has(key))
+      warnings.push({
+        path: key,
+        code: 'unknown_field',
+        message: `'${key}' is not a Portainer template field we know; it is not stored`,
+      })
   }
   return { kind: 'template', name, input, errors, warnings }
 }
@@ -110,27 +169,43 @@ function convertEnv(raw: unknown, index: number, warnings: ValidationIssue[]): u
   // `set` is the legacy (v1/v2) spelling of a fixed value; `preset` hides a default from the user.
   let value = raw.set ?? raw.default
   if (Array.isArray(raw.select)) {
-    const options = raw.select.filter(isObject).map((o) => ({ label: String(o.text ?? o.value ?? ''), value: String(o.value ?? '') }))
+    const options = raw.select
+      .filter(isObject)
+      .map((o) => ({ label: String(o.text ?? o.value ?? ''), value: String(o.value ?? '') }))
     if (options.length) entry.options = options
     const chosen = raw.select.find((o) => isObject(o) && o.default === true) as Record<string, unknown> | undefined
     if (chosen) value = String(chosen.value ?? '')
   }
   if (raw.type === 'container') {
-    warnings.push({ path: `env.${index}`, code: 'container_reference', message: `${name} asks for another container; enter its name or address at deploy time` })
+    warnings.push({
+      path: `env.${index}`,
+      code: 'container_reference',
+      message: `${name} asks for another container; enter its name or address at deploy time`,
+    })
   }
   if (CREDENTIAL_NAME.test(name)) {
     entry.secret = true
     if (value !== undefined && String(value) !== '') {
       entry.generate = 'password'
-      warnings.push({ path: `env.${index}.default`, code: 'secret_generated', message: `the default value of ${name} is dropped; a random value is generated at deploy time` })
+      warnings.push({
+        path: `env.${index}.default`,
+        code: 'secret_generated',
+        message: `the default value of ${name} is dropped; a random value is generated at deploy time`,
+      })
     }
     return entry
   }
-  if (value !== undefined && value !== null) entry.default = typeof value === 'object' ? JSON.stringify(value) : String(value)
+  if (value !== undefined && value !== null)
+    entry.default = typeof value === 'object' ? JSON.stringify(value) : String(value)
   return entry
 }
 
-function convertVolumes(volumes: unknown[], policy: TemplatePolicy, errors: ValidationIssue[], warnings: ValidationIssue[]): unknown[] {
+function convertVolumes(
+  volumes: unknown[],
+  policy: TemplatePolicy,
+  errors: ValidationIssue[],
+  warnings: ValidationIssue[],
+): unknown[] {
   // A volume whose bind is refused or dropped leaves nothing in the converted list.
   const DROPPED = Symbol('dropped')
   const convert = (raw: unknown, i: number): unknown => {
@@ -153,7 +228,11 @@ function convertVolumes(volumes: unknown[], policy: TemplatePolicy, errors: Vali
       return DROPPED
     }
     if (HOST_CONFIG_FILES.has(hostPath)) {
-      warnings.push({ path: `volumes.${i}.bind`, code: 'bind_dropped', message: `host file ${hostPath} is not mounted; set the TZ variable for the time zone instead` })
+      warnings.push({
+        path: `volumes.${i}.bind`,
+        code: 'bind_dropped',
+        message: `host file ${hostPath} is not mounted; set the TZ variable for the time zone instead`,
+      })
       return DROPPED
     }
     warnings.push({

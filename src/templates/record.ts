@@ -4,7 +4,14 @@ import { slugify } from './slug'
 /** A stored template from validated data and the server's own fields. */
 export function newTemplate(data: TemplateData, meta: { id: string; now: Date; createdBy: string }): Template {
   const stamp = meta.now.toISOString()
-  return { ...data, id: meta.id, slug: slugify(data.name), createdAt: stamp, updatedAt: stamp, createdBy: meta.createdBy }
+  return {
+    ...data,
+    id: meta.id,
+    slug: slugify(data.name),
+    createdAt: stamp,
+    updatedAt: stamp,
+    createdBy: meta.createdBy,
+  }
 }
 
 /** The client-settable fields of a stored template: what the validator takes as input. */

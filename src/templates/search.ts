@@ -34,5 +34,10 @@ export function searchTemplates(all: readonly Template[], query: TemplateQuery):
     const primary = compare(text(a[key]), text(b[key]))
     return (primary || compare(text(a.name), text(b.name)) || compare(a.id, b.id)) * direction
   })
-  return { templates: filtered.slice(query.offset, query.offset + query.limit), total: filtered.length, limit: query.limit, offset: query.offset }
+  return {
+    templates: filtered.slice(query.offset, query.offset + query.limit),
+    total: filtered.length,
+    limit: query.limit,
+    offset: query.offset,
+  }
 }

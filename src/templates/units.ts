@@ -1,4 +1,12 @@
-const MEMORY_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }
+const MEMORY_UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+}
 
 /** `512m` → 536870912; a bare number is bytes, as Docker reads it. Null when unreadable. */
 export function parseMemory(size: string): number | null {

@@ -37,14 +37,22 @@ const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.')
  */
 export function validateTemplate(input: unknown, policy: TemplatePolicy): TemplateValidation {
   if (!isObject(input)) {
-    return { isValid: false, errors: [{ path: '', code: 'invalid_type', message: 'A template must be a JSON object' }], warnings: [] }
+    return {
+      isValid: false,
+      errors: [{ path: '', code: 'invalid_type', message: 'A template must be a JSON object' }],
+      warnings: [],
+    }
   }
   const errors: ValidationIssue[] = []
   const warnings: ValidationIssue[] = []
   const raw: Record<string, unknown> = { ...input }
   for (const field of SERVER_FIELDS) {
     if (field in raw) {
-      warnings.push({ path: field, code: 'ignored_field', message: `'${field}' is set by the server; the value sent is ignored` })
+      warnings.push({
+        path: field,
+        code: 'ignored_field',
+        message: `'${field}' is set by the server; the value sent is ignored`,
+      })
       delete raw[field]
     }
   }
@@ -65,7 +73,11 @@ export function validateTemplate(input: unknown, policy: TemplatePolicy): Templa
   checkPolicyFields(expanded.value, errors)
   if (!parsed.success || errors.length > 0) {
     if (parsed.success) checkSemantics(parsed.data, policy, errors, warnings)
-    else if (typeof expanded.value.image === 'string' && expanded.value.image.trim() && !errors.some((e) => e.path === 'image')) {
+    else if (
+      typeof expanded.value.image === 'string' &&
+      expanded.value.image.trim() &&
+      !errors.some((e) => e.path === 'image')
+    ) {
       // The image is the field people get wrong most: judge it even when others failed.
       checkImage(expanded.value.image.trim(), errors, warnings)
     }
@@ -90,7 +102,11 @@ function parseDroppingUnknown(value: Record<string, unknown>, warnings: Validati
       for (const key of issue.path) target = (target as Record<PropertyKey, unknown>)[key as PropertyKey]
       for (const key of (issue as { keys: string[] }).keys) {
         delete (target as Record<string, unknown>)[key]
-        warnings.push({ path: pathOf([...issue.path, key]), code: 'unknown_field', message: `'${key}' is not a template field; it is not stored` })
+        warnings.push({
+          path: pathOf([...issue.path, key]),
+          code: 'unknown_field',
+          message: `'${key}' is not a template field; it is not stored`,
+        })
       }
     }
     parsed = TemplateDataSchema.safeParse(candidate)
@@ -99,17 +115,30 @@ function parseDroppingUnknown(value: Record<string, unknown>, warnings: Validati
 }
 
 function checkPolicyFields(value: Record<string, unknown>, errors: ValidationIssue[]) {
-  if (value.privileged === true) errors.push({ path: 'privileged', code: 'privileged', message: POLICY_MESSAGES.privileged })
-  if (value.networkMode === 'host') errors.push({ path: 'networkMode', code: 'host_network', message: POLICY_MESSAGES.host_network })
-  if (Array.isArray(value.capAdd) && value.capAdd.length > 0) errors.push({ path: 'capAdd', code: 'cap_add', message: POLICY_MESSAGES.cap_add })
-  if (Array.isArray(value.devices) && value.devices.length > 0) errors.push({ path: 'devices', code: 'devices', message: POLICY_MESSAGES.devices })
+  if (value.privileged === true)
+    errors.push({ path: 'privileged', code: 'privileged', message: POLICY_MESSAGES.privileged })
+  if (value.networkMode === 'host')
+    errors.push({ path: 'networkMode', code: 'host_network', message: POLICY_MESSAGES.host_network })
+  if (Array.isArray(value.capAdd) && value.capAdd.length > 0)
+    errors.push({ path: 'capAdd', code: 'cap_add', message: POLICY_MESSAGES.cap_add })
+  if (Array.isArray(value.devices) && value.devices.length > 0)
+    errors.push({ path: 'devices', code: 'devices', message: POLICY_MESSAGES.devices })
 }
 
 function checkImage(ref: string, errors: ValidationIssue[], warnings: ValidationIssue[]) {
   const image = parseImageRef(ref)
-  if (!image) errors.push({ path: 'image', code: 'invalid_image', message: `'${ref}' is not a Docker image reference like "postgres:16" or "ghcr.io/owner/app:1.2"` })
+  if (!image)
+    errors.push({
+      path: 'image',
+      code: 'invalid_image',
+      message: `'${ref}' is not a Docker image reference like "postgres:16" or "ghcr.io/owner/app:1.2"`,
+    })
   else if (!image.tag && !image.digest) {
-    warnings.push({ path: 'image', code: 'untagged_image', message: `'${ref}' has no tag, so Docker uses ':latest', which changes over time; pin a version` })
+    warnings.push({
+      path: 'image',
+      code: 'untagged_image',
+      message: `'${ref}' has no tag, so Docker uses ':latest', which changes over time; pin a version`,
+    })
   }
 }
 
@@ -140,7 +169,8 @@ function checkSemantics(
     seenPorts.add(key)
     if (p.host !== undefined) {
       const hostKey = `${p.host}/${p.protocol}`
-      if (seenHostPorts.has(hostKey)) err(`ports.${i}.host`, 'duplicate_host_port', `host port ${hostKey} is used twice`)
+      if (seenHostPorts.has(hostKey))
+        err(`ports.${i}.host`, 'duplicate_host_port', `host port ${hostKey} is used twice`)
       seenHostPorts.add(hostKey)
     }
   })
@@ -151,18 +181,31 @@ function checkSemantics(
     if (seenEnv.has(e.name)) err(`${path}.name`, 'duplicate_env', `variable ${e.name} is defined twice`)
     seenEnv.add(e.name)
     if (e.secret && e.default) {
-      err(`${path}.default`, 'secret_default', `secret ${e.name} must not have a default value: set "generate" or let the user supply it at deploy time`)
+      err(
+        `${path}.default`,
+        'secret_default',
+        `secret ${e.name} must not have a default value: set "generate" or let the user supply it at deploy time`,
+      )
     }
     // A default is shown and exported with the template: a password in it would leave in clear.
     if (!e.secret && e.default && carriesCredential(e.default)) {
-      err(`${path}.default`, 'credential_in_default', `the default of ${e.name} contains a password; make the password a secret variable the user supplies or that is generated`)
+      err(
+        `${path}.default`,
+        'credential_in_default',
+        `the default of ${e.name} contains a password; make the password a secret variable the user supplies or that is generated`,
+      )
     }
-    if (e.generate && e.default !== undefined) err(`${path}.default`, 'default_with_generate', `${e.name} has both a default and "generate"; keep one`)
+    if (e.generate && e.default !== undefined)
+      err(`${path}.default`, 'default_with_generate', `${e.name} has both a default and "generate"; keep one`)
     if (e.options && e.default !== undefined && !e.options.some((o) => o.value === e.default)) {
       err(`${path}.default`, 'default_not_an_option', `default '${e.default}' of ${e.name} is not one of its options`)
     }
     if (!e.secret && isSecretName(e.name)) {
-      warn(`${path}.secret`, 'looks_secret', `${e.name} looks like a secret but is not marked "secret"; its value will still be hidden in service details`)
+      warn(
+        `${path}.secret`,
+        'looks_secret',
+        `${e.name} looks like a secret but is not marked "secret"; its value will still be hidden in service details`,
+      )
     }
   })
 
@@ -188,7 +231,8 @@ function checkSemantics(
   })
 
   for (const key of Object.keys(parsed.labels)) {
-    if (key.toLowerCase().startsWith('zapie.')) err(`labels.${key}`, 'reserved_label', `labels starting with "zapie." are set by ZapieRakyat itself`)
+    if (key.toLowerCase().startsWith('zapie.'))
+      err(`labels.${key}`, 'reserved_label', `labels starting with "zapie." are set by ZapieRakyat itself`)
   }
 
   const tiers = { ...DEFAULT_TIERS }
@@ -196,7 +240,8 @@ function checkSemantics(
     const given = parsed.tiers[tier]
     if (!given) continue
     const bytes = parseMemory(given.memory)
-    if (bytes === null || bytes < MIN_MEMORY || bytes > MAX_MEMORY) err(`tiers.${tier}.memory`, 'invalid_memory', 'must be between 6m and 1024g')
+    if (bytes === null || bytes < MIN_MEMORY || bytes > MAX_MEMORY)
+      err(`tiers.${tier}.memory`, 'invalid_memory', 'must be between 6m and 1024g')
     tiers[tier] = { memory: given.memory.toLowerCase().replace(/\s+/g, ''), cpus: given.cpus }
   }
 

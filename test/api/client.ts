@@ -12,7 +12,10 @@ export const auth = { authorization: `Bearer ${api.token}` }
  * cannot drift from what the API answers.
  */
 export async function call(path: string, init: RequestInit = {}) {
-  const res = await fetch(`${api.baseUrl}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const res = await fetch(`${api.baseUrl}${path}`, {
+    ...init,
+    headers: { ...auth, ...(init.headers as Record<string, string>) },
+  })
   await assertDocumented(init.method ?? 'GET', path, res)
   return res
 }

@@ -4,7 +4,11 @@ import { api, events, json } from './client'
 
 afterAll(cleanupTestResources)
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 
 describe(`monitoring and alerts API [${api.mode}]`, () => {
   let running: Awaited<ReturnType<typeof createTestContainer>>
@@ -55,13 +59,22 @@ describe(`monitoring and alerts API [${api.mode}]`, () => {
     const stream = await events(`?types=health-update,metrics-update,health-alert&services=${watched.name}`)
     expect((await json(`/api/services/${watched.name}/monitoring/start`, post({ interval: 1000 }))).status).toBe(200)
     const metrics = await stream.waitFor((e) => e.event === 'metrics-update', 15_000)
-    expect(JSON.parse(metrics.data)).toMatchObject({ serviceId: watched.name, serviceName: watched.name, containerId: watched.id })
+    expect(JSON.parse(metrics.data)).toMatchObject({
+      serviceId: watched.name,
+      serviceName: watched.name,
+      containerId: watched.id,
+    })
     // Killed, not stopped: a stop the user asked for is no outage.
     await dockerCli('kill', watched.name)
-    const alert = await stream.waitFor((e) => e.event === 'health-alert' && JSON.parse(e.data).rule === 'container_down', 30_000)
+    const alert = await stream.waitFor(
+      (e) => e.event === 'health-alert' && JSON.parse(e.data).rule === 'container_down',
+      30_000,
+    )
     const { alertId } = JSON.parse(alert.data)
     const { body } = await json(`/api/alerts?serviceId=${watched.name}`)
-    expect(body.active).toEqual(expect.arrayContaining([expect.objectContaining({ alertId, rule: 'container_down', serviceName: watched.name })]))
+    expect(body.active).toEqual(
+      expect.arrayContaining([expect.objectContaining({ alertId, rule: 'container_down', serviceName: watched.name })]),
+    )
     stream.close()
     await json(`/api/services/${watched.name}/monitoring/stop`, { method: 'POST' })
   })

@@ -35,7 +35,10 @@ describe(`services API [${api.mode}]`, () => {
 
   it('refuses a missing or wrong token with 401', async () => {
     expect((await fetch(`${api.baseUrl}/api/services`)).status).toBe(401)
-    expect((await fetch(`${api.baseUrl}/api/services`, { headers: { authorization: 'Bearer not-the-token-at-all' } })).status).toBe(401)
+    expect(
+      (await fetch(`${api.baseUrl}/api/services`, { headers: { authorization: 'Bearer not-the-token-at-all' } }))
+        .status,
+    ).toBe(401)
   })
 
   it('lists managed services and hides unmanaged ones', async () => {
@@ -89,10 +92,16 @@ describe(`services API [${api.mode}]`, () => {
     const stream = await events(`?ticket=${body.ticket}&services=${svc.name}`, {})
     expect(stream.response.status).toBe(200)
     await dockerCli('stop', '-t', '1', svc.name)
-    const stop = await stream.waitFor((e) => e.event === 'container-event' && JSON.parse(e.data).action === 'stop', 3000)
+    const stop = await stream.waitFor(
+      (e) => e.event === 'container-event' && JSON.parse(e.data).action === 'stop',
+      3000,
+    )
     stream.close()
     await dockerCli('start', svc.name)
-    const again = await events(`?services=${svc.name}`, { authorization: `Bearer ${api.token}`, 'last-event-id': stop.id! })
+    const again = await events(`?services=${svc.name}`, {
+      authorization: `Bearer ${api.token}`,
+      'last-event-id': stop.id!,
+    })
     await again.waitFor((e) => e.event === 'container-event' && JSON.parse(e.data).action === 'start', 3000)
     again.close()
   })

@@ -25,7 +25,11 @@ async function freePort(): Promise<number> {
 }
 
 async function startAgent(dataDir: string): Promise<{ agent: Started; url: string }> {
-  const agent = startTsEntry('src/agent/main.ts', { ZAPIE_AGENT_PORT: '0', ZAPIE_AGENT_TOKEN: AGENT_TOKEN, ZAPIE_DATA_DIR: join(dataDir, 'agent') })
+  const agent = startTsEntry('src/agent/main.ts', {
+    ZAPIE_AGENT_PORT: '0',
+    ZAPIE_AGENT_TOKEN: AGENT_TOKEN,
+    ZAPIE_DATA_DIR: join(dataDir, 'agent'),
+  })
   const url = (await agent.waitFor(LISTENING))[1]!
   return { agent, url }
 }
@@ -67,10 +71,27 @@ export default async function setup(project: TestProject) {
     const { agent, url } = await startAgent(dataDir)
     processes.push(agent)
     const port = await freePort()
-    const wrangler = startProcess(join('node_modules', '.bin', 'wrangler'), [
-      'dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', join(dataDir, 'wrangler'),
-      '--var', `AGENT_URL:${url}`, '--var', `AGENT_TOKEN:${AGENT_TOKEN}`, '--var', `API_TOKEN:${API_TOKEN}`, '--var', 'LOG_LEVEL:warn',
-    ], { WRANGLER_SEND_METRICS: 'false', CI: '1' })
+    const wrangler = startProcess(
+      join('node_modules', '.bin', 'wrangler'),
+      [
+        'dev',
+        '--port',
+        String(port),
+        '--ip',
+        '127.0.0.1',
+        '--persist-to',
+        join(dataDir, 'wrangler'),
+        '--var',
+        `AGENT_URL:${url}`,
+        '--var',
+        `AGENT_TOKEN:${AGENT_TOKEN}`,
+        '--var',
+        `API_TOKEN:${API_TOKEN}`,
+        '--var',
+        'LOG_LEVEL:warn',
+      ],
+      { WRANGLER_SEND_METRICS: 'false', CI: '1' },
+    )
     processes.push(wrangler)
     baseUrl = (await wrangler.waitFor(/Ready on (http:\/\/127\.0\.0\.1:\d+)/, 90_000))[1]!
   } else {

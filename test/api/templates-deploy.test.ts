@@ -4,7 +4,11 @@ import { api, call, events, json } from './client'
 
 afterAll(cleanupTestResources)
 
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 
 describe(`templates and deploy API [${api.mode}]`, () => {
   const name = `api-${api.mode}-${RUN_ID}`
@@ -36,16 +40,32 @@ describe(`templates and deploy API [${api.mode}]`, () => {
   it('deploys it, streaming progress, and the service runs with its secret redacted', async () => {
     const deploymentId = `dep-${api.mode}-${RUN_ID}`
     const stream = await events(`?deploymentId=${deploymentId}`)
-    const res = await json('/api/deploy?wait=true', post({ templateId, serviceName: 'apisuite', tier: 'basic', deploymentId }))
+    const res = await json(
+      '/api/deploy?wait=true',
+      post({ templateId, serviceName: 'apisuite', tier: 'basic', deploymentId }),
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    const done = await stream.waitFor((e) => e.event === 'deployment-progress' && JSON.parse(e.data).step === 'done', 10_000)
+    const done = await stream.waitFor(
+      (e) => e.event === 'deployment-progress' && JSON.parse(e.data).step === 'done',
+      10_000,
+    )
     expect(JSON.parse(done.data).deploymentId).toBe(deploymentId)
     // One vocabulary: serviceId and serviceName are the container name in the answer and in every
     // progress event; the name typed at deploy time is displayName.
     const containerName = res.body.containerName
-    expect(res.body).toMatchObject({ serviceId: containerName, serviceName: containerName, displayName: 'apisuite', service: { serviceId: containerName, serviceName: containerName } })
+    expect(res.body).toMatchObject({
+      serviceId: containerName,
+      serviceName: containerName,
+      displayName: 'apisuite',
+      service: { serviceId: containerName, serviceName: containerName },
+    })
     for (const e of stream.received.filter((r) => r.event === 'deployment-progress')) {
-      expect(JSON.parse(e.data)).toMatchObject({ serviceId: containerName, serviceName: containerName, displayName: 'apisuite', timestamp: expect.any(String) })
+      expect(JSON.parse(e.data)).toMatchObject({
+        serviceId: containerName,
+        serviceName: containerName,
+        displayName: 'apisuite',
+        timestamp: expect.any(String),
+      })
     }
     stream.close()
     const secret = res.body.generatedSecrets.APP_SECRET

@@ -23,7 +23,11 @@ const pinned = (core: number, cmd: string[]) => (taskset ? ['taskset', '-c', Str
 const children: ChildProcess[] = []
 
 function start(cmd: string[], env: Record<string, string>, stdout: number | 'pipe'): ChildProcess {
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] })
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', stdout, 'inherit'],
+  })
   children.push(child)
   return child
 }
@@ -47,7 +51,18 @@ interface Load {
 
 function load(url: string, seconds: number): Load {
   // Its own process on the other core: the load generator must not share the server's core.
-  const cmd = pinned(1, [process.execPath, join(root, 'node_modules/autocannon/autocannon.js'), '-c', '50', '-d', String(seconds), '-j', '-H', `authorization=Bearer ${TOKEN}`, url])
+  const cmd = pinned(1, [
+    process.execPath,
+    join(root, 'node_modules/autocannon/autocannon.js'),
+    '-c',
+    '50',
+    '-d',
+    String(seconds),
+    '-j',
+    '-H',
+    `authorization=Bearer ${TOKEN}`,
+    url,
+  ])
   const out = execFileSync(cmd[0]!, cmd.slice(1), {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -62,7 +77,13 @@ try {
   const names = await mapLimited(
     Array.from({ length: SERVICES }, (_, i) => i),
     4,
-    async (i) => (await createTestContainer({ name: uniqueName(`bench${i}`), labels: { 'zapie.service': 'busybox', 'zapie.template': 'basic' } })).name,
+    async (i) =>
+      (
+        await createTestContainer({
+          name: uniqueName(`bench${i}`),
+          labels: { 'zapie.service': 'busybox', 'zapie.template': 'basic' },
+        })
+      ).name,
   )
   const uptimeBefore = execFileSync('uptime', { encoding: 'utf8' }).trim()
 
@@ -70,12 +91,26 @@ try {
   const logPath = join(dir, 'server.log')
   start(
     pinned(0, [process.execPath, 'dist/node.js']),
-    { PORT: '0', HOST: '127.0.0.1', ZAPIE_API_TOKEN: TOKEN, ZAPIE_DATA_DIR: join(dir, 'data'), ZAPIE_STORAGE: 'fs', LOG_LEVEL: 'info', ZAPIE_RATE_LIMIT: '1000000000' },
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ZAPIE_API_TOKEN: TOKEN,
+      ZAPIE_DATA_DIR: join(dir, 'data'),
+      ZAPIE_STORAGE: 'fs',
+      LOG_LEVEL: 'info',
+      ZAPIE_RATE_LIMIT: '1000000000',
+    },
     openSync(logPath, 'a'),
   )
   const ours = await until('our server', () => /"msg":"listening","url":"([^"]+)"/.exec(safeRead(logPath))?.[1])
 
-  const routes = ['/api/health', '/api/services', `/api/services/${names[0]}`, '/api/services/health/all', '/api/templates?limit=20']
+  const routes = [
+    '/api/health',
+    '/api/services',
+    `/api/services/${names[0]}`,
+    '/api/services/health/all',
+    '/api/templates?limit=20',
+  ]
   const headers = { authorization: `Bearer ${TOKEN}` }
   const bodies: Record<string, string> = {}
   for (const route of routes) {
@@ -89,7 +124,11 @@ try {
 
   const baselines: Record<string, string> = {}
   for (const kind of ['bare', 'express']) {
-    const child = start(pinned(0, [process.execPath, join(import.meta.dirname, 'baseline-server.mjs'), kind, bodiesFile]), {}, 'pipe')
+    const child = start(
+      pinned(0, [process.execPath, join(import.meta.dirname, 'baseline-server.mjs'), kind, bodiesFile]),
+      {},
+      'pipe',
+    )
     let first = ''
     child.stdout!.on('data', (d) => (first += d))
     baselines[kind] = `http://127.0.0.1:${await until(`${kind} server`, () => /^(\d+)\n/.exec(first)?.[1])}`
@@ -97,7 +136,9 @@ try {
 
   const servers = { ours, bare: baselines.bare!, express: baselines.express! }
   const rows: string[] = []
-  console.log(`${listed} services listed (${SERVICES} of this run), ${SECONDS} s per route per server, -c 50, taskset ${taskset ? 'on' : 'off'}`)
+  console.log(
+    `${listed} services listed (${SERVICES} of this run), ${SECONDS} s per route per server, -c 50, taskset ${taskset ? 'on' : 'off'}`,
+  )
   console.log(uptimeBefore)
   for (const route of routes) {
     const result: Record<string, Load> = {}
@@ -116,10 +157,16 @@ try {
     console.log(line)
   }
   const uptimeAfter = execFileSync('uptime', { encoding: 'utf8' }).trim()
-  console.log('\n| route | ours req/s / p99 | bare node:http | Express 5 | ours/bare | ours/Express | p99 ours/bare | target |')
+  console.log(
+    '\n| route | ours req/s / p99 | bare node:http | Express 5 | ours/bare | ours/Express | p99 ours/bare | target |',
+  )
   console.log('|---|---|---|---|---|---|---|---|')
   for (const row of rows) console.log(row)
-  console.log(`load average before: ${uptimeBefore.split('load average:')[1]?.trim()}; after: ${uptimeAfter.split('load average:')[1]?.trim()} (now ${loadavg().map((l) => l.toFixed(2)).join(', ')})`)
+  console.log(
+    `load average before: ${uptimeBefore.split('load average:')[1]?.trim()}; after: ${uptimeAfter.split('load average:')[1]?.trim()} (now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')})`,
+  )
   console.log(`our server wrote ${readFileSync(logPath, 'utf8').split('\n').length} log lines`)
 } finally {
   for (const child of children) child.kill('SIGTERM')

@@ -57,7 +57,20 @@ async function fillVolume(volume: string, bytes: number) {
     `i=0; while [ $i -lt ${files} ]; do dd if=/dev/urandom of=/data/random-$i.bin bs=1M count=${per / MIB} 2>/dev/null; i=$((i+1)); done`,
     `i=0; while [ $i -lt ${files} ]; do od -An -tx2 -w32 -v /dev/urandom | head -c ${per} > /data/text-$i.log; i=$((i+1)); done`,
   ].join(' && ')
-  await dockerCli('run', '--rm', '--network', 'none', '--label', LABEL, '-v', `${volume}:/data`, IMAGE, 'sh', '-c', script)
+  await dockerCli(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    LABEL,
+    '-v',
+    `${volume}:/data`,
+    IMAGE,
+    'sh',
+    '-c',
+    script,
+  )
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits)
@@ -81,13 +94,23 @@ async function benchSize(bytes: number, workDir: string) {
   const dataDir = join(workDir, `agent-${volume}`)
   const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
   // No settle wait: the bench measures moving data, not the 2 s "does it stay up" check.
-  const host = startHostAgent({ config, stores: await createStores(config), docker, logger: silentLogger, backups: { restoreSettleMs: 0 } })
+  const host = startHostAgent({
+    config,
+    stores: await createStores(config),
+    docker,
+    logger: silentLogger,
+    backups: { restoreSettleMs: 0 },
+  })
   await host.ready
 
   const baseArchive = join(workDir, 'baseline.tar.gz')
-  const baseBackup = await timed(() => sh(`set -e; tar -C ${mountpoint} -cf - . | gzip -${GZIP_LEVEL} > ${baseArchive}`))
+  const baseBackup = await timed(() =>
+    sh(`set -e; tar -C ${mountpoint} -cf - . | gzip -${GZIP_LEVEL} > ${baseArchive}`),
+  )
   const baseSize = Number(await sh(`stat -c %s ${baseArchive}`))
-  const ours = await withPeakRss(() => timed(() => host.client.createBackup(name, { name: 'bench', consistency: 'pause', wait: true })))
+  const ours = await withPeakRss(() =>
+    timed(() => host.client.createBackup(name, { name: 'bench', consistency: 'pause', wait: true })),
+  )
   const job = ours.value.value
   if (job.status !== 'completed') throw new Error('backup did not complete')
 
@@ -122,8 +145,16 @@ async function benchSize(bytes: number, workDir: string) {
 
 async function cleanup() {
   const filters = { label: [LABEL] }
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {})
-  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove({ force: true }).catch(() => {})
+  for (const c of await docker.listContainers({ all: true, filters }))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {})
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? [])
+    await docker
+      .getVolume(v.Name)
+      .remove({ force: true })
+      .catch(() => {})
 }
 
 /**
@@ -131,7 +162,9 @@ async function cleanup() {
  * rise of one run is never hidden by memory an earlier run left the process holding.
  */
 if (!process.env.BENCH_ONE_SIZE) {
-  console.log(`gzip level ${GZIP_LEVEL}; sizes ${SIZES.map((s) => `${s / MIB} MiB`).join(', ')}; data: half random bytes, half text`)
+  console.log(
+    `gzip level ${GZIP_LEVEL}; sizes ${SIZES.map((s) => `${s / MIB} MiB`).join(', ')}; data: half random bytes, half text`,
+  )
   let failures = 0
   for (const size of SIZES) {
     const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -150,8 +183,12 @@ try {
     const row = await benchSize(size, workDir)
     const ok = (cond: boolean) => (cond ? 'ok' : 'MISSED')
     console.log(`\n${row.size}`)
-    console.log(`  backup   ours ${row.backup.ours} | baseline tar|gzip -${GZIP_LEVEL} ${row.backup.baseline} | ratio ${fmt(row.backup.ratio, 2)}× (target ≥ 0.9: ${ok(row.backup.ratio >= 0.9)}) | peak RSS rise ${fmt(row.backup.rssRiseMb)} MB (≤ 100: ${ok(row.backup.rssRiseMb <= 100)})`)
-    console.log(`  restore  ours ${row.restore.ours} | baseline tar -xzf ${row.restore.baseline} | ratio ${fmt(row.restore.ratio, 2)}× (target ≥ 0.8: ${ok(row.restore.ratio >= 0.8)}) | peak RSS rise ${fmt(row.restore.rssRiseMb)} MB (≤ 100: ${ok(row.restore.rssRiseMb <= 100)})`)
+    console.log(
+      `  backup   ours ${row.backup.ours} | baseline tar|gzip -${GZIP_LEVEL} ${row.backup.baseline} | ratio ${fmt(row.backup.ratio, 2)}× (target ≥ 0.9: ${ok(row.backup.ratio >= 0.9)}) | peak RSS rise ${fmt(row.backup.rssRiseMb)} MB (≤ 100: ${ok(row.backup.rssRiseMb <= 100)})`,
+    )
+    console.log(
+      `  restore  ours ${row.restore.ours} | baseline tar -xzf ${row.restore.baseline} | ratio ${fmt(row.restore.ratio, 2)}× (target ≥ 0.8: ${ok(row.restore.ratio >= 0.8)}) | peak RSS rise ${fmt(row.restore.rssRiseMb)} MB (≤ 100: ${ok(row.restore.rssRiseMb <= 100)})`,
+    )
   }
 } catch (err) {
   failed = true

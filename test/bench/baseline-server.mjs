@@ -24,7 +24,8 @@ if (kind === 'bare') {
   })
 } else if (kind === 'express') {
   const app = express()
-  for (const [path, body] of Object.entries(bodies)) app.get(path, (_req, res) => res.type('application/json').send(body))
+  for (const [path, body] of Object.entries(bodies))
+    app.get(path, (_req, res) => res.type('application/json').send(body))
   server = http.createServer(app)
 } else {
   throw new Error(`unknown baseline ${kind}`)

@@ -40,7 +40,15 @@ function start(script: string, core: number, args: string[]) {
       return false
     }
   })()
-  const node = [process.execPath, '--import', 'tsx', '--expose-gc', '--max-old-space-size=2048', join(dir, script), ...args]
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
+    '--expose-gc',
+    '--max-old-space-size=2048',
+    join(dir, script),
+    ...args,
+  ]
   const child = hasTaskset
     ? spawn('taskset', ['-c', String(core), ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     : spawn(node[0]!, node.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

@@ -33,7 +33,8 @@ function median(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.floor((s.length - 1) / 2)]!
 }
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
 
 /** utime + stime of a process in seconds; 0 when it is gone. */
 function cpuSeconds(pid: number): number {
@@ -109,19 +110,39 @@ async function createContainers(): Promise<string[]> {
 
 async function removeContainers() {
   const list = await docker.listContainers({ all: true, filters: { label: [`zapie.test=${RUN}`] } })
-  await mapLimited(list, 4, (c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {}))
+  await mapLimited(list, 4, (c) =>
+    docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => {}),
+  )
 }
 
 async function startServer(): Promise<{ child: ChildProcess; base: string; dataDir: string }> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'zapie-bench-'))
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../src/node.ts')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ZAPIE_API_TOKEN: TOKEN, ZAPIE_STORAGE: 'memory', ZAPIE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ZAPIE_RATE_LIMIT: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ZAPIE_API_TOKEN: TOKEN,
+      ZAPIE_STORAGE: 'memory',
+      ZAPIE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ZAPIE_RATE_LIMIT: '0',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return { child, base, dataDir }
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base, dataDir }
     await sleep(100)
   }
   throw new Error('the API did not start')
@@ -129,7 +150,9 @@ async function startServer(): Promise<{ child: ChildProcess; base: string; dataD
 
 async function healthAll(base: string) {
   const res = await fetch(`${base}/api/services/health/all`, { headers: { authorization: `Bearer ${TOKEN}` } })
-  return (await res.json()) as { services: { serviceId: string; metrics: { cpu: { percentage: number | null } } | null }[] }
+  return (await res.json()) as {
+    services: { serviceId: string; metrics: { cpu: { percentage: number | null } } | null }[]
+  }
 }
 
 /** `docker stats` ignores SIGTERM (it would stream on, and skew every later measurement): SIGINT, then SIGKILL. */
@@ -157,7 +180,13 @@ function timeDockerStatsNoStream(names: string[]): number {
 }
 
 async function main() {
-  log(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length} cores; docker ${(await docker.version()).Version}; CLK_TCK ${CLK_TCK}`)
+  log(
+    `machine: ${
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('processor')).length
+    } cores; docker ${(await docker.version()).Version}; CLK_TCK ${CLK_TCK}`,
+  )
   log(`creating ${N} running containers labelled zapie.test=${RUN} …`)
   const names = await createContainers()
   let server: Awaited<ReturnType<typeof startServer>> | undefined
@@ -185,8 +214,12 @@ async function main() {
     const p50 = median(latencies) / 1000
     const baseline = median(statsRuns)
     log('\n(1) GET /api/services/health/all vs docker stats --no-stream')
-    log(`  ours:     p50 ${(p50 * 1000).toFixed(1)} ms, p95 ${pct(latencies, 0.95).toFixed(1)} ms (50 requests, ${N}+ services)`)
-    log(`  baseline: docker stats --no-stream ${N} containers: median ${baseline.toFixed(2)} s (${statsRuns.map((s) => s.toFixed(2)).join(', ')})`)
+    log(
+      `  ours:     p50 ${(p50 * 1000).toFixed(1)} ms, p95 ${pct(latencies, 0.95).toFixed(1)} ms (50 requests, ${N}+ services)`,
+    )
+    log(
+      `  baseline: docker stats --no-stream ${N} containers: median ${baseline.toFixed(2)} s (${statsRuns.map((s) => s.toFixed(2)).join(', ')})`,
+    )
     log(`  ratio:    ${(p50 / baseline).toFixed(4)}× (target ≤ 0.1×)`)
 
     // (2) CPU over the same span. Other engineers share this engine and these 2 cores, so the
@@ -194,7 +227,9 @@ async function main() {
     // lands on all three alike. Our process is frozen (SIGSTOP) outside its slices; docker stats
     // is started for each of its slices (after a 2 s warm-up) and stopped after.
     const slices = Math.max(1, Math.round(SECONDS / SLICE_SECONDS))
-    log(`\n(2) CPU seconds over ${slices * SLICE_SECONDS} s per mode (dockerd + containerd + containerd-shim* + the watcher), ${slices} interleaved slices of ${SLICE_SECONDS} s`)
+    log(
+      `\n(2) CPU seconds over ${slices * SLICE_SECONDS} s per mode (dockerd + containerd + containerd-shim* + the watcher), ${slices} interleaved slices of ${SLICE_SECONDS} s`,
+    )
     const ticksBefore = (await status(base)).ticks
     child.kill('SIGSTOP')
     const ours = { engine: 0, ours: 0, total: 0 }
@@ -208,12 +243,15 @@ async function main() {
     const rss: number[] = []
     for (let i = 0; i < slices; i++) {
       child.kill('SIGCONT')
-      add(ours, await measureCpu(SLICE_SECONDS, [child.pid!], async () => {
-        for (let t = 0; t < SLICE_SECONDS; t += 5) {
-          rss.push(rssMiB(child.pid!))
-          await sleep(5000)
-        }
-      }))
+      add(
+        ours,
+        await measureCpu(SLICE_SECONDS, [child.pid!], async () => {
+          for (let t = 0; t < SLICE_SECONDS; t += 5) {
+            rss.push(rssMiB(child.pid!))
+            await sleep(5000)
+          }
+        }),
+      )
       child.kill('SIGSTOP')
       add(idle, await measureCpu(SLICE_SECONDS, []))
       const cli = spawn('docker', ['stats', ...names], { stdio: 'ignore' })
@@ -227,11 +265,19 @@ async function main() {
     child.kill('SIGCONT')
     await sleep(500)
     const ticks = (await status(base)).ticks - ticksBefore
-    log(`  ours:     ${ours.total.toFixed(2)} s (engine ${ours.engine.toFixed(2)} s + our process ${ours.ours.toFixed(2)} s; ${ticks} ticks)`)
-    log(`  our RSS:  first ${rss[0]} MiB, last ${rss.at(-1)} MiB, min ${Math.min(...rss)}, max ${Math.max(...rss)} (every 5 s of our slices)`)
+    log(
+      `  ours:     ${ours.total.toFixed(2)} s (engine ${ours.engine.toFixed(2)} s + our process ${ours.ours.toFixed(2)} s; ${ticks} ticks)`,
+    )
+    log(
+      `  our RSS:  first ${rss[0]} MiB, last ${rss.at(-1)} MiB, min ${Math.min(...rss)}, max ${Math.max(...rss)} (every 5 s of our slices)`,
+    )
     log(`  idle:     ${idle.total.toFixed(2)} s (the engine with nobody watching: the floor both share)`)
-    log(`  baseline: ${streaming.total.toFixed(2)} s (engine ${streaming.engine.toFixed(2)} s + docker CLI ${streaming.ours.toFixed(2)} s)`)
-    log(`  ratio:    ${(ours.total / streaming.total).toFixed(3)}× (target ≤ 0.25×); above the idle floor: ${((ours.total - idle.total) / (streaming.total - idle.total)).toFixed(3)}×`)
+    log(
+      `  baseline: ${streaming.total.toFixed(2)} s (engine ${streaming.engine.toFixed(2)} s + docker CLI ${streaming.ours.toFixed(2)} s)`,
+    )
+    log(
+      `  ratio:    ${(ours.total / streaming.total).toFixed(3)}× (target ≤ 0.25×); above the idle floor: ${((ours.total - idle.total) / (streaming.total - idle.total)).toFixed(3)}×`,
+    )
     const idleScaled = idle.total
     log(
       `\nRESULT ${JSON.stringify({

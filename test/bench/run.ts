@@ -18,7 +18,9 @@ if (files.length === 0) {
 let failed = 0
 for (const file of files) {
   console.log(`\n=== ${file} ===`)
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(import.meta.dirname, file)], { stdio: 'inherit' })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(import.meta.dirname, file)], {
+    stdio: 'inherit',
+  })
   if (result.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)

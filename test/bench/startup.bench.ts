@@ -31,7 +31,10 @@ async function freePort(): Promise<number> {
  */
 function groupRss(pgid: number): { server: number; total: number; processes: number } {
   const out = execFileSync('ps', ['-o', 'pid=,ppid=,rss=', '-g', String(pgid)], { encoding: 'utf8' })
-  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number])
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number])
   const parents = new Set(rows.map(([, pp]) => pp))
   const leaves = rows.filter(([p]) => !parents.has(p))
   return {
@@ -41,7 +44,10 @@ function groupRss(pgid: number): { server: number; total: number; processes: num
   }
 }
 
-async function once(command: string, args: string[]): Promise<{ ms: number; server: number; total: number; processes: number }> {
+async function once(
+  command: string,
+  args: string[],
+): Promise<{ ms: number; server: number; total: number; processes: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zapie-bench-start-'))
   const port = await freePort()
   const started = performance.now()
@@ -53,7 +59,10 @@ async function once(command: string, args: string[]): Promise<{ ms: number; serv
   })
   try {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status > 0, () => false)
+      const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.status > 0,
+        () => false,
+      )
       if (ok) break
       if (performance.now() - started > 30_000) throw new Error(`${command} ${args.join(' ')} never answered`)
       await new Promise((r) => setTimeout(r, 5))

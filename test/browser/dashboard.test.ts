@@ -7,7 +7,15 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, TEST_TOKEN } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
-import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  DEPLOY_RUN_LABEL,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+} from '../helpers/docker'
 import { FAST } from '../helpers/monitor'
 import { appWithRealAgent } from '../helpers/real-agent'
 import { listen } from '../helpers/targets'
@@ -32,7 +40,11 @@ describe('the dashboard in a real browser', () => {
     ctx = await appWithRealAgent('in-process', { dataDir, monitor: FAST })
     server = await listen(ctx.app)
     // Busy enough to chart and to log; a volume so it can be backed up; stops at once on SIGTERM.
-    const cmd = ['sh', '-c', 'trap "exit 0" TERM; echo hello > /data/greeting; while true; do echo "hi from zapie $(date +%s)"; sleep 1; done']
+    const cmd = [
+      'sh',
+      '-c',
+      'trap "exit 0" TERM; echo hello > /data/greeting; while true; do echo "hi from zapie $(date +%s)"; sleep 1; done',
+    ]
     for (let i = 0; i < 2; i++) {
       const volume = { name: await createTestVolume(), path: '/data' }
       services.push((await createTestContainer({ cmd, volume })).name)
@@ -64,7 +76,9 @@ describe('the dashboard in a real browser', () => {
     })
     page.on('pageerror', (e) => problems.push(String(e)))
     await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+      )
     })
   })
 
@@ -100,7 +114,9 @@ describe('the dashboard in a real browser', () => {
     await page.keyboard.press('Enter')
     await page.getByRole('heading', { name: 'Services' }).waitFor()
     // The token is nowhere the page's scripts can read it back.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+    )
     expect(stored).not.toContain(TEST_TOKEN)
   })
 
@@ -132,9 +148,13 @@ describe('the dashboard in a real browser', () => {
 
   it('shows a service stopped with the docker CLI without a reload', async () => {
     await dockerCli('stop', '-t', '1', services[0]!)
-    await expect.poll(() => row(services[0]!).locator('[data-col="state"]').textContent(), { timeout: 5000 }).toBe('exited')
+    await expect
+      .poll(() => row(services[0]!).locator('[data-col="state"]').textContent(), { timeout: 5000 })
+      .toBe('exited')
     await dockerCli('start', services[0]!)
-    await expect.poll(() => row(services[0]!).locator('[data-col="state"]').textContent(), { timeout: 5000 }).toBe('running')
+    await expect
+      .poll(() => row(services[0]!).locator('[data-col="state"]').textContent(), { timeout: 5000 })
+      .toBe('running')
   })
 
   it('filters by status and by search', async () => {
@@ -157,7 +177,9 @@ describe('the dashboard in a real browser', () => {
     await page.getByTestId('logs').filter({ hasText: 'No line matches.' }).waitFor()
     await page.getByLabel('Search logs').fill('')
     // The monitor samples every 500 ms in this test: the CPU chart gets a line on the 1h range.
-    await expect.poll(() => page.locator('[data-chart="CPU"] path.line').getAttribute('d'), { timeout: 15_000 }).toMatch(/^M.*L/)
+    await expect
+      .poll(() => page.locator('[data-chart="CPU"] path.line').getAttribute('d'), { timeout: 15_000 })
+      .toMatch(/^M.*L/)
     for (const title of ['Memory', 'Network', 'Block I/O']) await page.locator(`[data-chart="${title}"]`).waitFor()
     // Longer ranges are bucketed: the page says so and draws the min–max band.
     await page.locator('#analytics-title').scrollIntoViewIfNeeded()
@@ -187,12 +209,17 @@ describe('the dashboard in a real browser', () => {
   it('restarts two services at once with per-item results', async () => {
     await page.getByRole('link', { name: 'Services', exact: true }).click()
     for (const id of services) await row(id).getByRole('checkbox').check()
-    const before = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
+    const before = await Promise.all(
+      services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))),
+    )
     const panel = page.getByRole('region', { name: 'Bulk operations' })
     await panel.getByRole('button', { name: 'Restart' }).click()
     await panel.getByText('2 of 2 done').waitFor({ timeout: 30_000 })
-    for (const id of services) expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
-    const after = await Promise.all(services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))))
+    for (const id of services)
+      expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
+    const after = await Promise.all(
+      services.map(async (id) => JSON.parse(await dockerCli('inspect', '-f', '{{json .State.StartedAt}}', id))),
+    )
     for (const [i, started] of after.entries()) expect(started).not.toBe(before[i])
     await page.getByLabel('Search services').fill(RUN_ID)
     await shoot('overview')
@@ -220,7 +247,10 @@ describe('the dashboard in a real browser', () => {
     await editor.locator('[data-issues="tpl-image-issues"]').filter({ hasText: 'required' }).waitFor()
     expect(await editor.getByRole('button', { name: 'Create template' }).isDisabled()).toBe(true)
     await editor.getByLabel('Image').fill('nginx:1.27')
-    await editor.getByTestId('validation-summary').filter({ hasText: /^Valid/ }).waitFor()
+    await editor
+      .getByTestId('validation-summary')
+      .filter({ hasText: /^Valid/ })
+      .waitFor()
     // The markup is a warning beside the name (it will be stored as plain text), never rendered.
     await editor.locator('[data-issues="tpl-name-issues"] .warning').first().waitFor()
     expect(await page.locator('form img, form b').count()).toBe(0)
@@ -260,7 +290,9 @@ describe('the dashboard in a real browser', () => {
     const target = `${server.url}/api/services/${services[0]}/stop`
     const attacker = createServer((_, res) => {
       res.setHeader('content-type', 'text/html')
-      res.end(`<form method="POST" action="${target}"><input name="x" value="1"></form><script>document.forms[0].submit()</script>`)
+      res.end(
+        `<form method="POST" action="${target}"><input name="x" value="1"></form><script>document.forms[0].submit()</script>`,
+      )
     })
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r))
     const evil = await browser.context.newPage()

@@ -73,7 +73,8 @@ async function startApi(port: number) {
 }
 
 const seen = () => page.evaluate(() => (window as unknown as { seen: Record<string, unknown>[] }).seen)
-const counter = (name: 'opens' | 'errors') => page.evaluate((n) => (window as unknown as Record<string, number>)[n]!, name)
+const counter = (name: 'opens' | 'errors') =>
+  page.evaluate((n) => (window as unknown as Record<string, number>)[n]!, name)
 const readyState = () => page.evaluate(() => (window as unknown as { events: EventSource }).events.readyState)
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
@@ -108,19 +109,40 @@ afterAll(async () => {
 describe('EventSource with the session cookie, in Chromium, cross-origin', () => {
   it('signs in, follows events and acts by cookie with the CSRF token', async () => {
     expect(new URL(proxy.url).origin).not.toBe(pageOrigin)
-    await page.evaluate(([url, token]) => (window as unknown as { follow: (a: string, t: string) => Promise<void> }).follow(url!, token!), [proxy.url, TEST_TOKEN])
-    await until('the stream opens', () => counter('opens'), (n) => n === 1)
-    const status = await page.evaluate((url) => (window as unknown as { act: (a: string, p: string) => Promise<number> }).act(url, '/api/services/zapie-web-1/stop'), proxy.url)
+    await page.evaluate(
+      ([url, token]) => (window as unknown as { follow: (a: string, t: string) => Promise<void> }).follow(url!, token!),
+      [proxy.url, TEST_TOKEN],
+    )
+    await until(
+      'the stream opens',
+      () => counter('opens'),
+      (n) => n === 1,
+    )
+    const status = await page.evaluate(
+      (url) =>
+        (window as unknown as { act: (a: string, p: string) => Promise<number> }).act(
+          url,
+          '/api/services/zapie-web-1/stop',
+        ),
+      proxy.url,
+    )
     expect(status).toBe(200)
     const events = await until('the stop events arrive', seen, (s) => s.length === 2)
-    expect(events.map((e) => [e.action, e.status])).toEqual([['stop', 'in-progress'], ['stop', 'completed']])
+    expect(events.map((e) => [e.action, e.status])).toEqual([
+      ['stop', 'in-progress'],
+      ['stop', 'completed'],
+    ])
   })
 
   it('resumes by itself after a network cut, with every event published during the cut', async () => {
     const before = (await seen()).length
     const opens = await counter('opens')
     proxy.cut()
-    await until('the browser notices the cut', () => counter('errors'), (n) => n >= 1)
+    await until(
+      'the browser notices the cut',
+      () => counter('errors'),
+      (n) => n >= 1,
+    )
     await api.act('start')
     await api.act('stop')
     // Long enough for the browser's own retries (every 2 s) to fail against the cut.
@@ -150,14 +172,25 @@ describe('EventSource with the session cookie, in Chromium, cross-origin', () =>
     const [opens, errors] = [await counter('opens'), await counter('errors')]
     const port = api.port
     await api.close()
-    await until('the browser notices the restart', () => counter('errors'), (n) => n > errors)
+    await until(
+      'the browser notices the restart',
+      () => counter('errors'),
+      (n) => n > errors,
+    )
     api = await startApi(port)
     // The session lives in the store: the browser's reconnect is still signed in.
-    await until('the stream reopens', () => counter('opens'), (n) => n > opens)
+    await until(
+      'the stream reopens',
+      () => counter('opens'),
+      (n) => n > opens,
+    )
     await until('a reset arrives', seen, (s) => s.length > before && s[before]!.reset === true)
     await api.act('start')
     const events = await until('live events arrive', seen, (s) => s.length === before + 3)
-    expect(events.slice(before + 1).map((e) => [e.action, e.status])).toEqual([['start', 'in-progress'], ['start', 'completed']])
+    expect(events.slice(before + 1).map((e) => [e.action, e.status])).toEqual([
+      ['start', 'in-progress'],
+      ['start', 'completed'],
+    ])
     expect(await readyState()).toBe(1)
   })
 })

@@ -26,7 +26,12 @@ export interface TestAppOptions {
 
 /** An app with memory storage and, unless given a real one, the fake agent. */
 export async function buildTestApp(options: TestAppOptions = {}) {
-  const config: Config = loadConfig({ ZAPIE_API_TOKEN: TEST_TOKEN, ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ...options.env })
+  const config: Config = loadConfig({
+    ZAPIE_API_TOKEN: TEST_TOKEN,
+    ZAPIE_STORAGE: 'memory',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  })
   const hub = options.hub ?? createEventHub()
   const fake = createFakeAgent(hub, options.services ?? [])
   const deps: AppDeps = {

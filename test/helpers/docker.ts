@@ -92,8 +92,22 @@ export async function cleanupTestResources() {
   for (const label of [`zapie.test=${RUN_ID}`, `${DEPLOY_RUN_LABEL}=${RUN_ID}`]) {
     const filters = { label: [label] }
     const containers = await docker.listContainers({ all: true, filters })
-    await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})))
+    await Promise.all(
+      containers.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch(() => {}),
+      ),
+    )
     const { Volumes } = await docker.listVolumes({ filters })
-    await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => {})))
+    await Promise.all(
+      (Volumes ?? []).map((v) =>
+        docker
+          .getVolume(v.Name)
+          .remove({ force: true })
+          .catch(() => {}),
+      ),
+    )
   }
 }

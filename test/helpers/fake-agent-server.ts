@@ -16,7 +16,9 @@ export function serveFakeAgent(services: FakeService[] = []) {
   const fake = createFakeAgent(hub, services)
   let server: Awaited<ReturnType<typeof listen>> | undefined
   beforeAll(async () => {
-    server = await listen(createAgentServer({ agent: fake.agent, events: hub, token: AGENT_TEST_TOKEN, logger: silentLogger }))
+    server = await listen(
+      createAgentServer({ agent: fake.agent, events: hub, token: AGENT_TEST_TOKEN, logger: silentLogger }),
+    )
   })
   afterAll(async () => server?.close())
   return {

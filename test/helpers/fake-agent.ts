@@ -66,9 +66,25 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
   }
   const setState = (ref: string, action: string, running: boolean) => {
     const s = byRef(ref)
-    events.publish('service-action', { action, status: 'in-progress', serviceId: s.summary.serviceId, containerId: s.summary.id })
-    s.summary = { ...s.summary, state: running ? 'running' : 'exited', isRunning: running, canStart: !running, canStop: running }
-    events.publish('service-action', { action, status: 'completed', serviceId: s.summary.serviceId, containerId: s.summary.id })
+    events.publish('service-action', {
+      action,
+      status: 'in-progress',
+      serviceId: s.summary.serviceId,
+      containerId: s.summary.id,
+    })
+    s.summary = {
+      ...s.summary,
+      state: running ? 'running' : 'exited',
+      isRunning: running,
+      canStart: !running,
+      canStop: running,
+    }
+    events.publish('service-action', {
+      action,
+      status: 'completed',
+      serviceId: s.summary.serviceId,
+      containerId: s.summary.id,
+    })
     return s.summary
   }
   const deployer = createFakeDeployer(events, services)
@@ -79,9 +95,24 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
     ...monitoring.api,
     dockerStatus: async () => ({ status: 'connected', version: '99.0-fake', apiVersion: '1.41' }),
     systemSummary: async () => ({
-      containers: { total: services.length, running: services.filter((s) => s.summary.isRunning).length, paused: 0, stopped: 0, managed: services.length },
+      containers: {
+        total: services.length,
+        running: services.filter((s) => s.summary.isRunning).length,
+        paused: 0,
+        stopped: 0,
+        managed: services.length,
+      },
       images: 1,
-      host: { name: 'fake', os: 'FakeOS', kernel: '6.0', architecture: 'x86_64', cpus: 2, memoryBytes: 1 << 30, dockerRootDir: '/var/lib/docker', cgroupVersion: '2' },
+      host: {
+        name: 'fake',
+        os: 'FakeOS',
+        kernel: '6.0',
+        architecture: 'x86_64',
+        cpus: 2,
+        memoryBytes: 1 << 30,
+        dockerRootDir: '/var/lib/docker',
+        cgroupVersion: '2',
+      },
     }),
     listServices: async () => services.map((s) => s.summary),
     getService: async (ref) => {
@@ -153,8 +184,18 @@ export function createFakeAgent(events: EventPublisher, services: FakeService[] 
       },
       {
         all: () => [
-          ...services.flatMap((s) => s.backups.map((backup) => ({ backup, serviceExists: true, drop: () => void s.backups.splice(s.backups.indexOf(backup), 1) }))),
-          ...orphans.map((backup) => ({ backup, serviceExists: false, drop: () => void orphans.splice(orphans.indexOf(backup), 1) })),
+          ...services.flatMap((s) =>
+            s.backups.map((backup) => ({
+              backup,
+              serviceExists: true,
+              drop: () => void s.backups.splice(s.backups.indexOf(backup), 1),
+            })),
+          ),
+          ...orphans.map((backup) => ({
+            backup,
+            serviceExists: false,
+            drop: () => void orphans.splice(orphans.indexOf(backup), 1),
+          })),
         ],
         deploy: (spec, o) => deployer.api.deploy(spec, { deploymentId: o.deploymentId, wait: true }),
       },

@@ -30,7 +30,12 @@ interface FakeTarget {
 export function createFakeBackups(
   events: EventPublisher,
   byRef: (ref: string) => FakeTarget,
-  actions: { start(ref: string): Promise<unknown>; stop(ref: string): Promise<unknown>; restart(ref: string): Promise<unknown>; remove(ref: string, keepData: boolean): Promise<unknown> },
+  actions: {
+    start(ref: string): Promise<unknown>
+    stop(ref: string): Promise<unknown>
+    restart(ref: string): Promise<unknown>
+    remove(ref: string, keepData: boolean): Promise<unknown>
+  },
   catalogue: {
     /** Every backup the fake knows, with whether its service still exists (deleted services' backups included). */
     all(): { backup: FakeBackup; serviceExists: boolean; drop(): void }[]
@@ -84,11 +89,24 @@ export function createFakeBackups(
   return {
     async createBackup(ref, o) {
       const target = byRef(ref)
-      if (o.name === 'busy') throw conflict(`A backup of service '${target.serviceId}' is already running`, 'operation_in_progress')
-      const backup = make(target, o.name, new TextEncoder().encode(`archive of ${target.serviceId}: ${o.name}`), 'manual')
+      if (o.name === 'busy')
+        throw conflict(`A backup of service '${target.serviceId}' is already running`, 'operation_in_progress')
+      const backup = make(
+        target,
+        o.name,
+        new TextEncoder().encode(`archive of ${target.serviceId}: ${o.name}`),
+        'manual',
+      )
       if (o.description) backup.summary.description = o.description
       backup.summary.consistency = o.consistency
-      events.publish('backup-progress', { backupId: backup.summary.id, serviceId: target.serviceId, containerId: target.id, phase: 'done', bytes: 5, percent: 100 })
+      events.publish('backup-progress', {
+        backupId: backup.summary.id,
+        serviceId: target.serviceId,
+        containerId: target.id,
+        phase: 'done',
+        bytes: 5,
+        percent: 100,
+      })
       return o.wait
         ? { backupId: backup.summary.id, serviceId: target.serviceId, status: 'completed', backup: backup.summary }
         : { backupId: backup.summary.id, serviceId: target.serviceId, status: 'running' }
@@ -100,7 +118,11 @@ export function createFakeBackups(
     async backupStorage(ref) {
       const target = byRef(ref)
       const bytes = target.backups.reduce((n, b) => n + b.summary.size, 0)
-      return { serviceId: target.serviceId, service: { bytes, count: target.backups.length }, filesystem: { total: 1e12, free: 5e11, available: 4e11 } }
+      return {
+        serviceId: target.serviceId,
+        service: { bytes, count: target.backups.length },
+        filesystem: { total: 1e12, free: 5e11, available: 4e11 },
+      }
     },
     async deleteBackup(ref, backupId) {
       const { target, backup } = backupOf(ref, backupId)
@@ -109,7 +131,8 @@ export function createFakeBackups(
     },
     async restoreBackup(ref, backupId) {
       const { target, backup } = backupOf(ref, backupId)
-      if (backup.summary.status !== 'ok') throw new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted`)
+      if (backup.summary.status !== 'ok')
+        throw new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted`)
       return restoreResult(target, backupId)
     },
     async openBackupDownload(ref, backupId, o) {
@@ -144,7 +167,14 @@ export function createFakeBackups(
     async setBackupSchedule(ref, input) {
       const target = byRef(ref)
       const now = new Date().toISOString()
-      target.schedule = { serviceId: target.serviceId, ...input, createdAt: now, updatedAt: now, nextRun: now, missing: false }
+      target.schedule = {
+        serviceId: target.serviceId,
+        ...input,
+        createdAt: now,
+        updatedAt: now,
+        nextRun: now,
+        missing: false,
+      }
       return target.schedule
     },
     async deleteBackupSchedule(ref) {
@@ -188,9 +218,15 @@ export function createFakeBackups(
     },
     async restoreBackupAsNew(backupId, spec, o) {
       const { backup } = byId(backupId)
-      if (backup.summary.status !== 'ok') throw new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted`)
+      if (backup.summary.status !== 'ok')
+        throw new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted`)
       const outcome = await catalogue.deploy(spec, { deploymentId: o.deploymentId })
-      return { ...outcome, backupId, sourceServiceId: backup.summary.serviceId, envFromBackup: o.envFromBackup.filter((n) => spec.env.some((e) => e.name === n)) }
+      return {
+        ...outcome,
+        backupId,
+        sourceServiceId: backup.summary.serviceId,
+        envFromBackup: o.envFromBackup.filter((n) => spec.env.some((e) => e.name === n)),
+      }
     },
     async bulkOperation(operation, serviceIds, o) {
       const ids = [...new Set(serviceIds)]
@@ -199,7 +235,8 @@ export function createFakeBackups(
         try {
           let result: Record<string, unknown>
           if (operation === 'delete') result = { ...((await actions.remove(serviceId, o.keepData)) as object) }
-          else if (operation === 'backup') result = { backupId: make(byRef(serviceId), o.name ?? 'bulk', new Uint8Array([1]), 'bulk').summary.id }
+          else if (operation === 'backup')
+            result = { backupId: make(byRef(serviceId), o.name ?? 'bulk', new Uint8Array([1]), 'bulk').summary.id }
           else result = { state: ((await actions[operation](serviceId)) as { state: string }).state }
           items.push({ serviceId, success: true, status: 200, result })
         } catch (err) {
@@ -207,7 +244,9 @@ export function createFakeBackups(
           items.push({ serviceId, success: false, status: e.status, error: e.message, code: e.code })
         }
       }
-      const errors = items.filter((i) => !i.success).map((i) => ({ serviceId: i.serviceId, error: i.error!, code: i.code! }))
+      const errors = items
+        .filter((i) => !i.success)
+        .map((i) => ({ serviceId: i.serviceId, error: i.error!, code: i.code! }))
       events.publish('bulk-progress', { operationId: 'bulk_fake', operation, status: 'finished', total: ids.length })
       return {
         success: errors.length === 0,

@@ -17,7 +17,18 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
 
   async function run(spec: DeploySpec, record: DeploymentRecord): Promise<DeployOutcome> {
     const publish = (step: string, status: string, message: string, extra: Record<string, unknown> = {}) =>
-      events.publish('deployment-progress', { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.containerName, containerName: spec.containerName, displayName: spec.serviceName, serviceType: spec.serviceType, step, status, message, ...extra })
+      events.publish('deployment-progress', {
+        deploymentId: record.id,
+        serviceId: spec.containerName,
+        serviceName: spec.containerName,
+        containerName: spec.containerName,
+        displayName: spec.serviceName,
+        serviceType: spec.serviceType,
+        step,
+        status,
+        message,
+        ...extra,
+      })
     publish('accepted', 'in-progress', 'accepted')
     publish('volume', 'completed', 'volume')
     const taken = new Set(services.flatMap((s) => s.summary.ports.map((p) => p.publicPort)))
@@ -29,7 +40,11 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
     })
     publish('port', 'completed', 'port', { ports: record.ports })
     if (spec.image.includes('nonexistent')) {
-      const error = new AppError(502, 'image_pull_failed', `Image '${spec.image}' is not on this host and could not be pulled: no registry`)
+      const error = new AppError(
+        502,
+        'image_pull_failed',
+        `Image '${spec.image}' is not on this host and could not be pulled: no registry`,
+      )
       record.status = 'failed'
       record.error = { status: error.status, code: error.code, message: error.message }
       publish('error', 'failed', error.message, { code: error.code })
@@ -38,7 +53,14 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
     const service = fakeService(spec.containerName, {
       image: spec.image,
       labels: { ...spec.labels },
-      ports: record.ports.map((p) => ({ privatePort: p.container, publicPort: p.host, type: p.protocol, PrivatePort: p.container, PublicPort: p.host, Type: p.protocol })),
+      ports: record.ports.map((p) => ({
+        privatePort: p.container,
+        publicPort: p.host,
+        type: p.protocol,
+        PrivatePort: p.container,
+        PublicPort: p.host,
+        Type: p.protocol,
+      })),
       url: record.ports[0] ? `http://localhost:${record.ports[0].host}` : null,
     })
     services.push(service)
@@ -53,15 +75,31 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
     async deploy(input, { deploymentId, wait }) {
       const parsed = DeploySpecSchema.safeParse(input)
       if (!parsed.success) throw badRequest(`Invalid deploy spec: ${parsed.error.message}`)
-      if (records.has(deploymentId)) throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
+      if (records.has(deploymentId))
+        throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
       const spec = parsed.data
       specs.push(spec)
       const at = new Date().toISOString()
       const record: DeploymentRecord = {
-        id: deploymentId, status: 'in-progress', serviceName: spec.serviceName, containerName: spec.containerName, serviceType: spec.serviceType,
-        tier: spec.tier, templateId: spec.templateId, templateName: spec.templateName, image: spec.image, containerId: null, ports: [],
-        volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])), url: null, secretNames: spec.secretNames, error: null,
-        steps: [], createdAt: at, updatedAt: at, finishedAt: null,
+        id: deploymentId,
+        status: 'in-progress',
+        serviceName: spec.serviceName,
+        containerName: spec.containerName,
+        serviceType: spec.serviceType,
+        tier: spec.tier,
+        templateId: spec.templateId,
+        templateName: spec.templateName,
+        image: spec.image,
+        containerId: null,
+        ports: [],
+        volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])),
+        url: null,
+        secretNames: spec.secretNames,
+        error: null,
+        steps: [],
+        createdAt: at,
+        updatedAt: at,
+        finishedAt: null,
       }
       records.set(deploymentId, record)
       if (wait) return run(spec, record)

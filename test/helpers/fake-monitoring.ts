@@ -30,7 +30,10 @@ export function fakeMetrics(timestamp = '2026-01-01T00:00:10.000Z'): ServiceMetr
  * Monitoring and alerts for the fake agent: answers from the fake services' summaries, keeps
  * settings in memory, and validates like the real agent does. `alerts` can be seeded by tests.
  */
-export function createFakeMonitoring(services: () => { summary: ServiceSummary }[], byRef: (ref: string) => { summary: ServiceSummary }) {
+export function createFakeMonitoring(
+  services: () => { summary: ServiceSummary }[],
+  byRef: (ref: string) => { summary: ServiceSummary },
+) {
   const settings = new Map<string, MonitorSettings>()
   const overrides = new Map<string, AlertThresholdsOverride>()
   let globalOverride: AlertThresholdsOverride = {}
@@ -87,7 +90,16 @@ export function createFakeMonitoring(services: () => { summary: ServiceSummary }
     getMetrics: async (ref, o) => {
       const s = byRef(ref).summary
       const raw = o.timeRange === '1h'
-      const point = { cpu: 12.5, memory: 52428800, memoryPercent: 4.88, rxRate: 10, txRate: 5, readRate: 0, writeRate: 0, pids: 3 }
+      const point = {
+        cpu: 12.5,
+        memory: 52428800,
+        memoryPercent: 4.88,
+        rxRate: 10,
+        txRate: 5,
+        readRate: 0,
+        writeRate: 0,
+        pids: 3,
+      }
       const spread = (v: number) => ({ min: v, avg: v, max: v })
       return {
         containerId: s.id,
@@ -97,7 +109,13 @@ export function createFakeMonitoring(services: () => { summary: ServiceSummary }
         current: health(s).metrics,
         historical: raw
           ? [{ timestamp: '2026-01-01T00:00:10.000Z', ...point }]
-          : [{ timestamp: '2026-01-01T00:00:00.000Z', samples: 6, ...Object.fromEntries(Object.entries(point).map(([k, v]) => [k, spread(v)])) }],
+          : [
+              {
+                timestamp: '2026-01-01T00:00:00.000Z',
+                samples: 6,
+                ...Object.fromEntries(Object.entries(point).map(([k, v]) => [k, spread(v)])),
+              },
+            ],
       } as Awaited<ReturnType<MonitoringApi['getMetrics']>>
     },
     startMonitoring: async (ref, o) => {
@@ -121,7 +139,10 @@ export function createFakeMonitoring(services: () => { summary: ServiceSummary }
       cpu: { percentage: 5, cores: 2 },
       load: { '1m': 0.1, '5m': 0.2, '15m': 0.3 },
       memory: { total: 1 << 30, used: 1 << 29, available: 1 << 29, percentage: 50 },
-      disk: { dockerRoot: { path: '/var/lib/docker', total: 100, used: 50, available: 50, percentage: 50 }, backups: null },
+      disk: {
+        dockerRoot: { path: '/var/lib/docker', total: 100, used: 50, available: 50, percentage: 50 },
+        backups: null,
+      },
       containers: { total: services().length, running: 1, paused: 0, stopped: 0, managed: services().length },
       docker: { version: '99.0-fake', apiVersion: '1.41' },
       uptimeSeconds: 1000,
@@ -142,7 +163,11 @@ export function createFakeMonitoring(services: () => { summary: ServiceSummary }
     },
     getServiceAlertSettings: async (ref) => {
       const s = byRef(ref).summary
-      return { serviceId: s.serviceId, overrides: overrides.get(s.serviceId) ?? {}, effective: mergeThresholds(global(), overrides.get(s.serviceId)) }
+      return {
+        serviceId: s.serviceId,
+        overrides: overrides.get(s.serviceId) ?? {},
+        effective: mergeThresholds(global(), overrides.get(s.serviceId)),
+      }
     },
     setServiceAlertThresholds: async (ref, o) => {
       const s = byRef(ref).summary

@@ -46,7 +46,8 @@ export async function craftArchive(entries: CraftedEntry[], options: CraftOption
   }
   const feeding = (async () => {
     for await (const chunk of pack as unknown as AsyncIterable<Buffer>) await write(chunk)
-    for (let left = options.trailingZeros ?? 0; left > 0; left -= ZERO.length) await write(ZERO.subarray(0, Math.min(left, ZERO.length)))
+    for (let left = options.trailingZeros ?? 0; left > 0; left -= ZERO.length)
+      await write(ZERO.subarray(0, Math.min(left, ZERO.length)))
     gzip.end()
   })()
 
@@ -57,7 +58,8 @@ export async function craftArchive(entries: CraftedEntry[], options: CraftOption
       const c = (counts[Number(match[1])] ??= { files: 0, bytes: 0 })
       c.files += 1
       if ((header.type ?? 'file') === 'file') c.bytes += zeros ?? Buffer.byteLength(body ?? '')
-    } else if (/^volumes\/(\d+)\/$/.test(header.name)) counts[Number(header.name.split('/')[1])] ??= { files: 0, bytes: 0 }
+    } else if (/^volumes\/(\d+)\/$/.test(header.name))
+      counts[Number(header.name.split('/')[1])] ??= { files: 0, bytes: 0 }
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error | null) => (err ? reject(err) : resolve())
       if (zeros === undefined) return pack.entry(header, body ?? '', done)
@@ -72,7 +74,11 @@ export async function craftArchive(entries: CraftedEntry[], options: CraftOption
   }
   const declared = options.declare ?? counts
   const manifest = manifestOf(
-    declared.map((c, i) => ({ name: `v${i}`, destination: options.destinations?.[i] ?? (i === 0 ? '/data' : `/data${i}`), ...c })),
+    declared.map((c, i) => ({
+      name: `v${i}`,
+      destination: options.destinations?.[i] ?? (i === 0 ? '/data' : `/data${i}`),
+      ...c,
+    })),
   )
   pack.entry({ name: 'manifest.json', mode: 0o644 }, JSON.stringify(manifest))
   pack.finalize()

@@ -12,7 +12,11 @@ export const FAST: Partial<MonitorOptions> = {
 
 export const BUSY_CMD = ['sh', '-c', 'while :; do :; done']
 
-export async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await fn()
@@ -31,7 +35,8 @@ export function collect(feed: EventFeed, serviceId: string, types: string[]) {
       if (item.kind === 'event') items.push({ type: item.event.type, data: item.event.data })
     }
   })()
-  const of = (type: string, pred: (d: Record<string, unknown>) => boolean = () => true) => items.filter((e) => e.type === type && pred(e.data))
+  const of = (type: string, pred: (d: Record<string, unknown>) => boolean = () => true) =>
+    items.filter((e) => e.type === type && pred(e.data))
   return {
     items,
     of,
@@ -41,7 +46,9 @@ export function collect(feed: EventFeed, serviceId: string, types: string[]) {
     async ticks(n: number, type = 'health-update', timeoutMs = 15_000) {
       const start = of(type).length
       await until(async () => of(type).length >= start + n, timeoutMs, `${n} ${type} of ${serviceId}`)
-      return of(type).slice(start).map((e) => e.data)
+      return of(type)
+        .slice(start)
+        .map((e) => e.data)
     },
     stop: () => ac.abort(),
   }

@@ -16,7 +16,12 @@ export interface Started {
 export function startProcess(command: string, args: string[], env: Record<string, string>): Started {
   const child = spawn(command, args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', DOCKER_HOST: process.env.DOCKER_HOST ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      DOCKER_HOST: process.env.DOCKER_HOST ?? '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -21,18 +21,45 @@ const AGENT_TOKEN = 'agent-test-token-0123456789'
  */
 export async function appWithRealAgent(
   mode: AgentMode,
-  options: { dataDir?: string; monitor?: Partial<MonitorOptions>; stores?: Stores; env?: Record<string, string>; backups?: BackupEngineOptions; docker?: typeof docker } = {},
+  options: {
+    dataDir?: string
+    monitor?: Partial<MonitorOptions>
+    stores?: Stores
+    env?: Record<string, string>
+    backups?: BackupEngineOptions
+    docker?: typeof docker
+  } = {},
 ) {
   // `env` configures both sides alike (e.g. ZAPIE_BIND_MOUNT_ALLOWLIST), as an operator would.
-  const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent', ...options.env })
+  const config = loadConfig({
+    ZAPIE_STORAGE: 'memory',
+    LOG_LEVEL: 'silent',
+    ZAPIE_DATA_DIR: options.dataDir ?? '/nonexistent',
+    ...options.env,
+  })
   const stores = options.stores ?? (await createStores(config))
-  const host = startHostAgent({ config, stores, docker: options.docker ?? docker, logger: silentLogger, monitor: options.monitor, backups: options.backups })
+  const host = startHostAgent({
+    config,
+    stores,
+    docker: options.docker ?? docker,
+    logger: silentLogger,
+    monitor: options.monitor,
+    backups: options.backups,
+  })
   await host.ready
   if (mode === 'in-process') {
     const built = await buildTestApp({ agent: host.client, events: host.hub, hub: host.hub, stores, env: options.env })
     return { ...built, host, close: () => host.close() }
   }
-  const agentServer = await listen(createAgentServer({ agent: host.client, events: host.hub, token: AGENT_TOKEN, logger: silentLogger, logFollowMax: config.followStreamsTotal }))
+  const agentServer = await listen(
+    createAgentServer({
+      agent: host.client,
+      events: host.hub,
+      token: AGENT_TOKEN,
+      logger: silentLogger,
+      logFollowMax: config.followStreamsTotal,
+    }),
+  )
   const remote = { url: agentServer.url, token: AGENT_TOKEN }
   const events = createEventRelay({ ...remote, retryMs: 100 })
   const built = await buildTestApp({ agent: createHttpAgentClient(remote), events, hub: host.hub, env: options.env })

@@ -21,7 +21,7 @@ function reachable(url: URL): Promise<boolean> {
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = (server.address() as net.AddressInfo)
+      const { port } = server.address() as net.AddressInfo
       server.close(() => resolve(port))
     })
   })
@@ -48,13 +48,19 @@ export async function ensureRedis(docker: Docker, label: string): Promise<{ url:
   const port = await freePort()
   const url = new URL(`redis://127.0.0.1:${port}`)
   if (spawnSync('redis-server', ['--version']).status === 0) {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    )
     await waitUntilReachable(url, 'redis-server')
     return { url: url.toString().replace(/\/$/, ''), stop: async () => void child.kill() }
   }
   try {
     const stream = await docker.pull('redis:7-alpine')
-    await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))))
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))),
+    )
     const container = await docker.createContainer({
       Image: 'redis:7-alpine',
       Cmd: ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', ''],
@@ -63,7 +69,10 @@ export async function ensureRedis(docker: Docker, label: string): Promise<{ url:
     })
     await container.start()
     await waitUntilReachable(url, 'the redis container')
-    return { url: url.toString().replace(/\/$/, ''), stop: async () => void (await container.remove({ force: true }).catch(() => {})) }
+    return {
+      url: url.toString().replace(/\/$/, ''),
+      stop: async () => void (await container.remove({ force: true }).catch(() => {})),
+    }
   } catch {
     throw new Error(
       `No Redis answers at ${configured.host}, redis-server is not installed, and no redis image could be pulled. ` +
@@ -78,12 +87,15 @@ export async function ensureRedis(docker: Docker, label: string): Promise<{ url:
  * and start again on the same port. `stop` always thaws and kills it.
  */
 export async function startPrivateRedis() {
-  if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not installed (Debian: apt-get install redis-server)')
+  if (spawnSync('redis-server', ['--version']).status !== 0)
+    throw new Error('redis-server is not installed (Debian: apt-get install redis-server)')
   const port = await freePort()
   const url = new URL(`redis://127.0.0.1:${port}`)
   let child: ReturnType<typeof spawn> | undefined
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    })
     await waitUntilReachable(url, 'redis-server')
   }
   const kill = async () => {

@@ -21,7 +21,11 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const done = (async () => {
     if (!response.ok || !response.body) return
     try {
-      for await (const m of readSSE(response.body, controller.signal, (c) => c.trim() === 'connected' && markConnected())) {
+      for await (const m of readSSE(
+        response.body,
+        controller.signal,
+        (c) => c.trim() === 'connected' && markConnected(),
+      )) {
         const e = { id: m.id, event: m.event, data: m.data }
         received.push(e)
         for (const w of [...waiters]) {
@@ -38,7 +42,10 @@ export async function openEventStream(url: string, headers: Record<string, strin
   })()
   // Event streams announce when they are live; wait for it so a test never acts too early.
   if (response.ok && new URL(url).pathname.endsWith('/events')) {
-    await Promise.race([connected, new Promise((_, reject) => setTimeout(() => reject(new Error('stream never said connected')), 10_000))])
+    await Promise.race([
+      connected,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('stream never said connected')), 10_000)),
+    ])
   }
   return {
     response,
@@ -53,8 +60,16 @@ export async function openEventStream(url: string, headers: Record<string, strin
       const seen = received.find(match)
       if (seen) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; got ${received.map((r) => r.event).join(',')}`)), timeoutMs)
-        waiters.push({ match, resolve: (e) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching event within ${timeoutMs} ms; got ${received.map((r) => r.event).join(',')}`),
+            ),
+          timeoutMs,
+        )
+        waiters.push({
+          match,
+          resolve: (e) => {
             clearTimeout(timer)
             resolve(e)
           },

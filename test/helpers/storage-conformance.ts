@@ -18,7 +18,12 @@ export interface ConformanceOptions {
  * The behaviours our stores rely on, run against every driver we support (memory, fs, redis,
  * Cloudflare KV): a store is only as good as the driver under it.
  */
-export function describeStorageConformance(name: string, makeDriver: () => Promise<Driver> | Driver, cleanup?: () => Promise<void>, options: ConformanceOptions = {}) {
+export function describeStorageConformance(
+  name: string,
+  makeDriver: () => Promise<Driver> | Driver,
+  cleanup?: () => Promise<void>,
+  options: ConformanceOptions = {},
+) {
   describe(`storage conformance: ${name}`, () => {
     let storage: Storage
     let stores: Stores
@@ -107,7 +112,13 @@ export function describeStorageConformance(name: string, makeDriver: () => Promi
 
     if (options.failingWrites) {
       const template = (id: string, description: string) =>
-        ({ id, name: `Template ${id}`, slug: `template-${id}`, image: 'nginx:1.27', description: description }) as unknown as Template
+        ({
+          id,
+          name: `Template ${id}`,
+          slug: `template-${id}`,
+          image: 'nginx:1.27',
+          description: description,
+        }) as unknown as Template
 
       it('keeps the old version of a record whose update the disk could not finish, and answers 507', async () => {
         const { driver, setFailing } = options.failingWrites!()
@@ -119,7 +130,9 @@ export function describeStorageConformance(name: string, makeDriver: () => Promi
         // Larger than a page, so a non-atomic write would leave a prefix of it behind.
         const update = own.templates.replace(template('kept', 'the second version '.repeat(500)))
         await expect(update).rejects.toMatchObject({ status: 507, code: 'insufficient_storage' })
-        await expect(own.settings.set('kept', { v: 2, blob: 'y'.repeat(10_000) })).rejects.toMatchObject({ status: 507 })
+        await expect(own.settings.set('kept', { v: 2, blob: 'y'.repeat(10_000) })).rejects.toMatchObject({
+          status: 507,
+        })
         setFailing(false)
         expect(await own.templates.get('kept')).toMatchObject({ description: 'the first version' })
         expect(await own.settings.get('kept')).toEqual({ v: 1 })
@@ -133,7 +146,9 @@ export function describeStorageConformance(name: string, makeDriver: () => Promi
         await own.templates.ready()
         const before = (await own.storage.getKeys()).sort()
         setFailing(true)
-        await expect(own.templates.create(template('fresh', 'never written '.repeat(500)))).rejects.toMatchObject({ status: 507 })
+        await expect(own.templates.create(template('fresh', 'never written '.repeat(500)))).rejects.toMatchObject({
+          status: 507,
+        })
         setFailing(false)
         expect(await own.templates.get('fresh')).toBeNull()
         const { templates, corrupt } = await own.templates.list()

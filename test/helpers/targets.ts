@@ -16,7 +16,9 @@ export interface Target {
 
 export async function listen(app: FetchApp): Promise<{ url: string; server: ServerType; close: () => Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }, () => resolve(s))
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }, () =>
+      resolve(s),
+    )
   })
   const { port } = server.address() as AddressInfo
   return {
@@ -45,11 +47,19 @@ export function describeBothWays(name: string, getApp: () => FetchApp, suite: (t
         return res
       }
       if (mode === 'in-process') {
-        target = { mode, request: async (path, init) => checked(path, init, await getApp().fetch(new Request(`http://localhost${path}`, init))) }
+        target = {
+          mode,
+          request: async (path, init) =>
+            checked(path, init, await getApp().fetch(new Request(`http://localhost${path}`, init))),
+        }
       } else {
         const served = await listen({ fetch: (req) => getApp().fetch(req) })
         close = served.close
-        target = { mode, baseUrl: served.url, request: async (path, init) => checked(path, init, await fetch(`${served.url}${path}`, init)) }
+        target = {
+          mode,
+          baseUrl: served.url,
+          request: async (path, init) => checked(path, init, await fetch(`${served.url}${path}`, init)),
+        }
       }
     })
     afterAll(async () => close?.())

@@ -18,7 +18,11 @@ afterAll(async () => {
 })
 
 async function startAgent(port = 0) {
-  const agent = startTsEntry('src/agent/main.ts', { ZAPIE_AGENT_PORT: String(port), ZAPIE_AGENT_TOKEN: TOKEN, ZAPIE_DATA_DIR: dataDir })
+  const agent = startTsEntry('src/agent/main.ts', {
+    ZAPIE_AGENT_PORT: String(port),
+    ZAPIE_AGENT_TOKEN: TOKEN,
+    ZAPIE_DATA_DIR: dataDir,
+  })
   running.push(agent)
   const url = (await agent.waitFor(LISTENING))[1]!
   return { agent, url }

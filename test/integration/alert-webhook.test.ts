@@ -11,7 +11,14 @@ import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 const LABEL = `webhook-${RUN_ID}`
 afterAll(async () => {
   const containers = await docker.listContainers({ all: true, filters: { label: [`zapie.test=${LABEL}`] } })
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})))
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => {}),
+    ),
+  )
 })
 
 /** A receiver on 127.0.0.1 recording what reaches it; `answer` decides the reply. */
@@ -27,7 +34,10 @@ async function receiver(answer: (res: http.ServerResponse) => void = (res) => re
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const port = (server.address() as AddressInfo).port
-  return { got, port, close: () =>
+  return {
+    got,
+    port,
+    close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections()
         server.close(() => r())
@@ -60,8 +70,15 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
     hook.got.length = 0
   })
 
-  async function withAgent(env: Record<string, string>, lookup: Lookup | undefined, run: (ctx: Awaited<ReturnType<typeof appWithRealAgent>>) => Promise<void>) {
-    const ctx = await appWithRealAgent(mode, { env, monitor: { ...FAST, webhook: { lookup, backoffMs: 50, retries: 1, timeoutMs: 2000 } } })
+  async function withAgent(
+    env: Record<string, string>,
+    lookup: Lookup | undefined,
+    run: (ctx: Awaited<ReturnType<typeof appWithRealAgent>>) => Promise<void>,
+  ) {
+    const ctx = await appWithRealAgent(mode, {
+      env,
+      monitor: { ...FAST, webhook: { lookup, backoffMs: 50, retries: 1, timeoutMs: 2000 } },
+    })
     try {
       await run(ctx)
     } finally {
@@ -69,7 +86,11 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
     }
   }
   const putWebhook = async (ctx: Awaited<ReturnType<typeof appWithRealAgent>>, url: string) => {
-    const res = await ctx.app.request('/api/alerts/webhook', { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
+    const res = await ctx.app.request('/api/alerts/webhook', {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    })
     return { status: res.status, body: await res.json() }
   }
   /** Kills a fresh managed container and waits until its container_down alert was handed to the webhook. */
@@ -93,7 +114,11 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
     await withAgent({}, rebindingLookup('127.0.0.1'), async (ctx) => {
       const { status, body } = await putWebhook(ctx, `http://${NAME}:${hook.port}/hook`)
       expect(status).toBe(422)
-      expect(body).toMatchObject({ success: false, code: 'webhook_destination_refused', details: [{ code: 'loopback' }] })
+      expect(body).toMatchObject({
+        success: false,
+        code: 'webhook_destination_refused',
+        details: [{ code: 'loopback' }],
+      })
       expect(body.error).toContain(`${NAME} resolves to 127.0.0.1`)
       const saved = await ctx.app.request('/api/alerts/webhook', { headers: auth })
       expect((await saved.json()).webhook).toEqual({ configured: false, url: null })
@@ -126,13 +151,17 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
     await withAgent({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32' }, rebindingLookup('127.0.0.1'), async (ctx) => {
       expect((await putWebhook(ctx, `http://${NAME}:${hook.port}/hook`)).status).toBe(200)
       const serviceId = await killAndAlert(ctx)
-      expect(alertsFor(serviceId)).toMatchObject([{ host: `${NAME}:${hook.port}`, body: { alert: { rule: 'container_down', state: 'firing' } } }])
+      expect(alertsFor(serviceId)).toMatchObject([
+        { host: `${NAME}:${hook.port}`, body: { alert: { rule: 'container_down', state: 'firing' } } },
+      ])
     })
   })
 
   it('does not follow a redirect: the receiver it points to gets nothing', async () => {
     const stolen = await receiver()
-    const redirecting = await receiver((res) => res.writeHead(302, { location: `http://127.0.0.1:${stolen.port}/stolen` }).end())
+    const redirecting = await receiver((res) =>
+      res.writeHead(302, { location: `http://127.0.0.1:${stolen.port}/stolen` }).end(),
+    )
     try {
       await withAgent({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true' }, rebindingLookup('127.0.0.1'), async (ctx) => {
         expect((await putWebhook(ctx, `http://127.0.0.1:${redirecting.port}/hook`)).status).toBe(200)

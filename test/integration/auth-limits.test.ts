@@ -15,7 +15,9 @@ describe('npm start against token guessing', () => {
       const url = (await app.waitFor(LISTENING, 20_000))[1]!
       const statuses: number[] = []
       for (let i = 0; i < 30; i++) {
-        const res = await fetch(`${url}/api/services`, { headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': `203.0.113.${i}` } })
+        const res = await fetch(`${url}/api/services`, {
+          headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': `203.0.113.${i}` },
+        })
         statuses.push(res.status)
       }
       expect(statuses.filter((s) => s === 401)).toHaveLength(10)
@@ -33,13 +35,24 @@ describe('npm start against token guessing', () => {
 
   it('slows down guessing of the agent token as well (npm run agent)', async () => {
     const token = 'agent-limits-token-0123456789'
-    const agent = startTsEntry('src/agent/main.ts', { ZAPIE_AGENT_PORT: '0', ZAPIE_DATA_DIR: dataDir, ZAPIE_AGENT_TOKEN: token })
+    const agent = startTsEntry('src/agent/main.ts', {
+      ZAPIE_AGENT_PORT: '0',
+      ZAPIE_DATA_DIR: dataDir,
+      ZAPIE_AGENT_TOKEN: token,
+    })
     try {
       const url = (await agent.waitFor(LISTENING, 20_000))[1]!
       const statuses: number[] = []
-      for (let i = 0; i < 12; i++) statuses.push((await fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer guess-${i}` } })).status)
+      for (let i = 0; i < 12; i++)
+        statuses.push(
+          (await fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer guess-${i}` } }))
+            .status,
+        )
       expect(statuses).toEqual([...Array(10).fill(401), 429, 429])
-      const res = await fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+      const res = await fetch(`${url}/rpc/listServices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
       expect(res.status).toBe(429)
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
     } finally {

@@ -7,7 +7,16 @@ import { loadConfig } from '../../src/config'
 import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
 import { createNodeStores } from '../../src/node-stores'
-import { cleanupTestResources, createTestContainer, createTestVolume, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  docker,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+  volumeExists,
+} from '../helpers/docker'
 import { openEventStream } from '../helpers/sse-client'
 import { startAgent, TOKEN, until } from '../helpers/agent-child'
 
@@ -27,18 +36,37 @@ describe('crash safety: the agent killed with SIGKILL in the middle of a backup'
     const backupDir = join(dataDir, 'backups')
 
     const bigVolume = await createTestVolume()
-    await dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${bigVolume}:/data`, TEST_IMAGE, 'sh', '-c', 'dd if=/dev/urandom of=/data/big bs=1M count=256 2>/dev/null')
+    await dockerCli(
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--label',
+      `zapie.test=${RUN_ID}`,
+      '-v',
+      `${bigVolume}:/data`,
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'dd if=/dev/urandom of=/data/big bs=1M count=256 2>/dev/null',
+    )
     const big = await createTestContainer({ volume: { name: bigVolume, path: '/data' } })
     const smallVolume = await createTestVolume()
-    const small = await createTestContainer({ volume: { name: smallVolume, path: '/data' }, cmd: ['sh', '-c', 'echo small > /data/file; trap "exit 0" TERM; sleep 3600 & wait'] })
+    const small = await createTestContainer({
+      volume: { name: smallVolume, path: '/data' },
+      cmd: ['sh', '-c', 'echo small > /data/file; trap "exit 0" TERM; sleep 3600 & wait'],
+    })
 
     const first = startAgent(dataDir)
     const url = await first.url
     // Two finished backups of the small service: one will lose its record, one its archive.
-    const orphan = (await first.rpc('createBackup', small.name, { name: 'orphan', consistency: 'live', wait: true })).backup
+    const orphan = (await first.rpc('createBackup', small.name, { name: 'orphan', consistency: 'live', wait: true }))
+      .backup
     const lost = (await first.rpc('createBackup', small.name, { name: 'lost', consistency: 'live', wait: true })).backup
 
-    const events = await openEventStream(`${url}/events?types=backup-progress&services=${big.name}`, { authorization: `Bearer ${TOKEN}` })
+    const events = await openEventStream(`${url}/events?types=backup-progress&services=${big.name}`, {
+      authorization: `Bearer ${TOKEN}`,
+    })
     const job = await first.rpc('createBackup', big.name, { name: 'interrupted', consistency: 'pause', wait: false })
     await events.waitFor((e) => {
       const data = JSON.parse(e.data)
@@ -70,11 +98,22 @@ describe('crash safety: the agent killed with SIGKILL in the middle of a backup'
         return result.backups.length === 2 ? result : undefined
       })
       const byId = Object.fromEntries(listing.backups.map((b: { id: string }) => [b.id, b]))
-      expect(byId[orphan.id]).toMatchObject({ origin: 'adopted', status: 'ok', name: 'orphan', sha256: orphan.sha256, size: orphan.size, volumes: orphan.volumes })
+      expect(byId[orphan.id]).toMatchObject({
+        origin: 'adopted',
+        status: 'ok',
+        name: 'orphan',
+        sha256: orphan.sha256,
+        size: orphan.size,
+        volumes: orphan.volumes,
+      })
       expect(byId[lost.id]).toMatchObject({ status: 'missing', name: 'lost' })
 
       // The lock of the killed job is gone with it: the service can be backed up again.
-      const again = await second.rpc('createBackup', big.name, { name: 'after the crash', consistency: 'live', wait: true })
+      const again = await second.rpc('createBackup', big.name, {
+        name: 'after the crash',
+        consistency: 'live',
+        wait: true,
+      })
       expect(again.backup).toMatchObject({ status: 'ok' })
     } finally {
       second.child.kill('SIGTERM')
@@ -101,8 +140,17 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
     writeFileSync(
       join(dataDir, 'backups', '.intents', `${backupId}.json`),
       JSON.stringify({
-        kind: 'restore', backupId, serviceId: old.name, containerId: old.id, name: old.name, parkedName,
-        wasRunning: true, wasPaused: false, freshVolumes: [fresh], newContainerId: half.id, at: new Date().toISOString(),
+        kind: 'restore',
+        backupId,
+        serviceId: old.name,
+        containerId: old.id,
+        name: old.name,
+        parkedName,
+        wasRunning: true,
+        wasPaused: false,
+        freshVolumes: [fresh],
+        newContainerId: half.id,
+        at: new Date().toISOString(),
       }),
     )
 
@@ -114,7 +162,15 @@ describe('crash safety: the agent killed in the middle of a restore', () => {
       expect(info.Id).toBe(old.id)
       expect(info.State.Running).toBe(true)
       expect(info.Mounts[0]!.Name).toBe(volume)
-      expect(await docker.getContainer(half.id).inspect().then(() => true, () => false)).toBe(false)
+      expect(
+        await docker
+          .getContainer(half.id)
+          .inspect()
+          .then(
+            () => true,
+            () => false,
+          ),
+      ).toBe(false)
       expect(await volumeExists(fresh)).toBe(false)
       expect(await volumeExists(volume)).toBe(true)
       expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
@@ -130,7 +186,20 @@ describe('crash safety: the agent killed with SIGKILL while a restore is swappin
     dirs.push(dataDir)
     const volume = await createTestVolume()
     const seed = (marker: string) =>
-      dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', `rm -rf /data/* && echo ${marker} > /data/marker && dd if=/dev/urandom of=/data/blob bs=1024 count=512 2>/dev/null`)
+      dockerCli(
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '--label',
+        `zapie.test=${RUN_ID}`,
+        '-v',
+        `${volume}:/data`,
+        TEST_IMAGE,
+        'sh',
+        '-c',
+        `rm -rf /data/* && echo ${marker} > /data/marker && dd if=/dev/urandom of=/data/blob bs=1024 count=512 2>/dev/null`,
+      )
     await seed('backed-up')
     // A bare `sleep` as PID 1 ignores SIGTERM: like a slow service, it takes Docker's whole stop timeout.
     const svc = await createTestContainer({ volume: { name: volume, path: '/data' }, cmd: ['sleep', '3600'] })
@@ -138,15 +207,20 @@ describe('crash safety: the agent killed with SIGKILL while a restore is swappin
 
     const first = startAgent(dataDir)
     const url = await first.url
-    const backup = (await first.rpc('createBackup', svc.name, { name: 'before', consistency: 'live', wait: true })).backup
+    const backup = (await first.rpc('createBackup', svc.name, { name: 'before', consistency: 'live', wait: true }))
+      .backup
     const restoredData = await fingerprint()
     await seed('current')
     const currentData = await fingerprint()
     expect(currentData).not.toBe(restoredData)
 
-    const kills = (await docker.getEvents({ filters: { container: [svc.id], event: ['kill'] } })) as NodeJS.ReadableStream
+    const kills = (await docker.getEvents({
+      filters: { container: [svc.id], event: ['kill'] },
+    })) as NodeJS.ReadableStream
     const stopSent = new Promise<void>((resolve) => kills.once('data', () => resolve()))
-    const events = await openEventStream(`${url}/events?types=backup-progress&services=${svc.name}`, { authorization: `Bearer ${TOKEN}` })
+    const events = await openEventStream(`${url}/events?types=backup-progress&services=${svc.name}`, {
+      authorization: `Bearer ${TOKEN}`,
+    })
     void first.rpc('restoreBackup', svc.name, backup.id, {}).catch(() => {}) // its connection dies with the agent
     await events.waitFor((e) => JSON.parse(e.data).phase === 'swapping', 30_000)
     events.close()
@@ -205,16 +279,37 @@ describe('crash safety: the agent killed after a restore removed the old contain
     writeFileSync(
       join(dataDir, 'backups', '.intents', `${backupId}.json`),
       JSON.stringify({
-        kind: 'restore', backupId, serviceId: restored.name, containerId: 'f'.repeat(64), name: restored.name, parkedName: `${restored.name}-pre-restore-abc123`,
-        wasRunning: true, wasPaused: false, freshVolumes: [fresh], replacedVolumes: [oldVolume], phase: 'committing', newContainerId: restored.id, at: new Date().toISOString(),
+        kind: 'restore',
+        backupId,
+        serviceId: restored.name,
+        containerId: 'f'.repeat(64),
+        name: restored.name,
+        parkedName: `${restored.name}-pre-restore-abc123`,
+        wasRunning: true,
+        wasPaused: false,
+        freshVolumes: [fresh],
+        replacedVolumes: [oldVolume],
+        phase: 'committing',
+        newContainerId: restored.id,
+        at: new Date().toISOString(),
       }),
     )
     const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })
     const stores = await createNodeStores(config)
     await stores.backups.put({
-      id: backupId, serviceId: restored.name, serviceName: restored.name, name: 'before', created_at: new Date().toISOString(), size: 1,
-      sha256: '0'.repeat(64), consistency: 'live', volumes: [{ name: oldVolume, destination: '/data', files: 1, bytes: 1 }], image: TEST_IMAGE,
-      template: null, tier: null, origin: 'manual',
+      id: backupId,
+      serviceId: restored.name,
+      serviceName: restored.name,
+      name: 'before',
+      created_at: new Date().toISOString(),
+      size: 1,
+      sha256: '0'.repeat(64),
+      consistency: 'live',
+      volumes: [{ name: oldVolume, destination: '/data', files: 1, bytes: 1 }],
+      image: TEST_IMAGE,
+      template: null,
+      tier: null,
+      origin: 'manual',
     })
     const hub = createEventHub()
     const seen: Record<string, unknown>[] = []
@@ -229,8 +324,14 @@ describe('crash safety: the agent killed after a restore removed the old contain
       expect(await state(restored.name)).toBe('running')
       expect(await volumeExists(fresh)).toBe(true)
       expect(await volumeExists(oldVolume)).toBe(false)
-      expect(seen.find((e) => e.phase === 'recovered')).toMatchObject({ backupId, outcome: 'completed_new_data', containerId: restored.id })
-      expect((await stores.backups.get(restored.name, backupId))?.lastRestore).toMatchObject({ outcome: 'completed_new_data' })
+      expect(seen.find((e) => e.phase === 'recovered')).toMatchObject({
+        backupId,
+        outcome: 'completed_new_data',
+        containerId: restored.id,
+      })
+      expect((await stores.backups.get(restored.name, backupId))?.lastRestore).toMatchObject({
+        outcome: 'completed_new_data',
+      })
       expect(existsSync(join(dataDir, 'backups', '.intents', `${backupId}.json`))).toBe(false)
     } finally {
       await host.close()

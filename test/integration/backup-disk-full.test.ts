@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+} from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -21,7 +28,20 @@ function mountSmallDisk(dir: string) {
 }
 
 const inVolume = (volume: string, script: string) =>
-  dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', script)
+  dockerCli(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    `zapie.test=${RUN_ID}`,
+    '-v',
+    `${volume}:/data`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    script,
+  )
 
 /** Everything in the backup directory, recursively, except `keep`. */
 const leftovers = (dir: string, keep: string[] = []) =>
@@ -34,9 +54,14 @@ describe.each(AGENT_MODES)('backups on a full disk [%s agent]', (mode) => {
   let dataDir: string
   let backupDir: string
   const events: { type: string; data: Record<string, unknown> }[] = []
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
   const backup = (service: string, consistency = 'pause') =>
-    api(`/api/services/${service}/backups?wait=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'nightly', consistency }) })
+    api(`/api/services/${service}/backups?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'nightly', consistency }),
+    })
   const state = (name: string) => dockerCli('inspect', '--format', '{{.State.Status}}', name)
 
   beforeAll(async () => {
@@ -112,9 +137,13 @@ describe.each(AGENT_MODES)('backups on a full disk [%s agent]', (mode) => {
     expect(res.status, JSON.stringify(body)).toBe(507)
     expect(body.code).toBe('insufficient_storage')
     expect(body.error).toMatch(/ran out of space/)
-    const failed = events.find((e) => e.type === 'backup-progress' && e.data.serviceId === svc.name && e.data.phase === 'failed')
+    const failed = events.find(
+      (e) => e.type === 'backup-progress' && e.data.serviceId === svc.name && e.data.phase === 'failed',
+    )
     expect(failed?.data).toMatchObject({ code: 'insufficient_storage' })
-    expect(events.some((e) => e.type === 'backup-progress' && e.data.serviceId === svc.name && e.data.phase === 'reading')).toBe(true)
+    expect(
+      events.some((e) => e.type === 'backup-progress' && e.data.serviceId === svc.name && e.data.phase === 'reading'),
+    ).toBe(true)
 
     expect(await state(svc.name)).toBe('running')
     expect(leftovers(backupDir)).toEqual([kept])

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  DEPLOY_RUN_LABEL,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+} from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -23,27 +31,47 @@ const busyboxTemplate = (name: string) => ({
   category: 'web',
   networkMode: 'none',
   ports: [{ container: 80, host: PREFERRED_PORT }],
-  command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && httpd -p 80 -h /www; trap "exit 0" TERM; sleep 3600 & wait'],
+  command: [
+    'sh',
+    '-c',
+    'mkdir -p /www && echo ok > /www/index.html && httpd -p 80 -h /www; trap "exit 0" TERM; sleep 3600 & wait',
+  ],
   env: [
     { name: 'GREETING', default: 'hello' },
     { name: 'APP_SECRET', secret: true, generate: 'password' },
   ],
   volumes: [{ container: '/srv/data' }],
-  healthcheck: { test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:80/'], interval: '1s', timeout: '2s', retries: 5 },
+  healthcheck: {
+    test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:80/'],
+    interval: '1s',
+    timeout: '2s',
+    retries: 5,
+  },
   labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
   tiers: { basic: { memory: '64m', cpus: 0.25 } },
 })
 
 const inspect = async (name: string) => JSON.parse(await dockerCli('inspect', name))[0]
-const envOf = async (name: string) => Object.fromEntries(((await inspect(name)).Config.Env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]))
+const envOf = async (name: string) =>
+  Object.fromEntries(
+    ((await inspect(name)).Config.Env as string[]).map((e) => [
+      e.slice(0, e.indexOf('=')),
+      e.slice(e.indexOf('=') + 1),
+    ]),
+  )
 const DATA_SUM = 'cd /srv/data && find . -type f -exec sha256sum {} + | sort'
 
 describe.each(AGENT_MODES)('backups of deleted services against the real engine [%s agent]', (mode) => {
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>
   let dataDir: string
   const slug = `orph-${mode === 'http' ? 'http' : 'ip'}-${RUN_ID}`
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
-  const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const json = (method: string, body: unknown): RequestInit => ({
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   const backupOf = async (service: string) => {
     const res = await api(`/api/services/${service}/backups?wait=true`, json('POST', { name: 'before delete' }))
     expect(res.status, await res.clone().text()).toBe(201)
@@ -66,10 +94,19 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
   })
 
   it('backs up, deletes the service with its data, lists the backup and restores it into a new service before its first start', async () => {
-    const deployed = await api('/api/deploy?wait=true', json('POST', { serviceType: slug, serviceName: 'flows', tier: 'basic' }))
+    const deployed = await api(
+      '/api/deploy?wait=true',
+      json('POST', { serviceType: slug, serviceName: 'flows', tier: 'basic' }),
+    )
     expect(deployed.status, await deployed.clone().text()).toBe(201)
     const { containerName: old } = await deployed.json()
-    await dockerCli('exec', old, 'sh', '-c', 'echo "precious data" > /srv/data/notes.txt && dd if=/dev/urandom of=/srv/data/blob bs=1024 count=256 2>/dev/null')
+    await dockerCli(
+      'exec',
+      old,
+      'sh',
+      '-c',
+      'echo "precious data" > /srv/data/notes.txt && dd if=/dev/urandom of=/srv/data/blob bs=1024 count=256 2>/dev/null',
+    )
     const before = await dockerCli('exec', old, 'sh', '-c', DATA_SUM)
     const oldSecret = (await envOf(old)).APP_SECRET
     const backup = await backupOf(old)
@@ -82,7 +119,14 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
 
     const listed = await (await api('/api/backups')).json()
     const entry = listed.backups.find((b: { id: string }) => b.id === backup.id)
-    expect(entry).toMatchObject({ serviceId: old, serviceExists: false, template: slug, templateId: expect.any(String), tier: 'basic', status: 'ok' })
+    expect(entry).toMatchObject({
+      serviceId: old,
+      serviceExists: false,
+      template: slug,
+      templateId: expect.any(String),
+      tier: 'basic',
+      status: 'ok',
+    })
     expect(JSON.stringify(listed)).not.toContain(oldSecret)
     const filtered = await (await api(`/api/backups?serviceId=${old}`)).json()
     expect(filtered.backups.map((b: { id: string }) => b.id)).toEqual([backup.id])
@@ -90,11 +134,27 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     const res = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'flows-reborn' }))
     expect(res.status, await res.clone().text()).toBe(201)
     const restored = await res.json()
-    expect(restored).toMatchObject({ backupId: backup.id, sourceServiceId: old, displayName: 'flows-reborn', serviceName: restored.containerName, envFromBackup: expect.arrayContaining(['APP_SECRET']) })
+    expect(restored).toMatchObject({
+      backupId: backup.id,
+      sourceServiceId: old,
+      displayName: 'flows-reborn',
+      serviceName: restored.containerName,
+      envFromBackup: expect.arrayContaining(['APP_SECRET']),
+    })
     // The secret came from the backup (the data was written with it): nothing new to show.
     expect(restored.generatedSecrets).toEqual({})
     expect(JSON.stringify(restored)).not.toContain(oldSecret)
-    expect(restored.deployment.steps.map((s: { step: string }) => s.step)).toEqual(['accepted', 'volume', 'port', 'image', 'restore', 'create', 'start', 'ready', 'done'])
+    expect(restored.deployment.steps.map((s: { step: string }) => s.step)).toEqual([
+      'accepted',
+      'volume',
+      'port',
+      'image',
+      'restore',
+      'create',
+      'start',
+      'ready',
+      'done',
+    ])
 
     const fresh = restored.containerName as string
     expect(fresh).not.toBe(old)
@@ -106,7 +166,9 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     expect((await envOf(fresh)).APP_SECRET).toBe(oldSecret)
     expect(await dockerCli('exec', fresh, 'sh', '-c', DATA_SUM)).toBe(before)
     // No helper container is left behind.
-    expect(await dockerCli('ps', '-a', '--filter', `label=zapie.restore-helper=${backup.id}`, '--format', '{{.Names}}')).toBe('')
+    expect(
+      await dockerCli('ps', '-a', '--filter', `label=zapie.restore-helper=${backup.id}`, '--format', '{{.Names}}'),
+    ).toBe('')
 
     // The name is now taken.
     const again = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'flows-reborn' }))
@@ -115,7 +177,10 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
   })
 
   it('refuses a damaged archive before creating anything, and cleans up after a service that will not start', async () => {
-    const deployed = await api('/api/deploy?wait=true', json('POST', { serviceType: slug, serviceName: 'fragile', tier: 'basic' }))
+    const deployed = await api(
+      '/api/deploy?wait=true',
+      json('POST', { serviceType: slug, serviceName: 'fragile', tier: 'basic' }),
+    )
     expect(deployed.status, await deployed.clone().text()).toBe(201)
     const { containerName: old, templateId } = await deployed.json()
     const backup = await backupOf(old)
@@ -142,16 +207,24 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     // removes the container, the volumes and the helper it made.
     writeSync(fd, byte, 0, 1, at)
     closeSync(fd)
-    expect((await api(`/api/templates/${templateId}`, json('PUT', { command: ['sh', '-c', 'exit 3'], healthcheck: null }))).status).toBe(200)
+    expect(
+      (await api(`/api/templates/${templateId}`, json('PUT', { command: ['sh', '-c', 'exit 3'], healthcheck: null })))
+        .status,
+    ).toBe(200)
     const dies = await api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'dies' }))
     expect(dies.status, await dies.clone().text()).not.toBe(201)
     const failed = await dies.json()
     expect(failed).toMatchObject({ success: false, deploymentId: expect.any(String) })
     const { deployment } = await (await api(`/api/deploy/${failed.deploymentId}`)).json()
-    expect(deployment.steps.map((s: { step: string }) => s.step)).toEqual(expect.arrayContaining(['restore', 'create', 'cleanup', 'error']))
+    expect(deployment.steps.map((s: { step: string }) => s.step)).toEqual(
+      expect.arrayContaining(['restore', 'create', 'cleanup', 'error']),
+    )
     expect(await leftovers('dies')).toEqual(['', '', ''])
     // The backup is untouched and can still be restored once the template is fixed.
-    expect((await (await api(`/api/backups?serviceId=${old}`)).json()).backups[0]).toMatchObject({ id: backup.id, status: 'ok' })
+    expect((await (await api(`/api/backups?serviceId=${old}`)).json()).backups[0]).toMatchObject({
+      id: backup.id,
+      status: 'ok',
+    })
     expect((await api(`/api/templates/${templateId}`, json('PUT', busyboxTemplate(slug)))).status).toBe(200)
   })
 
@@ -189,8 +262,12 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     )
     const backups: Record<string, string> = {}
     for (const svc of services) {
-      expect((await api(`/api/services/${svc.name}/backups/schedule`, json('PUT', { cron: '0 3 * * *' }))).status).toBe(200)
-      expect((await api(`/api/services/${svc.name}/monitoring/start`, json('POST', { interval: 5000 }))).status).toBe(200)
+      expect((await api(`/api/services/${svc.name}/backups/schedule`, json('PUT', { cron: '0 3 * * *' }))).status).toBe(
+        200,
+      )
+      expect((await api(`/api/services/${svc.name}/monitoring/start`, json('POST', { interval: 5000 }))).status).toBe(
+        200,
+      )
       backups[svc.name] = (await backupOf(svc.name)).id
       expect(scheduler().scheduled()).toContain(svc.name)
     }
@@ -199,7 +276,11 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     expect((await api(`/api/services/${kept.name}`, { method: 'DELETE' })).status).toBe(200)
     const purge = await api(`/api/services/${purged.name}?deleteBackups=true`, { method: 'DELETE' })
     expect(purge.status).toBe(200)
-    expect(await purge.json()).toMatchObject({ scheduleRemoved: true, backupsDeleted: [backups[purged.name]], backupsKept: [] })
+    expect(await purge.json()).toMatchObject({
+      scheduleRemoved: true,
+      backupsDeleted: [backups[purged.name]],
+      backupsKept: [],
+    })
 
     for (const svc of services) {
       expect(scheduler().scheduled()).not.toContain(svc.name)
@@ -217,11 +298,16 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
   it('disables, with exactly one alert, a schedule whose container was removed with the docker CLI', async () => {
     const volume = await createTestVolume()
     const svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
-    expect((await api(`/api/services/${svc.name}/backups/schedule`, json('PUT', { cron: '* * * * *' }))).status).toBe(200)
+    expect((await api(`/api/services/${svc.name}/backups/schedule`, json('PUT', { cron: '* * * * *' }))).status).toBe(
+      200,
+    )
     const alerts: Record<string, unknown>[] = []
     const listening = new AbortController()
     void (async () => {
-      for await (const item of ctx.host.hub.subscribe({ signal: listening.signal, filter: { types: ['health-alert'], services: [svc.name] } })) {
+      for await (const item of ctx.host.hub.subscribe({
+        signal: listening.signal,
+        filter: { types: ['health-alert'], services: [svc.name] },
+      })) {
         if (item.kind === 'event') alerts.push(item.event.data)
       }
     })().catch(() => {})
@@ -236,7 +322,11 @@ describe.each(AGENT_MODES)('backups of deleted services against the real engine 
     listening.abort()
 
     const schedule = await stores().backupSchedules.get(svc.name)
-    expect(schedule).toMatchObject({ enabled: false, disabledReason: 'service_gone', lastError: expect.stringContaining('no longer exists') })
+    expect(schedule).toMatchObject({
+      enabled: false,
+      disabledReason: 'service_gone',
+      lastError: expect.stringContaining('no longer exists'),
+    })
     expect(scheduler().scheduled()).not.toContain(svc.name)
     const backupAlerts = alerts.filter((a) => a.rule === 'backup_missing')
     expect(backupAlerts.filter((a) => a.state === 'firing')).toHaveLength(1)

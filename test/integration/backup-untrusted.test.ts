@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStores, type Stores } from '../../storage'
 import { loadConfig } from '../../src/config'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+} from '../helpers/docker'
 import { craftArchive, type CraftedEntry, type CraftOptions } from '../helpers/hostile-archive'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
@@ -46,7 +53,20 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
     stores = await createStores(loadConfig({ ZAPIE_STORAGE: 'memory' }))
     ctx = await appWithRealAgent(mode, { dataDir, stores, env: { ZAPIE_RESTORE_MAX_BYTES: String(4 * MiB) } })
     const volume = await createTestVolume()
-    await dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', 'echo original > /data/known.txt')
+    await dockerCli(
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--label',
+      `zapie.test=${RUN_ID}`,
+      '-v',
+      `${volume}:/data`,
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'echo original > /data/known.txt',
+    )
     svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
     before = await observe()
     expect(before.state).toMatch(/ running$/)
@@ -54,10 +74,39 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
   afterAll(async () => ctx.close())
 
   it.each([
-    ['a bomb whose honest manifest declares more than ZAPIE_RESTORE_MAX_BYTES', [ROOT, KNOWN, { name: 'volumes/0/zeros.bin', zeros: 16 * MiB }], {}, 413, 'archive_too_large'],
-    ['a bomb whose manifest lies about its size', [ROOT, KNOWN, { name: 'volumes/0/zeros.bin', zeros: 3 * MiB }], { declare: [{ files: 2, bytes: 20 }] }, 413, 'archive_too_large'],
-    ['a device node', [ROOT, KNOWN, { name: 'volumes/0/sda', type: 'block-device', devmajor: 8, devminor: 0, mode: 0o666 }], {}, 422, 'unsafe_backup_archive'],
-    ['a file written through a symlink of the same archive', [ROOT, KNOWN, { name: 'volumes/0/s', type: 'symlink', linkname: '/tmp' }, { name: 'volumes/0/s/dropped.txt', body: 'where does this go?' }], {}, 422, 'unsafe_backup_archive'],
+    [
+      'a bomb whose honest manifest declares more than ZAPIE_RESTORE_MAX_BYTES',
+      [ROOT, KNOWN, { name: 'volumes/0/zeros.bin', zeros: 16 * MiB }],
+      {},
+      413,
+      'archive_too_large',
+    ],
+    [
+      'a bomb whose manifest lies about its size',
+      [ROOT, KNOWN, { name: 'volumes/0/zeros.bin', zeros: 3 * MiB }],
+      { declare: [{ files: 2, bytes: 20 }] },
+      413,
+      'archive_too_large',
+    ],
+    [
+      'a device node',
+      [ROOT, KNOWN, { name: 'volumes/0/sda', type: 'block-device', devmajor: 8, devminor: 0, mode: 0o666 }],
+      {},
+      422,
+      'unsafe_backup_archive',
+    ],
+    [
+      'a file written through a symlink of the same archive',
+      [
+        ROOT,
+        KNOWN,
+        { name: 'volumes/0/s', type: 'symlink', linkname: '/tmp' },
+        { name: 'volumes/0/s/dropped.txt', body: 'where does this go?' },
+      ],
+      {},
+      422,
+      'unsafe_backup_archive',
+    ],
   ] as [string, CraftedEntry[], CraftOptions, number, string][])(
     'refuses %s, leaving the service running on its data and nothing stored',
     async (_, entries, options, status, code) => {
@@ -65,7 +114,9 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
       expect(res.status, await res.clone().text()).toBe(status)
       expect(await res.json()).toMatchObject({ success: false, code })
       expect(await observe()).toEqual(before)
-      expect((await (await ctx.app.request(`/api/services/${svc.name}/backups`, { headers: auth })).json()).backups).toEqual([])
+      expect(
+        (await (await ctx.app.request(`/api/services/${svc.name}/backups`, { headers: auth })).json()).backups,
+      ).toEqual([])
     },
   )
 
@@ -84,7 +135,10 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
     await stores.backups.put({ ...record, volumes: record.volumes.map((v) => ({ ...v, bytes })) })
     const current = await observe()
 
-    const res = await ctx.app.request(`/api/services/${svc.name}/backups/${backup.id}/restore`, { method: 'POST', headers: auth })
+    const res = await ctx.app.request(`/api/services/${svc.name}/backups/${backup.id}/restore`, {
+      method: 'POST',
+      headers: auth,
+    })
     expect(res.status, await res.clone().text()).toBe(status)
     expect(await res.json()).toMatchObject({ success: false, code })
     expect(await observe()).toEqual(current)
@@ -92,7 +146,12 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
   })
 
   it('restores an upload holding a setuid-root file without its setuid bit', async () => {
-    const res = await upload([ROOT, KNOWN, { name: 'volumes/0/suid-shell', mode: 0o4755, uid: 0, gid: 0, body: '#!/bin/sh\nexec sh\n' }, { name: 'volumes/0/shared/', type: 'directory', mode: 0o2775 }])
+    const res = await upload([
+      ROOT,
+      KNOWN,
+      { name: 'volumes/0/suid-shell', mode: 0o4755, uid: 0, gid: 0, body: '#!/bin/sh\nexec sh\n' },
+      { name: 'volumes/0/shared/', type: 'directory', mode: 0o2775 },
+    ])
     expect(res.status, await res.clone().text()).toBe(201)
     const modes = await dockerCli('exec', svc.name, 'stat', '-c', '%n %a %u', '/data/suid-shell', '/data/shared')
     expect(modes.split('\n')).toEqual(['/data/suid-shell 755 0', '/data/shared 2775 0'])

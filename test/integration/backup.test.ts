@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, run, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  dockerCli,
+  run,
+  RUN_ID,
+  TEST_IMAGE,
+  volumeExists,
+} from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -16,14 +25,28 @@ afterAll(() => {
 
 /** Runs a shell script against a volume in a throwaway container (no network). */
 async function inVolume(volume: string, script: string): Promise<string> {
-  return dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', script)
+  return dockerCli(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    `zapie.test=${RUN_ID}`,
+    '-v',
+    `${volume}:/data`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    script,
+  )
 }
 
 /**
  * Every path under /data with its type, mode, owner and size, and the SHA-256 of every file:
  * what a user would call "the same data".
  */
-const FINGERPRINT = 'cd /data && find . -exec stat -c "%n %F %a %u:%g %s %h" {} + | sort && find . -type f -exec sha256sum {} + | sort && find . -type l -exec readlink {} +'
+const FINGERPRINT =
+  'cd /data && find . -exec stat -c "%n %F %a %u:%g %s %h" {} + | sort && find . -type f -exec sha256sum {} + | sort && find . -type l -exec readlink {} +'
 
 const SEED = [
   'mkdir -p /data/sub/deeper /data/empty-dir',
@@ -43,7 +66,11 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
   let dataDir: string
   const api = (path: string, init: RequestInit = {}) =>
     ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
-  const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const json = (body: unknown) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   const backupOf = async (service: string, body: Record<string, unknown> = {}) => {
     const res = await api(`/api/services/${service}/backups?wait=true`, json({ name: 'test backup', ...body }))
     expect(res.status, await res.clone().text()).toBe(201)
@@ -52,7 +79,10 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
   const archivePath = (serviceId: string, backupId: string) => join(dataDir, 'backups', serviceId, `${backupId}.tar.gz`)
   const fingerprint = (service: string) => dockerCli('exec', service, 'sh', '-c', FINGERPRINT)
   const mountsOf = async (service: string) =>
-    JSON.parse(await dockerCli('inspect', '--format', '{{json .Mounts}}', service)) as { Name: string; Destination: string }[]
+    JSON.parse(await dockerCli('inspect', '--format', '{{json .Mounts}}', service)) as {
+      Name: string
+      Destination: string
+    }[]
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'zapie-backup-'))
@@ -96,22 +126,42 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     // Paused for the read, running again afterwards.
     expect(await dockerCli('inspect', '--format', '{{.State.Status}}', svc.name)).toBe('running')
 
-    await dockerCli('exec', svc.name, 'sh', '-c', 'echo changed > /data/a.txt; rm -r /data/sub; echo new > /data/new.txt; chmod 755 /data')
+    await dockerCli(
+      'exec',
+      svc.name,
+      'sh',
+      '-c',
+      'echo changed > /data/a.txt; rm -r /data/sub; echo new > /data/new.txt; chmod 755 /data',
+    )
     expect(await fingerprint(svc.name)).not.toBe(before)
 
     const res = await api(`/api/services/${svc.name}/backups/${backup.id}/restore`, { method: 'POST' })
     expect(res.status, await res.clone().text()).toBe(200)
     const { restore } = await res.json()
-    expect(restore).toMatchObject({ backupId: backup.id, serviceId: svc.name, previousContainerId: svc.id, started: true })
+    expect(restore).toMatchObject({
+      backupId: backup.id,
+      serviceId: svc.name,
+      previousContainerId: svc.id,
+      started: true,
+    })
     expect(restore.containerId).not.toBe(svc.id)
     expect(await fingerprint(svc.name)).toBe(before)
 
     // Same name, labels (zapie.id kept), env, limits and restart policy; the old volume retired.
     const inspected = JSON.parse(await dockerCli('inspect', svc.name))[0]
     expect(inspected.Id).toBe(restore.containerId)
-    expect(inspected.Config.Labels).toMatchObject({ 'zapie.id': svc.name, 'zapie.managed': 'true', 'zapie.service': 'busybox', 'zapie.template': 'basic' })
+    expect(inspected.Config.Labels).toMatchObject({
+      'zapie.id': svc.name,
+      'zapie.managed': 'true',
+      'zapie.service': 'busybox',
+      'zapie.template': 'basic',
+    })
     expect(inspected.Config.Env).toEqual(expect.arrayContaining(['APP_MODE=production', 'DB_PASSWORD=hunter2']))
-    expect(inspected.HostConfig).toMatchObject({ RestartPolicy: { Name: 'unless-stopped' }, Memory: 64 * 1024 * 1024, NetworkMode: 'none' })
+    expect(inspected.HostConfig).toMatchObject({
+      RestartPolicy: { Name: 'unless-stopped' },
+      Memory: 64 * 1024 * 1024,
+      NetworkMode: 'none',
+    })
     expect(inspected.State.Running).toBe(true)
     const [mount] = await mountsOf(svc.name)
     expect(mount).toMatchObject({ Destination: '/data', Name: restore.volumes[0].volume })
@@ -129,7 +179,10 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const phases: string[] = []
     const ac = new AbortController()
     const done = (async () => {
-      for await (const item of ctx.host.hub.subscribe({ signal: ac.signal, filter: { types: ['backup-progress'], services: [svc.name] } })) {
+      for await (const item of ctx.host.hub.subscribe({
+        signal: ac.signal,
+        filter: { types: ['backup-progress'], services: [svc.name] },
+      })) {
         if (item.kind !== 'event') continue
         phases.push(String(item.event.data.phase))
         if (item.event.data.phase === 'done' || item.event.data.phase === 'failed') return item.event.data
@@ -148,7 +201,9 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     expect(phases[0]).toBe('preparing')
     expect(phases).toContain('reading')
     const { backups } = await (await api(`/api/services/${svc.name}/backups`)).json()
-    expect(backups).toEqual([expect.objectContaining({ id: backupId, name: 'async one', consistency: 'live', status: 'ok' })])
+    expect(backups).toEqual([
+      expect.objectContaining({ id: backupId, name: 'async one', consistency: 'live', status: 'ok' }),
+    ])
   })
 
   it('lists newest first and reports storage from the real filesystem', async () => {
@@ -159,7 +214,8 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     expect(res.status).toBe(200)
     const body = await res.json()
     expect(body.backups.map((b: { id: string }) => b.id)).toEqual([second.id, first.id])
-    for (const key of ['id', 'name', 'created_at', 'size', 'sha256', 'consistency', 'volumes', 'status']) expect(body.backups[0]).toHaveProperty(key)
+    for (const key of ['id', 'name', 'created_at', 'size', 'sha256', 'consistency', 'volumes', 'status'])
+      expect(body.backups[0]).toHaveProperty(key)
     const { storage } = await (await api(`/api/services/${svc.name}/storage`)).json()
     expect(storage.service).toEqual({ bytes: first.size + second.size, count: 2 })
     expect(storage.filesystem.total).toBeGreaterThan(storage.filesystem.free)
@@ -214,7 +270,9 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const res = await api(`/api/services/${svc.name}/backups/${backup.id}/restore`, { method: 'POST' })
     expect(res.status).toBe(409)
     expect(await res.json()).toMatchObject({ code: 'restore_start_failed' })
-    expect(await dockerCli('inspect', '--format', '{{.Id}} {{.Name}} {{.State.Status}}', svc.name)).toBe(`${svc.id} /${svc.name} running`)
+    expect(await dockerCli('inspect', '--format', '{{.Id}} {{.Name}} {{.State.Status}}', svc.name)).toBe(
+      `${svc.id} /${svc.name} running`,
+    )
     expect(await fingerprint(svc.name)).toBe(before)
     expect((await mountsOf(svc.name))[0]!.Name).toBe(volume)
     // Nothing of the attempt is left: no parked container, no helper, no fresh volume, no marker.
@@ -240,17 +298,25 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     writeFileSync(saved, body)
     const listing = (await run('tar', ['-tzf', saved])).stdout.split('\n')
     rmSync(saved)
-    expect(listing).toEqual(expect.arrayContaining(['volumes/0/', 'volumes/0/a.txt', 'volumes/0/sub/random.bin', 'manifest.json']))
+    expect(listing).toEqual(
+      expect.arrayContaining(['volumes/0/', 'volumes/0/a.txt', 'volumes/0/sub/random.bin', 'manifest.json']),
+    )
     expect(listing.filter(Boolean).at(-1)).toBe('manifest.json')
 
-    const part = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, { headers: { range: 'bytes=100-1123' } })
+    const part = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, {
+      headers: { range: 'bytes=100-1123' },
+    })
     expect(part.status).toBe(206)
     expect(part.headers.get('content-range')).toBe(`bytes 100-1123/${backup.size}`)
     expect(Buffer.from(await part.arrayBuffer()).equals(body.subarray(100, 1124))).toBe(true)
-    const tail = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, { headers: { range: 'bytes=-10' } })
+    const tail = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, {
+      headers: { range: 'bytes=-10' },
+    })
     expect(Buffer.from(await tail.arrayBuffer()).equals(body.subarray(body.length - 10))).toBe(true)
 
-    const beyond = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, { headers: { range: `bytes=${backup.size}-` } })
+    const beyond = await api(`/api/services/${svc.name}/backups/${backup.id}/download`, {
+      headers: { range: `bytes=${backup.size}-` },
+    })
     expect(beyond.status).toBe(416)
     expect(beyond.headers.get('content-range')).toBe(`bytes */${backup.size}`)
     expect(await beyond.json()).toMatchObject({ success: false, code: 'range_not_satisfiable' })
@@ -261,7 +327,9 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
   it('uploads an archive from another service and restores it there; refuses a bad checksum and a non-archive', async () => {
     const source = await seededService()
     const backup = await backupOf(source.name)
-    const archive = Buffer.from(await (await api(`/api/services/${source.name}/backups/${backup.id}/download`)).arrayBuffer())
+    const archive = Buffer.from(
+      await (await api(`/api/services/${source.name}/backups/${backup.id}/download`)).arrayBuffer(),
+    )
     const targetVolume = await createTestVolume()
     await inVolume(targetVolume, 'echo other > /data/other.txt')
     const target = await createTestContainer({ volume: { name: targetVolume, path: '/data' } })
@@ -284,7 +352,14 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const res = await upload(archive, { 'x-checksum-sha256': backup.sha256 }, '?name=brought%20over')
     expect(res.status, await res.clone().text()).toBe(201)
     const body = await res.json()
-    expect(body.backup).toMatchObject({ name: 'brought over', origin: 'upload', sha256: backup.sha256, size: backup.size, status: 'ok', source: { backupId: backup.id, serviceId: source.name } })
+    expect(body.backup).toMatchObject({
+      name: 'brought over',
+      origin: 'upload',
+      sha256: backup.sha256,
+      size: backup.size,
+      status: 'ok',
+      source: { backupId: backup.id, serviceId: source.name },
+    })
     expect(body.restore).toMatchObject({ backupId: body.backup.id, serviceId: target.name, started: true })
     expect(await fingerprint(target.name)).toBe(await fingerprint(source.name))
   })
@@ -307,7 +382,15 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const other = await seededService()
     const canary = join(dataDir, 'canary.txt')
     writeFileSync(canary, 'still here')
-    const bad = ['..%2F..%2Fsrc', '%2e%2e%2f%2e%2e%2f', '..', 'bk_..%2F..%2Fx', `bk_${'a'.repeat(300)}`, '%2Fetc%2Fpasswd', `${backup.id}%00`]
+    const bad = [
+      '..%2F..%2Fsrc',
+      '%2e%2e%2f%2e%2e%2f',
+      '..',
+      'bk_..%2F..%2Fx',
+      `bk_${'a'.repeat(300)}`,
+      '%2Fetc%2Fpasswd',
+      `${backup.id}%00`,
+    ]
     for (const id of bad) {
       for (const [method, path] of [
         ['DELETE', `/api/services/${svc.name}/backups/${id}`],
@@ -353,9 +436,19 @@ describe.each(AGENT_MODES)('backups against the real engine [%s agent]', (mode) 
     const res = await put({ cron: '0 3 * * *', keepLast: 3, maxAgeDays: 30 })
     expect(res.status).toBe(200)
     const { schedule } = await res.json()
-    expect(schedule).toMatchObject({ serviceId: svc.name, cron: '0 3 * * *', enabled: true, consistency: 'pause', keepLast: 3, maxAgeDays: 30, missing: false })
+    expect(schedule).toMatchObject({
+      serviceId: svc.name,
+      cron: '0 3 * * *',
+      enabled: true,
+      consistency: 'pause',
+      keepLast: 3,
+      maxAgeDays: 30,
+      missing: false,
+    })
     expect(new Date(schedule.nextRun).getUTCHours()).toBe(3)
-    expect((await (await api(`/api/services/${svc.name}/backups/schedule`)).json()).schedule).toMatchObject({ cron: '0 3 * * *' })
+    expect((await (await api(`/api/services/${svc.name}/backups/schedule`)).json()).schedule).toMatchObject({
+      cron: '0 3 * * *',
+    })
 
     // Retention follows every successful backup: keepLast 3 leaves the three newest.
     const made = []

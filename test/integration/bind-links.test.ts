@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, DEPLOY_RUN_LABEL, docker, dockerCli, IDLE_CMD, RUN_ID, TEST_IMAGE } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  DEPLOY_RUN_LABEL,
+  docker,
+  dockerCli,
+  IDLE_CMD,
+  RUN_ID,
+  TEST_IMAGE,
+} from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -19,7 +27,11 @@ const tempDir = (prefix: string) => {
   return dir
 }
 
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 
 /** A busybox service with a named volume and one host bind at /host; no network, no port. */
 const bindTemplate = (name: string, bind: string) => ({
@@ -38,7 +50,8 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
   let allowed: string
   let other: string
   let n = 0
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
 
   /** Stores a template binding `bind` (the validator only sees the spelling, so it passes) and deploys it. */
   async function deploy(bind: string) {
@@ -49,14 +62,21 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     return { slug, res, body: await res.json() }
   }
   const leftovers = async (slug: string) => ({
-    containers: (await docker.listContainers({ all: true, filters: { label: [`zapie.service=${slug}`] } })).map((c) => c.Names[0]),
-    volumes: ((await docker.listVolumes({ filters: { label: [`zapie.service=${slug}`] } })).Volumes ?? []).map((v) => v.Name),
+    containers: (await docker.listContainers({ all: true, filters: { label: [`zapie.service=${slug}`] } })).map(
+      (c) => c.Names[0],
+    ),
+    volumes: ((await docker.listVolumes({ filters: { label: [`zapie.service=${slug}`] } })).Volumes ?? []).map(
+      (v) => v.Name,
+    ),
   })
 
   beforeAll(async () => {
     allowed = tempDir('zapie-binds-a-')
     other = tempDir('zapie-binds-b-')
-    ctx = await appWithRealAgent(mode, { dataDir: tempDir('zapie-binds-data-'), env: { ZAPIE_BIND_MOUNT_ALLOWLIST: `${allowed},${other}` } })
+    ctx = await appWithRealAgent(mode, {
+      dataDir: tempDir('zapie-binds-data-'),
+      env: { ZAPIE_BIND_MOUNT_ALLOWLIST: `${allowed},${other}` },
+    })
   })
   afterAll(async () => {
     await ctx.close()
@@ -68,7 +88,11 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     symlinkSync('/', join(allowed, `hostroot-${mode}`))
     const { slug, res, body } = await deploy(join(allowed, `hostroot-${mode}`))
     expect(res.status, JSON.stringify(body)).toBe(422)
-    expect(body).toMatchObject({ success: false, code: 'host_root', error: expect.stringContaining(`leads to '/' on the agent's host`) })
+    expect(body).toMatchObject({
+      success: false,
+      code: 'host_root',
+      error: expect.stringContaining(`leads to '/' on the agent's host`),
+    })
     expect(body.details).toEqual([expect.objectContaining({ path: 'volumes.1', code: 'host_root' })])
     expect(await leftovers(slug)).toEqual({ containers: [], volumes: [] })
   })
@@ -94,8 +118,13 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     symlinkSync(target, join(allowed, `to-other-${mode}`))
     const { res, body } = await deploy(join(allowed, `to-other-${mode}`))
     expect(res.status, JSON.stringify(body)).toBe(201)
-    expect(await dockerCli('exec', body.containerName, 'cat', '/host/marker')).toBe(`from the other allowed directory (${mode})`)
-    const mounts = JSON.parse(await dockerCli('inspect', '--format', '{{json .Mounts}}', body.containerName)) as { Type: string; Source: string }[]
+    expect(await dockerCli('exec', body.containerName, 'cat', '/host/marker')).toBe(
+      `from the other allowed directory (${mode})`,
+    )
+    const mounts = JSON.parse(await dockerCli('inspect', '--format', '{{json .Mounts}}', body.containerName)) as {
+      Type: string
+      Source: string
+    }[]
     expect(mounts.find((m) => m.Type === 'bind')?.Source).toBe(target)
   })
 
@@ -135,13 +164,19 @@ describe.each(AGENT_MODES)('host binds are resolved on the agent host [%s agent]
     symlinkSync('/', dir)
 
     // A backup that stops the service would start it again: refused before it stops anything.
-    const backup = await api(`/api/services/${service}/backups?wait=true`, json({ name: 'stop mode', consistency: 'stop' }))
+    const backup = await api(
+      `/api/services/${service}/backups?wait=true`,
+      json({ name: 'stop mode', consistency: 'stop' }),
+    )
     expect(backup.status, await backup.clone().text()).toBe(422)
     expect(await backup.json()).toMatchObject({ code: 'host_root' })
 
     const restart = await api(`/api/services/${service}/restart`, { method: 'POST' })
     expect(restart.status, await restart.clone().text()).toBe(422)
-    expect(await restart.json()).toMatchObject({ code: 'host_root', error: expect.stringContaining(`'${dir}' leads to '/'`) })
+    expect(await restart.json()).toMatchObject({
+      code: 'host_root',
+      error: expect.stringContaining(`'${dir}' leads to '/'`),
+    })
     // Not restarted: still the same run of the same container, which never saw the host's /.
     const after = JSON.parse(await dockerCli('inspect', service))[0]
     expect(after).toMatchObject({ Id: body.containerId, State: { Running: true, StartedAt: startedAt } })

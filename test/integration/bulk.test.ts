@@ -71,7 +71,9 @@ describe.each(AGENT_MODES)('POST /api/services/bulk/:operation against the real 
     ac.abort()
     expect(seen[0]).toBe('started:')
     expect(seen.at(-1)).toBe('finished:')
-    expect(seen.filter((s) => s.startsWith('completed:')).sort()).toEqual([`completed:${a.name}`, `completed:${b.name}`].sort())
+    expect(seen.filter((s) => s.startsWith('completed:')).sort()).toEqual(
+      [`completed:${a.name}`, `completed:${b.name}`].sort(),
+    )
     expect(seen.filter((s) => s.startsWith('failed:'))).toHaveLength(2)
   })
 
@@ -90,14 +92,23 @@ describe.each(AGENT_MODES)('POST /api/services/bulk/:operation against the real 
     const volumes = [await createTestVolume(), await createTestVolume()]
     const a = await createTestContainer({ volume: { name: volumes[0]!, path: '/data' } })
     const b = await createTestContainer({ volume: { name: volumes[1]!, path: '/data' } })
-    const res = await bulk('backup', { serviceIds: [a.name, b.name], options: { name: 'nightly', consistency: 'live' } })
+    const res = await bulk('backup', {
+      serviceIds: [a.name, b.name],
+      options: { name: 'nightly', consistency: 'live' },
+    })
     expect(res.status).toBe(200)
     const body = await res.json()
     for (const [i, svc] of [a, b].entries()) {
       const item = body.items[i]
-      expect(item).toMatchObject({ serviceId: svc.name, success: true, result: { backupId: expect.stringMatching(/^bk_/) } })
+      expect(item).toMatchObject({
+        serviceId: svc.name,
+        success: true,
+        result: { backupId: expect.stringMatching(/^bk_/) },
+      })
       const { backups } = await (await ctx.app.request(`/api/services/${svc.name}/backups`, { headers: auth })).json()
-      expect(backups).toEqual([expect.objectContaining({ id: item.result.backupId, name: 'nightly', origin: 'bulk', status: 'ok' })])
+      expect(backups).toEqual([
+        expect.objectContaining({ id: item.result.backupId, name: 'nightly', origin: 'bulk', status: 'ok' }),
+      ])
     }
   })
 

@@ -7,7 +7,11 @@ import { listen } from '../helpers/targets'
 
 afterAll(cleanupTestResources)
 
-const json = (body: unknown) => ({ method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const json = (body: unknown) => ({
+  method: 'POST',
+  headers: { ...auth, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 // Somewhere other engineers' tests are unlikely to be; the allocator moves on when it is taken.
 const PREFERRED_PORT = 20000 + Math.floor(Math.random() * 20000)
 
@@ -18,14 +22,23 @@ const busyboxTemplate = (name: string, extra: Record<string, unknown> = {}) => (
   category: 'web',
   networkMode: 'none',
   ports: [{ container: 80, host: PREFERRED_PORT }],
-  command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && httpd -p 80 -h /www; trap "exit 0" TERM; sleep 3600 & wait'],
+  command: [
+    'sh',
+    '-c',
+    'mkdir -p /www && echo ok > /www/index.html && httpd -p 80 -h /www; trap "exit 0" TERM; sleep 3600 & wait',
+  ],
   env: [
     { name: 'GREETING', default: 'hello' },
     { name: 'PUBLIC_URL', default: 'http://localhost:{{hostPort}}' },
     { name: 'APP_SECRET', secret: true, generate: 'password' },
   ],
   volumes: [{ container: '/srv/data' }],
-  healthcheck: { test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:80/'], interval: '1s', timeout: '2s', retries: 5 },
+  healthcheck: {
+    test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:80/'],
+    interval: '1s',
+    timeout: '2s',
+    retries: 5,
+  },
   labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
   tiers: { basic: { memory: '64m', cpus: 0.25 } },
   ...extra,
@@ -38,7 +51,8 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
   let server: Awaited<ReturnType<typeof listen>>
   // Short: a slug keeps 32 characters, and `${slug}-missing` must still differ from `${slug}`.
   const slug = `bb-${mode === 'http' ? 'http' : 'ip'}-${RUN_ID}`
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
 
   beforeAll(async () => {
     ctx = await appWithRealAgent(mode)
@@ -46,7 +60,10 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     for (const [name, extra] of [
       [slug, {}],
       [`${slug}-missing`, { image: 'zapie-test/nonexistent:1' }],
-      [`${slug}-crash`, { command: ['sh', '-c', 'echo "cannot start: APP_SECRET=$APP_SECRET is rejected"; exit 3'], healthcheck: null }],
+      [
+        `${slug}-crash`,
+        { command: ['sh', '-c', 'echo "cannot start: APP_SECRET=$APP_SECRET is rejected"; exit 3'], healthcheck: null },
+      ],
       [`${slug}-nocmd`, { command: ['/no/such/binary'], healthcheck: null }],
     ] as const) {
       const res = await api('/api/templates', json(busyboxTemplate(name, extra)))
@@ -63,7 +80,8 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     const published: string[] = []
     const listening = new AbortController()
     void (async () => {
-      for await (const item of ctx.host.hub.subscribe({ signal: listening.signal })) published.push(JSON.stringify(item))
+      for await (const item of ctx.host.hub.subscribe({ signal: listening.signal }))
+        published.push(JSON.stringify(item))
     })()
     const res = await api('/api/deploy?wait=true', json({ serviceType: slug, serviceName: 'web', tier: 'basic' }))
     const body = await res.json()
@@ -96,15 +114,37 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
       Privileged: false,
       PortBindings: { '80/tcp': [{ HostIp: '', HostPort: String(port) }] },
     })
-    expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Name: `${containerName}_data`, Destination: '/srv/data', RW: true })])
-    expect(info.Config.Env).toEqual(expect.arrayContaining(['GREETING=hello', `PUBLIC_URL=http://localhost:${port}`, `APP_SECRET=${generatedSecrets.APP_SECRET}`]))
+    expect(info.Mounts).toEqual([
+      expect.objectContaining({ Type: 'volume', Name: `${containerName}_data`, Destination: '/srv/data', RW: true }),
+    ])
+    expect(info.Config.Env).toEqual(
+      expect.arrayContaining([
+        'GREETING=hello',
+        `PUBLIC_URL=http://localhost:${port}`,
+        `APP_SECRET=${generatedSecrets.APP_SECRET}`,
+      ]),
+    )
 
     // The secret was shown once: not in service details, the deploy record or any event.
     const { service } = await (await api(`/api/services/${containerName}`)).json()
-    expect(service).toMatchObject({ serviceType: slug, tier: 'basic', env: { GREETING: 'hello', APP_SECRET: '********' }, resources: { memoryBytes: 64 * 1024 ** 2, cpus: 0.25 } })
+    expect(service).toMatchObject({
+      serviceType: slug,
+      tier: 'basic',
+      env: { GREETING: 'hello', APP_SECRET: '********' },
+      resources: { memoryBytes: 64 * 1024 ** 2, cpus: 0.25 },
+    })
     const record = await (await api(`/api/deploy/${body.deploymentId}`)).json()
     expect(record.deployment).toMatchObject({ status: 'succeeded', containerName, secretNames: ['APP_SECRET'] })
-    expect(record.deployment.steps.map((s: { step: string }) => s.step)).toEqual(['accepted', 'volume', 'port', 'image', 'create', 'start', 'ready', 'done'])
+    expect(record.deployment.steps.map((s: { step: string }) => s.step)).toEqual([
+      'accepted',
+      'volume',
+      'port',
+      'image',
+      'create',
+      'start',
+      'ready',
+      'done',
+    ])
     const everything = JSON.stringify([service, record, (await ctx.host.context.stores.deployments.list()).records])
     expect(everything).not.toContain(generatedSecrets.APP_SECRET)
     expect(published.filter((e) => e.includes('deployment-progress')).length).toBeGreaterThanOrEqual(8)
@@ -120,7 +160,9 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
       }),
     )
     expect(a!.deployment.ports[0]!.host).not.toBe(b!.deployment.ports[0]!.host)
-    const bound = await Promise.all([a!, b!].map(async (d) => (await inspect(d.containerName)).HostConfig.PortBindings['80/tcp'][0].HostPort))
+    const bound = await Promise.all(
+      [a!, b!].map(async (d) => (await inspect(d.containerName)).HostConfig.PortBindings['80/tcp'][0].HostPort),
+    )
     expect(new Set(bound).size).toBe(2)
   })
 
@@ -128,11 +170,24 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     const res = await api('/api/deploy?wait=true', json({ serviceType: `${slug}-missing`, serviceName: 'ghost' }))
     const body = await res.json()
     expect(res.status).toBe(502)
-    expect(body).toMatchObject({ success: false, code: 'image_pull_failed', error: expect.stringContaining("Image 'zapie-test/nonexistent:1' is not on this host and could not be pulled"), deploymentId: expect.any(String) })
+    expect(body).toMatchObject({
+      success: false,
+      code: 'image_pull_failed',
+      error: expect.stringContaining("Image 'zapie-test/nonexistent:1' is not on this host and could not be pulled"),
+      deploymentId: expect.any(String),
+    })
     const { deployment } = await (await api(`/api/deploy/${body.deploymentId}`)).json()
     expect(deployment).toMatchObject({ status: 'failed', containerId: null, error: { code: 'image_pull_failed' } })
-    expect(deployment.steps.map((s: { step: string }) => s.step)).toEqual(['accepted', 'volume', 'port', 'cleanup', 'error'])
-    expect(await dockerCli('ps', '-a', '--filter', `name=${deployment.containerName}`, '--format', '{{.Names}}')).toBe('')
+    expect(deployment.steps.map((s: { step: string }) => s.step)).toEqual([
+      'accepted',
+      'volume',
+      'port',
+      'cleanup',
+      'error',
+    ])
+    expect(await dockerCli('ps', '-a', '--filter', `name=${deployment.containerName}`, '--format', '{{.Names}}')).toBe(
+      '',
+    )
     expect(await volumeExists(`${deployment.containerName}_data`)).toBe(false)
   })
 
@@ -141,9 +196,13 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     const seen: Record<string, unknown>[] = []
     const listening = new AbortController()
     void (async () => {
-      for await (const item of ctx.host.hub.subscribe({ signal: listening.signal, filter: { deploymentId } })) if (item.kind === 'event') seen.push(item.event.data)
+      for await (const item of ctx.host.hub.subscribe({ signal: listening.signal, filter: { deploymentId } }))
+        if (item.kind === 'event') seen.push(item.event.data)
     })()
-    const res = await api('/api/deploy?wait=true', json({ serviceType: `${slug}-crash`, serviceName: 'crash', deploymentId }))
+    const res = await api(
+      '/api/deploy?wait=true',
+      json({ serviceType: `${slug}-crash`, serviceName: 'crash', deploymentId }),
+    )
     const body = await res.json()
     listening.abort()
     expect(res.status).toBe(409)
@@ -153,7 +212,9 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     expect(new Set(error.logs as string[]).size).toBe(1)
     expect(body).toMatchObject({ code: 'service_exited', error: expect.stringContaining('exit code 3') })
     const { deployment } = await (await api(`/api/deploy/${body.deploymentId}`)).json()
-    expect(await dockerCli('ps', '-a', '--filter', `name=${deployment.containerName}`, '--format', '{{.Names}}')).toBe('')
+    expect(await dockerCli('ps', '-a', '--filter', `name=${deployment.containerName}`, '--format', '{{.Names}}')).toBe(
+      '',
+    )
     expect(await volumeExists(`${deployment.containerName}_data`)).toBe(false)
     expect(deployment.steps.at(-1)).toMatchObject({ step: 'error', status: 'failed' })
   })
@@ -162,7 +223,11 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     const res = await api('/api/deploy?wait=true', json({ serviceType: `${slug}-nocmd`, serviceName: 'nocmd' }))
     const body = await res.json()
     expect(res.status, JSON.stringify(body)).toBe(409)
-    expect(body).toMatchObject({ code: 'start_failed', error: expect.stringContaining('/no/such/binary'), message: body.error })
+    expect(body).toMatchObject({
+      code: 'start_failed',
+      error: expect.stringContaining('/no/such/binary'),
+      message: body.error,
+    })
   })
 
   it('streams progress through /api/events for a deployment id chosen by the client', async () => {
@@ -174,17 +239,38 @@ describe.each(AGENT_MODES)('deploy against the real engine [%s agent]', (mode) =
     await stream.waitFor((e) => e.event === 'deployment-progress' && JSON.parse(e.data).step === 'done', 30_000)
     const events = stream.received.filter((e) => e.event === 'deployment-progress').map((e) => JSON.parse(e.data))
     expect(events.every((e) => e.deploymentId === deploymentId && typeof e.timestamp === 'string')).toBe(true)
-    expect(events.filter((e) => e.status === 'completed').map((e) => e.step)).toEqual(['volume', 'port', 'image', 'create', 'start', 'ready', 'done'])
-    expect(events.at(-1)).toMatchObject({ step: 'done', progress: 100, serviceId: expect.stringMatching(/^zapie-/), containerId: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(events.filter((e) => e.status === 'completed').map((e) => e.step)).toEqual([
+      'volume',
+      'port',
+      'image',
+      'create',
+      'start',
+      'ready',
+      'done',
+    ])
+    expect(events.at(-1)).toMatchObject({
+      step: 'done',
+      progress: 100,
+      serviceId: expect.stringMatching(/^zapie-/),
+      containerId: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
     // One vocabulary: serviceName is the container name as everywhere else; the typed name is displayName.
-    for (const e of events) expect(e).toMatchObject({ serviceName: e.serviceId, containerName: e.serviceId, displayName: 'watched' })
+    for (const e of events)
+      expect(e).toMatchObject({ serviceName: e.serviceId, containerName: e.serviceId, displayName: 'watched' })
     stream.close()
 
     const failing = `events-fail-${mode.replace(/[^a-z]/g, '')}-${RUN_ID}`
     const failStream = await openEventStream(`${server.url}/api/events?deploymentId=${failing}`, auth)
-    expect((await api('/api/deploy', json({ serviceType: `${slug}-missing`, serviceName: 'ghost2', deploymentId: failing }))).status).toBe(202)
+    expect(
+      (await api('/api/deploy', json({ serviceType: `${slug}-missing`, serviceName: 'ghost2', deploymentId: failing })))
+        .status,
+    ).toBe(202)
     const error = await failStream.waitFor((e) => JSON.parse(e.data).step === 'error', 30_000)
-    expect(JSON.parse(error.data)).toMatchObject({ status: 'failed', code: 'image_pull_failed', message: expect.stringContaining('zapie-test/nonexistent:1') })
+    expect(JSON.parse(error.data)).toMatchObject({
+      status: 'failed',
+      code: 'image_pull_failed',
+      message: expect.stringContaining('zapie-test/nonexistent:1'),
+    })
     failStream.close()
   })
 })

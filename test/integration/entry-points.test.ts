@@ -78,7 +78,11 @@ describe('npm run agent (src/agent/main.ts)', () => {
     expect(statSync(join(dataDir, 'agent-token')).mode & 0o777).toBe(0o600)
     expect((await fetch(`${url}/health`)).status).toBe(200)
     const call = (t: string) =>
-      fetch(`${url}/rpc/listServices`, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: '{"args":[{}]}' })
+      fetch(`${url}/rpc/listServices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: '{"args":[{}]}',
+      })
     expect((await call('not-the-agent-token')).status).toBe(401)
     const res = await call(token)
     expect(res.status).toBe(200)

@@ -32,7 +32,11 @@ describe.each(AGENT_MODES)('GET /api/events against the real engine [%s agent]',
     const stream = await openEventStream(`${server.url}/api/events?types=container-event&services=${svc.name}`, auth)
     await dockerCli('stop', '-t', '1', svc.name)
     const stop = await stream.waitFor((e) => JSON.parse(e.data).action === 'stop', 1000)
-    expect(JSON.parse(stop.data)).toMatchObject({ containerId: svc.id, serviceId: svc.name, timestamp: expect.any(String) })
+    expect(JSON.parse(stop.data)).toMatchObject({
+      containerId: svc.id,
+      serviceId: svc.name,
+      timestamp: expect.any(String),
+    })
     const die = stream.received.find((e) => JSON.parse(e.data).action === 'die')
     expect(JSON.parse(die!.data).exitCode).toBe(0)
     await dockerCli('start', svc.name)
@@ -57,7 +61,10 @@ describe.each(AGENT_MODES)('GET /api/events against the real engine [%s agent]',
     const stream = await openEventStream(`${server.url}/api/events?types=container-event`, auth)
     await dockerCli('stop', '-t', '1', other.name)
     await dockerCli('stop', '-t', '1', marker.name)
-    await stream.waitFor((e) => JSON.parse(e.data).serviceId === marker.name && JSON.parse(e.data).action === 'stop', 2000)
+    await stream.waitFor(
+      (e) => JSON.parse(e.data).serviceId === marker.name && JSON.parse(e.data).action === 'stop',
+      2000,
+    )
     expect(stream.received.some((e) => e.data.includes(other.id))).toBe(false)
     stream.close()
   })
@@ -72,8 +79,17 @@ describe.each(AGENT_MODES)('GET /api/events against the real engine [%s agent]',
     await dockerCli('start', svc.name)
     await dockerCli('stop', '-t', '1', svc.name)
     await dockerCli('start', svc.name)
-    const second = await openEventStream(`${server.url}/api/events?services=${svc.name}`, { ...auth, 'last-event-id': seen.id! })
-    await second.waitFor((e) => e.event === 'container-event' && JSON.parse(e.data).action === 'start' && second.received.filter((x) => JSON.parse(x.data).action === 'start').length === 2, 3000)
+    const second = await openEventStream(`${server.url}/api/events?services=${svc.name}`, {
+      ...auth,
+      'last-event-id': seen.id!,
+    })
+    await second.waitFor(
+      (e) =>
+        e.event === 'container-event' &&
+        JSON.parse(e.data).action === 'start' &&
+        second.received.filter((x) => JSON.parse(x.data).action === 'start').length === 2,
+      3000,
+    )
     const actions = second.received.filter((e) => e.event === 'container-event').map((e) => JSON.parse(e.data).action)
     expect(actions.filter((a) => ['start', 'stop'].includes(a))).toEqual(['start', 'stop', 'start'])
     const ids = second.received.map((e) => Number(e.id!.split('-')[1]))

@@ -37,12 +37,21 @@ describe('what npm start leaves on disk (umask 022, token from the environment)'
 
     const volume = await createTestVolume()
     const service = await createTestContainer({ volume: { name: volume, path: '/data' } })
-    const app = startTsEntry('src/node.ts', { PORT: '0', ZAPIE_DATA_DIR: dataDir, ZAPIE_BACKUP_DIR: backupDir, ZAPIE_API_TOKEN: token })
+    const app = startTsEntry('src/node.ts', {
+      PORT: '0',
+      ZAPIE_DATA_DIR: dataDir,
+      ZAPIE_BACKUP_DIR: backupDir,
+      ZAPIE_API_TOKEN: token,
+    })
     try {
       const url = (await app.waitFor(LISTENING, 20_000))[1]!
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
       expect((await fetch(`${url}/api/events/ticket`, { method: 'POST', headers })).status).toBe(201)
-      const backup = await fetch(`${url}/api/services/${service.name}/backups?wait=true`, { method: 'POST', headers, body: JSON.stringify({ name: 'modes' }) })
+      const backup = await fetch(`${url}/api/services/${service.name}/backups?wait=true`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'modes' }),
+      })
       expect(backup.status, await backup.clone().text()).toBe(201)
 
       expect(modeOf(dataDir).toString(8)).toBe('700')

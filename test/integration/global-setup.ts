@@ -24,7 +24,16 @@ export default async function setup(project: TestProject) {
         '(or `sudo systemctl start docker`), or point DOCKER_HOST at one, then run npm test again.',
     )
   }
-  if (!(await docker.getImage(IMAGE).inspect().then(() => true, () => false)) && !(await pullBusybox(docker))) {
+  if (
+    !(await docker
+      .getImage(IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )) &&
+    !(await pullBusybox(docker))
+  ) {
     importHostBusybox()
   }
   // The redis driver's conformance and the split mode need a Redis; later setups read the env.
@@ -43,7 +52,9 @@ declare module 'vitest' {
 async function pullBusybox(docker: ReturnType<typeof createDockerClient>): Promise<boolean> {
   try {
     const stream = await docker.pull('busybox:latest')
-    await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))))
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))),
+    )
     await docker.getImage('busybox:latest').tag({ repo: 'zapie-test/busybox', tag: 'latest' })
     return true
   } catch {
@@ -54,7 +65,9 @@ async function pullBusybox(docker: ReturnType<typeof createDockerClient>): Promi
 function importHostBusybox() {
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(existsSync)
   if (!busybox) {
-    throw new Error(`${IMAGE} is missing, no registry answered, and no static busybox is installed (apt-get install busybox-static).`)
+    throw new Error(
+      `${IMAGE} is missing, no registry answered, and no static busybox is installed (apt-get install busybox-static).`,
+    )
   }
   const root = mkdtempSync(join(tmpdir(), 'zapie-busybox-'))
   try {

@@ -22,9 +22,14 @@ describe.each(AGENT_MODES)('log follow streams against the real engine [%s agent
 
   beforeAll(async () => {
     // One test client: the per-client cap is lifted so that the total cap is the one reached.
-    ctx = await appWithRealAgent(mode, { monitor: FAST, env: { ZAPIE_LOG_FOLLOW_PER_CLIENT: '100', ZAPIE_LOG_FOLLOW_MAX: String(STREAMS) } })
+    ctx = await appWithRealAgent(mode, {
+      monitor: FAST,
+      env: { ZAPIE_LOG_FOLLOW_PER_CLIENT: '100', ZAPIE_LOG_FOLLOW_MAX: String(STREAMS) },
+    })
     server = await listen(ctx.app)
-    ticker = await createTestContainer({ cmd: ['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'] })
+    ticker = await createTestContainer({
+      cmd: ['sh', '-c', 'trap "exit 0" TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'],
+    })
   })
   afterAll(async () => {
     await server?.close()
@@ -45,14 +50,24 @@ describe.each(AGENT_MODES)('log follow streams against the real engine [%s agent
       const list = await fetch(`${server.url}/api/services`, { headers: auth, signal: AbortSignal.timeout(5_000) })
       expect(list.status).toBe(200)
       expect((await list.json()).services.map((s: { name: string }) => s.name)).toContain(ticker.name)
-      const one = await fetch(`${server.url}/api/services/${ticker.name}`, { headers: auth, signal: AbortSignal.timeout(5_000) })
+      const one = await fetch(`${server.url}/api/services/${ticker.name}`, {
+        headers: auth,
+        signal: AbortSignal.timeout(5_000),
+      })
       expect(one.status).toBe(200)
       // The monitor still ticks: fresh health updates for the service arrive.
       await events.ticks(2, 'health-update', 10_000)
 
-      const refused = await fetch(`${server.url}/api/services/${ticker.name}/logs?follow=true`, { headers: auth, signal: AbortSignal.timeout(5_000) })
+      const refused = await fetch(`${server.url}/api/services/${ticker.name}/logs?follow=true`, {
+        headers: auth,
+        signal: AbortSignal.timeout(5_000),
+      })
       expect(refused.status).toBe(429)
-      expect(await refused.json()).toMatchObject({ success: false, code: 'too_many_streams', error: expect.stringContaining(String(STREAMS)) })
+      expect(await refused.json()).toMatchObject({
+        success: false,
+        code: 'too_many_streams',
+        error: expect.stringContaining(String(STREAMS)),
+      })
     } finally {
       for (const s of streams) s.close()
       events.stop()
@@ -73,12 +88,19 @@ describe.each(AGENT_MODES)('log follow streams against the real engine [%s agent
     const idle = openSockets(ctx.host.streams)
     const aborts = Array.from({ length: 8 }, (_, i) => {
       const controller = new AbortController()
-      const done = fetch(`${server.url}/api/services/${ticker.name}/logs?follow=true`, { headers: auth, signal: controller.signal }).catch(() => null)
+      const done = fetch(`${server.url}/api/services/${ticker.name}/logs?follow=true`, {
+        headers: auth,
+        signal: controller.signal,
+      }).catch(() => null)
       setTimeout(() => controller.abort(), i * 15)
       return done
     })
     await Promise.all(aborts)
-    await until(async () => openSockets(ctx.host.streams) === idle, 10_000, 'abandoned follows to release their sockets')
+    await until(
+      async () => openSockets(ctx.host.streams) === idle,
+      10_000,
+      'abandoned follows to release their sockets',
+    )
     const list = await fetch(`${server.url}/api/services`, { headers: auth, signal: AbortSignal.timeout(5_000) })
     expect(list.status).toBe(200)
   })

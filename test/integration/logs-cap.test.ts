@@ -38,7 +38,11 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
   it('keeps the newest lines that fit the cap and says it truncated', async () => {
     // 3000 lines of ~1000 bytes: three times the cap.
     const svc = await createTestContainer({
-      cmd: ['sh', '-c', `pad=$(head -c 990 /dev/zero | tr '\\0' y); i=1; while [ $i -le 3000 ]; do echo "$i $pad"; i=$((i+1)); done; ${IDLE}`],
+      cmd: [
+        'sh',
+        '-c',
+        `pad=$(head -c 990 /dev/zero | tr '\\0' y); i=1; while [ $i -le 3000 ]; do echo "$i $pad"; i=$((i+1)); done; ${IDLE}`,
+      ],
     })
     await written(svc.name, '3000 ')
     const body = await logsOf(svc.name, 5000)
@@ -56,21 +60,32 @@ describe.each(AGENT_MODES)('GET …/logs size cap against the real engine [%s ag
     // Under the cap nothing is left out.
     const small = await logsOf(svc.name, 10)
     expect(small.truncated).toBe(false)
-    expect(small.lines.map((l) => Number(l.message.split(' ')[0]))).toEqual([2991, 2992, 2993, 2994, 2995, 2996, 2997, 2998, 2999, 3000])
+    expect(small.lines.map((l) => Number(l.message.split(' ')[0]))).toEqual([
+      2991, 2992, 2993, 2994, 2995, 2996, 2997, 2998, 2999, 3000,
+    ])
   })
 
   it('cuts a very long line and marks it', async () => {
     // 40 lines of 200 KB each, one 3 MB line without a newline at the end, then a marker on
     // stderr (Docker stores long lines as 16 KiB pieces; `tail` counts pieces).
     const svc = await createTestContainer({
-      cmd: ['sh', '-c', `i=1; while [ $i -le 40 ]; do echo "$i $(head -c 200000 /dev/zero | tr '\\0' z)"; i=$((i+1)); done; printf "last "; head -c 3000000 /dev/zero | tr '\\0' w; echo written >&2; ${IDLE}`],
+      cmd: [
+        'sh',
+        '-c',
+        `i=1; while [ $i -le 40 ]; do echo "$i $(head -c 200000 /dev/zero | tr '\\0' z)"; i=$((i+1)); done; printf "last "; head -c 3000000 /dev/zero | tr '\\0' w; echo written >&2; ${IDLE}`,
+      ],
     })
     // stdout and stderr are copied separately: wait until both have arrived.
-    const body = await until(async () => {
-      const got = await logsOf(svc.name, 5000)
-      const done = got.lines.some((l) => l.message === 'written') && got.lines.some((l) => l.message.startsWith('last '))
-      return done && got
-    }, 30_000, `${svc.name} to finish writing`)
+    const body = await until(
+      async () => {
+        const got = await logsOf(svc.name, 5000)
+        const done =
+          got.lines.some((l) => l.message === 'written') && got.lines.some((l) => l.message.startsWith('last '))
+        return done && got
+      },
+      30_000,
+      `${svc.name} to finish writing`,
+    )
     expect(body.truncated).toBe(true)
     const stdout = body.lines.filter((l) => l.message !== 'written')
     expect(body.lines.length - stdout.length).toBe(1)

@@ -16,14 +16,18 @@ const api = async (ctx: Ctx, path: string, init: RequestInit & { json?: unknown 
   const { json, ...rest } = init
   const res = await ctx.app.request(path, {
     ...rest,
-    ...(json !== undefined ? { body: JSON.stringify(json), headers: { ...auth, 'content-type': 'application/json' } } : { headers: auth }),
+    ...(json !== undefined
+      ? { body: JSON.stringify(json), headers: { ...auth, 'content-type': 'application/json' } }
+      : { headers: auth }),
   })
   return { status: res.status, body: await res.json() }
 }
 
 describe('the Docker API as the stats source', () => {
   it('gives the same normalised CPU through one-shot stats when forced', async () => {
-    const ctx = await appWithRealAgent('in-process', { monitor: { ...FAST, statsSource: 'docker-api', defaultIntervalMs: 1000 } })
+    const ctx = await appWithRealAgent('in-process', {
+      monitor: { ...FAST, statsSource: 'docker-api', defaultIntervalMs: 1000 },
+    })
     const busy = await createTestContainer({ cmd: BUSY_CMD, hostConfig: { NanoCpus: 200_000_000 } })
     try {
       const metrics = await until(async () => {
@@ -47,7 +51,9 @@ describe('the Docker API as the stats source', () => {
     // A cgroup v1 root with nothing in it: the agent cannot see this engine's containers.
     const root = mkdtempSync(join(tmpdir(), 'zapie-empty-cgroup-'))
     mkdirSync(join(root, 'cpuacct'))
-    const ctx = await appWithRealAgent('in-process', { monitor: { ...FAST, cgroupRoot: root, defaultIntervalMs: 1000 } })
+    const ctx = await appWithRealAgent('in-process', {
+      monitor: { ...FAST, cgroupRoot: root, defaultIntervalMs: 1000 },
+    })
     const svc = await createTestContainer()
     try {
       const metrics = await until(async () => {
@@ -72,7 +78,14 @@ describe('an agent restart', () => {
     let first: Ctx | undefined = await appWithRealAgent('in-process', { monitor: FAST, stores })
     let second: Ctx | undefined
     try {
-      expect((await api(first, `/api/services/${watched.name}/monitoring/start`, { method: 'POST', json: { interval: 1000 } })).status).toBe(200)
+      expect(
+        (
+          await api(first, `/api/services/${watched.name}/monitoring/start`, {
+            method: 'POST',
+            json: { interval: 1000 },
+          })
+        ).status,
+      ).toBe(200)
       expect((await api(first, `/api/services/${quiet.name}/monitoring/stop`, { method: 'POST' })).status).toBe(200)
       const before = await until(async () => {
         const { body } = await api(first!, `/api/services/${watched.name}/metrics?timeRange=1h`)

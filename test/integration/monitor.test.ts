@@ -17,7 +17,11 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
     const res = await ctx.app.request(path, {
       ...rest,
       ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-      headers: { ...auth, ...(json !== undefined ? { 'content-type': 'application/json' } : {}), ...(rest.headers as Record<string, string>) },
+      headers: {
+        ...auth,
+        ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(rest.headers as Record<string, string>),
+      },
     })
     return { status: res.status, body: await res.json() }
   }
@@ -34,10 +38,19 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
     try {
       const events = collect(ctx.deps.events, busy.name, ['health-alert', 'metrics-update'])
       // A lower level for this service keeps the test meaningful when other work shares the 2 cores.
-      const set = await api(`/api/services/${busy.name}/alerts/thresholds`, { method: 'PUT', json: { cpu: { warning: 60, warningClear: 50 } } })
+      const set = await api(`/api/services/${busy.name}/alerts/thresholds`, {
+        method: 'PUT',
+        json: { cpu: { warning: 60, warningClear: 50 } },
+      })
       expect(set.status).toBe(200)
       const fired = await events.waitFor('health-alert', (d) => d.rule === 'cpu_warning' && d.state === 'firing')
-      expect(fired).toMatchObject({ serviceId: busy.name, containerId: busy.id, severity: 'warning', threshold: 60, reminder: false })
+      expect(fired).toMatchObject({
+        serviceId: busy.name,
+        containerId: busy.id,
+        severity: 'warning',
+        threshold: 60,
+        reminder: false,
+      })
       // ~100 % of its 0.2-core limit, not ~10 % of the host's two cores.
       expect(fired.value as number).toBeGreaterThan(60)
       expect(fired.value as number).toBeLessThan(115)
@@ -50,8 +63,14 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
       expect(Object.keys(update.metrics as object).sort()).toEqual(['blockIO', 'cpu', 'memory', 'network', 'pids'])
 
       const history = await api(`/api/services/${busy.name}/metrics?timeRange=1h`)
-      expect(history.body.metrics).toMatchObject({ serviceId: busy.name, resolution: 'raw', current: { cpu: { limitCores: 0.2 } } })
-      expect(history.body.metrics.historical.filter((p: { cpu: number | null }) => p.cpu !== null).length).toBeGreaterThanOrEqual(2)
+      expect(history.body.metrics).toMatchObject({
+        serviceId: busy.name,
+        resolution: 'raw',
+        current: { cpu: { limitCores: 0.2 } },
+      })
+      expect(
+        history.body.metrics.historical.filter((p: { cpu: number | null }) => p.cpu !== null).length,
+      ).toBeGreaterThanOrEqual(2)
       const longer = await api(`/api/services/${busy.name}/metrics?timeRange=6h`)
       expect(longer.body.metrics.resolution).toBe('1m')
       // The very first sample has no CPU figure (a rate needs two); a bucket holding only it has none.
@@ -96,7 +115,11 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
     const events = collect(ctx.deps.events, svc.name, ['health-alert', 'health-update'])
     await events.ticks(1)
     await dockerCli('stop', '-t', '1', svc.name)
-    await until(async () => events.of('health-update', (d) => d.status === 'down').length >= 5, 15_000, 'five ticks of a stopped service')
+    await until(
+      async () => events.of('health-update', (d) => d.status === 'down').length >= 5,
+      15_000,
+      'five ticks of a stopped service',
+    )
     expect(events.of('health-alert')).toEqual([])
     events.stop()
   })
@@ -111,11 +134,18 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
       const { body } = await api('/api/services/health/all')
       const found = body.services.filter((s: { serviceId: string }) => mine.includes(s.serviceId))
       const byId = Object.fromEntries(found.map((s: { serviceId: string; status: HealthStatus }) => [s.serviceId, s]))
-      return byId[stopped.name]?.status === 'down' && byId[running.name]?.metrics && found.length === 3 ? byId : undefined
+      return byId[stopped.name]?.status === 'down' && byId[running.name]?.metrics && found.length === 3
+        ? byId
+        : undefined
     })
     expect(body[created.name]).toMatchObject({ status: 'down', state: 'created', metrics: null, uptime: '0s' })
     expect(body[stopped.name]).toMatchObject({ status: 'down', state: 'exited', exitCode: 0 })
-    expect(body[running.name]).toMatchObject({ status: 'up', state: 'running', monitoring: { enabled: true }, restartCount: 0 })
+    expect(body[running.name]).toMatchObject({
+      status: 'up',
+      state: 'running',
+      monitoring: { enabled: true },
+      restartCount: 0,
+    })
     expect(body[running.name].uptime).toMatch(/^\d+s$|m/)
     const { body: all } = await api('/api/services/health/all')
     expect(all.summary.total).toBe(all.services.length)
@@ -128,16 +158,29 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
       const res = await api(`/api/services/${svc.name}/monitoring/start`, { method: 'POST', json: { interval } })
       expect(res.status, String(interval)).toBe(400)
     }
-    const started = await api(`/api/services/${svc.name}/monitoring/start`, { method: 'POST', json: { interval: 2000 } })
+    const started = await api(`/api/services/${svc.name}/monitoring/start`, {
+      method: 'POST',
+      json: { interval: 2000 },
+    })
     expect(started.status).toBe(200)
-    expect(started.body.monitoring).toMatchObject({ serviceId: svc.name, containerId: svc.id, enabled: true, intervalMs: 2000 })
+    expect(started.body.monitoring).toMatchObject({
+      serviceId: svc.name,
+      containerId: svc.id,
+      enabled: true,
+      intervalMs: 2000,
+    })
     let { body } = await api('/api/services/monitoring/status')
-    expect(body.monitoring.services.find((s: { serviceId: string }) => s.serviceId === svc.name)).toMatchObject({ enabled: true, intervalMs: 2000 })
+    expect(body.monitoring.services.find((s: { serviceId: string }) => s.serviceId === svc.name)).toMatchObject({
+      enabled: true,
+      intervalMs: 2000,
+    })
     expect(body.monitoring.collector).toMatchObject({ mode: 'auto', cgroupVersion: 1 })
 
     expect((await api(`/api/services/${svc.name}/monitoring/stop`, { method: 'POST' })).status).toBe(200)
     ;({ body } = await api('/api/services/monitoring/status'))
-    expect(body.monitoring.services.find((s: { serviceId: string }) => s.serviceId === svc.name)).toMatchObject({ enabled: false })
+    expect(body.monitoring.services.find((s: { serviceId: string }) => s.serviceId === svc.name)).toMatchObject({
+      enabled: false,
+    })
     // Its health is still known (from the container list), without metrics.
     const health = await until(async () => {
       const { body } = await api(`/api/services/${svc.name}/health`)
@@ -153,7 +196,10 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
     expect(events.of('health-update')).toEqual([])
     events.stop()
     otherEvents.stop()
-    expect((await api('/api/services/zapie-does-not-exist/monitoring/start', { method: 'POST', json: { interval: 5000 } })).status).toBe(404)
+    expect(
+      (await api('/api/services/zapie-does-not-exist/monitoring/start', { method: 'POST', json: { interval: 5000 } }))
+        .status,
+    ).toBe(404)
   })
 
   it('drops the monitor, history and alert state of a removed service', async () => {
@@ -177,10 +223,14 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
       return body.active.length === 0 && body.recent.length === 0
     })
     const stores = ctx.host.context.stores
-    await until(async () => {
-      const keys = await stores.storage.getKeys()
-      return !keys.some((k) => k.includes(svc.name))
-    }, 15_000, 'stored state of the removed service to go')
+    await until(
+      async () => {
+        const keys = await stores.storage.getKeys()
+        return !keys.some((k) => k.includes(svc.name))
+      },
+      15_000,
+      'stored state of the removed service to go',
+    )
     expect((await api(`/api/services/${svc.name}/metrics`)).status).toBe(404)
     events.stop()
   })
@@ -192,7 +242,10 @@ describe.each(AGENT_MODES)('monitoring against the real engine [%s agent]', (mod
       cpu: { cores: expect.any(Number) },
       load: { '1m': expect.any(Number) },
       memory: { total: expect.any(Number), available: expect.any(Number) },
-      disk: { dockerRoot: { path: '/var/lib/docker', total: expect.any(Number), percentage: expect.any(Number) }, backups: { total: expect.any(Number) } },
+      disk: {
+        dockerRoot: { path: '/var/lib/docker', total: expect.any(Number), percentage: expect.any(Number) },
+        backups: { total: expect.any(Number) },
+      },
       containers: { total: expect.any(Number), running: expect.any(Number), managed: expect.any(Number) },
       docker: { version: expect.stringMatching(/^20\.10/), apiVersion: '1.41' },
     })

@@ -39,7 +39,11 @@ function npm(script: string, env: Record<string, string>): Run {
   let out = ''
   child.stdout!.on('data', (d) => (out += d))
   child.stderr!.on('data', (d) => (out += d))
-  return { pid: child.pid!, output: () => out, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) }
+  return {
+    pid: child.pid!,
+    output: () => out,
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  }
 }
 
 async function listening(run: Run): Promise<string> {
@@ -55,7 +59,12 @@ async function listening(run: Run): Promise<string> {
 function group(pgid: number): string[] {
   // ps exits 1 when no process matches: an empty group.
   const out = spawnSync('ps', ['-o', 'args=', '-g', String(pgid)], { encoding: 'utf8' }).stdout.trim()
-  return out ? out.split('\n').map((l) => l.trim()).filter((l) => !l.startsWith('ps ')) : []
+  return out
+    ? out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => !l.startsWith('ps '))
+    : []
 }
 
 const groupGone = async (pgid: number, withinMs: number) => {
@@ -78,7 +87,11 @@ async function freePort(): Promise<number> {
 describe('npm start', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`is npm and one plain node process, and ${signal} to npm stops both within 10 s with exit 0`, async () => {
-      const run = npm('start', { PORT: String(await freePort()), ZAPIE_DATA_DIR: tempDir(), ZAPIE_API_TOKEN: 'npm-start-token-0123456789' })
+      const run = npm('start', {
+        PORT: String(await freePort()),
+        ZAPIE_DATA_DIR: tempDir(),
+        ZAPIE_API_TOKEN: 'npm-start-token-0123456789',
+      })
       const url = await listening(run)
       expect((await fetch(`${url}/api/health`)).status).toBe(200)
       const processes = group(run.pid)
@@ -131,7 +144,11 @@ describe('npm start', () => {
 
 describe('npm run agent', () => {
   it('is one plain node process under npm, and SIGTERM to npm stops it with exit 0', async () => {
-    const run = npm('agent', { ZAPIE_AGENT_PORT: '0', ZAPIE_DATA_DIR: tempDir(), ZAPIE_AGENT_TOKEN: 'npm-agent-token-0123456789' })
+    const run = npm('agent', {
+      ZAPIE_AGENT_PORT: '0',
+      ZAPIE_DATA_DIR: tempDir(),
+      ZAPIE_AGENT_TOKEN: 'npm-agent-token-0123456789',
+    })
     await listening(run)
     expect(group(run.pid)).toEqual(['npm run agent', 'node dist/agent.js'])
     process.kill(run.pid, 'SIGTERM')

@@ -7,7 +7,17 @@ import { loadConfig } from '../../src/config'
 import { silentLogger } from '../../src/logger'
 import { createStores } from '../../storage'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, createTestContainer, createTestVolume, DEPLOY_RUN_LABEL, docker, dockerCli, RUN_ID, TEST_IMAGE, volumeExists } from '../helpers/docker'
+import {
+  cleanupTestResources,
+  createTestContainer,
+  createTestVolume,
+  DEPLOY_RUN_LABEL,
+  docker,
+  dockerCli,
+  RUN_ID,
+  TEST_IMAGE,
+  volumeExists,
+} from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -30,7 +40,20 @@ const busyboxTemplate = (name: string) => ({
 })
 
 async function inVolume(volume: string, script: string): Promise<string> {
-  return dockerCli('run', '--rm', '--network', 'none', '--label', `zapie.test=${RUN_ID}`, '-v', `${volume}:/data`, TEST_IMAGE, 'sh', '-c', script)
+  return dockerCli(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    `zapie.test=${RUN_ID}`,
+    '-v',
+    `${volume}:/data`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    script,
+  )
 }
 
 const inspect = async (name: string) => JSON.parse(await dockerCli('inspect', name))[0]
@@ -38,8 +61,13 @@ const inspect = async (name: string) => JSON.parse(await dockerCli('inspect', na
 describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]', (mode) => {
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>
   const slug = `lock-${mode === 'http' ? 'http' : 'ip'}-${RUN_ID}`
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
-  const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const json = (method: string, body: unknown): RequestInit => ({
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   const backupOf = async (service: string) => {
     const res = await api(`/api/services/${service}/backups?wait=true`, json('POST', { name: 'before' }))
     expect(res.status, await res.clone().text()).toBe(201)
@@ -50,11 +78,15 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
   function whenPhase(serviceId: string, operation: string, phase: string) {
     const ac = new AbortController()
     const seen = (async () => {
-      for await (const item of ctx.host.hub.subscribe({ signal: ac.signal, filter: { types: ['backup-progress'], services: [serviceId] } })) {
+      for await (const item of ctx.host.hub.subscribe({
+        signal: ac.signal,
+        filter: { types: ['backup-progress'], services: [serviceId] },
+      })) {
         if (item.kind !== 'event') continue
         const { data } = item.event
         if (data.operation === operation && data.phase === phase) return data
-        if (data.operation === operation && (data.phase === 'done' || data.phase === 'failed')) throw new Error(`${operation} ended (${data.phase}) before ${phase}`)
+        if (data.operation === operation && (data.phase === 'done' || data.phase === 'failed'))
+          throw new Error(`${operation} ended (${data.phase}) before ${phase}`)
       }
     })()
     return seen.finally(() => ac.abort())
@@ -85,8 +117,16 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const deleted = await api(`/api/services/${svc.name}`, { method: 'DELETE' })
     const body = await deleted.json()
     expect(deleted.status, JSON.stringify(body)).toBe(409)
-    expect(body).toMatchObject({ success: false, code: 'operation_in_progress', details: [{ operation: 'restore', serviceId: svc.name, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }] })
-    expect(body.error).toMatch(new RegExp(`Service '${svc.name}' is being restored \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); try again when it finishes`))
+    expect(body).toMatchObject({
+      success: false,
+      code: 'operation_in_progress',
+      details: [{ operation: 'restore', serviceId: svc.name, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }],
+    })
+    expect(body.error).toMatch(
+      new RegExp(
+        `Service '${svc.name}' is being restored \\(since \\d\\d:\\d\\d:\\d\\d UTC\\); try again when it finishes`,
+      ),
+    )
 
     const stopped = await api(`/api/services/${svc.name}/stop`, { method: 'POST' })
     expect(stopped.status).toBe(409)
@@ -98,7 +138,9 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const after = await inspect(svc.name)
     expect(after.State.Running).toBe(true)
     expect(await dockerCli('exec', svc.name, 'cat', '/data/notes.txt')).toBe('precious')
-    const dataVolume = (after.Mounts as { Name: string; Destination: string }[]).find((m) => m.Destination === '/data')!.Name
+    const dataVolume = (after.Mounts as { Name: string; Destination: string }[]).find(
+      (m) => m.Destination === '/data',
+    )!.Name
 
     // Once it is done the service is free again; the delete keeps its (restored) volume.
     const removed = await api(`/api/services/${svc.name}`, { method: 'DELETE' })
@@ -118,13 +160,17 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const restoring = api(`/api/services/${svc.name}/backups/${backup.id}/restore`, { method: 'POST' })
     await starting
 
-    const bulk = await api('/api/services/bulk/restart', json('POST', { serviceIds: [svc.name, ...others.map((o) => o.name)] }))
+    const bulk = await api(
+      '/api/services/bulk/restart',
+      json('POST', { serviceIds: [svc.name, ...others.map((o) => o.name)] }),
+    )
     const result = await bulk.json()
     expect(bulk.status, JSON.stringify(result)).toBe(207)
     const byId = Object.fromEntries(result.items.map((i: { serviceId: string }) => [i.serviceId, i]))
     expect(byId[svc.name]).toMatchObject({ success: false, status: 409, code: 'operation_in_progress' })
     expect(byId[svc.name].error).toMatch(/is being restored/)
-    for (const o of others) expect(byId[o.name]).toMatchObject({ success: true, status: 200, result: { state: 'running' } })
+    for (const o of others)
+      expect(byId[o.name]).toMatchObject({ success: true, status: 200, result: { state: 'running' } })
     expect(result.results).toMatchObject({ success: 2, failed: 1 })
 
     const restored = await restoring
@@ -139,7 +185,10 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
     const reading = whenPhase(svc.name, 'backup', 'reading')
     const done = whenPhase(svc.name, 'backup', 'done')
-    const started = await api(`/api/services/${svc.name}/backups`, json('POST', { name: 'slow one', consistency: 'live' }))
+    const started = await api(
+      `/api/services/${svc.name}/backups`,
+      json('POST', { name: 'slow one', consistency: 'live' }),
+    )
     expect(started.status, await started.clone().text()).toBe(202)
     const { backupId } = await started.json()
     await reading
@@ -147,7 +196,10 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const stopped = await api(`/api/services/${svc.name}/stop`, { method: 'POST' })
     const body = await stopped.json()
     expect(stopped.status, JSON.stringify(body)).toBe(409)
-    expect(body).toMatchObject({ code: 'operation_in_progress', details: [{ operation: 'backup', serviceId: svc.name }] })
+    expect(body).toMatchObject({
+      code: 'operation_in_progress',
+      details: [{ operation: 'backup', serviceId: svc.name }],
+    })
     expect(body.error).toMatch(/is being backed up/)
 
     await done
@@ -165,7 +217,10 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
     const deleted = await api(`/api/services/${containerName}`, { method: 'DELETE' })
     const body = await deleted.json()
     expect(deleted.status, JSON.stringify(body)).toBe(409)
-    expect(body).toMatchObject({ code: 'operation_in_progress', details: [{ operation: 'deploy', serviceId: containerName }] })
+    expect(body).toMatchObject({
+      code: 'operation_in_progress',
+      details: [{ operation: 'deploy', serviceId: containerName }],
+    })
     expect(body.error).toMatch(/is being deployed/)
 
     let status = 'in-progress'
@@ -183,12 +238,17 @@ describe.each(AGENT_MODES)('operation locks against the real engine [%s agent]',
   })
 
   it('of two restores into a new service with the same name, one creates it and the other is refused with 409', async () => {
-    const deployed = await api('/api/deploy?wait=true', json('POST', { serviceType: slug, serviceName: 'source', tier: 'basic' }))
+    const deployed = await api(
+      '/api/deploy?wait=true',
+      json('POST', { serviceType: slug, serviceName: 'source', tier: 'basic' }),
+    )
     expect(deployed.status, await deployed.clone().text()).toBe(201)
     const { containerName } = await deployed.json()
     const backup = await backupOf(containerName)
 
-    const answers = await Promise.all([1, 2].map(() => api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'twin' }))))
+    const answers = await Promise.all(
+      [1, 2].map(() => api(`/api/backups/${backup.id}/restore`, json('POST', { serviceName: 'twin' }))),
+    )
     const bodies = await Promise.all(answers.map((a) => a.json()))
     expect(answers.map((a) => a.status).sort(), JSON.stringify(bodies)).toEqual([201, 409])
     const refused = bodies[answers.findIndex((a) => a.status === 409)]
@@ -217,8 +277,17 @@ describe('operation locks while crash recovery runs', () => {
     writeFileSync(
       join(dataDir, 'backups', '.intents', `${backupId}.json`),
       JSON.stringify({
-        kind: 'restore', backupId, serviceId: old.name, containerId: old.id, name: old.name, parkedName,
-        wasRunning: true, wasPaused: false, freshVolumes: [fresh], newContainerId: half.id, at: new Date().toISOString(),
+        kind: 'restore',
+        backupId,
+        serviceId: old.name,
+        containerId: old.id,
+        name: old.name,
+        parkedName,
+        wasRunning: true,
+        wasPaused: false,
+        freshVolumes: [fresh],
+        newContainerId: half.id,
+        at: new Date().toISOString(),
       }),
     )
     const config = loadConfig({ ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_DATA_DIR: dataDir })

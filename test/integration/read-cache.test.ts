@@ -30,7 +30,8 @@ describe.each(AGENT_MODES)('reads answered from the agent inventory [%s agent]',
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>
   let counted: ReturnType<typeof countingDocker>
   let web: Awaited<ReturnType<typeof createTestContainer>>
-  const api = (path: string, init: RequestInit = {}) => ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
+  const api = (path: string, init: RequestInit = {}) =>
+    ctx.app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
   const stateOf = async (ref: string) => (await (await api(`/api/services/${ref}`)).json()).service?.state
 
   beforeAll(async () => {
@@ -51,8 +52,14 @@ describe.each(AGENT_MODES)('reads answered from the agent inventory [%s agent]',
       const path = routes[i % routes.length]!
       const res = await api(path)
       expect(res.status, path).toBe(200)
-      if (path === '/api/services') expect((await res.json()).services.map((s: { name: string }) => s.name)).toContain(web.name)
-      if (path === '/api/health') expect(await res.json()).toMatchObject({ status: 'ok', docker: { status: 'connected' }, containers: { managed: expect.any(Number) } })
+      if (path === '/api/services')
+        expect((await res.json()).services.map((s: { name: string }) => s.name)).toContain(web.name)
+      if (path === '/api/health')
+        expect(await res.json()).toMatchObject({
+          status: 'ok',
+          docker: { status: 'connected' },
+          containers: { managed: expect.any(Number) },
+        })
     }
     expect(counted.calls).toEqual([])
   })
@@ -67,13 +74,20 @@ describe.each(AGENT_MODES)('reads answered from the agent inventory [%s agent]',
     }
     expect(state).toBe('exited')
     const { services } = await (await api('/api/services')).json()
-    expect(services.find((s: { name: string }) => s.name === web.name)).toMatchObject({ state: 'exited', isRunning: false, status: expect.stringMatching(/^Exited \(\d+\) /) })
+    expect(services.find((s: { name: string }) => s.name === web.name)).toMatchObject({
+      state: 'exited',
+      isRunning: false,
+      status: expect.stringMatching(/^Exited \(\d+\) /),
+    })
   })
 
   it('shows an API action at once, with no wait for the events', async () => {
     expect((await api(`/api/services/${web.name}/start`, { method: 'POST' })).status).toBe(200)
     expect(await stateOf(web.name)).toBe('running')
     const { services } = await (await api('/api/services')).json()
-    expect(services.find((s: { name: string }) => s.name === web.name)).toMatchObject({ state: 'running', status: expect.stringMatching(/^Up /) })
+    expect(services.find((s: { name: string }) => s.name === web.name)).toMatchObject({
+      state: 'running',
+      status: expect.stringMatching(/^Up /),
+    })
   })
 })

@@ -24,7 +24,10 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       env: ['DB_PASSWORD=hunter2', 'API_KEY=abc123', 'PLAIN=visible', 'CUSTOM=s3cret'],
       labels: { 'zapie.secrets': 'CUSTOM', 'zapie.service': 'busybox', 'zapie.template': 'basic' },
     })
-    tty = await createTestContainer({ tty: true, cmd: ['sh', '-c', 'echo tty hello; echo tty second; trap "exit 0" TERM; sleep 3600 & wait'] })
+    tty = await createTestContainer({
+      tty: true,
+      cmd: ['sh', '-c', 'echo tty hello; echo tty second; trap "exit 0" TERM; sleep 3600 & wait'],
+    })
     unmanaged = await createTestContainer({ managed: false })
     // Logs are written right after start; give the shell a moment to print.
     await dockerCli('exec', web.name, 'true')
@@ -41,7 +44,14 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       expect(names).not.toContain(unmanaged.name)
       const mine = services.filter((s: { name: string }) => [web.name, tty.name, idle.name].includes(s.name))
       expect(mine.map((s: { name: string }) => s.name)).toEqual([tty.name, web.name, idle.name])
-      expect(mine[0]).toMatchObject({ serviceId: tty.name, state: 'running', isRunning: true, canStop: true, canStart: false, image: 'zapie-test/busybox:latest' })
+      expect(mine[0]).toMatchObject({
+        serviceId: tty.name,
+        state: 'running',
+        isRunning: true,
+        canStop: true,
+        canStart: false,
+        image: 'zapie-test/busybox:latest',
+      })
       expect(mine[2]).toMatchObject({ state: 'created', isRunning: false, canStart: true })
     })
   })
@@ -61,7 +71,12 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
 
     it('redacts secret-looking and template-declared secret values', async () => {
       const { service } = await (await api(`/api/services/${web.name}`)).json()
-      expect(service.env).toMatchObject({ DB_PASSWORD: '********', API_KEY: '********', CUSTOM: '********', PLAIN: 'visible' })
+      expect(service.env).toMatchObject({
+        DB_PASSWORD: '********',
+        API_KEY: '********',
+        CUSTOM: '********',
+        PLAIN: 'visible',
+      })
       expect(JSON.stringify(service)).not.toMatch(/hunter2|abc123|s3cret/)
       expect(service).toMatchObject({ serviceType: 'busybox', tier: 'basic', restartPolicy: 'no', tty: false })
     })
@@ -72,7 +87,10 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       const seen: string[] = []
       const ac = new AbortController()
       void (async () => {
-        for await (const item of ctx.hub.subscribe({ signal: ac.signal, filter: { types: ['service-action'], services: [web.name] } })) {
+        for await (const item of ctx.hub.subscribe({
+          signal: ac.signal,
+          filter: { types: ['service-action'], services: [web.name] },
+        })) {
           if (item.kind === 'event') seen.push(`${item.event.data.action}:${item.event.data.status}`)
         }
       })()
@@ -93,11 +111,16 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       expect(after > before).toBe(true)
       ac.abort()
       expect(seen).toEqual([
-        'stop:in-progress', 'stop:completed',
-        'stop:in-progress', 'stop:completed',
-        'start:in-progress', 'start:completed',
-        'start:in-progress', 'start:completed',
-        'restart:in-progress', 'restart:completed',
+        'stop:in-progress',
+        'stop:completed',
+        'stop:in-progress',
+        'stop:completed',
+        'start:in-progress',
+        'start:completed',
+        'start:in-progress',
+        'start:completed',
+        'restart:in-progress',
+        'restart:completed',
       ])
     })
 
@@ -105,7 +128,10 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       const broken = await createTestContainer({ start: false, cmd: ['/no/such/binary'] })
       const res = await api(`/api/services/${broken.name}/start`, { method: 'POST' })
       expect(res.status).toBe(409)
-      expect(await res.json()).toMatchObject({ code: 'start_failed', error: expect.stringContaining('/no/such/binary') })
+      expect(await res.json()).toMatchObject({
+        code: 'start_failed',
+        error: expect.stringContaining('/no/such/binary'),
+      })
     })
   })
 
@@ -116,8 +142,12 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
       expect(text.split('\n').slice(0, 3).sort()).toEqual(['line one', 'line three', 'line two'])
       // Docker keeps order within a stream; across stdout and stderr it has no order to keep.
       const firstRun = logs.slice(0, 3)
-      expect(firstRun.filter((l: { stream: string }) => l.stream === 'stdout').map((l: { message: string }) => l.message)).toEqual(['line one', 'line three'])
-      expect(firstRun.filter((l: { stream: string }) => l.stream === 'stderr').map((l: { message: string }) => l.message)).toEqual(['line two'])
+      expect(
+        firstRun.filter((l: { stream: string }) => l.stream === 'stdout').map((l: { message: string }) => l.message),
+      ).toEqual(['line one', 'line three'])
+      expect(
+        firstRun.filter((l: { stream: string }) => l.stream === 'stderr').map((l: { message: string }) => l.message),
+      ).toEqual(['line two'])
       const { lines: tail } = await (await api(`/api/services/${web.name}/logs?tail=1`)).json()
       expect(tail).toHaveLength(1)
     })
@@ -137,7 +167,9 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
     })
 
     it('follows new lines as SSE', async () => {
-      const ticker = await createTestContainer({ cmd: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'] })
+      const ticker = await createTestContainer({
+        cmd: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'],
+      })
       const server = await listen(ctx.app)
       try {
         const stream = await openEventStream(`${server.url}/api/services/${ticker.name}/logs?follow=true&tail=1`, auth)
@@ -203,7 +235,10 @@ describe.each(AGENT_MODES)('services against the real engine [%s agent]', (mode)
 
     it('refuses a missing or wrong token with 401', async () => {
       expect((await ctx.app.request('/api/services')).status).toBe(401)
-      expect((await ctx.app.request('/api/services', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401)
+      expect(
+        (await ctx.app.request('/api/services', { headers: { authorization: 'Bearer wrong-token-wrong-token' } }))
+          .status,
+      ).toBe(401)
     })
   })
 })

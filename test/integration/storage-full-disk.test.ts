@@ -18,7 +18,11 @@ let mounted = false
 let stores: Stores
 let app: Awaited<ReturnType<typeof buildTestApp>>['app']
 
-const json = (body: unknown, method = 'POST') => ({ method, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const json = (body: unknown, method = 'POST') => ({
+  method,
+  headers: { ...auth, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 // A first version within one 4 KiB page; later versions need more, so a write that truncates the
 // record in place (freeing its page) and then runs out of space leaves a prefix behind.
 const smallTemplate = (name: string) => ({ name, image: 'nginx:1.27', description: 'first version' })
@@ -42,9 +46,13 @@ function fillTheDisk() {
 }
 
 beforeAll(async () => {
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', mountPoint], { encoding: 'utf8' })
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', mountPoint], {
+    encoding: 'utf8',
+  })
   if (result.status !== 0) {
-    throw new Error(`This test needs root to mount a small tmpfs at ${mountPoint} (mount said: ${(result.stderr || result.error?.message || '').trim()}). Run it as root.`)
+    throw new Error(
+      `This test needs root to mount a small tmpfs at ${mountPoint} (mount said: ${(result.stderr || result.error?.message || '').trim()}). Run it as root.`,
+    )
   }
   mounted = true
   stores = await createNodeStores(loadConfig({ ZAPIE_STORAGE: 'fs', ZAPIE_DATA_DIR: mountPoint, LOG_LEVEL: 'silent' }))
@@ -68,11 +76,19 @@ describe('the fs store on a full disk', () => {
 
     const res = await app.request(`/api/templates/${id}`, json(bigTemplate('Kept', 'second'), 'PUT'))
     expect(res.status).toBe(507)
-    expect(await res.json()).toMatchObject({ success: false, code: 'insufficient_storage', error: expect.stringMatching(/full/) })
+    expect(await res.json()).toMatchObject({
+      success: false,
+      code: 'insufficient_storage',
+      error: expect.stringMatching(/full/),
+    })
 
     const read = await app.request(`/api/templates/${id}`, { headers: auth })
     expect(read.status).toBe(200)
-    expect((await read.json()).template).toMatchObject({ name: 'Kept', description: 'first version', image: 'nginx:1.27' })
+    expect((await read.json()).template).toMatchObject({
+      name: 'Kept',
+      description: 'first version',
+      image: 'nginx:1.27',
+    })
   })
 
   it('answers 507 for a create and leaves no record behind', async () => {

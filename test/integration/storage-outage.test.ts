@@ -12,7 +12,9 @@ let app: Awaited<ReturnType<typeof buildTestApp>>['app']
 
 beforeAll(async () => {
   redis = await startPrivateRedis()
-  stores = await createNodeStores(loadConfig({ ZAPIE_STORAGE: 'redis', ZAPIE_REDIS_URL: redis.url, LOG_LEVEL: 'silent' }))
+  stores = await createNodeStores(
+    loadConfig({ ZAPIE_STORAGE: 'redis', ZAPIE_REDIS_URL: redis.url, LOG_LEVEL: 'silent' }),
+  )
   ;({ app } = await buildTestApp({ stores }))
 })
 
@@ -47,7 +49,11 @@ describe('a store-backed request while Redis is frozen', () => {
       expect(ms).toBeLessThan(5000)
       const health = await timed('/api/health')
       expect(health.res.status).toBe(503)
-      expect(health.body).toMatchObject({ status: 'degraded', docker: { status: 'connected' }, storage: { status: 'down' } })
+      expect(health.body).toMatchObject({
+        status: 'degraded',
+        docker: { status: 'connected' },
+        storage: { status: 'down' },
+      })
       expect(health.ms).toBeLessThan(5000)
     } finally {
       redis.thaw()

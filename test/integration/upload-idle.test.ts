@@ -64,7 +64,11 @@ describe.each(AGENT_MODES)('a stalled backup upload [%s agent]', (mode) => {
     const stalled = stalledUpload(`${server.url}/api/services/${svc.name}/backups/upload`)
     try {
       // While it stalls it holds the service: a backup has to wait its turn.
-      await expect.poll(() => existsSync(serviceDir) && readdirSync(serviceDir).some((f) => f.endsWith('.partial')), { timeout: 5000 }).toBe(true)
+      await expect
+        .poll(() => existsSync(serviceDir) && readdirSync(serviceDir).some((f) => f.endsWith('.partial')), {
+          timeout: 5000,
+        })
+        .toBe(true)
       const busy = await fetch(`${server.url}/api/services/${svc.name}/backups`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
@@ -74,7 +78,11 @@ describe.each(AGENT_MODES)('a stalled backup upload [%s agent]', (mode) => {
 
       const { status, body } = await stalled.response
       expect(status).toBe(408)
-      expect(JSON.parse(body)).toMatchObject({ success: false, code: 'upload_stalled', error: expect.stringContaining('ZAPIE_UPLOAD_IDLE_TIMEOUT_MS') })
+      expect(JSON.parse(body)).toMatchObject({
+        success: false,
+        code: 'upload_stalled',
+        error: expect.stringContaining('ZAPIE_UPLOAD_IDLE_TIMEOUT_MS'),
+      })
     } finally {
       stalled.close()
     }

@@ -62,11 +62,18 @@ function recordingServer() {
     server = await listen(createAgentServer({ agent, events: hub, token: TOKEN, logger: silentLogger }))
   })
   afterAll(() => server.close())
-  return { seen, get url() { return server.url } }
+  return {
+    seen,
+    get url() {
+      return server.url
+    },
+  }
 }
 
 /** A sample call of every RPC method, in an order that makes each succeed; typed, so a new method needs one. */
-function samples(ids: { backupId: string; deploymentId: string }): { [M in RpcMethod]: () => Parameters<AgentClient[M]> } {
+function samples(ids: { backupId: string; deploymentId: string }): {
+  [M in RpcMethod]: () => Parameters<AgentClient[M]>
+} {
   return {
     dockerStatus: () => [{}],
     systemSummary: () => [],
@@ -78,16 +85,33 @@ function samples(ids: { backupId: string; deploymentId: string }): { [M in RpcMe
     getLogs: () => ['zapie-web-1', { tail: 10, since: 5, timestamps: true }],
     deploy: () => [spec('contract'), { deploymentId: 'contract-deploy-1', wait: true }],
     getDeployment: () => ['contract-deploy-1', {}],
-    createBackup: () => ['zapie-web-1', { name: 'nightly', description: 'before the upgrade', consistency: 'stop', wait: true }],
+    createBackup: () => [
+      'zapie-web-1',
+      { name: 'nightly', description: 'before the upgrade', consistency: 'stop', wait: true },
+    ],
     listBackups: () => ['zapie-web-1'],
     backupStorage: () => ['zapie-web-1', {}],
     restoreBackup: () => ['zapie-web-1', ids.backupId],
     getBackupSchedule: () => ['zapie-web-1'],
-    setBackupSchedule: () => ['zapie-web-1', { cron: '0 3 * * *', timezone: 'Europe/Berlin', enabled: true, consistency: 'pause', keepLast: 3, maxAgeDays: 30 }],
+    setBackupSchedule: () => [
+      'zapie-web-1',
+      {
+        cron: '0 3 * * *',
+        timezone: 'Europe/Berlin',
+        enabled: true,
+        consistency: 'pause',
+        keepLast: 3,
+        maxAgeDays: 30,
+      },
+    ],
     deleteBackupSchedule: () => ['zapie-web-1'],
     listAllBackups: () => [{ serviceId: 'zapie-web-1' }],
     getBackup: () => [ids.backupId],
-    restoreBackupAsNew: () => [ids.backupId, spec('restored'), { deploymentId: 'contract-restore-1', envFromBackup: ['GREETING'] }],
+    restoreBackupAsNew: () => [
+      ids.backupId,
+      spec('restored'),
+      { deploymentId: 'contract-restore-1', envFromBackup: ['GREETING'] },
+    ],
     deleteBackup: () => ['zapie-web-1', ids.backupId],
     deleteBackupById: () => [ids.deploymentId],
     bulkOperation: () => ['restart', ['zapie-web-1', 'zapie-db-2'], { keepData: true, consistency: 'pause' }],
@@ -143,7 +167,11 @@ describe('the agent contract', () => {
   })
 
   it('marks the calls that outlive an HTTP client’s header timeout as long, and the streamed ones as streams', () => {
-    const by = (transport: string) => Object.entries(AGENT_CONTRACT).filter(([, spec]) => spec.transport === transport).map(([m]) => m).sort()
+    const by = (transport: string) =>
+      Object.entries(AGENT_CONTRACT)
+        .filter(([, spec]) => spec.transport === transport)
+        .map(([m]) => m)
+        .sort()
     expect(by('long')).toEqual(['bulkOperation', 'createBackup', 'deploy', 'restoreBackup', 'restoreBackupAsNew'])
     expect(by('stream')).toEqual(['followLogs', 'openBackupDownload', 'openBackupDownloadById', 'uploadBackup'])
   })
@@ -151,11 +179,20 @@ describe('the agent contract', () => {
 
 describe('a result the contract does not allow', () => {
   /** An agent that answers `result` to every call, as an agent of another version might. */
-  const answering = (result: unknown): typeof fetch => async () =>
-    new Response(JSON.stringify({ success: true, result }), { status: 200, headers: { 'content-type': 'application/json' } })
+  const answering =
+    (result: unknown): typeof fetch =>
+    async () =>
+      new Response(JSON.stringify({ success: true, result }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      })
 
   it('is refused at the client with 502 agent_protocol_error naming the method and the field', async () => {
-    const client = createHttpAgentClient({ url: 'http://127.0.0.1:9', token: TOKEN, fetch: answering({ ...fakeService('zapie-web-1').summary, state: 42 }) })
+    const client = createHttpAgentClient({
+      url: 'http://127.0.0.1:9',
+      token: TOKEN,
+      fetch: answering({ ...fakeService('zapie-web-1').summary, state: 42 }),
+    })
     const err = await client.startService('zapie-web-1').catch((e) => e)
     expect(err).toBeInstanceOf(AppError)
     expect(err).toMatchObject({ status: 502, code: 'agent_protocol_error' })
@@ -168,7 +205,11 @@ describe('a result the contract does not allow', () => {
     const { app } = await buildTestApp({ agent })
     const res = await app.request('/api/services', { headers: auth })
     expect(res.status).toBe(502)
-    expect(await res.json()).toMatchObject({ success: false, code: 'agent_protocol_error', error: expect.stringContaining("'listServices'") })
+    expect(await res.json()).toMatchObject({
+      success: false,
+      code: 'agent_protocol_error',
+      error: expect.stringContaining("'listServices'"),
+    })
   })
 
   it('refuses a body that is not JSON with the same code', async () => {

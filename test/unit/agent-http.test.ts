@@ -39,7 +39,12 @@ describe('HTTP agent client', () => {
     expect(await remote.listServices()).toEqual(await agent.listServices())
     expect((await remote.getService('zapie-web-1')).serviceId).toBe('zapie-web-1')
     const lines = []
-    for await (const line of remote.followLogs('zapie-web-1', { tail: 10, timestamps: false, signal: new AbortController().signal })) lines.push(line)
+    for await (const line of remote.followLogs('zapie-web-1', {
+      tail: 10,
+      timestamps: false,
+      signal: new AbortController().signal,
+    }))
+      lines.push(line)
     expect(lines).toEqual([{ stream: 'stdout', message: 'hello from zapie-web-1' }])
   })
 
@@ -60,7 +65,10 @@ describe('HTTP agent client', () => {
     const { app } = await buildTestApp({ agent: dead })
     const res = await app.request('/api/services', { headers: auth })
     expect(res.status).toBe(503)
-    expect(await res.json()).toMatchObject({ code: 'agent_unavailable', error: expect.stringContaining('not reachable') })
+    expect(await res.json()).toMatchObject({
+      code: 'agent_unavailable',
+      error: expect.stringContaining('not reachable'),
+    })
   })
 })
 
@@ -72,7 +80,11 @@ describe('event relay', () => {
     hub.publish('service-action', { serviceId: 'a', n: 3 })
     const ac = new AbortController()
     const got: unknown[] = []
-    for await (const item of relay.subscribe({ lastEventId: first.id, filter: { services: ['a'] }, signal: ac.signal })) {
+    for await (const item of relay.subscribe({
+      lastEventId: first.id,
+      filter: { services: ['a'] },
+      signal: ac.signal,
+    })) {
       if (item.kind === 'event') got.push(item.event.data.n)
       if (got.length === 1) break
     }

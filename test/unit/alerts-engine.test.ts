@@ -78,12 +78,22 @@ describe('alert state machine (one service, one rule)', () => {
     const state = initialState()
     const opts = { samplesToFire: 1, now: T0, open: () => alertOf('cpu_critical') }
     expect(step(state, evaluateRule('cpu_critical', input({ cpu: 99 }), DEFAULT_THRESHOLDS), opts)?.kind).toBe('fire')
-    expect(step(state, evaluateRule('cpu_critical', input({ running: false, status: 'down', cpu: null }), DEFAULT_THRESHOLDS), opts)?.kind).toBe('resolve')
+    expect(
+      step(
+        state,
+        evaluateRule('cpu_critical', input({ running: false, status: 'down', cpu: null }), DEFAULT_THRESHOLDS),
+        opts,
+      )?.kind,
+    ).toBe('resolve')
   })
 
   it('reminds while firing, every reminder interval', () => {
     const state = initialState()
-    step(state, evaluateRule('cpu_warning', input({ cpu: 90 }), DEFAULT_THRESHOLDS), { samplesToFire: 1, now: T0, open: () => alertOf('cpu_warning') })
+    step(state, evaluateRule('cpu_warning', input({ cpu: 90 }), DEFAULT_THRESHOLDS), {
+      samplesToFire: 1,
+      now: T0,
+      open: () => alertOf('cpu_warning'),
+    })
     expect(remindIfDue(state, T0 + 29 * MINUTE, 30 * MINUTE)).toBeNull()
     expect(remindIfDue(state, T0 + 30 * MINUTE, 30 * MINUTE)?.notifications).toBe(2)
     expect(remindIfDue(state, T0 + 45 * MINUTE, 30 * MINUTE)).toBeNull()
@@ -95,7 +105,10 @@ describe('rules', () => {
   it('critical levels can fire (the original checked warning first and never reached them)', () => {
     expect(evaluateRule('cpu_critical', input({ cpu: 96 }), DEFAULT_THRESHOLDS)?.breach).toBe(true)
     expect(evaluateRule('memory_critical', input({ memory: 96 }), DEFAULT_THRESHOLDS)?.breach).toBe(true)
-    expect(evaluateRule('memory_critical', input({ memory: 92 }), DEFAULT_THRESHOLDS)).toMatchObject({ breach: false, clear: false })
+    expect(evaluateRule('memory_critical', input({ memory: 92 }), DEFAULT_THRESHOLDS)).toMatchObject({
+      breach: false,
+      clear: false,
+    })
   })
 
   it('container_down breaches on a crash only, and has no opinion while a death is unexplained', () => {
@@ -103,11 +116,21 @@ describe('rules', () => {
     expect(evaluateRule('container_down', input({ ...down, crashed: true }), DEFAULT_THRESHOLDS)?.breach).toBe(true)
     expect(evaluateRule('container_down', input({ ...down, crashed: false }), DEFAULT_THRESHOLDS)?.breach).toBe(false)
     expect(evaluateRule('container_down', input({ ...down, crashed: null }), DEFAULT_THRESHOLDS)).toBeNull()
-    expect(evaluateRule('container_down', input({ status: 'restarting', running: false, crashed: true }), DEFAULT_THRESHOLDS)?.breach).toBe(false)
+    expect(
+      evaluateRule('container_down', input({ status: 'restarting', running: false, crashed: true }), DEFAULT_THRESHOLDS)
+        ?.breach,
+    ).toBe(false)
   })
 
   it('while Docker does not answer only unreachable has an opinion; the rest keeps its state', () => {
-    const blind = input({ observable: false, status: 'unreachable', running: false, cpu: null, memory: null, crashed: null })
+    const blind = input({
+      observable: false,
+      status: 'unreachable',
+      running: false,
+      cpu: null,
+      memory: null,
+      crashed: null,
+    })
     expect(evaluateRule('unreachable', blind, DEFAULT_THRESHOLDS)?.breach).toBe(true)
     for (const rule of ['cpu_warning', 'memory_critical', 'container_down', 'restarts', 'unhealthy'] as const) {
       expect(evaluateRule(rule, blind, DEFAULT_THRESHOLDS), rule).toBeNull()
@@ -121,7 +144,9 @@ describe('rules', () => {
     expect(w.increase(T0, t.restarts.windowMs)).toBe(0)
     w.record(T0 + MINUTE, 41)
     w.record(T0 + 2 * MINUTE, 42)
-    expect(evaluateRule('restarts', input({ restartIncrease: w.increase(T0 + 2 * MINUTE, t.restarts.windowMs) }), t)?.breach).toBe(true)
+    expect(
+      evaluateRule('restarts', input({ restartIncrease: w.increase(T0 + 2 * MINUTE, t.restarts.windowMs) }), t)?.breach,
+    ).toBe(true)
     expect(w.increase(T0 + 11.5 * MINUTE, t.restarts.windowMs)).toBe(1)
     expect(w.increase(T0 + 13 * MINUTE, t.restarts.windowMs)).toBe(0)
     w.record(T0 + 14 * MINUTE, 0) // a recreated container starts at zero: a new baseline, not a restart
@@ -179,7 +204,8 @@ describe('alert engine', () => {
     const ac = new AbortController()
     const got: Record<string, unknown>[] = []
     void (async () => {
-      for await (const item of hub.subscribe({ signal: ac.signal, filter: { types: ['health-alert'] } })) if (item.kind === 'event') got.push(item.event.data)
+      for await (const item of hub.subscribe({ signal: ac.signal, filter: { types: ['health-alert'] } }))
+        if (item.kind === 'event') got.push(item.event.data)
     })()
     return { got, stop: () => ac.abort() }
   }
@@ -202,9 +228,21 @@ describe('alert engine', () => {
     }
     await new Promise((r) => setTimeout(r, 10))
     expect(seen.got.map((e) => `${e.rule}:${e.state}`)).toEqual(['cpu_warning:firing', 'cpu_warning:resolved'])
-    expect(seen.got[0]).toMatchObject({ serviceId: 'svc', containerId: 'c1', severity: 'warning', value: 88, threshold: 80, reminder: false, timestamp: expect.any(String) })
+    expect(seen.got[0]).toMatchObject({
+      serviceId: 'svc',
+      containerId: 'c1',
+      severity: 'warning',
+      value: 88,
+      threshold: 80,
+      reminder: false,
+      timestamp: expect.any(String),
+    })
     expect(sent).toHaveLength(2)
-    expect(sent[0]).toMatchObject({ event: 'health-alert', text: expect.stringContaining('[FIRING] svc: cpu_warning'), alert: { state: 'firing' } })
+    expect(sent[0]).toMatchObject({
+      event: 'health-alert',
+      text: expect.stringContaining('[FIRING] svc: cpu_warning'),
+      alert: { state: 'firing' },
+    })
     const list = engine.list()
     expect(list.active).toEqual([])
     expect(list.recent).toMatchObject([{ rule: 'cpu_warning', state: 'resolved', notifications: 2 }])
@@ -262,7 +300,9 @@ describe('alert engine', () => {
     const seen = alertsPublished()
     await engine.setCondition('svc', 'backup_missing', true, { message: 'No backup in 26 h', value: 26, threshold: 24 })
     await engine.setCondition('svc', 'backup_missing', true, { message: 'No backup in 27 h', value: 27, threshold: 24 })
-    expect(engine.list().active).toMatchObject([{ rule: 'backup_missing', severity: 'warning', value: 27, containerId: 'c1' }])
+    expect(engine.list().active).toMatchObject([
+      { rule: 'backup_missing', severity: 'warning', value: 27, containerId: 'c1' },
+    ])
     await engine.setCondition('svc', 'backup_missing', false)
     await new Promise((r) => setTimeout(r, 10))
     expect(seen.got.map((e) => `${e.rule}:${e.state}`)).toEqual(['backup_missing:firing', 'backup_missing:resolved'])
@@ -291,7 +331,10 @@ describe('alert engine', () => {
 
   it('refuses thresholds that would clear above where they fire', async () => {
     const { thresholds } = await build()
-    await expect(thresholds.setGlobal({ cpu: { warningClear: 85 } })).rejects.toMatchObject({ status: 400, details: [expect.objectContaining({ path: 'cpu.warningClear' })] })
+    await expect(thresholds.setGlobal({ cpu: { warningClear: 85 } })).rejects.toMatchObject({
+      status: 400,
+      details: [expect.objectContaining({ path: 'cpu.warningClear' })],
+    })
     await expect(thresholds.setService('svc', { memory: { critical: 70 } })).rejects.toMatchObject({ status: 400 })
   })
 })

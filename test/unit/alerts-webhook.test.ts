@@ -23,7 +23,13 @@ beforeAll(async () => {
     let data = ''
     req.on('data', (c) => (data += c))
     req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(data || 'null'), type: req.headers['content-type'], host: req.headers.host, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) })
+      received.push({
+        path: req.url ?? '',
+        body: JSON.parse(data || 'null'),
+        type: req.headers['content-type'],
+        host: req.headers.host,
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+      })
       const answer = script.shift() ?? ((r: http.ServerResponse) => r.writeHead(204).end())
       answer(res)
     })
@@ -62,7 +68,14 @@ describe('alert webhook delivery', () => {
     const sender = createWebhookSender({ url: () => `${base}${SECRET_PATH}`, logger, policy })
     sender.send({ event: 'health-alert', alert: { rule: 'cpu_warning', state: 'firing' } })
     await sender.idle()
-    expect(received).toEqual([{ path: SECRET_PATH, type: 'application/json', host: new URL(base).host, body: { event: 'health-alert', alert: { rule: 'cpu_warning', state: 'firing' } } }])
+    expect(received).toEqual([
+      {
+        path: SECRET_PATH,
+        type: 'application/json',
+        host: new URL(base).host,
+        body: { event: 'health-alert', alert: { rule: 'cpu_warning', state: 'firing' } },
+      },
+    ])
     expect(sender.stats()).toMatchObject({ delivered: 1, failed: 0 })
   })
 
@@ -81,7 +94,14 @@ describe('alert webhook delivery', () => {
     const { logger, lines } = capturingLogger()
     const hang = () => {}
     script = [hang, hang, hang]
-    const sender = createWebhookSender({ url: () => `http://user:pw@127.0.0.1:${new URL(base).port}${SECRET_PATH}`, logger, policy, timeoutMs: 100, retries: 2, backoffMs: 10 })
+    const sender = createWebhookSender({
+      url: () => `http://user:pw@127.0.0.1:${new URL(base).port}${SECRET_PATH}`,
+      logger,
+      policy,
+      timeoutMs: 100,
+      retries: 2,
+      backoffMs: 10,
+    })
     sender.send({ n: 1 })
     await sender.idle()
     expect(received).toHaveLength(3)
@@ -136,7 +156,13 @@ describe('alert webhook destinations', () => {
   it('refuses a name that resolves to loopback and does not connect', async () => {
     const { logger, lines } = capturingLogger()
     const { lookup } = fakeLookup('127.0.0.1')
-    const sender = createWebhookSender({ url: () => `http://${NAME}:${port()}/hook`, logger, policy: strict, lookup, backoffMs: 10 })
+    const sender = createWebhookSender({
+      url: () => `http://${NAME}:${port()}/hook`,
+      logger,
+      policy: strict,
+      lookup,
+      backoffMs: 10,
+    })
     sender.send({ n: 1 })
     await sender.idle()
     expect(received).toHaveLength(0)
@@ -149,7 +175,12 @@ describe('alert webhook destinations', () => {
   it('refuses localhost through the system resolver, and every spelling of 127.0.0.1', async () => {
     const { logger } = capturingLogger()
     for (const host of ['localhost', '127.1', '2130706433', '0x7f000001', '[::ffff:127.0.0.1]', '0.0.0.0']) {
-      const sender = createWebhookSender({ url: () => `http://${host}:${port()}/hook`, logger, policy: strict, backoffMs: 10 })
+      const sender = createWebhookSender({
+        url: () => `http://${host}:${port()}/hook`,
+        logger,
+        policy: strict,
+        backoffMs: 10,
+      })
       sender.send({ n: 1 })
       await sender.idle()
       expect(sender.stats(), host).toMatchObject({ delivered: 0, failed: 1 })
@@ -188,7 +219,10 @@ describe('alert webhook destinations', () => {
     await new Promise<void>((r) => second.listen(0, '127.0.0.1', r))
     try {
       const elsewhere = `http://127.0.0.1:${(second.address() as AddressInfo).port}/stolen`
-      script = [(r) => r.writeHead(302, { location: elsewhere }).end(), (r) => r.writeHead(307, { location: elsewhere }).end()]
+      script = [
+        (r) => r.writeHead(302, { location: elsewhere }).end(),
+        (r) => r.writeHead(307, { location: elsewhere }).end(),
+      ]
       const { logger, lines } = capturingLogger()
       const sender = createWebhookSender({ url: () => `${base}/hook`, logger, policy, backoffMs: 10 })
       sender.send({ n: 1 })
@@ -205,7 +239,15 @@ describe('alert webhook destinations', () => {
   it('gives up on a resolver that never answers within the attempt timeout', async () => {
     const { logger, lines } = capturingLogger()
     const lookup: Lookup = () => new Promise(() => {})
-    const sender = createWebhookSender({ url: () => `http://${NAME}:${port()}/hook`, logger, policy, lookup, timeoutMs: 100, retries: 1, backoffMs: 10 })
+    const sender = createWebhookSender({
+      url: () => `http://${NAME}:${port()}/hook`,
+      logger,
+      policy,
+      lookup,
+      timeoutMs: 100,
+      retries: 1,
+      backoffMs: 10,
+    })
     sender.send({ n: 1 })
     await sender.idle()
     expect(sender.stats()).toMatchObject({ delivered: 0, failed: 1 })
@@ -215,7 +257,25 @@ describe('alert webhook destinations', () => {
   it('over https sends the name as TLS SNI while connecting to the checked address', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'webhook-tls-'))
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${NAME}`, '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-subj',
+          `/CN=${NAME}`,
+          '-days',
+          '1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      )
       const sni: string[] = []
       const tls = https.createServer(
         {
@@ -234,7 +294,13 @@ describe('alert webhook destinations', () => {
       try {
         const { logger, lines } = capturingLogger()
         const { lookup } = fakeLookup('127.0.0.1')
-        const sender = createWebhookSender({ url: () => `https://${NAME}:${(tls.address() as AddressInfo).port}/hook`, logger, policy, lookup, retries: 0 })
+        const sender = createWebhookSender({
+          url: () => `https://${NAME}:${(tls.address() as AddressInfo).port}/hook`,
+          logger,
+          policy,
+          lookup,
+          retries: 0,
+        })
         sender.send({ n: 1 })
         await sender.idle()
         expect(sni).toEqual([NAME])

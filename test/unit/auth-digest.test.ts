@@ -19,6 +19,9 @@ describe('token check', () => {
     expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
     ;(deps.config as { apiToken: string }).apiToken = 'another-token-0123456789abcdef'
     expect((await app.request('/api/templates', { headers: auth })).status).toBe(401)
-    expect((await app.request('/api/templates', { headers: { authorization: 'Bearer another-token-0123456789abcdef' } })).status).toBe(200)
+    expect(
+      (await app.request('/api/templates', { headers: { authorization: 'Bearer another-token-0123456789abcdef' } }))
+        .status,
+    ).toBe(200)
   })
 })

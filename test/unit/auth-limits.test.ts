@@ -5,8 +5,13 @@ import { auth, buildTestApp } from '../helpers/app'
 /** An app that tells clients apart by a test header, as Node does by the socket's address. */
 async function appWithClients(env: Record<string, string> = {}) {
   let now = Date.parse('2026-12-01T10:00:00Z')
-  const built = await buildTestApp({ env, clock: { now: () => now }, clientAddress: (c) => c.req.header('x-test-client') })
-  const from = (client: string, path: string, headers: Record<string, string> = {}) => built.app.request(path, { headers: { 'x-test-client': client, ...headers } })
+  const built = await buildTestApp({
+    env,
+    clock: { now: () => now },
+    clientAddress: (c) => c.req.header('x-test-client'),
+  })
+  const from = (client: string, path: string, headers: Record<string, string> = {}) =>
+    built.app.request(path, { headers: { 'x-test-client': client, ...headers } })
   return { ...built, from, advance: (ms: number) => (now += ms) }
 }
 
@@ -35,7 +40,8 @@ describe('failed authentication', () => {
   it('counts wrong tickets per client as well', async () => {
     const { from } = await appWithClients()
     const statuses: number[] = []
-    for (let i = 0; i < 11; i++) statuses.push((await from('10.0.0.3', `/api/events?ticket=${String(i).padStart(43, 'b')}`)).status)
+    for (let i = 0; i < 11; i++)
+      statuses.push((await from('10.0.0.3', `/api/events?ticket=${String(i).padStart(43, 'b')}`)).status)
     expect(statuses.at(9)).toBe(401)
     expect(statuses.at(10)).toBe(429)
   })

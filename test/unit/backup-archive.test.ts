@@ -34,7 +34,9 @@ function dockerTar(entries: Entry[]): Readable {
 async function entriesOf(file: string) {
   const out: { name: string; type: string; linkname: string | null; mode: number; uid: number; body: string }[] = []
   const extract = tar.extract()
-  createReadStream(file).pipe((await import('node:zlib')).createGunzip()).pipe(extract as unknown as NodeJS.WritableStream)
+  createReadStream(file)
+    .pipe((await import('node:zlib')).createGunzip())
+    .pipe(extract as unknown as NodeJS.WritableStream)
   for await (const entry of extract) {
     const chunks: Buffer[] = []
     for await (const c of entry) chunks.push(c as Buffer)
@@ -42,7 +44,13 @@ async function entriesOf(file: string) {
   }
   return out
 }
-const pick = (h: Header) => ({ name: h.name, type: h.type ?? 'file', linkname: h.linkname ?? null, mode: h.mode ?? 0, uid: h.uid ?? 0 })
+const pick = (h: Header) => ({
+  name: h.name,
+  type: h.type ?? 'file',
+  linkname: h.linkname ?? null,
+  mode: h.mode ?? 0,
+  uid: h.uid ?? 0,
+})
 
 function manifestFor(volumes: Manifest['volumes']): Manifest {
   return {
@@ -102,13 +110,19 @@ describe('ArchiveWriter', () => {
     expect(entries[4]).toMatchObject({ type: 'symlink', linkname: '../a.txt' })
     // A hard link's target moves with the tree.
     expect(entries[5]).toMatchObject({ type: 'link', linkname: 'volumes/0/a.txt' })
-    expect(JSON.parse(entries.at(-1)!.body)).toMatchObject({ format: 'zapie-backup', volumes: [{ destination: '/var/lib/data', files: 6 }] })
+    expect(JSON.parse(entries.at(-1)!.body)).toMatchObject({
+      format: 'zapie-backup',
+      volumes: [{ destination: '/var/lib/data', files: 6 }],
+    })
   })
 
   it('refuses a Docker tar with an entry outside the requested directory, and abort() leaves no file', async () => {
     const file = tempFile()
     const writer = await ArchiveWriter.create(file)
-    const bad = dockerTar([{ name: 'data/', type: 'directory' }, { name: 'other/evil', body: 'x' }])
+    const bad = dockerTar([
+      { name: 'data/', type: 'directory' },
+      { name: 'other/evil', body: 'x' },
+    ])
     await expect(writer.addVolume(0, '/data', bad)).rejects.toThrow(/outside/)
     await writer.abort()
     expect(readdirSync(dir)).not.toContain(file.split('/').pop())
@@ -148,41 +162,94 @@ describe('readArchive', () => {
       return Readable.from([gzipSync(Buffer.concat(chunks))])
     })()
   }
-  const manifestEntry = (volumes: Manifest['volumes']) => ({ name: 'manifest.json', body: JSON.stringify(manifestFor(volumes)) })
+  const manifestEntry = (volumes: Manifest['volumes']) => ({
+    name: 'manifest.json',
+    body: JSON.stringify(manifestFor(volumes)),
+  })
   const vol = { name: 'v', destination: '/data', files: 1, bytes: 2 }
 
   it.each([
-    ['no manifest', [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'volumes/0/f', body: 'hi' }], /no manifest/],
-    ['a traversal name', [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'volumes/0/../../etc/passwd', body: 'hi' }, manifestEntry([vol])], /unsafe/],
+    [
+      'no manifest',
+      [
+        { name: 'volumes/0/', type: 'directory' as const },
+        { name: 'volumes/0/f', body: 'hi' },
+      ],
+      /no manifest/,
+    ],
+    [
+      'a traversal name',
+      [
+        { name: 'volumes/0/', type: 'directory' as const },
+        { name: 'volumes/0/../../etc/passwd', body: 'hi' },
+        manifestEntry([vol]),
+      ],
+      /unsafe/,
+    ],
     ['an absolute name', [{ name: '/etc/passwd', body: 'hi' }, manifestEntry([vol])], /unexpected entry/],
-    ['a hard link out of its volume', [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'volumes/0/f', type: 'link' as const, linkname: 'manifest.json' }, manifestEntry([vol])], /hard link/],
-    ['counts that disagree with the manifest', [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'volumes/0/f', body: 'h' }, manifestEntry([vol])], /manifest says/],
-    ['an entry after the manifest', [{ name: 'volumes/0/', type: 'directory' as const }, manifestEntry([vol]), { name: 'volumes/0/f', body: 'hi' }], /last entry/],
+    [
+      'a hard link out of its volume',
+      [
+        { name: 'volumes/0/', type: 'directory' as const },
+        { name: 'volumes/0/f', type: 'link' as const, linkname: 'manifest.json' },
+        manifestEntry([vol]),
+      ],
+      /hard link/,
+    ],
+    [
+      'counts that disagree with the manifest',
+      [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'volumes/0/f', body: 'h' }, manifestEntry([vol])],
+      /manifest says/,
+    ],
+    [
+      'an entry after the manifest',
+      [{ name: 'volumes/0/', type: 'directory' as const }, manifestEntry([vol]), { name: 'volumes/0/f', body: 'hi' }],
+      /last entry/,
+    ],
     ['a volume missing its root', [{ name: 'volumes/0/f', body: 'hi' }, manifestEntry([vol])], /missing/],
-    ['a manifest of another format', [{ name: 'volumes/0/', type: 'directory' as const }, { name: 'manifest.json', body: '{"format":"zip"}' }], /not a backup manifest/],
+    [
+      'a manifest of another format',
+      [
+        { name: 'volumes/0/', type: 'directory' as const },
+        { name: 'manifest.json', body: '{"format":"zip"}' },
+      ],
+      /not a backup manifest/,
+    ],
   ])('refuses %s', async (_, entries, message) => {
     await expect(readArchive(await crafted(entries as Entry[]))).rejects.toThrow(message)
   })
 
   it('refuses something that is not gzip at all', async () => {
-    await expect(readArchive(Readable.from([Buffer.from('plain text, no archive')]))).rejects.toBeInstanceOf(ArchiveFormatError)
+    await expect(readArchive(Readable.from([Buffer.from('plain text, no archive')]))).rejects.toBeInstanceOf(
+      ArchiveFormatError,
+    )
   })
 })
 
 describe('ParallelGzip', () => {
   it('writes gzip members in order that gunzip and the gzip tool read back whole', async () => {
-    const input = Buffer.concat([randomBytes(300_000), Buffer.from('compressible text '.repeat(40_000)), randomBytes(123)])
+    const input = Buffer.concat([
+      randomBytes(300_000),
+      Buffer.from('compressible text '.repeat(40_000)),
+      randomBytes(123),
+    ])
     const chunks: Buffer[] = []
-    const source = Readable.from((function* () {
-      for (let i = 0; i < input.length; i += 7_000) yield input.subarray(i, i + 7_000)
-    })())
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < input.length; i += 7_000) yield input.subarray(i, i + 7_000)
+      })(),
+    )
     const sink = new (await import('node:stream')).Writable({
       write(chunk: Buffer, _e, cb) {
         chunks.push(chunk)
         cb()
       },
     })
-    await pipeline(source, new ParallelGzip({ level: 1, chunkSize: 16 * 1024, blockSize: 64 * 1024, parallel: 3 }), sink)
+    await pipeline(
+      source,
+      new ParallelGzip({ level: 1, chunkSize: 16 * 1024, blockSize: 64 * 1024, parallel: 3 }),
+      sink,
+    )
     const output = Buffer.concat(chunks)
     // Many members (one per 64 KiB block), each starting with the gzip magic.
     expect(chunks.length).toBeGreaterThan(10)

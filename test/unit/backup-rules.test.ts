@@ -12,15 +12,28 @@ describe('backup ids and paths', () => {
   it('generates ids it accepts, and accepts nothing that could be a path', () => {
     const id = newBackupId(Date.parse('2026-03-01T00:00:00Z'))
     expect(isBackupId(id)).toBe(true)
-    for (const bad of ['..', '../x', 'bk_../../src', 'bk_abc_123', `bk_${'a'.repeat(300)}_12345678`, 'bk_mwxf0000_0000000g', 'bk_mwxf0000_00000000/x', '']) {
+    for (const bad of [
+      '..',
+      '../x',
+      'bk_../../src',
+      'bk_abc_123',
+      `bk_${'a'.repeat(300)}_12345678`,
+      'bk_mwxf0000_0000000g',
+      'bk_mwxf0000_00000000/x',
+      '',
+    ]) {
       expect(isBackupId(bad), bad).toBe(false)
     }
   })
 
   it('builds every path inside the backup directory and refuses anything else', () => {
     const paths = new BackupPaths('/srv/zapie/backups')
-    expect(paths.archive('zapie-web-1', 'bk_mwxf0000_00000001')).toBe('/srv/zapie/backups/zapie-web-1/bk_mwxf0000_00000001.tar.gz')
-    expect(paths.partial('zapie-web-1', 'bk_mwxf0000_00000001')).toBe('/srv/zapie/backups/zapie-web-1/bk_mwxf0000_00000001.partial')
+    expect(paths.archive('zapie-web-1', 'bk_mwxf0000_00000001')).toBe(
+      '/srv/zapie/backups/zapie-web-1/bk_mwxf0000_00000001.tar.gz',
+    )
+    expect(paths.partial('zapie-web-1', 'bk_mwxf0000_00000001')).toBe(
+      '/srv/zapie/backups/zapie-web-1/bk_mwxf0000_00000001.partial',
+    )
     expect(() => paths.archive('zapie-web-1', '../../src')).toThrow(/Invalid backup id/)
     expect(() => paths.archive('..', 'bk_mwxf0000_00000001')).toThrow()
     expect(() => paths.serviceDir('a/../../etc')).toThrow()
@@ -65,7 +78,13 @@ const record = (id: string, daysAgo: number, now: number): BackupRecord => ({
 
 describe('selectExpired (retention)', () => {
   const now = Date.parse('2026-06-01T00:00:00Z')
-  const records = [record('d0', 0, now), record('d1', 1, now), record('d5', 5, now), record('d10', 10, now), record('d40', 40, now)]
+  const records = [
+    record('d0', 0, now),
+    record('d1', 1, now),
+    record('d5', 5, now),
+    record('d10', 10, now),
+    record('d40', 40, now),
+  ]
 
   it('keeps the newest keepLast', () => {
     expect(selectExpired(records, { keepLast: 2 }, now).map((r) => r.id)).toEqual(['d5', 'd10', 'd40'])
@@ -96,7 +115,9 @@ describe('missingSince (backup_missing)', () => {
   const at = (iso: string) => Date.parse(iso)
 
   it('is not missing while the last two fire times were covered', () => {
-    expect(missingSince(hourly({ lastSuccessAt: '2026-06-01T11:00:05.000Z' }), at('2026-06-01T12:30:00Z')).missing).toBe(false)
+    expect(
+      missingSince(hourly({ lastSuccessAt: '2026-06-01T11:00:05.000Z' }), at('2026-06-01T12:30:00Z')).missing,
+    ).toBe(false)
   })
 
   it('is missing once two periods passed without a success', () => {
@@ -106,7 +127,9 @@ describe('missingSince (backup_missing)', () => {
   })
 
   it('gives a new or changed schedule two periods, and never fires for a disabled one', () => {
-    expect(missingSince(hourly({ updatedAt: '2026-06-01T11:30:00.000Z' }), at('2026-06-01T12:30:00Z')).missing).toBe(false)
+    expect(missingSince(hourly({ updatedAt: '2026-06-01T11:30:00.000Z' }), at('2026-06-01T12:30:00Z')).missing).toBe(
+      false,
+    )
     expect(missingSince(hourly({ enabled: false }), at('2026-06-01T12:30:00Z')).missing).toBe(false)
   })
 })
@@ -144,18 +167,37 @@ describe('recreateOptions', () => {
   ]
 
   it('keeps the config and points only the restored destination at its fresh volume', () => {
-    const options = recreateOptions(inspect, volumes, new Map([['/var/lib/postgresql/data', 'zapie-db-1-data-r00000001']])) as Docker.ContainerCreateOptions & {
+    const options = recreateOptions(
+      inspect,
+      volumes,
+      new Map([['/var/lib/postgresql/data', 'zapie-db-1-data-r00000001']]),
+    ) as Docker.ContainerCreateOptions & {
       HostConfig: Docker.HostConfig & { Mounts: Docker.MountSettings[] }
     }
-    expect(options).toMatchObject({ Image: 'postgres:16', Env: ['POSTGRES_PASSWORD=secret'], Labels: { 'zapie.id': 'zapie-db-1' }, Cmd: ['postgres'] })
-    expect(options.HostConfig).toMatchObject({ RestartPolicy: { Name: 'unless-stopped' }, Memory: 536870912, PortBindings: inspect.HostConfig.PortBindings })
+    expect(options).toMatchObject({
+      Image: 'postgres:16',
+      Env: ['POSTGRES_PASSWORD=secret'],
+      Labels: { 'zapie.id': 'zapie-db-1' },
+      Cmd: ['postgres'],
+    })
+    expect(options.HostConfig).toMatchObject({
+      RestartPolicy: { Name: 'unless-stopped' },
+      Memory: 536870912,
+      PortBindings: inspect.HostConfig.PortBindings,
+    })
     // The host-path bind stays; volume binds become explicit volume mounts.
     expect(options.HostConfig.Binds).toEqual(['/etc/localtime:/etc/localtime:ro'])
     expect(options.HostConfig.Mounts).toEqual([
       { Type: 'tmpfs', Target: '/run' },
       { Type: 'volume', Source: volumes[0]!.name, Target: '/anon', ReadOnly: false },
       { Type: 'volume', Source: 'other', Target: '/other', ReadOnly: true },
-      { Type: 'volume', Source: 'zapie-db-1-data-r00000001', Target: '/var/lib/postgresql/data', ReadOnly: false, VolumeOptions: { NoCopy: true } },
+      {
+        Type: 'volume',
+        Source: 'zapie-db-1-data-r00000001',
+        Target: '/var/lib/postgresql/data',
+        ReadOnly: false,
+        VolumeOptions: { NoCopy: true },
+      },
     ])
     // The primary network at create (without the old container's id alias), the others after.
     expect(options.NetworkingConfig).toEqual({ EndpointsConfig: { 'zapie-net': { Aliases: ['db'] } } })
@@ -163,8 +205,14 @@ describe('recreateOptions', () => {
   })
 
   it('names fresh volumes after the old ones, without piling up suffixes', () => {
-    expect(freshVolumeName('svc', { name: 'svc-data', destination: '/data', readOnly: false }, '0000000a')).toBe('svc-data-r0000000a')
-    expect(freshVolumeName('svc', { name: 'svc-data-r0000000a', destination: '/data', readOnly: false }, '0000000b')).toBe('svc-data-r0000000b')
-    expect(freshVolumeName('svc', { name: 'f'.repeat(64), destination: '/var/lib/x', readOnly: false }, '0000000c')).toBe('svc-var-lib-x-r0000000c')
+    expect(freshVolumeName('svc', { name: 'svc-data', destination: '/data', readOnly: false }, '0000000a')).toBe(
+      'svc-data-r0000000a',
+    )
+    expect(
+      freshVolumeName('svc', { name: 'svc-data-r0000000a', destination: '/data', readOnly: false }, '0000000b'),
+    ).toBe('svc-data-r0000000b')
+    expect(
+      freshVolumeName('svc', { name: 'f'.repeat(64), destination: '/var/lib/x', readOnly: false }, '0000000c'),
+    ).toBe('svc-var-lib-x-r0000000c')
   })
 })

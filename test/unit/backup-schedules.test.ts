@@ -20,8 +20,17 @@ let engineState: 'present' | 'gone' | 'down' = 'present'
 /** Just enough of dockerode to resolve one managed service. */
 const docker = {
   listContainers: async () => {
-    if (engineState === 'down') throw Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' })
-    return engineState === 'gone' ? [] : [{ Id: 'a'.repeat(64), Names: ['/zapie-web-1'], Labels: { 'zapie.managed': 'true', 'zapie.id': 'zapie-web-1' } }]
+    if (engineState === 'down')
+      throw Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { code: 'ECONNREFUSED' })
+    return engineState === 'gone'
+      ? []
+      : [
+          {
+            Id: 'a'.repeat(64),
+            Names: ['/zapie-web-1'],
+            Labels: { 'zapie.managed': 'true', 'zapie.id': 'zapie-web-1' },
+          },
+        ]
   },
   getContainer: () => ({ inspect: async () => ({ Name: '/zapie-web-1', Mounts: [], Config: {}, State: {} }) }),
 } as unknown as Docker
@@ -81,7 +90,8 @@ beforeEach(async () => {
   const ac = new AbortController()
   void (async () => {
     for await (const item of hub.subscribe({ signal: ac.signal, filter: { types: ['health-alert'] } })) {
-      if (item.kind === 'event') published.push(`${item.event.data.rule}:${item.event.data.state}:${item.event.data.serviceId}`)
+      if (item.kind === 'event')
+        published.push(`${item.event.data.rule}:${item.event.data.state}:${item.event.data.serviceId}`)
     }
   })()
   now = Date.parse('2026-06-01T09:30:00Z')
@@ -97,16 +107,36 @@ const settle = () => new Promise((r) => setTimeout(r, 10))
 describe('backup schedules', () => {
   it('stores a schedule, registers its cron job and describes its next run', async () => {
     const { scheduler } = engine()
-    const schedule = await scheduler.set('zapie-web-1', { cron: '0 * * * *', timezone: 'Europe/Berlin', enabled: true, consistency: 'stop', keepLast: 5 })
-    expect(schedule).toMatchObject({ serviceId: 'zapie-web-1', cron: '0 * * * *', consistency: 'stop', keepLast: 5, nextRun: '2026-06-01T10:00:00.000Z', missing: false })
+    const schedule = await scheduler.set('zapie-web-1', {
+      cron: '0 * * * *',
+      timezone: 'Europe/Berlin',
+      enabled: true,
+      consistency: 'stop',
+      keepLast: 5,
+    })
+    expect(schedule).toMatchObject({
+      serviceId: 'zapie-web-1',
+      cron: '0 * * * *',
+      consistency: 'stop',
+      keepLast: 5,
+      nextRun: '2026-06-01T10:00:00.000Z',
+      missing: false,
+    })
     expect(jobs).toEqual([expect.objectContaining({ pattern: '0 * * * *', timezone: 'Europe/Berlin', stopped: false })])
-    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ cron: '0 * * * *', createdAt: '2026-06-01T09:30:00.000Z' })
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({
+      cron: '0 * * * *',
+      createdAt: '2026-06-01T09:30:00.000Z',
+    })
     expect(await scheduler.get('zapie-web-1')).toMatchObject({ cron: '0 * * * *' })
   })
 
   it('refuses a bad expression, a bad timezone and one firing more than once a minute with 400', async () => {
     const { scheduler } = engine()
-    for (const input of [{ cron: 'at noon please' }, { cron: '0 * * * *', timezone: 'Mars/Olympus' }, { cron: '*/5 * * * * *' }]) {
+    for (const input of [
+      { cron: 'at noon please' },
+      { cron: '0 * * * *', timezone: 'Mars/Olympus' },
+      { cron: '*/5 * * * * *' },
+    ]) {
       const err = await scheduler.set('zapie-web-1', { enabled: true, consistency: 'pause', ...input }).catch((e) => e)
       expect(err, JSON.stringify(input)).toBeInstanceOf(AppError)
       expect(err.status).toBe(400)
@@ -121,7 +151,10 @@ describe('backup schedules', () => {
     jobs[0]!.run()
     await settle()
     expect(backups).toEqual([{ serviceId: 'zapie-web-1', at: now }])
-    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ lastRunAt: '2026-06-01T10:00:00.000Z', lastSuccessAt: '2026-06-01T10:00:00.000Z' })
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({
+      lastRunAt: '2026-06-01T10:00:00.000Z',
+      lastSuccessAt: '2026-06-01T10:00:00.000Z',
+    })
     failNext = true
     now = Date.parse('2026-06-01T11:00:00Z')
     await scheduler.runNow('zapie-web-1')
@@ -155,7 +188,14 @@ describe('backup schedules', () => {
   it('resumes stored schedules when the agent starts again; disabled ones stay idle', async () => {
     const first = engine()
     await first.scheduler.set('zapie-web-1', { cron: '15 2 * * *', enabled: true, consistency: 'pause' })
-    await stores.backupSchedules.set({ serviceId: 'zapie-off', cron: '0 1 * * *', enabled: false, consistency: 'pause', createdAt: '2026-06-01T00:00:00Z', updatedAt: '2026-06-01T00:00:00Z' } as StoredSchedule)
+    await stores.backupSchedules.set({
+      serviceId: 'zapie-off',
+      cron: '0 1 * * *',
+      enabled: false,
+      consistency: 'pause',
+      createdAt: '2026-06-01T00:00:00Z',
+      updatedAt: '2026-06-01T00:00:00Z',
+    } as StoredSchedule)
     first.scheduler.stop()
     expect(jobs[0]!.stopped).toBe(true)
     jobs = []
@@ -197,7 +237,10 @@ describe('backup schedules', () => {
     }
     await settle()
     expect(published).toEqual(['backup_missing:firing:zapie-web-1'])
-    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ enabled: false, disabledReason: 'service_gone' })
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({
+      enabled: false,
+      disabledReason: 'service_gone',
+    })
     expect(jobs[0]!.stopped).toBe(true)
     expect(scheduler.scheduled()).toEqual([])
   })
@@ -211,7 +254,10 @@ describe('backup schedules', () => {
     await scheduler.checkAll()
     await settle()
     expect(published).toEqual(['backup_missing:firing:zapie-web-1'])
-    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({ enabled: false, disabledReason: 'service_gone' })
+    expect(await stores.backupSchedules.get('zapie-web-1')).toMatchObject({
+      enabled: false,
+      disabledReason: 'service_gone',
+    })
   })
 
   it('keeps a schedule when Docker does not answer: an unreachable engine says nothing about the service', async () => {
@@ -254,7 +300,12 @@ describe('backup_missing through the monitor', () => {
   it('hands the condition to the alert engine, which owns listing, reminders and the webhook', async () => {
     const calls: unknown[][] = []
     const sink = alertSinkFrom({ setCondition: async (...args) => void calls.push(args) }, { warn: () => {} })
-    const details = { cron: '0 * * * *', lastSuccessAt: null, expectedSince: '2026-06-01T10:00:00Z', message: 'No successful backup since 10:00' }
+    const details = {
+      cron: '0 * * * *',
+      lastSuccessAt: null,
+      expectedSince: '2026-06-01T10:00:00Z',
+      message: 'No successful backup since 10:00',
+    }
     sink.setMissing('zapie-web-1', true, details)
     sink.setMissing('zapie-web-1', false, details)
     expect(calls).toEqual([

@@ -18,7 +18,11 @@ const IMPORT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g
 function forbiddenUses(source: string): string[] {
   const found: string[] = []
   for (const [, spec] of source.matchAll(IMPORT)) {
-    if (spec === 'dockerode' || spec!.startsWith('node:') || ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'stream'].includes(spec!)) {
+    if (
+      spec === 'dockerode' ||
+      spec!.startsWith('node:') ||
+      ['fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'stream'].includes(spec!)
+    ) {
       found.push(`imports ${spec}`)
     }
   }

@@ -19,7 +19,8 @@ const good: BackupRecord = {
   origin: 'manual',
 }
 
-const stores = () => createStores(loadConfig({ ZAPIE_STORAGE: 'memory', ZAPIE_DATA_DIR: '/nonexistent' })) as Promise<Stores>
+const stores = () =>
+  createStores(loadConfig({ ZAPIE_STORAGE: 'memory', ZAPIE_DATA_DIR: '/nonexistent' })) as Promise<Stores>
 
 /** One corrupt-record shape everywhere: lists answer `{ key, reason }` beside the good records, a read of the record is a 500 corrupt_record naming the key. */
 describe('a corrupt stored record', () => {
@@ -43,8 +44,14 @@ describe('a corrupt stored record', () => {
   it('in the backup schedules: the same shapes', async () => {
     const s = await stores()
     await s.storage.setItem('settings:backup-schedules:zapie-web-1', { cron: 5 })
-    expect((await s.backupSchedules.all()).corrupt).toEqual([{ key: 'settings:backup-schedules:zapie-web-1', reason: expect.any(String) }])
-    await expect(s.backupSchedules.get('zapie-web-1')).rejects.toMatchObject({ status: 500, code: 'corrupt_record', details: [{ key: 'settings:backup-schedules:zapie-web-1' }] })
+    expect((await s.backupSchedules.all()).corrupt).toEqual([
+      { key: 'settings:backup-schedules:zapie-web-1', reason: expect.any(String) },
+    ])
+    await expect(s.backupSchedules.get('zapie-web-1')).rejects.toMatchObject({
+      status: 500,
+      code: 'corrupt_record',
+      details: [{ key: 'settings:backup-schedules:zapie-web-1' }],
+    })
   })
 
   it('in the deployments: listing reports it and still answers the readable ones (crash recovery goes on)', async () => {
@@ -55,14 +62,20 @@ describe('a corrupt stored record', () => {
     const { records, corrupt } = await s.deployments.list()
     expect(records.map((r) => r.id)).toEqual(['deploy-good-1'])
     expect(corrupt).toEqual([{ key: 'deployments:deploy-bad-2', reason: expect.any(String) }])
-    await expect(s.deployments.get('deploy-bad-2')).rejects.toMatchObject({ status: 500, code: 'corrupt_record', details: [{ key: 'deployments:deploy-bad-2' }] })
+    await expect(s.deployments.get('deploy-bad-2')).rejects.toMatchObject({
+      status: 500,
+      code: 'corrupt_record',
+      details: [{ key: 'deployments:deploy-bad-2' }],
+    })
   })
 
   it('in the monitor and alert stores: the same { key, reason }', async () => {
     const s = await stores()
     await s.storage.setItem('monitor-settings:zapie-web-1', { enabled: 'yes' })
     await s.storage.setItem('alert-state:zapie-web-1', 7)
-    expect((await s.monitorSettings.all()).corrupt).toEqual([{ key: 'monitor-settings:zapie-web-1', reason: expect.any(String) }])
+    expect((await s.monitorSettings.all()).corrupt).toEqual([
+      { key: 'monitor-settings:zapie-web-1', reason: expect.any(String) },
+    ])
     expect((await s.alertState.all()).corrupt).toEqual([{ key: 'alert-state:zapie-web-1', reason: expect.any(String) }])
   })
 })

@@ -25,14 +25,20 @@ function engineWithoutRegistry(options: { slowVolume?: Promise<void> } = {}) {
       volumes.add(Name)
       log.push(`create volume ${Name}`)
     },
-    getVolume: (name: string) => ({ remove: async () => {
+    getVolume: (name: string) => ({
+      remove: async () => {
         volumes.delete(name)
         log.push(`remove volume ${name}`)
       },
     }),
     listContainers: async () => [],
-    getImage: () => ({ inspect: async () => Promise.reject(Object.assign(new Error('no such image'), { statusCode: 404 })) }),
-    pull: async () => Promise.reject(Object.assign(new Error('dial tcp: lookup registry-1.docker.io: no such host'), { statusCode: 500 })),
+    getImage: () => ({
+      inspect: async () => Promise.reject(Object.assign(new Error('no such image'), { statusCode: 404 })),
+    }),
+    pull: async () =>
+      Promise.reject(
+        Object.assign(new Error('dial tcp: lookup registry-1.docker.io: no such host'), { statusCode: 500 }),
+      ),
   }
   return { docker: docker as unknown as Docker, volumes, log }
 }
@@ -43,12 +49,28 @@ beforeEach(async () => {
 })
 
 function context(docker: Docker, env: Record<string, string> = {}): AgentContext {
-  return { docker, events: createEventHub(), stores, config: loadConfig({ ZAPIE_STORAGE: 'memory', ...env }), logger: silentLogger, clock: { now: () => Date.now() }, limit: createLimiter(4), locks: new OperationLocks() }
+  return {
+    docker,
+    events: createEventHub(),
+    stores,
+    config: loadConfig({ ZAPIE_STORAGE: 'memory', ...env }),
+    logger: silentLogger,
+    clock: { now: () => Date.now() },
+    limit: createLimiter(4),
+    locks: new OperationLocks(),
+  }
 }
 
 function spec(extra: Record<string, unknown> = {}): DeploySpec {
-  const data = validateTemplate({ name: 'App', image: 'zapie-test/nonexistent:1', ports: ['8080:80'], volumes: ['/data'], ...extra }, { bindMountAllowlist: ['/srv'] }).data!
-  const built = buildDeploySpec(newTemplate(data, { id: 't1', now: new Date(), createdBy: 'user' }), { serviceName: 'app', tier: 'basic', values: {} }, { now: new Date() })
+  const data = validateTemplate(
+    { name: 'App', image: 'zapie-test/nonexistent:1', ports: ['8080:80'], volumes: ['/data'], ...extra },
+    { bindMountAllowlist: ['/srv'] },
+  ).data!
+  const built = buildDeploySpec(
+    newTemplate(data, { id: 't1', now: new Date(), createdBy: 'user' }),
+    { serviceName: 'app', tier: 'basic', values: {} },
+    { now: new Date() },
+  )
   if (!built.ok) throw new Error('not built')
   return built.spec
 }
@@ -60,10 +82,18 @@ describe('the agent deployer', () => {
     const engine = engineWithoutRegistry()
     const deployer = createDeployer(context(engine.docker), noProbe)
     const s = spec()
-    await expect(deployer.deploy(s, { deploymentId: 'dep-00000001', wait: true })).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('no registry could be reached') })
+    await expect(deployer.deploy(s, { deploymentId: 'dep-00000001', wait: true })).rejects.toMatchObject({
+      status: 502,
+      code: 'image_pull_failed',
+      message: expect.stringContaining('no registry could be reached'),
+    })
     expect(engine.log).toEqual([`create volume ${s.containerName}_data`, `remove volume ${s.containerName}_data`])
     expect(engine.volumes.size).toBe(0)
-    expect(await deployer.getDeployment('dep-00000001')).toMatchObject({ status: 'failed', error: { code: 'image_pull_failed' }, finishedAt: expect.any(String) })
+    expect(await deployer.getDeployment('dep-00000001')).toMatchObject({
+      status: 'failed',
+      error: { code: 'image_pull_failed' },
+      finishedAt: expect.any(String),
+    })
   })
 
   it('refuses a deployment id already running or used before', async () => {
@@ -79,26 +109,63 @@ describe('the agent deployer', () => {
     expect(third).toMatchObject({ status: 409 })
     release()
     await first
-    await expect(deployer.deploy(spec(), { deploymentId: 'dep-00000002' })).rejects.toMatchObject({ status: 409, code: 'deployment_exists' })
+    await expect(deployer.deploy(spec(), { deploymentId: 'dep-00000002' })).rejects.toMatchObject({
+      status: 409,
+      code: 'deployment_exists',
+    })
   })
 
   it('checks bind mounts against its own allow-list, whatever the API allowed', async () => {
     const withBind = spec({ volumes: ['/srv/app:/data'] })
     const strict = createDeployer(context(engineWithoutRegistry().docker), noProbe)
-    await expect(strict.deploy(withBind, { deploymentId: 'dep-00000003' })).rejects.toMatchObject({ status: 422, code: 'bind_not_allowed' })
-    const socket = { ...withBind, volumes: [{ type: 'bind' as const, source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false }] }
-    const lenient = createDeployer(context(engineWithoutRegistry().docker, { ZAPIE_BIND_MOUNT_ALLOWLIST: '/srv' }), noProbe)
-    await expect(lenient.deploy(socket, { deploymentId: 'dep-00000004' })).rejects.toMatchObject({ status: 422, code: 'docker_socket' })
+    await expect(strict.deploy(withBind, { deploymentId: 'dep-00000003' })).rejects.toMatchObject({
+      status: 422,
+      code: 'bind_not_allowed',
+    })
+    const socket = {
+      ...withBind,
+      volumes: [
+        { type: 'bind' as const, source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: false },
+      ],
+    }
+    const lenient = createDeployer(
+      context(engineWithoutRegistry().docker, { ZAPIE_BIND_MOUNT_ALLOWLIST: '/srv' }),
+      noProbe,
+    )
+    await expect(lenient.deploy(socket, { deploymentId: 'dep-00000004' })).rejects.toMatchObject({
+      status: 422,
+      code: 'docker_socket',
+    })
   })
 
   it('reports a deploy the agent was stopped in the middle of as interrupted', async () => {
     const deployer = createDeployer(context(engineWithoutRegistry().docker), noProbe)
     const at = new Date().toISOString()
     await stores.deployments.put({
-      id: 'dep-00000005', status: 'in-progress', serviceName: 'a', containerName: 'zapie-a-a-00000000', serviceType: 'a', tier: 'basic', templateId: 't', templateName: 'A',
-      image: 'a:1', containerId: null, ports: [], volumes: [], url: null, secretNames: [], error: null, steps: [], createdAt: at, updatedAt: at, finishedAt: null,
+      id: 'dep-00000005',
+      status: 'in-progress',
+      serviceName: 'a',
+      containerName: 'zapie-a-a-00000000',
+      serviceType: 'a',
+      tier: 'basic',
+      templateId: 't',
+      templateName: 'A',
+      image: 'a:1',
+      containerId: null,
+      ports: [],
+      volumes: [],
+      url: null,
+      secretNames: [],
+      error: null,
+      steps: [],
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null,
     })
-    expect(await deployer.getDeployment('dep-00000005')).toMatchObject({ status: 'failed', error: { code: 'deployment_interrupted' } })
+    expect(await deployer.getDeployment('dep-00000005')).toMatchObject({
+      status: 'failed',
+      error: { code: 'deployment_interrupted' },
+    })
     expect((await stores.deployments.get('dep-00000005'))!.status).toBe('failed')
     await expect(deployer.getDeployment('dep-99999999')).rejects.toMatchObject({ status: 404 })
   })
@@ -110,7 +177,10 @@ describe('ensureImage', () => {
     let pulled = false
     return {
       docker: {
-        getImage: () => ({ inspect: async () => (pulled && after.present ? {} : Promise.reject(Object.assign(new Error('missing'), { statusCode: 404 }))) }),
+        getImage: () => ({
+          inspect: async () =>
+            pulled && after.present ? {} : Promise.reject(Object.assign(new Error('missing'), { statusCode: 404 })),
+        }),
         pull: async () => {
           pulled = true
           return pullStream()
@@ -123,13 +193,32 @@ describe('ensureImage', () => {
   }
 
   it('does not pull an image that is already there', async () => {
-    const docker = { getImage: () => ({ inspect: async () => ({}) }), pull: async () => expect.unreachable() } as unknown as Docker
+    const docker = {
+      getImage: () => ({ inspect: async () => ({}) }),
+      pull: async () => expect.unreachable(),
+    } as unknown as Docker
     expect(await ensureImage(docker, 'a:1', () => {})).toBe('present')
   })
 
   it('pulls a missing image, reporting each layer at most once per 10 %', async () => {
-    const progress = (current: number) => ({ status: 'Downloading', id: 'abc123', progressDetail: { current, total: 1000 } })
-    const e = engine(() => lines({ status: 'Pulling from library/a', id: '1' }, progress(10), progress(50), progress(120), progress(990), { status: 'Pull complete', id: 'abc123' }, { status: 'Status: Downloaded newer image' }), { present: true })
+    const progress = (current: number) => ({
+      status: 'Downloading',
+      id: 'abc123',
+      progressDetail: { current, total: 1000 },
+    })
+    const e = engine(
+      () =>
+        lines(
+          { status: 'Pulling from library/a', id: '1' },
+          progress(10),
+          progress(50),
+          progress(120),
+          progress(990),
+          { status: 'Pull complete', id: 'abc123' },
+          { status: 'Status: Downloaded newer image' },
+        ),
+      { present: true },
+    )
     const seen: PullProgress[] = []
     expect(await ensureImage(e.docker, 'a:1', (p) => seen.push(p))).toBe('pulled')
     expect(seen.map((p) => p.message)).toEqual([
@@ -143,9 +232,23 @@ describe('ensureImage', () => {
   })
 
   it('fails with the engine’s reason when the pull reports an error, or ends without the image', async () => {
-    const failing = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }, { error: 'pull access denied for a, repository does not exist' }), { present: false })
-    await expect(ensureImage(failing.docker, 'a:1', () => {})).rejects.toMatchObject({ status: 502, code: 'image_pull_failed', message: expect.stringContaining('the registry refused access') })
+    const failing = engine(
+      () =>
+        lines(
+          { status: 'Pulling fs layer', id: 'x' },
+          { error: 'pull access denied for a, repository does not exist' },
+        ),
+      { present: false },
+    )
+    await expect(ensureImage(failing.docker, 'a:1', () => {})).rejects.toMatchObject({
+      status: 502,
+      code: 'image_pull_failed',
+      message: expect.stringContaining('the registry refused access'),
+    })
     const truncated = engine(() => lines({ status: 'Pulling fs layer', id: 'x' }), { present: false })
-    await expect(ensureImage(truncated.docker, 'a:1', () => {})).rejects.toMatchObject({ code: 'image_pull_failed', message: expect.stringContaining('ended without the image') })
+    await expect(ensureImage(truncated.docker, 'a:1', () => {})).rejects.toMatchObject({
+      code: 'image_pull_failed',
+      message: expect.stringContaining('ended without the image'),
+    })
   })
 })

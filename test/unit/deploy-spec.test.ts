@@ -17,7 +17,8 @@ function template(input: Record<string, unknown>, id = 't-1'): Template {
   if (!validation.data) throw new Error(JSON.stringify(validation.errors))
   return newTemplate(validation.data, { id, now: NOW, createdBy: 'user' })
 }
-const defaultTemplate = (key: string) => template(DEFAULT_TEMPLATES.find((d) => d.key === key)!.template, `default-${key}`)
+const defaultTemplate = (key: string) =>
+  template(DEFAULT_TEMPLATES.find((d) => d.key === key)!.template, `default-${key}`)
 const build = (t: Template, request: Partial<DeployRequest> = {}) =>
   buildDeploySpec(t, { serviceName: 'my-db', tier: 'basic', values: {}, ...request }, { now: NOW, suffix: '1a2b3c4d' })
 
@@ -38,9 +39,22 @@ describe('buildDeploySpec', () => {
       restartPolicy: 'unless-stopped',
       networkMode: 'bridge',
       ports: [{ container: 5432, protocol: 'tcp', preferredHost: 5432 }],
-      volumes: [{ type: 'volume', name: 'zapie-postgresql-my-db-1a2b3c4d_data', target: '/var/lib/postgresql/data', readOnly: false }],
+      volumes: [
+        {
+          type: 'volume',
+          name: 'zapie-postgresql-my-db-1a2b3c4d_data',
+          target: '/var/lib/postgresql/data',
+          readOnly: false,
+        },
+      ],
       secretNames: ['POSTGRES_PASSWORD'],
-      healthcheck: { test: ['CMD-SHELL', expect.stringContaining('pg_isready')], intervalNs: 10e9, timeoutNs: 5e9, retries: 5, startPeriodNs: 30e9 },
+      healthcheck: {
+        test: ['CMD-SHELL', expect.stringContaining('pg_isready')],
+        intervalNs: 10e9,
+        timeoutNs: 5e9,
+        retries: 5,
+        startPeriodNs: 30e9,
+      },
     })
     expect(spec.labels).toEqual({
       'zapie.managed': 'true',
@@ -91,7 +105,9 @@ describe('buildDeploySpec', () => {
   })
 
   it('gives each template volume its own named volume, and keeps allowed bind mounts', () => {
-    const built = build(template({ name: 'Multi', image: 'a:1', volumes: ['/a', 'cache:/cache', '/b', '/srv/x:/x:ro'] }))
+    const built = build(
+      template({ name: 'Multi', image: 'a:1', volumes: ['/a', 'cache:/cache', '/b', '/srv/x:/x:ro'] }),
+    )
     if (!built.ok) throw new Error('not built')
     expect(built.spec.volumes).toEqual([
       { type: 'volume', name: 'zapie-multi-my-db-1a2b3c4d_data', target: '/a', readOnly: false },
@@ -102,11 +118,22 @@ describe('buildDeploySpec', () => {
   })
 
   it('refuses unknown variables, missing required values and values outside the options', () => {
-    const t = template({ name: 'App', image: 'a:1', env: [{ name: 'LICENSE', required: true }, { name: 'LEVEL', options: ['info', 'debug'], default: 'info' }] })
+    const t = template({
+      name: 'App',
+      image: 'a:1',
+      env: [
+        { name: 'LICENSE', required: true },
+        { name: 'LEVEL', options: ['info', 'debug'], default: 'info' },
+      ],
+    })
     const built = build(t, { values: { LEVEL: 'loud', LD_PRELOAD: '/evil.so' } })
     expect(built.ok).toBe(false)
     if (built.ok) return
-    expect(built.issues.map((i) => `${i.path}:${i.code}`).sort()).toEqual(['env.LD_PRELOAD:unknown_variable', 'env.LEVEL:not_an_option', 'env.LICENSE:required'])
+    expect(built.issues.map((i) => `${i.path}:${i.code}`).sort()).toEqual([
+      'env.LD_PRELOAD:unknown_variable',
+      'env.LEVEL:not_an_option',
+      'env.LICENSE:required',
+    ])
     expect(build(t, { values: { LICENSE: 'abc' } }).ok).toBe(true)
   })
 
@@ -124,11 +151,18 @@ describe('the agent’s create request', () => {
     if (!built.ok) throw new Error('not built')
     const options = toCreateOptions(built.spec, [{ container: 5678, protocol: 'tcp', host: 5680 }])
     expect(options.Env).toContain('WEBHOOK_URL=http://localhost:5680/')
-    expect(options.Labels).toMatchObject({ 'zapie.port': '5680', 'zapie.managed': 'true', 'zapie.id': built.spec.containerName, 'zapie.template': 'pro' })
+    expect(options.Labels).toMatchObject({
+      'zapie.port': '5680',
+      'zapie.managed': 'true',
+      'zapie.id': built.spec.containerName,
+      'zapie.template': 'pro',
+    })
     expect(options.ExposedPorts).toEqual({ '5678/tcp': {} })
     expect(options.HostConfig).toMatchObject({
       PortBindings: { '5678/tcp': [{ HostPort: '5680' }] },
-      Mounts: [{ Type: 'volume', Source: `${built.spec.containerName}_data`, Target: '/home/node/.n8n', ReadOnly: false }],
+      Mounts: [
+        { Type: 'volume', Source: `${built.spec.containerName}_data`, Target: '/home/node/.n8n', ReadOnly: false },
+      ],
       Memory: 2 * 1024 ** 3,
       NanoCpus: 2e9,
       RestartPolicy: { Name: 'unless-stopped' },
@@ -136,13 +170,20 @@ describe('the agent’s create request', () => {
       CapAdd: [],
       Devices: [],
     })
-    expect(fillPlaceholders('{{hostPort:5678}} {{hostPort:1}} {{hostPort}}', [{ container: 5678, protocol: 'tcp', host: 5680 }])).toBe('5680 {{hostPort:1}} 5680')
+    expect(
+      fillPlaceholders('{{hostPort:5678}} {{hostPort:1}} {{hostPort}}', [
+        { container: 5678, protocol: 'tcp', host: 5680 },
+      ]),
+    ).toBe('5680 {{hostPort:1}} 5680')
   })
 
   it('cannot be talked out of the identity labels by a spec', () => {
     const built = build(defaultTemplate('nginx'))
     if (!built.ok) throw new Error('not built')
-    const options = toCreateOptions({ ...built.spec, labels: { ...built.spec.labels, 'zapie.managed': 'false', 'zapie.id': 'other' } }, [])
+    const options = toCreateOptions(
+      { ...built.spec, labels: { ...built.spec.labels, 'zapie.managed': 'false', 'zapie.id': 'other' } },
+      [],
+    )
     expect(options.Labels).toMatchObject({ 'zapie.managed': 'true', 'zapie.id': built.spec.containerName })
   })
 })
@@ -150,13 +191,51 @@ describe('the agent’s create request', () => {
 describe('GET /api/deploy/services shape', () => {
   it('is the original catalogue entry with tiers showing cpu and ram, and no secret defaults', () => {
     const entry = toDeployService(defaultTemplate('waha'))
-    expect(entry).toMatchObject({ id: 'waha', templateId: 'default-waha', name: 'WAHA', path: '/deploy/waha', description: expect.any(String) })
+    expect(entry).toMatchObject({
+      id: 'waha',
+      templateId: 'default-waha',
+      name: 'WAHA',
+      path: '/deploy/waha',
+      description: expect.any(String),
+    })
     expect(entry.tiers).toEqual([
-      { id: 'basic', name: 'WAHA Basic', cpu: '0.5 CPU', ram: '512M RAM', memory: '512m', cpus: 0.5, description: 'Basic: 0.5 CPU, 512M RAM', price: 'Free', priceValue: 0 },
-      { id: 'plus', name: 'WAHA Plus', cpu: '1 CPU', ram: '1G RAM', memory: '1g', cpus: 1, description: 'Plus: 1 CPU, 1G RAM', price: 'Free', priceValue: 0 },
-      { id: 'pro', name: 'WAHA Pro', cpu: '2 CPU', ram: '2G RAM', memory: '2g', cpus: 2, description: 'Pro: 2 CPU, 2G RAM', price: 'Free', priceValue: 0 },
+      {
+        id: 'basic',
+        name: 'WAHA Basic',
+        cpu: '0.5 CPU',
+        ram: '512M RAM',
+        memory: '512m',
+        cpus: 0.5,
+        description: 'Basic: 0.5 CPU, 512M RAM',
+        price: 'Free',
+        priceValue: 0,
+      },
+      {
+        id: 'plus',
+        name: 'WAHA Plus',
+        cpu: '1 CPU',
+        ram: '1G RAM',
+        memory: '1g',
+        cpus: 1,
+        description: 'Plus: 1 CPU, 1G RAM',
+        price: 'Free',
+        priceValue: 0,
+      },
+      {
+        id: 'pro',
+        name: 'WAHA Pro',
+        cpu: '2 CPU',
+        ram: '2G RAM',
+        memory: '2g',
+        cpus: 2,
+        description: 'Pro: 2 CPU, 2G RAM',
+        price: 'Free',
+        priceValue: 0,
+      },
     ])
-    expect(entry.variables.find((v) => v.name === 'WHATSAPP_API_KEY')).toEqual(expect.objectContaining({ secret: true, generated: true }))
+    expect(entry.variables.find((v) => v.name === 'WHATSAPP_API_KEY')).toEqual(
+      expect.objectContaining({ secret: true, generated: true }),
+    )
     expect(validateTemplate(DEFAULT_TEMPLATES[0]!.template, DEFAULT_POLICY).isValid).toBe(true)
   })
 })

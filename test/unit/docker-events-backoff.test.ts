@@ -26,7 +26,11 @@ describe('the Docker events watcher while the engine is unreachable', () => {
     vi.useFakeTimers()
     const { docker, state } = flakyDocker()
     const lines: string[] = []
-    const watcher = watchDockerEvents(docker, createEventHub(), createLogger('debug', (l) => lines.push(l)))
+    const watcher = watchDockerEvents(
+      docker,
+      createEventHub(),
+      createLogger('debug', (l) => lines.push(l)),
+    )
     // Five minutes without an engine.
     await vi.advanceTimersByTimeAsync(5 * 60_000)
     const gaps = state.attempts.slice(1).map((t, i) => t - state.attempts[i]!)

@@ -77,7 +77,11 @@ describe('event hub', () => {
     const old = hub.publish('health-alert', { n: 1, serviceId: 'svc-a' })
     for (let n = 2; n <= 5; n++) hub.publish('health-alert', { n, serviceId: 'svc-a' })
     const ac = new AbortController()
-    const items = hub.subscribe({ lastEventId: old.id, filter: { types: ['health-alert'], services: ['svc-a'] }, signal: ac.signal })
+    const items = hub.subscribe({
+      lastEventId: old.id,
+      filter: { types: ['health-alert'], services: ['svc-a'] },
+      signal: ac.signal,
+    })
     const pending = take(items, 2)
     hub.publish('service-action', { n: 6, serviceId: 'svc-a' })
     hub.publish('health-alert', { n: 7, serviceId: 'svc-b' })
@@ -89,7 +93,11 @@ describe('event hub', () => {
   it('encodes each event once: every subscriber and every replay gets the same bytes', async () => {
     const hub = createEventHub()
     const ac = new AbortController()
-    const subs = [hub.subscribe({ signal: ac.signal }), hub.subscribe({ signal: ac.signal }), hub.subscribe({ filter: { types: ['service-action'] }, signal: ac.signal })]
+    const subs = [
+      hub.subscribe({ signal: ac.signal }),
+      hub.subscribe({ signal: ac.signal }),
+      hub.subscribe({ filter: { types: ['service-action'] }, signal: ac.signal }),
+    ]
     const pending = subs.map((s) => take(s, 1))
     const event = hub.publish('service-action', { n: 1, note: 'two\nlines' })
     const got = (await Promise.all(pending)).map(([item]) => item!)
@@ -114,7 +122,11 @@ describe('event hub', () => {
     hub.publish('health-alert', { n: 3, serviceId: 'a' })
     hub.publish('service-action', { n: 4, serviceId: 'a' })
     const ac = new AbortController()
-    const items = hub.subscribe({ lastEventId: first.id, signal: ac.signal, filter: { types: ['service-action'], services: ['a'] } })
+    const items = hub.subscribe({
+      lastEventId: first.id,
+      signal: ac.signal,
+      filter: { types: ['service-action'], services: ['a'] },
+    })
     const pending = take(items, 2)
     hub.publish('service-action', { n: 5, serviceId: 'a' })
     expect(ids(await pending)).toEqual([4, 5])

@@ -60,7 +60,10 @@ describe('GET /api/events', () => {
     built.hub.publish('service-action', { n: 'c' })
     const stream = await openEventStream(`${server.url}/api/events`, { ...auth, 'last-event-id': first.id })
     await stream.waitFor((e) => e.data.includes('"n":"c"'))
-    expect(stream.received.filter((e) => e.event === 'service-action').map((e) => JSON.parse(e.data).n)).toEqual(['b', 'c'])
+    expect(stream.received.filter((e) => e.event === 'service-action').map((e) => JSON.parse(e.data).n)).toEqual([
+      'b',
+      'c',
+    ])
     stream.close()
   })
 
@@ -83,7 +86,9 @@ describe('GET /api/events', () => {
   })
 
   it('disconnects a client that stops reading', async () => {
-    const { hub, app } = await buildTestApp({ hub: (await import('../../src/events/hub')).createEventHub({ queueLimit: 20 }) })
+    const { hub, app } = await buildTestApp({
+      hub: (await import('../../src/events/hub')).createEventHub({ queueLimit: 20 }),
+    })
     const srv = await listen(app)
     try {
       const res = await fetch(`${srv.url}/api/events`, { headers: auth })
@@ -125,7 +130,10 @@ function failingFeed(error: Error): EventFeed {
 describe('GET /api/events when the feed fails', () => {
   async function failWith(error: Error) {
     const lines: string[] = []
-    const { app } = await buildTestApp({ events: failingFeed(error), logger: createLogger('error', (l) => lines.push(l)) })
+    const { app } = await buildTestApp({
+      events: failingFeed(error),
+      logger: createLogger('error', (l) => lines.push(l)),
+    })
     const res = await app.request('/api/events', { headers: auth })
     const body = await res.text()
     return { body, logs: lines.map((l) => JSON.parse(l)), requestId: res.headers.get('x-request-id') }
@@ -137,7 +145,14 @@ describe('GET /api/events when the feed fails', () => {
     expect(body).toMatch(/event: error\ndata: The stream failed; reconnect to resume\n\n$/)
     expect(body).not.toContain('ECONNREFUSED')
     expect(requestId).toBeTruthy()
-    expect(logs).toEqual([expect.objectContaining({ level: 'error', msg: 'event stream failed', requestId, error: expect.stringContaining('ECONNREFUSED') })])
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: 'event stream failed',
+        requestId,
+        error: expect.stringContaining('ECONNREFUSED'),
+      }),
+    ])
   })
 
   it("sends an AppError's own message", async () => {

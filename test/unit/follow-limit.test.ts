@@ -13,7 +13,11 @@ async function* endless(signal: AbortSignal): AsyncIterable<LogLine> {
 
 /** Opens a follow from a chosen loopback address; resolves with the status once headers arrive. */
 function follow(url: string, localAddress: string) {
-  const request = http.get(`${url}/api/services/zapie-web-1/logs?follow=true`, { headers: auth, localAddress, agent: false })
+  const request = http.get(`${url}/api/services/zapie-web-1/logs?follow=true`, {
+    headers: auth,
+    localAddress,
+    agent: false,
+  })
   const status = new Promise<{ status: number; body: Promise<string> }>((resolve, reject) => {
     request.on('response', (res) => {
       const body = new Promise<string>((done) => {
@@ -38,7 +42,10 @@ describe('GET /api/services/:containerId/logs?follow=true limits', () => {
   const opened: { close: () => void }[] = []
 
   beforeEach(async () => {
-    const built = await buildTestApp({ services: [fakeService('zapie-web-1')], env: { ZAPIE_LOG_FOLLOW_PER_CLIENT: '2', ZAPIE_LOG_FOLLOW_MAX: '3' } })
+    const built = await buildTestApp({
+      services: [fakeService('zapie-web-1')],
+      env: { ZAPIE_LOG_FOLLOW_PER_CLIENT: '2', ZAPIE_LOG_FOLLOW_MAX: '3' },
+    })
     open = 0
     built.deps.agent.followLogs = async function* (_ref, options) {
       open += 1
@@ -68,13 +75,20 @@ describe('GET /api/services/:containerId/logs?follow=true limits', () => {
     expect(second.status).toBe(200)
     const third = await start('127.0.0.1')
     expect(third.status).toBe(429)
-    expect(JSON.parse(third.text)).toMatchObject({ success: false, code: 'too_many_streams', error: expect.stringContaining('from this client (2)') })
+    expect(JSON.parse(third.text)).toMatchObject({
+      success: false,
+      code: 'too_many_streams',
+      error: expect.stringContaining('from this client (2)'),
+    })
 
     // Another address is another client: it gets the last of the three slots in all.
     expect((await start('127.0.0.2')).status).toBe(200)
     const overall = await start('127.0.0.3')
     expect(overall.status).toBe(429)
-    expect(JSON.parse(overall.text)).toMatchObject({ code: 'too_many_streams', error: expect.stringContaining('on this server (3)') })
+    expect(JSON.parse(overall.text)).toMatchObject({
+      code: 'too_many_streams',
+      error: expect.stringContaining('on this server (3)'),
+    })
 
     // A client that leaves frees its slot and its upstream stream.
     second.close()
@@ -85,7 +99,9 @@ describe('GET /api/services/:containerId/logs?follow=true limits', () => {
   it('does not count a plain logs request or a follow that failed', async () => {
     for (let i = 0; i < 5; i++) {
       expect((await fetch(`${server.url}/api/services/zapie-web-1/logs?tail=5`, { headers: auth })).status).toBe(200)
-      expect((await fetch(`${server.url}/api/services/zapie-ghost/logs?follow=true`, { headers: auth })).status).toBe(404)
+      expect((await fetch(`${server.url}/api/services/zapie-ghost/logs?follow=true`, { headers: auth })).status).toBe(
+        404,
+      )
     }
     expect((await start('127.0.0.1')).status).toBe(200)
   })

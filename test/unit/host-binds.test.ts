@@ -46,23 +46,36 @@ describe('enforceHostBinds', () => {
   const bind = (source: string) => [{ source, where: 'volumes.0' }]
 
   it('answers the real path of an allowed bind', async () => {
-    expect(await enforceHostBinds(bind(join(root, 'allowed/relative')), allow())).toEqual([join(root, 'allowed/real/deeper')])
+    expect(await enforceHostBinds(bind(join(root, 'allowed/relative')), allow())).toEqual([
+      join(root, 'allowed/real/deeper'),
+    ])
   })
 
   it('refuses with 422 and the rule a link breaks', async () => {
-    await expect(enforceHostBinds(bind(join(root, 'allowed/hostroot')), allow())).rejects.toMatchObject({ status: 422, code: 'host_root' })
+    await expect(enforceHostBinds(bind(join(root, 'allowed/hostroot')), allow())).rejects.toMatchObject({
+      status: 422,
+      code: 'host_root',
+    })
     await expect(enforceHostBinds(bind(join(root, 'allowed/dangling')), allow())).rejects.toMatchObject({
       status: 422,
       code: 'bind_not_allowed',
       details: [expect.objectContaining({ path: 'volumes.0', code: 'bind_not_allowed' })],
     })
-    await expect(enforceHostBinds(bind(join(root, 'allowed/loop-a')), allow())).rejects.toMatchObject({ status: 422, code: 'bind_unresolvable' })
+    await expect(enforceHostBinds(bind(join(root, 'allowed/loop-a')), allow())).rejects.toMatchObject({
+      status: 422,
+      code: 'bind_unresolvable',
+    })
   })
 
   it('counts an allow-list entry that is a link where it leads, and one that leads to / as nothing', async () => {
-    expect(await enforceHostBinds(bind(join(root, 'allowed-link/real')), [join(root, 'allowed-link')])).toEqual([join(root, 'allowed/real')])
+    expect(await enforceHostBinds(bind(join(root, 'allowed-link/real')), [join(root, 'allowed-link')])).toEqual([
+      join(root, 'allowed/real'),
+    ])
     const danger = join(root, 'allowed/hostroot')
-    await expect(enforceHostBinds(bind(join(danger, 'etc')), [danger])).rejects.toMatchObject({ status: 422, code: 'bind_not_allowed' })
+    await expect(enforceHostBinds(bind(join(danger, 'etc')), [danger])).rejects.toMatchObject({
+      status: 422,
+      code: 'bind_not_allowed',
+    })
   })
 })
 
@@ -71,7 +84,10 @@ describe('hostBindsOf', () => {
     const inspect = {
       HostConfig: {
         Binds: ['data:/data', '/srv/a:/a:ro'],
-        Mounts: [{ Type: 'volume', Source: 'v', Target: '/v' }, { Type: 'bind', Source: '/srv/b', Target: '/b' }],
+        Mounts: [
+          { Type: 'volume', Source: 'v', Target: '/v' },
+          { Type: 'bind', Source: '/srv/b', Target: '/b' },
+        ],
       },
     } as never
     expect(hostBindsOf(inspect)).toEqual([
@@ -105,7 +121,10 @@ describe('resolveHostPath: spelling and limits', () => {
 
   it('follows 40 links, as Linux does, and refuses the 41st with ELOOP naming the path', async () => {
     expect(await resolveHostPath(join(base, 'l1'))).toBe(join(base, 'dir/sub'))
-    await expect(resolveHostPath(join(base, 'l0'))).rejects.toMatchObject({ code: 'ELOOP', message: `Too many symbolic links in '${join(base, 'l0')}'` })
+    await expect(resolveHostPath(join(base, 'l0'))).rejects.toMatchObject({
+      code: 'ELOOP',
+      message: `Too many symbolic links in '${join(base, 'l0')}'`,
+    })
   })
 
   it('throws the fs error for a component that is not a directory, rather than guessing', async () => {
@@ -124,9 +143,16 @@ describe('enforceHostBinds: each rule and what it says', () => {
   })
 
   it('refuses a bad spelling before resolving anything, naming the bind', async () => {
-    await expect(enforceHostBinds(one('relative/dir'), allow())).rejects.toMatchObject({ status: 422, code: 'invalid_bind', details: [expect.objectContaining({ path: 'HostConfig.Binds.2', code: 'invalid_bind' })] })
+    await expect(enforceHostBinds(one('relative/dir'), allow())).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_bind',
+      details: [expect.objectContaining({ path: 'HostConfig.Binds.2', code: 'invalid_bind' })],
+    })
     // Spelled as a Docker socket inside an allowed directory: refused as the socket, not as a missing path.
-    await expect(enforceHostBinds(one(join(root, 'allowed/docker.sock')), allow())).rejects.toMatchObject({ status: 422, code: 'docker_socket' })
+    await expect(enforceHostBinds(one(join(root, 'allowed/docker.sock')), allow())).rejects.toMatchObject({
+      status: 422,
+      code: 'docker_socket',
+    })
   })
 
   it('names the spelled source and the real path it leads to', async () => {
@@ -154,7 +180,10 @@ describe('enforceHostBinds: each rule and what it says', () => {
 
   it('does not let an allow-list entry that leads to a never-allowed directory allow below it', async () => {
     const entry = join(root, 'allowed/var-link')
-    await expect(enforceHostBinds(one(join(entry, 'tmp')), [entry])).rejects.toMatchObject({ status: 422, code: 'bind_not_allowed' })
+    await expect(enforceHostBinds(one(join(entry, 'tmp')), [entry])).rejects.toMatchObject({
+      status: 422,
+      code: 'bind_not_allowed',
+    })
   })
 
   it('answers every bind in order, and stops at the first one refused', async () => {
@@ -162,15 +191,24 @@ describe('enforceHostBinds: each rule and what it says', () => {
       { source: join(root, 'allowed/real'), where: 'volumes.0' },
       { source: join(root, 'allowed/relative'), where: 'volumes.1' },
     ]
-    expect(await enforceHostBinds(binds, allow())).toEqual([join(root, 'allowed/real'), join(root, 'allowed/real/deeper')])
-    await expect(enforceHostBinds([...binds, { source: join(root, 'allowed/hostroot'), where: 'volumes.2' }], allow())).rejects.toMatchObject({ details: [expect.objectContaining({ path: 'volumes.2' })] })
+    expect(await enforceHostBinds(binds, allow())).toEqual([
+      join(root, 'allowed/real'),
+      join(root, 'allowed/real/deeper'),
+    ])
+    await expect(
+      enforceHostBinds([...binds, { source: join(root, 'allowed/hostroot'), where: 'volumes.2' }], allow()),
+    ).rejects.toMatchObject({ details: [expect.objectContaining({ path: 'volumes.2' })] })
   })
 })
 
 describe('hostBindsOf: containers without binds', () => {
   it('lists nothing when neither Binds nor Mounts is set, and skips a bind mount without a source', () => {
     expect(hostBindsOf({ HostConfig: {} } as never)).toEqual([])
-    expect(hostBindsOf({ HostConfig: { Binds: null, Mounts: [{ Type: 'bind', Source: '', Target: '/x' }] } } as never)).toEqual([])
-    expect(hostBindsOf({ HostConfig: { Binds: ['/srv/a:/a'] } } as never)).toEqual([{ source: '/srv/a', where: 'HostConfig.Binds.0' }])
+    expect(
+      hostBindsOf({ HostConfig: { Binds: null, Mounts: [{ Type: 'bind', Source: '', Target: '/x' }] } } as never),
+    ).toEqual([])
+    expect(hostBindsOf({ HostConfig: { Binds: ['/srv/a:/a'] } } as never)).toEqual([
+      { source: '/srv/a', where: 'HostConfig.Binds.0' },
+    ])
   })
 })

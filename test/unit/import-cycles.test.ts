@@ -11,18 +11,29 @@ const dpdm = join(root, 'node_modules', '.bin', 'dpdm')
 
 /** The flags `npm run check:cycles` (run by CI) passes, read from package.json so this test checks what CI runs. */
 async function checkFlags(): Promise<string[]> {
-  const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
   const command = scripts['check:cycles']!
   expect(command.startsWith('dpdm ')).toBe(true)
-  return command.split(' ').slice(1).filter((part) => part.startsWith('-') || /^circular:\d+$/.test(part))
+  return command
+    .split(' ')
+    .slice(1)
+    .filter((part) => part.startsWith('-') || /^circular:\d+$/.test(part))
 }
 
 describe('npm run check:cycles', () => {
   it('fails on a cycle made only of `import type` lines, as the agent contract’s used to be', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zapie-cycles-'))
     try {
-      await writeFile(join(dir, 'port.ts'), "import type { Impl } from './impl'\nexport interface Port { impl?: Impl }\n")
-      await writeFile(join(dir, 'impl.ts'), "import type { Port } from './port'\nexport interface Impl { port?: Port }\n")
+      await writeFile(
+        join(dir, 'port.ts'),
+        "import type { Impl } from './impl'\nexport interface Port { impl?: Impl }\n",
+      )
+      await writeFile(
+        join(dir, 'impl.ts'),
+        "import type { Port } from './port'\nexport interface Impl { port?: Port }\n",
+      )
       await writeFile(join(dir, 'leaf.ts'), "import type { Port } from './port'\nexport const x: Port | null = null\n")
       const flags = await checkFlags()
       const cyclic = await run(dpdm, [...flags, 'port.ts', 'leaf.ts'], { cwd: dir }).then(

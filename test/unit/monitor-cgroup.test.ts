@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { detectCgroupVersion, locateCgroup, parseBlkioV1, parseIoStatV2, readCgroupCounters } from '../../src/agent/monitor/cgroup'
+import {
+  detectCgroupVersion,
+  locateCgroup,
+  parseBlkioV1,
+  parseIoStatV2,
+  readCgroupCounters,
+} from '../../src/agent/monitor/cgroup'
 import { countersFromPayload, type StatsPayload } from '../../src/agent/monitor/docker-stats'
 import { parseNetDev } from '../../src/agent/monitor/proc-net'
 
@@ -21,12 +27,21 @@ describe('cgroup v1 (recorded from this engine: cgroupfs driver)', () => {
   it('is detected, and the container found through /proc/<pid>/cgroup', async () => {
     expect(await detectCgroupVersion(v1.root)).toBe(1)
     const loc = await locateCgroup(v1.paths, 1, v1.id, v1.pid)
-    expect(loc).toMatchObject({ version: 1, cpu: join(v1.root, 'cpuacct/docker', v1.id), memory: join(v1.root, 'memory/docker', v1.id) })
+    expect(loc).toMatchObject({
+      version: 1,
+      cpu: join(v1.root, 'cpuacct/docker', v1.id),
+      memory: join(v1.root, 'memory/docker', v1.id),
+    })
   })
 
   it('reads the same numbers Docker reported for the same container', async () => {
     const loc = (await locateCgroup(v1.paths, 1, v1.id, v1.pid))!
-    const files = await readCgroupCounters(loc, { netPid: v1.pid, procRoot: v1.paths.proc, hostMemory: HOST_MEMORY, now: 1 })
+    const files = await readCgroupCounters(loc, {
+      netPid: v1.pid,
+      procRoot: v1.paths.proc,
+      hostMemory: HOST_MEMORY,
+      now: 1,
+    })
     const api = countersFromPayload(payload('v1-cgroup-twin.json'))!
     expect(files).toMatchObject({
       cpuNanos: api.cpuNanos,
@@ -43,7 +58,12 @@ describe('cgroup v1 (recorded from this engine: cgroupfs driver)', () => {
 
   it('leaves network unknown for a host-network container', async () => {
     const loc = (await locateCgroup(v1.paths, 1, v1.id, v1.pid))!
-    const files = await readCgroupCounters(loc, { netPid: null, procRoot: v1.paths.proc, hostMemory: HOST_MEMORY, now: 1 })
+    const files = await readCgroupCounters(loc, {
+      netPid: null,
+      procRoot: v1.paths.proc,
+      hostMemory: HOST_MEMORY,
+      now: 1,
+    })
     expect(files.netRx).toBeNull()
   })
 })
@@ -59,9 +79,24 @@ describe('cgroup v2 (constructed: systemd driver)', () => {
 
   it('reads what the API would report in the v2 shape', async () => {
     const loc = (await locateCgroup(v2.paths, 2, v2.id, v2.pid))!
-    const files = await readCgroupCounters(loc, { netPid: v2.pid, procRoot: v2.paths.proc, hostMemory: HOST_MEMORY, now: 1 })
+    const files = await readCgroupCounters(loc, {
+      netPid: v2.pid,
+      procRoot: v2.paths.proc,
+      hostMemory: HOST_MEMORY,
+      now: 1,
+    })
     const api = countersFromPayload(payload('v2-constructed-a.json'))!
-    for (const key of ['cpuNanos', 'memUsage', 'memInactiveFile', 'memLimit', 'blkRead', 'blkWrite', 'pids', 'netRx', 'netTx'] as const) {
+    for (const key of [
+      'cpuNanos',
+      'memUsage',
+      'memInactiveFile',
+      'memLimit',
+      'blkRead',
+      'blkWrite',
+      'pids',
+      'netRx',
+      'netTx',
+    ] as const) {
       expect(files[key], key).toBe(api[key])
     }
   })
@@ -96,18 +131,28 @@ describe('finding a cgroup', () => {
     writeFileSync(join(dir, 'memory.current'), '1000\n')
     writeFileSync(join(dir, 'memory.max'), 'max\n')
     writeFileSync(join(dir, 'memory.stat'), 'inactive_file 10\n')
-    const c = await readCgroupCounters({ version: 2, cpu: dir, memory: dir, io: dir, pids: dir }, { netPid: null, procRoot: scratch, hostMemory: 4096, now: 0 })
+    const c = await readCgroupCounters(
+      { version: 2, cpu: dir, memory: dir, io: dir, pids: dir },
+      { netPid: null, procRoot: scratch, hostMemory: 4096, now: 0 },
+    )
     expect(c).toMatchObject({ memLimit: 4096, memUsage: 1000, memInactiveFile: 10, blkRead: 0, pids: null })
   })
 })
 
 describe('file parsers', () => {
   it('sum v1 blkio lines per op, whatever the case', () => {
-    expect(parseBlkioV1('8:0 Read 4096\n8:0 Write 100\n8:0 Sync 4196\n8:0 Total 4196\n8:16 read 4\n8:16 WRITE 1\nTotal 4201\n')).toEqual({ read: 4100, write: 101 })
+    expect(
+      parseBlkioV1(
+        '8:0 Read 4096\n8:0 Write 100\n8:0 Sync 4196\n8:0 Total 4196\n8:16 read 4\n8:16 WRITE 1\nTotal 4201\n',
+      ),
+    ).toEqual({ read: 4100, write: 101 })
   })
 
   it('sum v2 io.stat rbytes and wbytes over devices', () => {
-    expect(parseIoStatV2('8:0 rbytes=10 wbytes=20 rios=1 wios=2\n8:16 rbytes=1 wbytes=2 dbytes=5\n')).toEqual({ read: 11, write: 22 })
+    expect(parseIoStatV2('8:0 rbytes=10 wbytes=20 rios=1 wios=2\n8:16 rbytes=1 wbytes=2 dbytes=5\n')).toEqual({
+      read: 11,
+      write: 22,
+    })
   })
 
   it('sum /proc/net/dev without loopback', () => {

@@ -38,7 +38,14 @@ function fakeDocker() {
         return {
           Id: id,
           RestartCount: 0,
-          State: { Pid: 0, Running: c.state === 'running', ExitCode: 0, OOMKilled: false, StartedAt: new Date().toISOString(), FinishedAt: '0001-01-01T00:00:00Z' },
+          State: {
+            Pid: 0,
+            Running: c.state === 'running',
+            ExitCode: 0,
+            OOMKilled: false,
+            StartedAt: new Date().toISOString(),
+            FinishedAt: '0001-01-01T00:00:00Z',
+          },
           HostConfig: { NetworkMode: 'none', NanoCpus: 2e8 },
         }
       },
@@ -46,14 +53,23 @@ function fakeDocker() {
       stats: async () => {
         reads += 1
         const read = new Date(Date.parse(PAYLOAD.read) + reads * 2000).toISOString()
-        return { ...PAYLOAD, read, cpu_stats: { ...PAYLOAD.cpu_stats, cpu_usage: { total_usage: reads * 4e8 }, system_cpu_usage: PAYLOAD.cpu_stats.system_cpu_usage + reads * 4e9 } }
+        return {
+          ...PAYLOAD,
+          read,
+          cpu_stats: {
+            ...PAYLOAD.cpu_stats,
+            cpu_usage: { total_usage: reads * 4e8 },
+            system_cpu_usage: PAYLOAD.cpu_stats.system_cpu_usage + reads * 4e9,
+          },
+        }
       },
     }),
   }
   return {
     docker: docker as unknown as Docker,
     add: (name: string, state = 'running') => {
-      const id = `${name.replace(/[^a-f0-9]/g, 'a')}${'0'.repeat(64)}`.slice(0, 62) + String(containers.length).padStart(2, '0')
+      const id =
+        `${name.replace(/[^a-f0-9]/g, 'a')}${'0'.repeat(64)}`.slice(0, 62) + String(containers.length).padStart(2, '0')
       containers.push({ id, name, state })
       return id
     },
@@ -75,7 +91,12 @@ describe('the monitor engine (fake Docker)', () => {
     fake = fakeDocker()
     monitor = createMonitor(
       { docker: fake.docker, stores, logger: silentLogger, clock: { now: () => Date.now() }, events: hub },
-      { defaultIntervalMs: 40, statsSource: 'docker-api', removalGraceMs: 300, alertDefaults: { consecutiveSamples: 2 } },
+      {
+        defaultIntervalMs: 40,
+        statsSource: 'docker-api',
+        removalGraceMs: 300,
+        alertDefaults: { consecutiveSamples: 2 },
+      },
     )
     api = createMonitoringApi(monitor, { docker: fake.docker, backupDir: '/nonexistent' })
   })
@@ -90,7 +111,10 @@ describe('the monitor engine (fake Docker)', () => {
       return o.services.find((s) => s.serviceId === 'svc-a')?.metrics?.cpu.percentage != null && o
     })
     expect(overview.summary).toMatchObject({ up: 1, down: 1, total: 2 })
-    expect(overview.services.find((s) => s.serviceId === 'svc-a')!.metrics).toMatchObject({ source: 'docker-api', cpu: { percentage: 100, cores: 0.2, limitCores: 0.2 } })
+    expect(overview.services.find((s) => s.serviceId === 'svc-a')!.metrics).toMatchObject({
+      source: 'docker-api',
+      cpu: { percentage: 100, cores: 0.2, limitCores: 0.2 },
+    })
   })
 
   it('reports every service unreachable while Docker does not answer, alerts once, and resolves when it answers again', async () => {
@@ -102,7 +126,8 @@ describe('the monitor engine (fake Docker)', () => {
     const seen: string[] = []
     const ac = new AbortController()
     void (async () => {
-      for await (const item of hub.subscribe({ signal: ac.signal, filter: { types: ['health-alert'] } })) if (item.kind === 'event') seen.push(`${item.event.data.rule}:${item.event.data.state}`)
+      for await (const item of hub.subscribe({ signal: ac.signal, filter: { types: ['health-alert'] } }))
+        if (item.kind === 'event') seen.push(`${item.event.data.rule}:${item.event.data.state}`)
     })()
     fake.setDown(true)
     await until(async () => (await api.getAllHealth()).services[0]?.status === 'unreachable')
@@ -128,7 +153,11 @@ describe('the monitor engine (fake Docker)', () => {
     monitor.onContainerEvent({ action: 'destroy', containerId: 'old' })
     await new Promise((r) => setTimeout(r, 600))
     const status = await api.monitoringStatus()
-    expect(status.services.find((s) => s.serviceId === 'svc-r')).toMatchObject({ containerId: newId, intervalMs: 1000, enabled: true })
+    expect(status.services.find((s) => s.serviceId === 'svc-r')).toMatchObject({
+      containerId: newId,
+      intervalMs: 1000,
+      enabled: true,
+    })
     expect((await api.getMetrics('svc-r', { timeRange: '1h' })).historical.length).toBeGreaterThan(0)
 
     fake.remove('svc-r')

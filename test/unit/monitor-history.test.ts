@@ -37,8 +37,28 @@ describe('ServiceHistory', () => {
     const { resolution, points } = h.query('1h', T0 + 20_000)
     expect(resolution).toBe('raw')
     expect(points).toEqual([
-      { timestamp: new Date(T0).toISOString(), cpu: null, memory: 1000, memoryPercent: 10, rxRate: null, txRate: null, readRate: null, writeRate: null, pids: 1 },
-      { timestamp: new Date(T0 + 10_000).toISOString(), cpu: 50.12, memory: 1000, memoryPercent: 10, rxRate: 1, txRate: 2, readRate: 3, writeRate: 4, pids: 5 },
+      {
+        timestamp: new Date(T0).toISOString(),
+        cpu: null,
+        memory: 1000,
+        memoryPercent: 10,
+        rxRate: null,
+        txRate: null,
+        readRate: null,
+        writeRate: null,
+        pids: 1,
+      },
+      {
+        timestamp: new Date(T0 + 10_000).toISOString(),
+        cpu: 50.12,
+        memory: 1000,
+        memoryPercent: 10,
+        rxRate: 1,
+        txRate: 2,
+        readRate: 3,
+        writeRate: 4,
+        pids: 5,
+      },
     ])
   })
 
@@ -52,7 +72,12 @@ describe('ServiceHistory', () => {
     const { resolution, points } = h.query('6h', T0 + 70_000) as { resolution: string; points: BucketPoint[] }
     expect(resolution).toBe('1m')
     expect(points).toHaveLength(2)
-    expect(points[0]).toMatchObject({ timestamp: new Date(T0).toISOString(), samples: 3, cpu: { min: 10, avg: 30, max: 60 }, memory: { min: 100, avg: 200, max: 300 } })
+    expect(points[0]).toMatchObject({
+      timestamp: new Date(T0).toISOString(),
+      samples: 3,
+      cpu: { min: 10, avg: 30, max: 60 },
+      memory: { min: 100, avg: 200, max: 300 },
+    })
     expect(points[1]).toMatchObject({ samples: 1, cpu: { min: 5, avg: 5, max: 5 } })
     expect(h.query('24h', T0 + 70_000).resolution).toBe('10m')
     expect(h.query('7d', T0 + 70_000).resolution).toBe('10m')
@@ -95,8 +120,12 @@ describe('ServiceHistory', () => {
 
   it('refuses a corrupt chunk', () => {
     const h = new ServiceHistory(specs)
-    expect(() => h.restore([{ tier: 'raw', start: T0, chunk: { v: 1, w: 8, t: 'AAAA', d: 'AAAA' } }], null, T0)).toThrow(CorruptHistoryError)
-    expect(() => h.restore([{ tier: 'raw', start: T0, chunk: 'garbage' as never }], null, T0)).toThrow(CorruptHistoryError)
+    expect(() =>
+      h.restore([{ tier: 'raw', start: T0, chunk: { v: 1, w: 8, t: 'AAAA', d: 'AAAA' } }], null, T0),
+    ).toThrow(CorruptHistoryError)
+    expect(() => h.restore([{ tier: 'raw', start: T0, chunk: 'garbage' as never }], null, T0)).toThrow(
+      CorruptHistoryError,
+    )
   })
 })
 
@@ -126,7 +155,9 @@ describe('history keeper (persistence)', () => {
     // Two hours later the first raw chunk is past the raw tier's hour.
     keeper.append('svc-a', T0 + 2 * 3_600_000, metrics(1))
     await keeper.persist(T0 + 2 * 3_600_000)
-    expect(await stores.storage.getKeys('metrics-history:svc-a:raw')).toEqual([`metrics-history:svc-a:raw:${T0 + 2 * 3_600_000 - ((T0 + 2 * 3_600_000) % 600_000)}`])
+    expect(await stores.storage.getKeys('metrics-history:svc-a:raw')).toEqual([
+      `metrics-history:svc-a:raw:${T0 + 2 * 3_600_000 - ((T0 + 2 * 3_600_000) % 600_000)}`,
+    ])
 
     await keeper.forget('svc-a')
     expect(await stores.storage.getKeys('metrics-history')).toEqual([])
@@ -143,6 +174,8 @@ describe('history keeper (persistence)', () => {
     expect(errors).toHaveLength(1)
     keeper.append('svc-b', T0 + 1000, metrics(5))
     await keeper.persist(T0 + 1000)
-    expect(await stores.storage.getItem(`metrics-history:svc-b:raw:${T0}`)).toMatchObject({ t: 'not base64 of anything' })
+    expect(await stores.storage.getItem(`metrics-history:svc-b:raw:${T0}`)).toMatchObject({
+      t: 'not base64 of anything',
+    })
   })
 })

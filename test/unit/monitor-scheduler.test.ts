@@ -74,7 +74,7 @@ describe('monitor scheduler', () => {
     await s.stop()
   })
 
-  it('a key added during a tick keeps that tick\'s cadence, so both share later ticks', async () => {
+  it("a key added during a tick keeps that tick's cadence, so both share later ticks", async () => {
     const runs: { at: number; due: string[] }[] = []
     const s = createScheduler({
       now: () => Date.now(),
@@ -88,7 +88,12 @@ describe('monitor scheduler', () => {
     s.set('inventory', 1000)
     s.start()
     await vi.advanceTimersByTimeAsync(3100)
-    expect(runs.map((r) => r.due)).toEqual([['inventory'], ['inventory', 'svc'], ['inventory', 'svc'], ['inventory', 'svc']])
+    expect(runs.map((r) => r.due)).toEqual([
+      ['inventory'],
+      ['inventory', 'svc'],
+      ['inventory', 'svc'],
+      ['inventory', 'svc'],
+    ])
     const stopping = s.stop()
     await vi.advanceTimersByTimeAsync(100)
     await stopping

@@ -9,11 +9,21 @@ const FIXTURES = join(import.meta.dirname, '../fixtures/stats')
 const payload = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as StatsPayload
 const counters = (name: string) => countersFromPayload(payload(name))!
 
-const ctx = (limitCores: number) => ({ source: 'docker-api' as const, limitCores, restartCount: 0, uptime: 10, timestamp: '2026-11-26T10:00:00.000Z' })
+const ctx = (limitCores: number) => ({
+  source: 'docker-api' as const,
+  limitCores,
+  restartCount: 0,
+  uptime: 10,
+  timestamp: '2026-11-26T10:00:00.000Z',
+})
 
 describe('metric math on payloads recorded from this engine (cgroup v1)', () => {
   it('normalises CPU to the --cpus 0.2 limit: a busy loop reads ~100 %, 0.2 cores', () => {
-    const m = computeMetrics(counters('v1-busy-oneshot-a.json'), counters('v1-busy-oneshot-b.json'), ctx(limitCoresOf({ nanoCpus: 2e8 }, 2)))
+    const m = computeMetrics(
+      counters('v1-busy-oneshot-a.json'),
+      counters('v1-busy-oneshot-b.json'),
+      ctx(limitCoresOf({ nanoCpus: 2e8 }, 2)),
+    )
     expect(m.cpu.limitCores).toBe(0.2)
     expect(m.cpu.percentage).toBeGreaterThan(95)
     expect(m.cpu.percentage).toBeLessThan(101)
@@ -26,7 +36,10 @@ describe('metric math on payloads recorded from this engine (cgroup v1)', () => 
   })
 
   it("agrees with the daemon's own precpu pair (stream=false)", () => {
-    const p = payload('v1-busy-stream-false.json') as StatsPayload & { preread: string; precpu_stats: StatsPayload['cpu_stats'] }
+    const p = payload('v1-busy-stream-false.json') as StatsPayload & {
+      preread: string
+      precpu_stats: StatsPayload['cpu_stats']
+    }
     const prev = countersFromPayload({ ...p, read: p.preread, cpu_stats: p.precpu_stats })!
     const cur = countersFromPayload(p)!
     const m = computeMetrics(prev, cur, ctx(0.2))
@@ -100,8 +113,23 @@ describe('block I/O op names', () => {
 
 describe('counters that go backwards', () => {
   it('give no CPU or rates for that sample (the container restarted)', () => {
-    const base: RawCounters = { at: 0, cpuNanos: 5e9, memUsage: 1, memInactiveFile: 0, memLimit: 10, netRx: 500, netTx: 500, blkRead: 500, blkWrite: 500, pids: 1 }
-    const m = computeMetrics(base, { ...base, at: 1000, cpuNanos: 1e8, netRx: 10, blkRead: 10 }, { ...ctx(1), source: 'cgroup-v1' })
+    const base: RawCounters = {
+      at: 0,
+      cpuNanos: 5e9,
+      memUsage: 1,
+      memInactiveFile: 0,
+      memLimit: 10,
+      netRx: 500,
+      netTx: 500,
+      blkRead: 500,
+      blkWrite: 500,
+      pids: 1,
+    }
+    const m = computeMetrics(
+      base,
+      { ...base, at: 1000, cpuNanos: 1e8, netRx: 10, blkRead: 10 },
+      { ...ctx(1), source: 'cgroup-v1' },
+    )
     expect(m.cpu.percentage).toBeNull()
     expect(m.network.rxRate).toBeNull()
     expect(m.network.txRate).toBe(0)
@@ -197,9 +225,22 @@ describe('metric math guards (what a dashboard would show instead of NaN or Infi
   })
 
   it('leaves page cache in usage when it is not less than the usage (a racy cgroup read)', () => {
-    expect(computeMetrics(undefined, { ...base, memInactiveFile: 100 }, c).memory).toEqual({ usage: 100, limit: 1000, percentage: 10, cache: 0 })
-    expect(computeMetrics(undefined, { ...base, memInactiveFile: 400 }, c).memory).toMatchObject({ usage: 100, cache: 0 })
-    expect(computeMetrics(undefined, { ...base, memInactiveFile: 99 }, c).memory).toEqual({ usage: 1, limit: 1000, percentage: 0.1, cache: 99 })
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 100 }, c).memory).toEqual({
+      usage: 100,
+      limit: 1000,
+      percentage: 10,
+      cache: 0,
+    })
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 400 }, c).memory).toMatchObject({
+      usage: 100,
+      cache: 0,
+    })
+    expect(computeMetrics(undefined, { ...base, memInactiveFile: 99 }, c).memory).toEqual({
+      usage: 1,
+      limit: 1000,
+      percentage: 0.1,
+      cache: 99,
+    })
   })
 
   it('gives no network rate for a counter that appears between two samples, then a rate on the next', () => {
@@ -226,7 +267,13 @@ describe('metric math guards (what a dashboard would show instead of NaN or Infi
   })
 
   it('carries the context through unchanged', () => {
-    const m = computeMetrics(undefined, base, { source: 'cgroup-v2', limitCores: 1, restartCount: 4, uptime: 77, timestamp: 'T' })
+    const m = computeMetrics(undefined, base, {
+      source: 'cgroup-v2',
+      limitCores: 1,
+      restartCount: 4,
+      uptime: 77,
+      timestamp: 'T',
+    })
     expect(m).toMatchObject({ timestamp: 'T', source: 'cgroup-v2', restartCount: 4, uptime: 77, pids: 3 })
   })
 })

@@ -38,7 +38,13 @@ describe('the Node logger', () => {
     await until(() => linesOf(path).filter((l) => l.msg === 'request').length === 50)
     const requests = linesOf(path).filter((l) => l.msg === 'request')
     expect(requests).toHaveLength(50)
-    expect(requests[0]).toMatchObject({ level: 'info', method: 'GET', path: '/api/templates', status: 200, requestId: expect.any(String) })
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      method: 'GET',
+      path: '/api/templates',
+      status: 200,
+      requestId: expect.any(String),
+    })
     expect(Date.parse(String(requests[0]!.time))).not.toBeNaN()
   })
 

@@ -18,8 +18,12 @@ describe('operation locks', () => {
     expect(err).toBeInstanceOf(AppError)
     expect(err.status).toBe(409)
     expect(err.code).toBe('operation_in_progress')
-    expect(err.message).toBe("Service 'zapie-n8n-flows-1a2b3c4d' is being restored (since 12:01:03 UTC); try again when it finishes")
-    expect(err.details).toEqual([{ operation: 'restore', since: '2026-12-01T12:01:03.000Z', serviceId: 'zapie-n8n-flows-1a2b3c4d' }])
+    expect(err.message).toBe(
+      "Service 'zapie-n8n-flows-1a2b3c4d' is being restored (since 12:01:03 UTC); try again when it finishes",
+    )
+    expect(err.details).toEqual([
+      { operation: 'restore', since: '2026-12-01T12:01:03.000Z', serviceId: 'zapie-n8n-flows-1a2b3c4d' },
+    ])
   })
 
   it('locks services independently, and a released lock can be taken again', () => {
@@ -43,7 +47,9 @@ describe('operation locks', () => {
 
   it('run() releases the lock when the job throws or rejects', async () => {
     const locks = new OperationLocks(() => at)
-    await expect(locks.run('a', 'restore', async () => Promise.reject(new Error('engine gone')))).rejects.toThrow('engine gone')
+    await expect(locks.run('a', 'restore', async () => Promise.reject(new Error('engine gone')))).rejects.toThrow(
+      'engine gone',
+    )
     expect(locks.isHeld('a')).toBe(false)
     await expect(
       locks.run('a', 'stop', async () => {
@@ -57,7 +63,9 @@ describe('operation locks', () => {
   it('a key can name a different service in its answer (a new service name, locked before the service exists)', () => {
     const locks = new OperationLocks(() => at)
     locks.acquire('new-service:zapie-redis-cache', 'restore', 'zapie-redis-cache-0a1b2c3d')
-    expect(() => locks.assertFree('new-service:zapie-redis-cache')).toThrow(/Service 'zapie-redis-cache-0a1b2c3d' is being restored/)
+    expect(() => locks.assertFree('new-service:zapie-redis-cache')).toThrow(
+      /Service 'zapie-redis-cache-0a1b2c3d' is being restored/,
+    )
     expect(() => locks.assertFree('zapie-redis-cache-0a1b2c3d')).not.toThrow()
   })
 })

@@ -32,7 +32,13 @@ function engine(rows: Docker.ContainerInfo[]): Docker {
     getContainer: (id: string) => ({
       inspect: async () => ({
         Id: id,
-        State: { Running: rows.find((r) => r.Id === id)?.State === 'running', Pid: 1, StartedAt: '', FinishedAt: '', ExitCode: 0 },
+        State: {
+          Running: rows.find((r) => r.Id === id)?.State === 'running',
+          Pid: 1,
+          StartedAt: '',
+          FinishedAt: '',
+          ExitCode: 0,
+        },
         HostConfig: {},
         RestartCount: 0,
         Config: { Labels: {} },
@@ -55,7 +61,10 @@ describe('one resolver of a service reference', () => {
   })
 
   it('resolves full ids and unique 12-character prefixes, and nothing shorter or ambiguous', async () => {
-    const docker = engine([row(hex('c'), 'one', 'running', 1), row(`${'c'.repeat(12)}${'d'.repeat(52)}`, 'two', 'running', 2)])
+    const docker = engine([
+      row(hex('c'), 'one', 'running', 1),
+      row(`${'c'.repeat(12)}${'d'.repeat(52)}`, 'two', 'running', 2),
+    ])
     await expect(resolveService(docker, hex('c'))).resolves.toMatchObject({ Id: hex('c') })
     await expect(resolveService(docker, 'c'.repeat(12))).rejects.toMatchObject({ status: 404 })
     await expect(resolveService(docker, `${'c'.repeat(12)}d`)).resolves.toMatchObject({ Names: ['/two'] })
@@ -65,7 +74,12 @@ describe('one resolver of a service reference', () => {
 
   it('is the rule the test fake uses too', async () => {
     const old = fakeService('zapie-db-1', { id: hex('a'), created: 1_767_225_600 })
-    const fresh = fakeService('zapie-db-1', { id: hex('b'), created: 1_767_312_000, state: 'created', isRunning: false })
+    const fresh = fakeService('zapie-db-1', {
+      id: hex('b'),
+      created: 1_767_312_000,
+      state: 'created',
+      isRunning: false,
+    })
     const { app } = await buildTestApp({ services: [fresh, old] })
     const res = await app.request('/api/services/zapie-db-1', { headers: auth })
     expect((await res.json()).service.id).toBe(hex('a'))

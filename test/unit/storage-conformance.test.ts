@@ -17,7 +17,9 @@ function diskThatFills() {
       if (!failing || flags !== 'wx') return handle
       return Object.assign(Object.create(handle), {
         writeFile: async (data: string | Uint8Array) => {
-          await handle.writeFile(typeof data === 'string' ? data.slice(0, data.length / 2) : data.subarray(0, data.length / 2))
+          await handle.writeFile(
+            typeof data === 'string' ? data.slice(0, data.length / 2) : data.subarray(0, data.length / 2),
+          )
           throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC' })
         },
         sync: () => handle.sync(),
@@ -29,9 +31,17 @@ function diskThatFills() {
 }
 
 describeStorageConformance('memory', () => memory())
-describeStorageConformance('fs', () => atomicFsDriver({ base: dir }), async () => rmSync(dir, { recursive: true, force: true }), {
-  failingWrites: () => {
-    const disk = diskThatFills()
-    return { driver: atomicFsDriver({ base: mkdtempSync(join(dir, 'full-')), fs: disk.fs }), setFailing: disk.setFailing }
+describeStorageConformance(
+  'fs',
+  () => atomicFsDriver({ base: dir }),
+  async () => rmSync(dir, { recursive: true, force: true }),
+  {
+    failingWrites: () => {
+      const disk = diskThatFills()
+      return {
+        driver: atomicFsDriver({ base: mkdtempSync(join(dir, 'full-')), fs: disk.fs }),
+        setFailing: disk.setFailing,
+      }
+    },
   },
-})
+)

@@ -6,13 +6,20 @@ import { DEFAULT_POLICY } from '../../src/templates/policy'
 import { fromPortainer, isPortainerItem } from '../../src/templates/portainer'
 
 const FIXTURES = new URL('../fixtures/portainer-templates/', import.meta.url)
-const load = (file: string) => JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { version: string; templates: Record<string, unknown>[] }
+const load = (file: string) =>
+  JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) as { version: string; templates: Record<string, unknown>[] }
 
 function plan(doc: unknown, existing = [] as Parameters<typeof planImport>[1]['existing']) {
   const read = readImportDocument(doc)
   if ('error' in read) throw new Error(read.error)
   let n = 0
-  return planImport(read as ImportDocument, { existing, policy: DEFAULT_POLICY, overwrite: false, now: new Date('2026-01-01T00:00:00Z'), newId: () => `id-${n++}` })
+  return planImport(read as ImportDocument, {
+    existing,
+    policy: DEFAULT_POLICY,
+    overwrite: false,
+    now: new Date('2026-01-01T00:00:00Z'),
+    newId: () => `id-${n++}`,
+  })
 }
 
 /** The policy reasons a template needing host privileges fails with. */
@@ -40,7 +47,12 @@ describe.each([
     for (const failure of result.failed) {
       expect(failure.name).not.toBe('')
       expect(failure.errors.length).toBeGreaterThan(0)
-      for (const e of failure.errors) expect(e).toEqual({ path: expect.any(String), code: expect.any(String), message: expect.stringMatching(/\w{3,}/) })
+      for (const e of failure.errors)
+        expect(e).toEqual({
+          path: expect.any(String),
+          code: expect.any(String),
+          message: expect.stringMatching(/\w{3,}/),
+        })
     }
   })
 
@@ -51,7 +63,9 @@ describe.each([
     const others = result.failed.filter((f) => !policyFailures.includes(f))
     expect(others.map((f) => f.errors[0]!.code).sort()).toEqual([...otherCodes])
     const watchtower = result.failed.find((f) => f.name === 'Watchtower')!
-    expect(watchtower.errors).toContainEqual(expect.objectContaining({ code: 'docker_socket', message: expect.stringContaining('/var/run/docker.sock') }))
+    expect(watchtower.errors).toContainEqual(
+      expect.objectContaining({ code: 'docker_socket', message: expect.stringContaining('/var/run/docker.sock') }),
+    )
   })
 
   it('skips stack templates with a reason', () => {
@@ -66,19 +80,26 @@ describe.each([
     expect(netdata.volumes.every((v) => v.bind === undefined)).toBe(true)
     expect(netdata.volumes).toContainEqual(expect.objectContaining({ container: '/host/proc', readOnly: true }))
     const warnings = result.warnings.find((w) => w.name === 'Netdata')!.warnings
-    expect(warnings).toContainEqual(expect.objectContaining({ code: 'bind_converted', message: expect.stringContaining('/proc') }))
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ code: 'bind_converted', message: expect.stringContaining('/proc') }),
+    )
   })
 
   it('keeps notes as text, never markup', () => {
     const { create } = run()
     for (const t of create) expect(t.note).not.toMatch(/[<>]/)
-    expect(create.find((t) => t.name === 'Netdata')!.note).toContain('Check our Github page: https://github.com/pi-hosted/pi-hosted')
+    expect(create.find((t) => t.name === 'Netdata')!.note).toContain(
+      'Check our Github page: https://github.com/pi-hosted/pi-hosted',
+    )
   })
 })
 
 describe('Portainer specifics', () => {
   const convert = (item: Record<string, unknown>) => {
-    const { result, create } = plan({ version: '2', templates: [{ type: 1, title: 'App', image: 'app/app:1', ...item }] })
+    const { result, create } = plan({
+      version: '2',
+      templates: [{ type: 1, title: 'App', image: 'app/app:1', ...item }],
+    })
     return { template: create[0], failed: result.failed[0], warnings: result.warnings[0]?.warnings ?? [] }
   }
 
@@ -93,13 +114,27 @@ describe('Portainer specifics', () => {
       env: [
         { name: 'CONTEXT_PATH', label: 'Path', set: 'airsonic' },
         { name: 'EULA', default: 'Y', preset: true },
-        { name: 'DNSSEC', label: 'DNSSEC', select: [{ text: 'On', value: 'true', default: true }, { text: 'Off', value: 'false' }] },
+        {
+          name: 'DNSSEC',
+          label: 'DNSSEC',
+          select: [
+            { text: 'On', value: 'true', default: true },
+            { text: 'Off', value: 'false' },
+          ],
+        },
       ],
     })
     expect(template!.env).toEqual([
       expect.objectContaining({ name: 'CONTEXT_PATH', label: 'Path', default: 'airsonic' }),
       expect.objectContaining({ name: 'EULA', default: 'Y' }),
-      expect.objectContaining({ name: 'DNSSEC', default: 'true', options: [{ label: 'On', value: 'true' }, { label: 'Off', value: 'false' }] }),
+      expect.objectContaining({
+        name: 'DNSSEC',
+        default: 'true',
+        options: [
+          { label: 'On', value: 'true' },
+          { label: 'Off', value: 'false' },
+        ],
+      }),
     ])
   })
 
@@ -114,7 +149,12 @@ describe('Portainer specifics', () => {
   })
 
   it('drops default passwords: the secret is generated at deploy time', () => {
-    const { template, warnings } = convert({ env: [{ name: 'MYSQL_ROOT_PASSWORD', default: 'changeme' }, { name: 'DB_PASS', label: 'x' }] })
+    const { template, warnings } = convert({
+      env: [
+        { name: 'MYSQL_ROOT_PASSWORD', default: 'changeme' },
+        { name: 'DB_PASS', label: 'x' },
+      ],
+    })
     expect(template!.env[0]).toMatchObject({ name: 'MYSQL_ROOT_PASSWORD', secret: true, generate: 'password' })
     expect(template!.env[0]).not.toHaveProperty('default')
     expect(template!.env[1]).toMatchObject({ name: 'DB_PASS', secret: true })
@@ -122,7 +162,11 @@ describe('Portainer specifics', () => {
   })
 
   it.each([
-    ['the Docker socket', { volumes: [{ container: '/var/run/docker.sock', bind: '/var/run/docker.sock' }] }, 'docker_socket'],
+    [
+      'the Docker socket',
+      { volumes: [{ container: '/var/run/docker.sock', bind: '/var/run/docker.sock' }] },
+      'docker_socket',
+    ],
     ['privileged mode', { privileged: true }, 'privileged'],
     ['host networking', { network: 'host' }, 'host_network'],
     ['devices', { devices: ['/dev/ttyUSB0:/dev/ttyUSB0'] }, 'devices'],
@@ -133,8 +177,16 @@ describe('Portainer specifics', () => {
   })
 
   it('keeps a bind mount that the allow-list permits', () => {
-    const result = fromPortainer({ type: 1, title: 'A', image: 'a:1', volumes: [{ container: '/data', bind: '/srv/a' }] }, { bindMountAllowlist: ['/srv'] })
-    expect(result).toMatchObject({ kind: 'template', errors: [], warnings: [], input: { volumes: [{ container: '/data', bind: '/srv/a', readOnly: false }] } })
+    const result = fromPortainer(
+      { type: 1, title: 'A', image: 'a:1', volumes: [{ container: '/data', bind: '/srv/a' }] },
+      { bindMountAllowlist: ['/srv'] },
+    )
+    expect(result).toMatchObject({
+      kind: 'template',
+      errors: [],
+      warnings: [],
+      input: { volumes: [{ container: '/data', bind: '/srv/a', readOnly: false }] },
+    })
   })
 
   it('detects duplicates within one import and refuses the second', () => {
@@ -143,22 +195,28 @@ describe('Portainer specifics', () => {
       { type: 1, title: 'same', image: 'b:1' },
     ])
     expect(result.imported).toBe(1)
-    expect(result.failed).toEqual([{ index: 1, name: 'same', errors: [expect.objectContaining({ code: 'duplicate_in_import' })] }])
+    expect(result.failed).toEqual([
+      { index: 1, name: 'same', errors: [expect.objectContaining({ code: 'duplicate_in_import' })] },
+    ])
   })
 
   it('refuses an unknown Portainer version and what is not a template list', () => {
     expect(readImportDocument({ version: '1', templates: [] })).toEqual({ error: expect.stringContaining('version 1') })
     expect(readImportDocument({ hello: 'world' })).toEqual({ error: expect.any(String) })
     expect(readImportDocument('templates')).toEqual({ error: expect.any(String) })
-    expect(readImportDocument({ format: 'zapierakyat.templates', version: 99, templates: [] })).toEqual({ error: expect.stringContaining('version 99') })
+    expect(readImportDocument({ format: 'zapierakyat.templates', version: 99, templates: [] })).toEqual({
+      error: expect.stringContaining('version 99'),
+    })
   })
 })
 
 describe('htmlToText', () => {
   it('keeps the words and the link targets, and nothing a browser could run', () => {
-    expect(htmlToText('<b>Hi</b><br>See <a href="https://x.test">docs</a>.<script>alert(1)</script>&lt;img src=x onerror=alert(1)&gt; &amp; more')).toBe(
-      'Hi\nSee docs (https://x.test).img src=x onerror=alert(1) & more',
-    )
+    expect(
+      htmlToText(
+        '<b>Hi</b><br>See <a href="https://x.test">docs</a>.<script>alert(1)</script>&lt;img src=x onerror=alert(1)&gt; &amp; more',
+      ),
+    ).toBe('Hi\nSee docs (https://x.test).img src=x onerror=alert(1) & more')
   })
 })
 
@@ -197,28 +255,51 @@ describe('Portainer field mapping', () => {
   })
 
   it('keeps the read-only flag on an allowed bind mount and on one turned into a named volume', () => {
-    expect(volumes([{ container: '/data', bind: '/srv/app', read_only: true }, { container: '/x', bind: '/srv/x:ro' }])).toEqual([
+    expect(
+      volumes([
+        { container: '/data', bind: '/srv/app', read_only: true },
+        { container: '/x', bind: '/srv/x:ro' },
+      ]),
+    ).toEqual([
       { container: '/data', bind: '/srv/app', readOnly: true },
       { container: '/x', bind: '/srv/x', readOnly: false },
     ])
     const converted = input({ volumes: [{ container: '/logs', bind: '/opt/logs', readonly: true }] })
     expect(converted.input.volumes).toEqual([{ container: '/logs', readOnly: true }])
-    expect(converted.warnings).toEqual([expect.objectContaining({ path: 'volumes.0.bind', code: 'bind_converted', message: expect.stringContaining('/opt/logs') })])
+    expect(converted.warnings).toEqual([
+      expect.objectContaining({
+        path: 'volumes.0.bind',
+        code: 'bind_converted',
+        message: expect.stringContaining('/opt/logs'),
+      }),
+    ])
   })
 
   it('normalises an allowed bind path and keeps string volumes as written', () => {
-    expect(volumes(['/config', { container: '/d', bind: '/srv//a/./b/' }, 7])).toEqual(['/config', { container: '/d', bind: '/srv/a/b', readOnly: false }, 7])
+    expect(volumes(['/config', { container: '/d', bind: '/srv//a/./b/' }, 7])).toEqual([
+      '/config',
+      { container: '/d', bind: '/srv/a/b', readOnly: false },
+      7,
+    ])
   })
 
   it('drops the host time-zone files with a hint, and refuses the socket and the root by index', () => {
-    const r = input({ volumes: [{ container: '/etc/localtime', bind: '/etc/localtime', readonly: true }, { container: '/tz', bind: '/etc/timezone' }, { container: '/d' }] })
+    const r = input({
+      volumes: [
+        { container: '/etc/localtime', bind: '/etc/localtime', readonly: true },
+        { container: '/tz', bind: '/etc/timezone' },
+        { container: '/d' },
+      ],
+    })
     expect(r.input.volumes).toEqual([{ container: '/d', readOnly: false }])
     expect(r.warnings.map((w) => [w.path, w.code])).toEqual([
       ['volumes.0.bind', 'bind_dropped'],
       ['volumes.1.bind', 'bind_dropped'],
     ])
     expect(r.warnings[0]!.message).toMatch(/TZ/)
-    const refused = input({ volumes: [{ container: '/a' }, { container: '/s', bind: '/run/docker.sock' }, { container: '/h', bind: '/:ro' }] })
+    const refused = input({
+      volumes: [{ container: '/a' }, { container: '/s', bind: '/run/docker.sock' }, { container: '/h', bind: '/:ro' }],
+    })
     expect(refused.errors.map((e) => [e.path, e.code])).toEqual([
       ['volumes.1.bind', 'docker_socket'],
       ['volumes.2.bind', 'host_root'],
@@ -274,7 +355,10 @@ describe('Portainer field mapping', () => {
 
   it('reads the v2 single `category` and keeps all categories as lower-case tags', () => {
     expect(input({ category: 'Monitoring' }).input).toMatchObject({ category: 'monitoring', tags: ['monitoring'] })
-    expect(input({ categories: [' Media ', 'Tools', '', 3] }).input).toMatchObject({ category: 'storage', tags: ['media', 'tools'] })
+    expect(input({ categories: [' Media ', 'Tools', '', 3] }).input).toMatchObject({
+      category: 'storage',
+      tags: ['media', 'tools'],
+    })
     expect(input({}).input).toMatchObject({ category: 'other', tags: [] })
   })
 
@@ -284,28 +368,74 @@ describe('Portainer field mapping', () => {
       restart_policy: 'always',
       command: 'serve --port 80',
       cap_add: ['NET_ADMIN'],
-      labels: [{ name: 'traefik.enable', value: 'true' }, { name: 'empty' }, { name: 'Zapie.service', value: 'x' }, { value: 'no name' }, 'junk'],
+      labels: [
+        { name: 'traefik.enable', value: 'true' },
+        { name: 'empty' },
+        { name: 'Zapie.service', value: 'x' },
+        { value: 'no name' },
+        'junk',
+      ],
       network: 'bridge',
     })
-    expect(full.input).toMatchObject({ logo: 'https://x.test/l.png', restartPolicy: 'always', command: 'serve --port 80', capAdd: ['NET_ADMIN'], labels: { 'traefik.enable': 'true', empty: '' } })
-    expect(full.warnings).toEqual([expect.objectContaining({ path: 'labels.2', code: 'reserved_label', message: expect.stringContaining('Zapie.service') })])
+    expect(full.input).toMatchObject({
+      logo: 'https://x.test/l.png',
+      restartPolicy: 'always',
+      command: 'serve --port 80',
+      capAdd: ['NET_ADMIN'],
+      labels: { 'traefik.enable': 'true', empty: '' },
+    })
+    expect(full.warnings).toEqual([
+      expect.objectContaining({
+        path: 'labels.2',
+        code: 'reserved_label',
+        message: expect.stringContaining('Zapie.service'),
+      }),
+    ])
     const bare = input({ command: '   ', cap_add: [], devices: [], privileged: false, logo: '', restart_policy: '' })
-    for (const key of ['command', 'capAdd', 'devices', 'privileged', 'logo', 'restartPolicy', 'networkMode', 'labels', 'env', 'volumes', 'ports']) {
+    for (const key of [
+      'command',
+      'capAdd',
+      'devices',
+      'privileged',
+      'logo',
+      'restartPolicy',
+      'networkMode',
+      'labels',
+      'env',
+      'volumes',
+      'ports',
+    ]) {
       expect(bare.input).not.toHaveProperty(key)
     }
     expect(bare.warnings).toEqual([])
   })
 
   it('takes the title before the name, trimmed, and turns description markup into text', () => {
-    expect(fromPortainer({ type: 1, title: ' Title ', name: 'name', image: 'a', description: '<b>Bold</b> text', note: '<i>n</i>' }, DEFAULT_POLICY)).toMatchObject({
+    expect(
+      fromPortainer(
+        { type: 1, title: ' Title ', name: 'name', image: 'a', description: '<b>Bold</b> text', note: '<i>n</i>' },
+        DEFAULT_POLICY,
+      ),
+    ).toMatchObject({
       name: 'Title',
       input: { name: 'Title', description: 'Bold text', note: 'n', image: 'a' },
     })
-    expect(fromPortainer({ type: 1, name: 'only-name' }, DEFAULT_POLICY)).toMatchObject({ name: 'only-name', input: { image: '', description: '', note: '' } })
+    expect(fromPortainer({ type: 1, name: 'only-name' }, DEFAULT_POLICY)).toMatchObject({
+      name: 'only-name',
+      input: { image: '', description: '', note: '' },
+    })
   })
 
   it('warns about a network it will not create, and fields it does not store', () => {
-    const r = input({ network: 'proxy-net', hostname: 'h', interactive: true, registry: 'r.test', platform: 'linux', maintainer: 'm', colour: 'red' })
+    const r = input({
+      network: 'proxy-net',
+      hostname: 'h',
+      interactive: true,
+      registry: 'r.test',
+      platform: 'linux',
+      maintainer: 'm',
+      colour: 'red',
+    })
     expect(r.warnings.map((w) => [w.path, w.code])).toEqual([
       ['network', 'network_ignored'],
       ['hostname', 'unsupported_field'],
@@ -318,16 +448,36 @@ describe('Portainer field mapping', () => {
   })
 
   it('names the kind of stack it skips, and a type it does not know', () => {
-    expect(fromPortainer({ type: 2, title: 'S' }, DEFAULT_POLICY)).toEqual({ kind: 'skip', name: 'S', reason: expect.stringMatching(/^Swarm stack templates are not imported/) })
-    expect(fromPortainer({ type: 3, title: 'C' }, DEFAULT_POLICY)).toMatchObject({ reason: expect.stringMatching(/^Compose stack/) })
-    expect(fromPortainer({ type: 4, title: 'E' }, DEFAULT_POLICY)).toMatchObject({ reason: expect.stringMatching(/^Edge stack/) })
-    expect(fromPortainer({ type: 9, title: 'N' }, DEFAULT_POLICY)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/^type 9 templates/) })
-    expect(fromPortainer({ title: 'No type', image: 'a' }, DEFAULT_POLICY)).toMatchObject({ kind: 'template', name: 'No type' })
+    expect(fromPortainer({ type: 2, title: 'S' }, DEFAULT_POLICY)).toEqual({
+      kind: 'skip',
+      name: 'S',
+      reason: expect.stringMatching(/^Swarm stack templates are not imported/),
+    })
+    expect(fromPortainer({ type: 3, title: 'C' }, DEFAULT_POLICY)).toMatchObject({
+      reason: expect.stringMatching(/^Compose stack/),
+    })
+    expect(fromPortainer({ type: 4, title: 'E' }, DEFAULT_POLICY)).toMatchObject({
+      reason: expect.stringMatching(/^Edge stack/),
+    })
+    expect(fromPortainer({ type: 9, title: 'N' }, DEFAULT_POLICY)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/^type 9 templates/),
+    })
+    expect(fromPortainer({ title: 'No type', image: 'a' }, DEFAULT_POLICY)).toMatchObject({
+      kind: 'template',
+      name: 'No type',
+    })
   })
 
   it('refuses what is not an object, and recognises Portainer items by type or title', () => {
     for (const bad of [null, [], 'x', 3]) {
-      expect(fromPortainer(bad, DEFAULT_POLICY)).toEqual({ kind: 'template', name: '', input: {}, errors: [{ path: '', code: 'invalid_type', message: 'A Portainer template must be a JSON object' }], warnings: [] })
+      expect(fromPortainer(bad, DEFAULT_POLICY)).toEqual({
+        kind: 'template',
+        name: '',
+        input: {},
+        errors: [{ path: '', code: 'invalid_type', message: 'A Portainer template must be a JSON object' }],
+        warnings: [],
+      })
     }
     expect(isPortainerItem({ type: 1 })).toBe(true)
     expect(isPortainerItem({ title: 'x' })).toBe(true)
@@ -339,7 +489,12 @@ describe('Portainer field mapping', () => {
   it('reads env entries: labels, markup-free descriptions, select options, container references', () => {
     const r = input({
       env: [
-        { name: 'MODE', label: 'Mode', description: '<p>Pick</p>', select: [{ text: 'Fast', value: 'f' }, { value: 'slow', default: true }, 'junk', { text: 'Empty' }] },
+        {
+          name: 'MODE',
+          label: 'Mode',
+          description: '<p>Pick</p>',
+          select: [{ text: 'Fast', value: 'f' }, { value: 'slow', default: true }, 'junk', { text: 'Empty' }],
+        },
         { name: 'DB_HOST', type: 'container' },
         { name: 'OPTS', default: { a: 1 } },
         { name: 'COUNT', default: 3 },
@@ -351,7 +506,17 @@ describe('Portainer field mapping', () => {
       ],
     })
     expect(r.input.env).toEqual([
-      { name: 'MODE', label: 'Mode', description: 'Pick', options: [{ label: 'Fast', value: 'f' }, { label: 'slow', value: 'slow' }, { label: 'Empty', value: '' }], default: 'slow' },
+      {
+        name: 'MODE',
+        label: 'Mode',
+        description: 'Pick',
+        options: [
+          { label: 'Fast', value: 'f' },
+          { label: 'slow', value: 'slow' },
+          { label: 'Empty', value: '' },
+        ],
+        default: 'slow',
+      },
       { name: 'DB_HOST' },
       { name: 'OPTS', default: '{"a":1}' },
       { name: 'COUNT', default: '3' },
@@ -362,44 +527,117 @@ describe('Portainer field mapping', () => {
       { name: 'ROOT_PASSWORD', label: 'Root password', secret: true },
       { name: 'SIMPLE' },
     ])
-    expect(r.warnings).toEqual([expect.objectContaining({ path: 'env.1', code: 'container_reference', message: expect.stringContaining('DB_HOST') })])
+    expect(r.warnings).toEqual([
+      expect.objectContaining({
+        path: 'env.1',
+        code: 'container_reference',
+        message: expect.stringContaining('DB_HOST'),
+      }),
+    ])
   })
 
-  it.each(['DB_PASSWORD', 'passwd', 'GPG_PASSPHRASE', 'APP_SECRET', 'GITHUB_TOKEN', 'SSH_PRIVATE_KEY', 'X_API_KEY', 'APIKEY', 'ENCRYPTION_KEY', 'JWT_SIGN', 'PASS', 'ADMIN_PASS', 'WG_PSK', 'psk'])(
-    'treats %s as a credential: its default is dropped and generated',
+  it.each([
+    'DB_PASSWORD',
+    'passwd',
+    'GPG_PASSPHRASE',
+    'APP_SECRET',
+    'GITHUB_TOKEN',
+    'SSH_PRIVATE_KEY',
+    'X_API_KEY',
+    'APIKEY',
+    'ENCRYPTION_KEY',
+    'JWT_SIGN',
+    'PASS',
+    'ADMIN_PASS',
+    'WG_PSK',
+    'psk',
+  ])('treats %s as a credential: its default is dropped and generated', (name) => {
+    const r = input({ env: [{ name, default: 'hunter2' }] })
+    expect(r.input.env).toEqual([{ name, secret: true, generate: 'password' }])
+    expect(r.warnings).toEqual([
+      { path: 'env.0.default', code: 'secret_generated', message: expect.stringContaining(name) },
+    ])
+  })
+
+  it.each(['PASSAGE', 'BYPASS_CACHE', 'COMPASS', 'PSKEY_PATH', 'KEYBOARD_LAYOUT'])(
+    'keeps the default of %s, which only looks like a credential',
     (name) => {
-      const r = input({ env: [{ name, default: 'hunter2' }] })
-      expect(r.input.env).toEqual([{ name, secret: true, generate: 'password' }])
-      expect(r.warnings).toEqual([{ path: 'env.0.default', code: 'secret_generated', message: expect.stringContaining(name) }])
+      expect(input({ env: [{ name, default: 'v' }] }).input.env).toEqual([{ name, default: 'v' }])
     },
   )
 
-  it.each(['PASSAGE', 'BYPASS_CACHE', 'COMPASS', 'PSKEY_PATH', 'KEYBOARD_LAYOUT'])('keeps the default of %s, which only looks like a credential', (name) => {
-    expect(input({ env: [{ name, default: 'v' }] }).input.env).toEqual([{ name, default: 'v' }])
-  })
-
   it('stores every field Portainer documents without calling it unknown', () => {
     const r = input({
-      name: 'n', description: 'd', note: 'n', categories: ['Tools'], category: 'Tools', platform: 'linux', logo: 'l', ports: ['80/tcp'],
-      env: [], volumes: [], restart_policy: 'always', privileged: false, network: 'bridge', devices: [], cap_add: [], command: 'c',
-      labels: [], 'administrator-only': false, administrator_only: false, maintainer: 'm', id: 1,
+      name: 'n',
+      description: 'd',
+      note: 'n',
+      categories: ['Tools'],
+      category: 'Tools',
+      platform: 'linux',
+      logo: 'l',
+      ports: ['80/tcp'],
+      env: [],
+      volumes: [],
+      restart_policy: 'always',
+      privileged: false,
+      network: 'bridge',
+      devices: [],
+      cap_add: [],
+      command: 'c',
+      labels: [],
+      'administrator-only': false,
+      administrator_only: false,
+      maintainer: 'm',
+      id: 1,
     })
     expect(r.warnings).toEqual([])
     const unsupported = input({ hostname: 'h' }).warnings
-    expect(unsupported).toEqual([{ path: 'hostname', code: 'unsupported_field', message: "'hostname' is not supported; it is not stored" }])
-    expect(input({ colour: 1 }).warnings).toEqual([{ path: 'colour', code: 'unknown_field', message: "'colour' is not a Portainer template field we know; it is not stored" }])
+    expect(unsupported).toEqual([
+      { path: 'hostname', code: 'unsupported_field', message: "'hostname' is not supported; it is not stored" },
+    ])
+    expect(input({ colour: 1 }).warnings).toEqual([
+      {
+        path: 'colour',
+        code: 'unknown_field',
+        message: "'colour' is not a Portainer template field we know; it is not stored",
+      },
+    ])
   })
 
   it('ignores text fields that are not strings', () => {
-    expect(fromPortainer({ type: 1, title: 5, name: 'fallback', image: 7, logo: 9, restart_policy: 1, network: 2, description: 3, note: 4 }, DEFAULT_POLICY)).toMatchObject({
+    expect(
+      fromPortainer(
+        {
+          type: 1,
+          title: 5,
+          name: 'fallback',
+          image: 7,
+          logo: 9,
+          restart_policy: 1,
+          network: 2,
+          description: 3,
+          note: 4,
+        },
+        DEFAULT_POLICY,
+      ),
+    ).toMatchObject({
       name: 'fallback',
       input: { image: '', description: '', note: '' },
       warnings: [],
     })
-    const r = input({ logo: 9, restart_policy: 1, command: 5, env: [{ name: 'A', label: 5, description: 6 }], volumes: [{ container: 5 }, { container: '/b', bind: 7 }] })
+    const r = input({
+      logo: 9,
+      restart_policy: 1,
+      command: 5,
+      env: [{ name: 'A', label: 5, description: 6 }],
+      volumes: [{ container: 5 }, { container: '/b', bind: 7 }],
+    })
     for (const key of ['logo', 'restartPolicy', 'command']) expect(r.input).not.toHaveProperty(key)
     expect(r.input.env).toEqual([{ name: 'A' }])
-    expect(r.input.volumes).toEqual([{ container: '', readOnly: false }, { container: '/b', readOnly: false }])
+    expect(r.input.volumes).toEqual([
+      { container: '', readOnly: false },
+      { container: '/b', readOnly: false },
+    ])
   })
 
   it('takes a :ro or :rw suffix only at the end of a container or host path', () => {
@@ -410,11 +648,27 @@ describe('Portainer field mapping', () => {
   })
 
   it('keeps what has no name or value as empty text, not as a placeholder', () => {
-    expect(fromPortainer({ type: 1, image: 'a' }, DEFAULT_POLICY)).toMatchObject({ kind: 'template', name: '', input: { name: '' } })
-    const r = input({ env: [{ label: 'No name', default: 'x' }, { name: 'PICK', select: [{}, { default: true }] }] })
+    expect(fromPortainer({ type: 1, image: 'a' }, DEFAULT_POLICY)).toMatchObject({
+      kind: 'template',
+      name: '',
+      input: { name: '' },
+    })
+    const r = input({
+      env: [
+        { label: 'No name', default: 'x' },
+        { name: 'PICK', select: [{}, { default: true }] },
+      ],
+    })
     expect(r.input.env).toEqual([
       { name: '', label: 'No name', default: 'x' },
-      { name: 'PICK', options: [{ label: '', value: '' }, { label: '', value: '' }], default: '' },
+      {
+        name: 'PICK',
+        options: [
+          { label: '', value: '' },
+          { label: '', value: '' },
+        ],
+        default: '',
+      },
     ])
   })
 

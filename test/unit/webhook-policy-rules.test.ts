@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { parseCidr, parseIp } from '../../src/net/ip'
 import { classifyIp, embeddedIpv4 } from '../../src/net/ip-class'
-import { checkAddress, checkWebhookUrl, urlTarget, webhookPolicyFromConfig, webhookRefusedError, type WebhookPolicy } from '../../src/net/webhook-policy'
+import {
+  checkAddress,
+  checkWebhookUrl,
+  urlTarget,
+  webhookPolicyFromConfig,
+  webhookRefusedError,
+  type WebhookPolicy,
+} from '../../src/net/webhook-policy'
 
 /** Every row of the address tables, at its edges, and what the policy says about each destination. */
 const classOf = (text: string) => classifyIp(parseIp(text)!)
@@ -85,7 +92,13 @@ describe('address classes at the edges of every range', () => {
 })
 
 describe('the webhook policy from the configuration', () => {
-  const base = { host: '127.0.0.1', port: 5000, agentHost: '127.0.0.1', agentPort: 5001, webhookAllowPrivate: true as boolean | string[] }
+  const base = {
+    host: '127.0.0.1',
+    port: 5000,
+    agentHost: '127.0.0.1',
+    agentPort: 5001,
+    webhookAllowPrivate: true as boolean | string[],
+  }
 
   it('adds the agent URL and a Docker endpoint with their default ports, and skips what it cannot reach', () => {
     const ports = (extra: Record<string, unknown>) => webhookPolicyFromConfig({ ...base, ...extra }).listeners.slice(2)
@@ -106,7 +119,11 @@ describe('the webhook policy from the configuration', () => {
   })
 
   it('reads the allow-list CIDRs and the local addresses, dropping what does not parse', () => {
-    const p = webhookPolicyFromConfig({ ...base, webhookAllowPrivate: ['10.0.0.0/8', 'fd00::/8'] }, ['192.168.1.9', 'fe80::1', 'not-an-ip'])
+    const p = webhookPolicyFromConfig({ ...base, webhookAllowPrivate: ['10.0.0.0/8', 'fd00::/8'] }, [
+      '192.168.1.9',
+      'fe80::1',
+      'not-an-ip',
+    ])
     expect(p.allowPrivate).toEqual([parseCidr('10.0.0.0/8'), parseCidr('fd00::/8')])
     expect(p.localAddresses).toEqual([ip('192.168.1.9'), ip('fe80::1')])
     expect(webhookPolicyFromConfig({ ...base, webhookAllowPrivate: false }).allowPrivate).toBe(false)
@@ -114,7 +131,12 @@ describe('the webhook policy from the configuration', () => {
 })
 
 describe('checking one address', () => {
-  const policy = (over: Partial<WebhookPolicy> = {}): WebhookPolicy => ({ allowPrivate: false, listeners: [{ host: '127.0.0.1', port: 5000 }], localAddresses: [], ...over })
+  const policy = (over: Partial<WebhookPolicy> = {}): WebhookPolicy => ({
+    allowPrivate: false,
+    listeners: [{ host: '127.0.0.1', port: 5000 }],
+    localAddresses: [],
+    ...over,
+  })
 
   it('lets a public address through on any port, even one our listener uses', () => {
     expect(checkAddress(policy(), ip('1.1.1.1'), 5000)).toBeNull()
@@ -122,29 +144,54 @@ describe('checking one address', () => {
   })
 
   it('refuses our own listener on its port only, and names address and port', () => {
-    expect(checkAddress(policy({ allowPrivate: true }), ip('127.0.0.1'), 5000)).toMatchObject({ rule: 'own_listener', address: '127.0.0.1:5000' })
+    expect(checkAddress(policy({ allowPrivate: true }), ip('127.0.0.1'), 5000)).toMatchObject({
+      rule: 'own_listener',
+      address: '127.0.0.1:5000',
+    })
     expect(checkAddress(policy({ allowPrivate: true }), ip('127.0.0.1'), 5002)).toBeNull()
-    expect(checkAddress(policy({ allowPrivate: true }), ip('::1'), 5000)).toMatchObject({ rule: 'own_listener', address: '[::1]:5000' })
+    expect(checkAddress(policy({ allowPrivate: true }), ip('::1'), 5000)).toMatchObject({
+      rule: 'own_listener',
+      address: '[::1]:5000',
+    })
   })
 
   it('knows a listener bound to one LAN address from one bound to every interface', () => {
-    const lan = policy({ allowPrivate: true, listeners: [{ host: '192.168.1.9', port: 5000 }], localAddresses: [ip('192.168.1.10')] })
+    const lan = policy({
+      allowPrivate: true,
+      listeners: [{ host: '192.168.1.9', port: 5000 }],
+      localAddresses: [ip('192.168.1.10')],
+    })
     expect(checkAddress(lan, ip('192.168.1.9'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(lan, ip('::ffff:192.168.1.9'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(lan, ip('192.168.1.10'), 5000)).toBeNull()
     expect(checkAddress(lan, ip('127.0.0.1'), 5000)).toBeNull()
-    const any = policy({ allowPrivate: true, listeners: [{ host: '[::]', port: 5000 }], localAddresses: [ip('192.168.1.10')] })
+    const any = policy({
+      allowPrivate: true,
+      listeners: [{ host: '[::]', port: 5000 }],
+      localAddresses: [ip('192.168.1.10')],
+    })
     expect(checkAddress(any, ip('192.168.1.10'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(any, ip('127.3.4.5'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(any, ip('0.0.0.0'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(any, ip('192.168.1.11'), 5000)).toBeNull()
-    const multi = policy({ allowPrivate: true, listeners: [{ host: '0.0.0.0', port: 5000 }], localAddresses: [ip('10.0.0.4'), ip('192.168.1.10')] })
+    const multi = policy({
+      allowPrivate: true,
+      listeners: [{ host: '0.0.0.0', port: 5000 }],
+      localAddresses: [ip('10.0.0.4'), ip('192.168.1.10')],
+    })
     expect(checkAddress(multi, ip('192.168.1.10'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(multi, ip('10.0.0.4'), 5000)?.rule).toBe('own_listener')
     // A listener known by name only is judged by name; a loopback address on its port is not it.
     const named = policy({ allowPrivate: true, listeners: [{ host: 'agent.lan', port: 7000 }] })
     expect(checkAddress(named, ip('127.0.0.1'), 7000)).toBeNull()
-    const v6 = policy({ allowPrivate: true, listeners: [{ host: '[::1]', port: 5000 }, { host: 'LocalHost', port: 6000 }, { host: 'agent.lan', port: 7000 }] })
+    const v6 = policy({
+      allowPrivate: true,
+      listeners: [
+        { host: '[::1]', port: 5000 },
+        { host: 'LocalHost', port: 6000 },
+        { host: 'agent.lan', port: 7000 },
+      ],
+    })
     expect(checkAddress(v6, ip('127.0.0.1'), 5000)?.rule).toBe('own_listener')
     expect(checkAddress(v6, ip('::1'), 6000)?.rule).toBe('own_listener')
     expect(checkAddress(v6, ip('10.0.0.1'), 6000)).toBeNull()
@@ -156,16 +203,24 @@ describe('checking one address', () => {
     expect(checkAddress(policy(), ip('10.0.0.7'), 443, 'hooks.lan')).toEqual({
       rule: 'private',
       address: '10.0.0.7',
-      message: 'Alert webhook destination refused: hooks.lan resolves to 10.0.0.7, which is a private network address (set ZAPIE_WEBHOOK_ALLOW_PRIVATE to allow destinations on your own network)',
+      message:
+        'Alert webhook destination refused: hooks.lan resolves to 10.0.0.7, which is a private network address (set ZAPIE_WEBHOOK_ALLOW_PRIVATE to allow destinations on your own network)',
     })
-    expect(checkAddress(policy(), ip('224.0.0.1'), 443)?.message).toBe('Alert webhook destination refused: 224.0.0.1 is a multicast address')
+    expect(checkAddress(policy(), ip('224.0.0.1'), 443)?.message).toBe(
+      'Alert webhook destination refused: 224.0.0.1 is a multicast address',
+    )
   })
 
   it('never lets the unspecified, multicast or metadata addresses through, whatever the opt-in', () => {
     const open = policy({ allowPrivate: true })
     const listed = policy({ allowPrivate: [parseCidr('0.0.0.0/0')!, parseCidr('::/0')!] })
     for (const p of [open, listed]) {
-      for (const [addr, rule] of [['0.0.0.0', 'unspecified'], ['ff02::1', 'multicast'], ['169.254.169.254', 'cloud_metadata'], ['::ffff:169.254.170.2', 'cloud_metadata']]) {
+      for (const [addr, rule] of [
+        ['0.0.0.0', 'unspecified'],
+        ['ff02::1', 'multicast'],
+        ['169.254.169.254', 'cloud_metadata'],
+        ['::ffff:169.254.170.2', 'cloud_metadata'],
+      ]) {
         expect(checkAddress(p, ip(addr!), 80)?.rule, addr).toBe(rule)
       }
     }
@@ -183,7 +238,11 @@ describe('checking one address', () => {
 })
 
 describe('checking a URL', () => {
-  const policy: WebhookPolicy = { allowPrivate: false, listeners: [{ host: 'Hooks.Internal', port: 8443 }], localAddresses: [] }
+  const policy: WebhookPolicy = {
+    allowPrivate: false,
+    listeners: [{ host: 'Hooks.Internal', port: 8443 }],
+    localAddresses: [],
+  }
 
   it('reads the host and port a URL connects to', () => {
     expect(urlTarget(new URL('https://Example.COM./x'))).toEqual({ host: 'example.com', port: 443 })
@@ -198,7 +257,10 @@ describe('checking a URL', () => {
   })
 
   it('refuses a listener named in the configuration by its name, in any case', () => {
-    expect(checkWebhookUrl(policy, 'https://HOOKS.internal:8443/x')).toMatchObject({ rule: 'own_listener', address: 'hooks.internal:8443' })
+    expect(checkWebhookUrl(policy, 'https://HOOKS.internal:8443/x')).toMatchObject({
+      rule: 'own_listener',
+      address: 'hooks.internal:8443',
+    })
   })
 
   it('refuses localhost names as loopback, naming the name, and lets them through when allowed', () => {
@@ -208,13 +270,20 @@ describe('checking a URL', () => {
     expect(checkWebhookUrl({ ...policy, allowPrivate: true }, 'http://localhost:9000/')).toBeNull()
     // A listener on the IPv6 loopback answers on every loopback address: still refused.
     const v6 = { ...policy, allowPrivate: true, listeners: [{ host: '::1', port: 9000 }] }
-    expect(checkWebhookUrl(v6, 'http://localhost:9000/')).toMatchObject({ rule: 'own_listener', address: '127.0.0.1:9000' })
+    expect(checkWebhookUrl(v6, 'http://localhost:9000/')).toMatchObject({
+      rule: 'own_listener',
+      address: '127.0.0.1:9000',
+    })
     expect(checkWebhookUrl(policy, 'http://notlocalhost/')).toBeNull()
   })
 
   it('answers 422 webhook_destination_refused naming the rule on the url field', () => {
     const err = webhookRefusedError(checkWebhookUrl(policy, 'http://10.0.0.1/')!)
-    expect(err).toMatchObject({ status: 422, code: 'webhook_destination_refused', details: [{ path: 'url', code: 'private', message: err.message }] })
+    expect(err).toMatchObject({
+      status: 422,
+      code: 'webhook_destination_refused',
+      details: [{ path: 'url', code: 'private', message: err.message }],
+    })
     expect(err.message).toMatch(/^Alert webhook destination refused: 10\.0\.0\.1 is a private network address/)
   })
 })

@@ -42,10 +42,22 @@ describe('address literals in every spelling', () => {
     expect(formatIp(ip!)).toBe(canonical)
   })
 
-  it.each(['256.0.0.1', '1.2.3.4.5', '4294967296', '08.0.0.1', '1..2', '', 'example.com', '127.0.0.1.nip.io', '::1::', '1:2:3:4:5:6:7:8:9', '12345::', '::ffff:0x7f.1', '[::1', 'fe80::1%'])(
-    '%s is not an address',
-    (text) => expect(parseIp(text)).toBeNull(),
-  )
+  it.each([
+    '256.0.0.1',
+    '1.2.3.4.5',
+    '4294967296',
+    '08.0.0.1',
+    '1..2',
+    '',
+    'example.com',
+    '127.0.0.1.nip.io',
+    '::1::',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::',
+    '::ffff:0x7f.1',
+    '[::1',
+    'fe80::1%',
+  ])('%s is not an address', (text) => expect(parseIp(text)).toBeNull())
 })
 
 describe('classifying destinations', () => {
@@ -150,7 +162,9 @@ describe('checking a webhook URL before it is saved (no DNS)', () => {
   })
 
   it('lets the local network through with ZAPIE_WEBHOOK_ALLOW_PRIVATE=true, never our own listeners', () => {
-    const open = webhookPolicyFromConfig(loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true', DOCKER_HOST: 'tcp://192.168.1.5:2375' }))
+    const open = webhookPolicyFromConfig(
+      loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true', DOCKER_HOST: 'tcp://192.168.1.5:2375' }),
+    )
     expect(ruleOf('http://192.168.1.20:8080/hook', open)).toBe('allowed')
     expect(ruleOf('http://127.0.0.1:9000/hook', open)).toBe('allowed')
     expect(ruleOf('http://localhost:9000/hook', open)).toBe('allowed')
@@ -174,7 +188,13 @@ describe('checking a webhook URL before it is saved (no DNS)', () => {
 
   it('refuses an agent URL and a TCP Docker endpoint by name too, and listeners bound to every interface', () => {
     const split = webhookPolicyFromConfig(
-      loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true', ZAPIE_AGENT_URL: 'http://agent.lan:7000', ZAPIE_AGENT_TOKEN: 'x'.repeat(16), DOCKER_HOST: 'tcp://docker.lan', HOST: '0.0.0.0' }),
+      loadConfig({
+        ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'true',
+        ZAPIE_AGENT_URL: 'http://agent.lan:7000',
+        ZAPIE_AGENT_TOKEN: 'x'.repeat(16),
+        DOCKER_HOST: 'tcp://docker.lan',
+        HOST: '0.0.0.0',
+      }),
       ['192.168.1.9'],
     )
     expect(ruleOf('http://agent.lan:7000/rpc/remove', split)).toBe('own_listener')
@@ -197,7 +217,10 @@ describe('ZAPIE_WEBHOOK_ALLOW_PRIVATE', () => {
     expect(loadConfig({}).webhookAllowPrivate).toBe(false)
     expect(loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'TRUE' }).webhookAllowPrivate).toBe(true)
     expect(loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: 'false' }).webhookAllowPrivate).toBe(false)
-    expect(loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/8,192.168.1.5' }).webhookAllowPrivate).toEqual(['10.0.0.0/8', '192.168.1.5'])
+    expect(loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/8,192.168.1.5' }).webhookAllowPrivate).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+    ])
     for (const bad of ['yes', '10.0.0.0/40', '192.168.1.0/24,lan'])
       expect(() => loadConfig({ ZAPIE_WEBHOOK_ALLOW_PRIVATE: bad }), bad).toThrow(/ZAPIE_WEBHOOK_ALLOW_PRIVATE/)
   })

@@ -1,6 +1,13 @@
 import { z } from 'zod'
 import { DeploymentId, DeploySpecSchema, type DeploySpec } from '../../deploy/spec'
-import { BackupId, BackupRecord, Consistency as ConsistencySchema, ScheduleBody, Sha256Hex, StoredSchedule } from '../../schemas/backup'
+import {
+  BackupId,
+  BackupRecord,
+  Consistency as ConsistencySchema,
+  ScheduleBody,
+  Sha256Hex,
+  StoredSchedule,
+} from '../../schemas/backup'
 import { QueryBool } from '../../schemas/params'
 import { ServiceRef } from '../../schemas/service'
 import { EnvName } from '../../schemas/template'
@@ -60,7 +67,11 @@ export interface BackupsApi {
   /** The archive (or a byte range of it) as a stream, read as the client consumes it. */
   openBackupDownload(ref: string, backupId: string, options: CallOptions & { range?: string }): Promise<BackupDownload>
   /** Stores an uploaded archive as a backup once it checks out, then restores it if asked. */
-  uploadBackup(ref: string, body: ReadableStream<Uint8Array>, options: CallOptions & UploadBackupInput): Promise<UploadResult>
+  uploadBackup(
+    ref: string,
+    body: ReadableStream<Uint8Array>,
+    options: CallOptions & UploadBackupInput,
+  ): Promise<UploadResult>
   getBackupSchedule(ref: string, options?: CallOptions): Promise<BackupSchedule | null>
   setBackupSchedule(ref: string, schedule: ScheduleInput, options?: CallOptions): Promise<BackupSchedule>
   deleteBackupSchedule(ref: string, options?: CallOptions): Promise<{ deleted: boolean }>
@@ -75,7 +86,11 @@ export interface BackupsApi {
    * into its volumes before its first start; `envFromBackup` names the variables that take the
    * backed-up container's values. A deploy like any other: its record, events and cleanup.
    */
-  restoreBackupAsNew(backupId: string, spec: DeploySpec, options: CallOptions & { deploymentId: string; envFromBackup: string[] }): Promise<NewServiceRestore>
+  restoreBackupAsNew(
+    backupId: string,
+    spec: DeploySpec,
+    options: CallOptions & { deploymentId: string; envFromBackup: string[] },
+  ): Promise<NewServiceRestore>
 }
 
 // ---- the wire contract of these methods ----
@@ -93,7 +108,14 @@ const RestoreResultWire = z.object({
   containerId: z.string(),
   previousContainerId: z.string(),
   started: z.boolean(),
-  volumes: z.array(z.object({ destination: z.string(), volume: z.string(), previousVolume: z.string(), previousVolumeRemoved: z.boolean() })),
+  volumes: z.array(
+    z.object({
+      destination: z.string(),
+      volume: z.string(),
+      previousVolume: z.string(),
+      previousVolumeRemoved: z.boolean(),
+    }),
+  ),
   durationMs: z.number(),
 })
 
@@ -101,10 +123,23 @@ const BackupScheduleWire = StoredSchedule.extend({ nextRun: z.string().nullable(
 
 export const backupsContract = {
   createBackup: long(
-    z.tuple([ServiceRef, z.object({ name: z.string().min(1).max(100), description: z.string().max(500).optional(), consistency: ConsistencySchema, wait: z.boolean() })]),
+    z.tuple([
+      ServiceRef,
+      z.object({
+        name: z.string().min(1).max(100),
+        description: z.string().max(500).optional(),
+        consistency: ConsistencySchema,
+        wait: z.boolean(),
+      }),
+    ]),
     z.discriminatedUnion('status', [
       z.object({ backupId: z.string(), serviceId: z.string(), status: z.literal('running') }),
-      z.object({ backupId: z.string(), serviceId: z.string(), status: z.literal('completed'), backup: BackupSummaryWire }),
+      z.object({
+        backupId: z.string(),
+        serviceId: z.string(),
+        status: z.literal('completed'),
+        backup: BackupSummaryWire,
+      }),
     ]),
   ),
   listBackups: call(
@@ -131,7 +166,11 @@ export const backupsContract = {
   getBackup: call(z.tuple([BackupId, Opts]), CatalogueEntryWire),
   deleteBackupById: call(z.tuple([BackupId, Opts]), Deleted),
   restoreBackupAsNew: long(
-    z.tuple([BackupId, DeploySpecSchema, z.object({ deploymentId: DeploymentId, envFromBackup: z.array(EnvName).max(200) })]),
+    z.tuple([
+      BackupId,
+      DeploySpecSchema,
+      z.object({ deploymentId: DeploymentId, envFromBackup: z.array(EnvName).max(200) }),
+    ]),
     z.object({
       deployment: DeploymentRecordWire,
       service: ServiceSummaryWire.nullable(),

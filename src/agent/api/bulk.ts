@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { BulkOperation as BulkOperationSchema, BulkOptions as BulkOptionsSchema, type BulkOperation, type BulkOptions, type BulkResult } from '../../schemas/bulk'
+import {
+  BulkOperation as BulkOperationSchema,
+  BulkOptions as BulkOptionsSchema,
+  type BulkOperation,
+  type BulkOptions,
+  type BulkResult,
+} from '../../schemas/bulk'
 import { ServiceRef } from '../../schemas/service'
 import type { CallOptions } from './call-options'
 import { long } from './method'

@@ -43,7 +43,14 @@ export const DeploymentRecordWire = z.object({
   url: z.string().nullable(),
   secretNames: z.array(z.string()),
   error: z.object({ status: z.number(), code: z.string(), message: z.string() }).nullable(),
-  steps: z.array(z.object({ step: z.enum(DEPLOY_STEPS), status: z.enum(['in-progress', 'completed', 'failed']), message: z.string(), at: z.string() })),
+  steps: z.array(
+    z.object({
+      step: z.enum(DEPLOY_STEPS),
+      status: z.enum(['in-progress', 'completed', 'failed']),
+      message: z.string(),
+      at: z.string(),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),

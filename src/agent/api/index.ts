@@ -40,7 +40,9 @@ export const AGENT_CONTRACT = {
 export type AgentContract = typeof AGENT_CONTRACT
 
 /** The methods that travel as `POST /rpc/<method>` (plain and long calls). */
-export type RpcMethod = { [M in keyof AgentContract]: AgentContract[M] extends RpcSpec ? M : never }[keyof AgentContract]
+export type RpcMethod = {
+  [M in keyof AgentContract]: AgentContract[M] extends RpcSpec ? M : never
+}[keyof AgentContract]
 
 /** Their names, in the contract's order. */
 export const RPC_METHODS = (Object.keys(AGENT_CONTRACT) as (keyof AgentContract)[]).filter(
@@ -63,7 +65,8 @@ type AsServed<M extends RpcMethod> = (...args: z.output<Spec<M>['args']>) => Pro
  * is what the interface promises; the agent's implementation takes what the server parses and
  * answers what the contract allows.
  */
-type Agrees<M extends RpcMethod> = AgentClient[M] extends AsServed<M> ? (AsCalled<M> extends AgentClient[M] ? true : false) : false
+type Agrees<M extends RpcMethod> =
+  AgentClient[M] extends AsServed<M> ? (AsCalled<M> extends AgentClient[M] ? true : false) : false
 type Mismatched = { [M in RpcMethod]: Agrees<M> extends true ? never : M }[RpcMethod]
 
 // A method whose interface and contract entry disagree is named in the error of this line.

@@ -31,6 +31,17 @@ export interface StreamSpec<R extends z.ZodType | undefined = z.ZodType | undefi
 
 export type MethodSpec = RpcSpec | StreamSpec
 
-export const call = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R): RpcSpec<A, R> => ({ transport: 'call', args, result })
-export const long = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R): RpcSpec<A, R> => ({ transport: 'long', args, result })
-export const stream = <R extends z.ZodType | undefined = undefined>(result?: R): StreamSpec<R> => ({ transport: 'stream', result: result as R })
+export const call = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R): RpcSpec<A, R> => ({
+  transport: 'call',
+  args,
+  result,
+})
+export const long = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R): RpcSpec<A, R> => ({
+  transport: 'long',
+  args,
+  result,
+})
+export const stream = <R extends z.ZodType | undefined = undefined>(result?: R): StreamSpec<R> => ({
+  transport: 'stream',
+  result: result as R,
+})

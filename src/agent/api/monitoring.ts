@@ -52,7 +52,11 @@ export interface AlertsApi {
   setAlertThresholds(thresholds: AlertThresholdsOverride, options?: CallOptions): Promise<AlertSettingsView>
   getServiceAlertSettings(ref: string, options?: CallOptions): Promise<ServiceAlertSettingsView>
   /** Replaces a service's override; `{}` removes it. */
-  setServiceAlertThresholds(ref: string, thresholds: AlertThresholdsOverride, options?: CallOptions): Promise<ServiceAlertSettingsView>
+  setServiceAlertThresholds(
+    ref: string,
+    thresholds: AlertThresholdsOverride,
+    options?: CallOptions,
+  ): Promise<ServiceAlertSettingsView>
   /** Sets (or, with null, removes) the URL alerts are POSTed to. Answers it redacted. */
   setAlertWebhook(url: string | null, options?: CallOptions): Promise<WebhookView>
 }
@@ -113,7 +117,13 @@ const MonitoredServiceWire = MonitorSettingsWire.extend({
   historyError: z.string().nullable(),
 })
 
-const DiskUsageWire = z.object({ path: z.string(), total: z.number(), used: z.number(), available: z.number(), percentage: z.number() })
+const DiskUsageWire = z.object({
+  path: z.string(),
+  total: z.number(),
+  used: z.number(),
+  available: z.number(),
+  percentage: z.number(),
+})
 
 const AlertRecordWire = z.object({
   id: z.string(),
@@ -139,7 +149,11 @@ const AlertSettingsViewWire = z.object({
   rules: z.array(z.enum(ALERT_RULES)).readonly(),
   webhook: WebhookViewWire,
 })
-const ServiceAlertSettingsViewWire = z.object({ serviceId: z.string(), overrides: AlertThresholdsPatch, effective: AlertThresholdsSchema })
+const ServiceAlertSettingsViewWire = z.object({
+  serviceId: z.string(),
+  overrides: AlertThresholdsPatch,
+  effective: AlertThresholdsSchema,
+})
 
 export const monitoringContract = {
   getHealth: call(z.tuple([ServiceRef, Opts]), ServiceHealthWire),
@@ -147,7 +161,10 @@ export const monitoringContract = {
     z.tuple([Opts]),
     z.object({
       services: z.array(ServiceHealthWire),
-      summary: z.object({ ...Object.fromEntries(HEALTH_STATUSES.map((s) => [s, z.number()])), total: z.number() } as Record<HealthStatus | 'total', z.ZodNumber>),
+      summary: z.object({
+        ...Object.fromEntries(HEALTH_STATUSES.map((s) => [s, z.number()])),
+        total: z.number(),
+      } as Record<HealthStatus | 'total', z.ZodNumber>),
       collectedAt: z.string().nullable(),
     }),
   ),
@@ -163,7 +180,10 @@ export const monitoringContract = {
     }),
   ),
   startMonitoring: call(
-    z.tuple([ServiceRef, z.object({ intervalMs: z.number().int().min(MONITOR_INTERVAL_MS.min).max(MONITOR_INTERVAL_MS.max) })]),
+    z.tuple([
+      ServiceRef,
+      z.object({ intervalMs: z.number().int().min(MONITOR_INTERVAL_MS.min).max(MONITOR_INTERVAL_MS.max) }),
+    ]),
     MonitoredServiceWire,
   ),
   stopMonitoring: call(z.tuple([ServiceRef, Opts]), MonitoredServiceWire),
@@ -190,7 +210,13 @@ export const monitoringContract = {
       load: z.object({ '1m': z.number(), '5m': z.number(), '15m': z.number() }),
       memory: z.object({ total: z.number(), used: z.number(), available: z.number(), percentage: z.number() }),
       disk: z.object({ dockerRoot: DiskUsageWire.nullable(), backups: DiskUsageWire.nullable() }),
-      containers: z.object({ total: z.number(), running: z.number(), paused: z.number(), stopped: z.number(), managed: z.number() }),
+      containers: z.object({
+        total: z.number(),
+        running: z.number(),
+        paused: z.number(),
+        stopped: z.number(),
+        managed: z.number(),
+      }),
       docker: z.object({ version: z.string().nullable(), apiVersion: z.string().nullable() }),
       uptimeSeconds: z.number(),
     }),
@@ -199,7 +225,11 @@ export const monitoringContract = {
 
 export const alertsContract = {
   listAlerts: call(
-    z.tuple([z.object({ serviceId: z.string().max(128).optional(), limit: z.number().int().min(1).max(500).optional() }).optional()]),
+    z.tuple([
+      z
+        .object({ serviceId: z.string().max(128).optional(), limit: z.number().int().min(1).max(500).optional() })
+        .optional(),
+    ]),
     z.object({ active: z.array(AlertRecordWire), recent: z.array(AlertRecordWire) }),
   ),
   getAlertSettings: call(z.tuple([Opts]), AlertSettingsViewWire),

@@ -48,7 +48,10 @@ export interface ServicesApi {
    * Stops and removes the container with its schedule, monitor state and alerts; its volumes go
    * only when `keepData` is false, its backups only with `deleteBackups`.
    */
-  removeService(ref: string, options: CallOptions & { keepData: boolean; deleteBackups?: boolean }): Promise<RemoveResult>
+  removeService(
+    ref: string,
+    options: CallOptions & { keepData: boolean; deleteBackups?: boolean },
+  ): Promise<RemoveResult>
   getLogs(ref: string, options: LogOptions & CallOptions): Promise<LogsResult>
   /** Log lines as they are written, until the container stops or `signal` aborts. */
   followLogs(ref: string, options: LogOptions & { signal: AbortSignal }): AsyncIterable<LogLine>
@@ -111,7 +114,9 @@ const ServiceDetailsWire = ServiceSummaryWire.extend({
   command: z.array(z.string()),
   restartPolicy: z.string(),
   resources: z.object({ memoryBytes: z.number().nullable(), cpus: z.number().nullable() }),
-  mounts: z.array(z.object({ type: z.string(), name: z.string().optional(), destination: z.string(), readOnly: z.boolean() })),
+  mounts: z.array(
+    z.object({ type: z.string(), name: z.string().optional(), destination: z.string(), readOnly: z.boolean() }),
+  ),
 })
 
 export const LogLineWire = z.object({
@@ -126,7 +131,11 @@ const Count = z.number().int().min(0)
 export const servicesContract = {
   dockerStatus: call(
     z.tuple([Opts]),
-    z.object({ status: z.enum(['connected', 'disconnected']), version: z.string().nullable(), apiVersion: z.string().nullable() }),
+    z.object({
+      status: z.enum(['connected', 'disconnected']),
+      version: z.string().nullable(),
+      apiVersion: z.string().nullable(),
+    }),
   ),
   systemSummary: call(
     z.tuple([Opts]),

@@ -22,12 +22,15 @@ export interface BackupAlertSink {
  * The agent's sink: the monitor's alert engine owns `backup_missing` like every other rule, so it
  * is listed by GET /api/alerts, reminded, delivered to the webhook and resolved once.
  */
-export function alertSinkFrom(conditions: AlertConditions, logger: { warn(fields: Record<string, unknown>): void }): BackupAlertSink {
+export function alertSinkFrom(
+  conditions: AlertConditions,
+  logger: { warn(fields: Record<string, unknown>): void },
+): BackupAlertSink {
   return {
     setMissing(serviceId, active, details) {
-      void conditions.setCondition(serviceId, 'backup_missing', active, { message: details.message }).catch((err) =>
-        logger.warn({ msg: 'could not raise backup_missing', serviceId, error: String(err) }),
-      )
+      void conditions
+        .setCondition(serviceId, 'backup_missing', active, { message: details.message })
+        .catch((err) => logger.warn({ msg: 'could not raise backup_missing', serviceId, error: String(err) }))
     },
   }
 }
@@ -36,7 +39,9 @@ export function alertSinkFrom(conditions: AlertConditions, logger: { warn(fields
  * Without a monitor (an engine built alone, as in tests): one `health-alert` event per transition (firing, then resolved), with
  * `rule: 'backup_missing'`, never a repeat while the state holds.
  */
-export function createEventAlertSink(events: EventPublisher): BackupAlertSink & { isActive(serviceId: string): boolean } {
+export function createEventAlertSink(
+  events: EventPublisher,
+): BackupAlertSink & { isActive(serviceId: string): boolean } {
   // serviceId → alertId: the resolving event names the alert that fired, as the alert engine's do.
   const active = new Map<string, string>()
   return {

@@ -11,7 +11,8 @@ export const ENTRY_OVERHEAD = 2048
 export const INFLATE_MARGIN = 64 * 1024 * 1024
 
 /** 413: the archive inflates beyond what its manifest declares, or beyond ZAPIE_RESTORE_MAX_BYTES. */
-export const archiveTooLarge = (message: string) => new AppError(413, 'archive_too_large', `${message}; nothing was restored`)
+export const archiveTooLarge = (message: string) =>
+  new AppError(413, 'archive_too_large', `${message}; nothing was restored`)
 
 /** The decompressed size an archive declaring `volumes` may honestly reach. */
 export function inflatedAllowance(volumes: readonly Pick<BackupVolume, 'files' | 'bytes'>[]): number {
@@ -34,7 +35,8 @@ export class InflateLimiter extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
     this.bytes += chunk.length
-    if (this.bytes > this.limit) return callback(archiveTooLarge(`The archive inflates to more than ${this.limit} bytes (${this.why})`))
+    if (this.bytes > this.limit)
+      return callback(archiveTooLarge(`The archive inflates to more than ${this.limit} bytes (${this.why})`))
     callback(null, chunk)
   }
 }

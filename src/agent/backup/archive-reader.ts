@@ -53,7 +53,12 @@ export interface ArchiveContents {
  */
 export function readArchive(
   source: Readable,
-  options: { visit?: EntryVisitor; onBytes?: (compressedBytes: number) => void; hash?: boolean; limits?: ReadLimits } = {},
+  options: {
+    visit?: EntryVisitor
+    onBytes?: (compressedBytes: number) => void
+    hash?: boolean
+    limits?: ReadLimits
+  } = {},
 ): Promise<ArchiveContents> {
   const limits = options.limits ?? {}
   const hasher = new HashingCounter(options.onBytes, { hash: options.hash })
@@ -75,7 +80,11 @@ export function readArchive(
       gunzip.destroy()
       inflated.destroy()
       extract.destroy()
-      reject(err instanceof ArchiveFormatError || err instanceof AppError ? err : new ArchiveFormatError(`not a readable backup archive: ${err.message}`))
+      reject(
+        err instanceof ArchiveFormatError || err instanceof AppError
+          ? err
+          : new ArchiveFormatError(`not a readable backup archive: ${err.message}`),
+      )
     }
 
     extract.on('entry', (header, stream, next) => {
@@ -103,7 +112,9 @@ export function readArchive(
         }
         const declared = limits.declared?.[entry.index]
         if (declared && (stats.files > declared.files || stats.bytes > declared.bytes)) {
-          throw archiveTooLarge(`${volumeRoot(entry.index)} holds more than the ${declared.files} files / ${declared.bytes} bytes its manifest declares`)
+          throw archiveTooLarge(
+            `${volumeRoot(entry.index)} holds more than the ${declared.files} files / ${declared.bytes} bytes its manifest declares`,
+          )
         }
         let linkTarget: string | undefined
         if (header.type === 'link') {
@@ -130,13 +141,21 @@ export function readArchive(
     extract.on('finish', () => {
       if (failed) return
       try {
-        resolve({ sha256: hasher.digest(), size: hasher.bytes, manifest: checkManifest(manifestText, found, inflated.bytes) })
+        resolve({
+          sha256: hasher.digest(),
+          size: hasher.bytes,
+          manifest: checkManifest(manifestText, found, inflated.bytes),
+        })
       } catch (err) {
         fail(err as Error)
       }
     })
     for (const stream of [source, hasher, gunzip, inflated, extract] as NodeJS.EventEmitter[]) stream.on('error', fail)
-    source.pipe(hasher).pipe(gunzip).pipe(inflated).pipe(extract as unknown as NodeJS.WritableStream)
+    source
+      .pipe(hasher)
+      .pipe(gunzip)
+      .pipe(inflated)
+      .pipe(extract as unknown as NodeJS.WritableStream)
   })
 }
 
@@ -157,7 +176,11 @@ function inflateLimiter(limits: ReadLimits): InflateLimiter {
     : new InflateLimiter(cap, 'ZAPIE_RESTORE_MAX_BYTES')
 }
 
-function checkManifest(text: string | undefined, found: Map<number, VolumeStats & { root: boolean }>, inflatedBytes: number): Manifest {
+function checkManifest(
+  text: string | undefined,
+  found: Map<number, VolumeStats & { root: boolean }>,
+  inflatedBytes: number,
+): Manifest {
   if (text === undefined) throw new ArchiveFormatError('the archive has no manifest.json')
   let json: unknown
   try {
@@ -176,11 +199,16 @@ function checkManifest(text: string | undefined, found: Map<number, VolumeStats 
   }
   // More than declared is a bomb (413), not a damaged archive: checked before the exact counts.
   const allowance = inflatedAllowance(manifest.volumes)
-  if (inflatedBytes > allowance) throw archiveTooLarge(`The archive inflates to ${inflatedBytes} bytes, more than the ${allowance} its manifest allows`)
+  if (inflatedBytes > allowance)
+    throw archiveTooLarge(
+      `The archive inflates to ${inflatedBytes} bytes, more than the ${allowance} its manifest allows`,
+    )
   manifest.volumes.forEach((volume, index) => {
     const stats = found.get(index)
     if (stats && (stats.files > volume.files || stats.bytes > volume.bytes)) {
-      throw archiveTooLarge(`${volumeRoot(index)} holds ${stats.files} files / ${stats.bytes} bytes, more than the ${volume.files} / ${volume.bytes} its manifest declares`)
+      throw archiveTooLarge(
+        `${volumeRoot(index)} holds ${stats.files} files / ${stats.bytes} bytes, more than the ${volume.files} / ${volume.bytes} its manifest declares`,
+      )
     }
     if (!stats?.root) throw new ArchiveFormatError(`${volumeRoot(index)} is missing`)
     if (stats.files !== volume.files || stats.bytes !== volume.bytes) {

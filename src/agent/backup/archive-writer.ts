@@ -70,7 +70,12 @@ export class ArchiveWriter {
    * Copies one volume's tree, as Docker's `GET /containers/{id}/archive?path=<destination>`
    * streams it, under `volumes/<index>/`. `onBytes` sees the uncompressed bytes read so far.
    */
-  addVolume(index: number, destination: string, source: Readable, onBytes?: (bytes: number) => void): Promise<VolumeStats> {
+  addVolume(
+    index: number,
+    destination: string,
+    source: Readable,
+    onBytes?: (bytes: number) => void,
+  ): Promise<VolumeStats> {
     const root = path.posix.basename(destination)
     const prefix = volumeRoot(index)
     const stats: VolumeStats = { files: 0, bytes: 0 }

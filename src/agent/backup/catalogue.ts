@@ -19,23 +19,33 @@ export async function findRecord(engine: BackupEngine, backupId: string): Promis
 }
 
 /** Every backup (newest first), each with its archive's state and whether its service still exists. */
-export async function listAllBackups(engine: BackupEngine, filter: { serviceId?: string; signal?: AbortSignal } = {}): Promise<BackupCatalogue> {
+export async function listAllBackups(
+  engine: BackupEngine,
+  filter: { serviceId?: string; signal?: AbortSignal } = {},
+): Promise<BackupCatalogue> {
   const store = engine.ctx.stores.backups
   const services = new Set((await listManagedContainers(engine.ctx.docker, filter.signal)).map((c) => serviceIdOf(c)))
-  const ids = [...new Set((await store.keys()).map((k) => k.serviceId))].filter((id) => !filter.serviceId || id === filter.serviceId)
+  const ids = [...new Set((await store.keys()).map((k) => k.serviceId))].filter(
+    (id) => !filter.serviceId || id === filter.serviceId,
+  )
   const backups: CatalogueEntry[] = []
   const corrupt: BackupCatalogue['corrupt'] = []
   for (const serviceId of ids) {
     const listing = await store.list(serviceId)
     corrupt.push(...listing.corrupt)
-    for (const record of listing.records) backups.push({ ...(await withStatus(engine, record)), serviceExists: services.has(serviceId) })
+    for (const record of listing.records)
+      backups.push({ ...(await withStatus(engine, record)), serviceExists: services.has(serviceId) })
   }
   backups.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
   return { backups, corrupt }
 }
 
 /** One backup by id, as the catalogue lists it. */
-export async function describeBackup(engine: BackupEngine, backupId: string, signal?: AbortSignal): Promise<CatalogueEntry> {
+export async function describeBackup(
+  engine: BackupEngine,
+  backupId: string,
+  signal?: AbortSignal,
+): Promise<CatalogueEntry> {
   const record = await findRecord(engine, backupId)
   const services = (await listManagedContainers(engine.ctx.docker, signal)).map((c) => serviceIdOf(c))
   return { ...(await withStatus(engine, record)), serviceExists: services.includes(record.serviceId) }

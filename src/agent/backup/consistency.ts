@@ -53,7 +53,11 @@ export async function freeze(
   return () => resume(target, action, deps)
 }
 
-async function resume(target: FreezeTarget, action: 'paused' | 'stopped', deps: { intents: IntentLog; logger: Logger }) {
+async function resume(
+  target: FreezeTarget,
+  action: 'paused' | 'stopped',
+  deps: { intents: IntentLog; logger: Logger },
+) {
   try {
     await resumeContainer(target.container, action)
     await deps.intents.clear(target.backupId)

@@ -49,11 +49,14 @@ export async function startBackup(engine: BackupEngine, ref: string, options: Cr
   }
   if (options.consistency === 'stop' && service.inspect.HostConfig.AutoRemove) {
     // Stopping a container started with --rm removes it.
-    throw unprocessable(`Service '${service.serviceId}' is removed when it stops (AutoRemove); use consistency pause or live`)
+    throw unprocessable(
+      `Service '${service.serviceId}' is removed when it stops (AutoRemove); use consistency pause or live`,
+    )
   }
   // A stop-mode backup starts the service again, which mounts its binds anew through whatever
   // links are there now: refused up front, the service untouched, when one leads elsewhere.
-  if (options.consistency === 'stop') await enforceHostBinds(hostBindsOf(service.inspect), engine.ctx.config.bindMountAllowlist)
+  if (options.consistency === 'stop')
+    await enforceHostBinds(hostBindsOf(service.inspect), engine.ctx.config.bindMountAllowlist)
   // A backup that cannot fit is refused before the service is paused or stopped for it.
   await ensureFreeSpace(engine.paths.root, await spaceEstimate(engine, service), `a backup of '${service.serviceId}'`)
   const release = engine.locks.acquire(service.serviceId, 'backup')
@@ -72,7 +75,12 @@ export async function startBackup(engine: BackupEngine, ref: string, options: Cr
  * service is frozen as asked, resume it, fsync, rename, then write the record. Any failure
  * removes the temporary file and leaves no record; the service is resumed in every case.
  */
-async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId: string, options: CreateBackupOptions): Promise<BackupSummary> {
+async function runBackup(
+  engine: BackupEngine,
+  service: ServiceTarget,
+  backupId: string,
+  options: CreateBackupOptions,
+): Promise<BackupSummary> {
   const { ctx, paths } = engine
   const started = engine.now()
   const progress = new ProgressReporter(
@@ -147,7 +155,9 @@ async function runBackup(engine: BackupEngine, service: ServiceTarget, backupId:
     // once the writer has settled, its own failure names the real cause.
     const err = isDiskFull(writer?.writeFailure) ? writer!.writeFailure : caught
     const error = isDiskFull(err)
-      ? insufficientStorage(`The backup directory ran out of space while backing up '${service.serviceId}'; the partial archive was removed and the service resumed`)
+      ? insufficientStorage(
+          `The backup directory ran out of space while backing up '${service.serviceId}'; the partial archive was removed and the service resumed`,
+        )
       : toAppError(err)
     progress.report('failed', 0, null, { error: error.message, code: error.code })
     throw error
@@ -168,7 +178,13 @@ async function readVolumes(
   let thaw: Thaw | undefined
   try {
     thaw = await freeze(
-      { backupId, serviceId: service.serviceId, container: service.container, containerId: service.containerId, state: service.inspect.State },
+      {
+        backupId,
+        serviceId: service.serviceId,
+        container: service.container,
+        containerId: service.containerId,
+        state: service.inspect.State,
+      },
       consistency,
       { intents: engine.intents, logger: engine.ctx.logger, now: () => engine.now() },
     )
@@ -199,10 +215,15 @@ async function readVolumes(
 
 /** What the archive will take: the newest backup's size, else what its volumes hold now. */
 async function spaceEstimate(engine: BackupEngine, service: ServiceTarget): Promise<number | null> {
-  const { records } = await engine.ctx.stores.backups.list(service.serviceId).catch(() => ({ records: [] as BackupRecord[] }))
+  const { records } = await engine.ctx.stores.backups
+    .list(service.serviceId)
+    .catch(() => ({ records: [] as BackupRecord[] }))
   const newest = records.sort((a, b) => b.created_at.localeCompare(a.created_at))[0]
   if (newest) return newest.size
-  return volumesSize(engine.ctx.docker, service.volumes.map((v) => v.name))
+  return volumesSize(
+    engine.ctx.docker,
+    service.volumes.map((v) => v.name),
+  )
 }
 
 /** The size of this service's newest backup, to turn bytes into a percentage. */

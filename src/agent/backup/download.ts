@@ -11,7 +11,10 @@ const CHUNK = 256 * 1024
  * (416), or null for "send everything" — also for multiple ranges, which RFC 9110 lets a
  * server answer with the whole representation, and for anything it cannot parse.
  */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
   if (!match) return null
@@ -38,7 +41,12 @@ export function downloadName(record: Pick<BackupRecord, 'serviceId' | 'id'>): st
  * asked for), read as the client consumes it — no temporary copy, no buffering. The file is
  * opened before answering, so a missing archive is a 404, not a broken stream.
  */
-export async function openDownload(engine: BackupEngine, serviceId: string, backupId: string, range?: string): Promise<BackupDownload> {
+export async function openDownload(
+  engine: BackupEngine,
+  serviceId: string,
+  backupId: string,
+  range?: string,
+): Promise<BackupDownload> {
   const record = await getRecord(engine, serviceId, backupId)
   const file = engine.paths.archive(serviceId, backupId)
   const handle = await open(file, 'r').catch(() => {

@@ -2,7 +2,8 @@ import type { Header } from 'tar-stream'
 import { AppError } from '../../errors'
 
 /** 422 naming the entry: an archive that would restore something it must not; nothing was touched. */
-export const unsafeArchive = (message: string) => new AppError(422, 'unsafe_backup_archive', `${message}; nothing was restored`)
+export const unsafeArchive = (message: string) =>
+  new AppError(422, 'unsafe_backup_archive', `${message}; nothing was restored`)
 
 /** What an archive from elsewhere may hold: no device nodes, fifos or other special files. */
 const PLAIN_TYPES = new Set<string>(['file', 'contiguous-file', 'directory', 'symlink', 'link'])
@@ -24,12 +25,15 @@ export class EntryRules {
   check(index: number, relative: string, header: Header, linkTarget?: string): void {
     const type = header.type ?? 'file'
     if (this.untrusted && !PLAIN_TYPES.has(type)) {
-      throw unsafeArchive(`Entry ${header.name} is a ${type}: device nodes, fifos and other special files are not restored from uploaded archives`)
+      throw unsafeArchive(
+        `Entry ${header.name} is a ${type}: device nodes, fifos and other special files are not restored from uploaded archives`,
+      )
     }
     const links = this.symlinks.get(index)
     for (const path of linkTarget === undefined ? [relative] : [relative, linkTarget]) {
       const through = links && symlinkAncestor(path, links)
-      if (through !== undefined) throw unsafeArchive(`Entry ${header.name} lies below ${through}, a symlink in the same archive`)
+      if (through !== undefined)
+        throw unsafeArchive(`Entry ${header.name} lies below ${through}, a symlink in the same archive`)
     }
     if (type === 'symlink') {
       if (!links) this.symlinks.set(index, new Set([relative]))

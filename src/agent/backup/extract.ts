@@ -64,16 +64,24 @@ export async function extractIntoContainer(
     const link = header.type === 'link' ? classifyEntry(header.linkname ?? '') : undefined
     const linkname = link?.kind === 'volume' ? `${base}/${link.relative}` : undefined
     await new Promise<void>((resolve, reject) => {
-      const sink = pack.entry({ ...movedHeader(header, name, linkname), mode: restoredMode(header) }, (err) => (err ? reject(err) : resolve()))
+      const sink = pack.entry({ ...movedHeader(header, name, linkname), mode: restoredMode(header) }, (err) =>
+        err ? reject(err) : resolve(),
+      )
       stream.on('error', reject)
-      if (header.type === 'file' || header.type === 'contiguous-file') stream.pipe(sink as unknown as NodeJS.WritableStream)
+      if (header.type === 'file' || header.type === 'contiguous-file')
+        stream.pipe(sink as unknown as NodeJS.WritableStream)
       else stream.resume()
     })
   }
 
   try {
     // Already verified by the caller, from the same open file: no second hash in the hot path.
-    const contents = await readArchive(archive, { visit, onBytes: options.onBytes, hash: false, limits: options.limits })
+    const contents = await readArchive(archive, {
+      visit,
+      onBytes: options.onBytes,
+      hash: false,
+      limits: options.limits,
+    })
     await closeCurrent()
     return contents
   } catch (err) {

@@ -39,7 +39,9 @@ export async function volumesSize(docker: Docker, names: readonly string[]): Pro
   let timer: NodeJS.Timeout | undefined
   try {
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), DF_TIMEOUT_MS)))
-    const df = (await Promise.race([docker.df(), timeout])) as { Volumes?: { Name: string; UsageData?: { Size?: number } }[] } | null
+    const df = (await Promise.race([docker.df(), timeout])) as {
+      Volumes?: { Name: string; UsageData?: { Size?: number } }[]
+    } | null
     if (!df) return null
     let total = 0
     for (const name of names) {
@@ -94,9 +96,13 @@ export function restoreNeeds(volumes: readonly Pick<BackupVolume, 'files' | 'byt
  * line) where the agent cannot see that filesystem: a remote engine, or an agent in a
  * container without Docker's data root mounted.
  */
-export async function checkFreeSpace(deps: FreeSpaceDeps, volumes: readonly Pick<BackupVolume, 'files' | 'bytes'>[]): Promise<void> {
+export async function checkFreeSpace(
+  deps: FreeSpaceDeps,
+  volumes: readonly Pick<BackupVolume, 'files' | 'bytes'>[],
+): Promise<void> {
   const skip = (reason: string) => deps.logger.info({ msg: 'restore: free space not checked', reason })
-  if (deps.dockerHost && !deps.dockerHost.startsWith('unix://')) return skip(`the engine is remote (${deps.dockerHost})`)
+  if (deps.dockerHost && !deps.dockerHost.startsWith('unix://'))
+    return skip(`the engine is remote (${deps.dockerHost})`)
   let root: unknown
   try {
     root = (await deps.info()).DockerRootDir

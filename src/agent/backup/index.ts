@@ -26,7 +26,8 @@ export interface BackupsDeps {
 
 /** The in-process BackupsApi. */
 export function createBackupsApi({ engine, scheduler, deployer }: BackupsDeps): BackupsApi {
-  const serviceIdFor = async (ref: string, signal?: AbortSignal) => backupServiceId(await resolveService(engine.ctx.docker, ref, signal))
+  const serviceIdFor = async (ref: string, signal?: AbortSignal) =>
+    backupServiceId(await resolveService(engine.ctx.docker, ref, signal))
   return {
     async createBackup(ref, { signal, ...input }) {
       await engine.ready
@@ -82,10 +83,14 @@ export interface BackupEngineHandle {
  * built): crash recovery first — jobs wait for it — then the schedules, then adoption of
  * archives that lost their record.
  */
-export function startBackupEngine({ engine, scheduler }: Pick<BackupsDeps, 'engine' | 'scheduler'>): BackupEngineHandle {
+export function startBackupEngine({
+  engine,
+  scheduler,
+}: Pick<BackupsDeps, 'engine' | 'scheduler'>): BackupEngineHandle {
   const { ctx } = engine
   const startedAt = ctx.clock.now()
-  const log = (what: string) => (err: unknown) => ctx.logger.error({ msg: `backup engine: ${what} failed`, error: String((err as Error)?.message ?? err) })
+  const log = (what: string) => (err: unknown) =>
+    ctx.logger.error({ msg: `backup engine: ${what} failed`, error: String((err as Error)?.message ?? err) })
   engine.ready = recoverInterruptedJobs(engine).then(() => undefined, log('crash recovery'))
   const ready = engine.ready
     .then(() => scheduler.start())

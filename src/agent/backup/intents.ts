@@ -89,7 +89,11 @@ export class IntentLog {
         await rm(file, { force: true })
         continue
       }
-      const parsed = Intent.safeParse(await readFile(file, 'utf8').then(JSON.parse).catch(() => null))
+      const parsed = Intent.safeParse(
+        await readFile(file, 'utf8')
+          .then(JSON.parse)
+          .catch(() => null),
+      )
       if (parsed.success) intents.push(parsed.data)
       else unreadable.push(name)
     }

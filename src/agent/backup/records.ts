@@ -13,7 +13,8 @@ export async function withStatus(engine: BackupEngine, record: BackupRecord): Pr
   return { ...record, status: size === null ? 'missing' : size === record.size ? 'ok' : 'damaged' }
 }
 
-const newestFirst = (a: BackupRecord, b: BackupRecord) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id)
+const newestFirst = (a: BackupRecord, b: BackupRecord) =>
+  b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id)
 
 export async function listBackups(engine: BackupEngine, serviceId: string): Promise<BackupListing> {
   const { records, corrupt } = await engine.ctx.stores.backups.list(serviceId)

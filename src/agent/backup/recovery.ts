@@ -36,7 +36,11 @@ export async function recoverInterruptedJobs(engine: BackupEngine): Promise<Reco
       if (intent.kind === 'restore' && action) await reportRestoreOutcome(engine, intent, action)
       await engine.intents.clear(intent.backupId)
     } catch (err) {
-      logger.error({ msg: 'crash recovery could not put a service back', ...intent, error: String((err as Error)?.message ?? err) })
+      logger.error({
+        msg: 'crash recovery could not put a service back',
+        ...intent,
+        error: String((err as Error)?.message ?? err),
+      })
     }
   }
   for (const dir of await serviceDirs(engine)) {
@@ -107,11 +111,17 @@ async function finishRestore(engine: BackupEngine, intent: RestoreIntent): Promi
     })
   }
   if (intent.wasRunning) await resumeContainer(old, 'stopped')
-  if (intent.wasPaused) await old.pause().catch((err) => {
-    if (!isStatus(err, 409)) throw err
-  })
+  if (intent.wasPaused)
+    await old.pause().catch((err) => {
+      if (!isStatus(err, 409)) throw err
+    })
   for (const name of intent.freshVolumes) {
-    await docker.getVolume(name).remove().catch((err) => engine.ctx.logger.warn({ msg: 'could not remove a fresh volume', volume: name, error: String(err) }))
+    await docker
+      .getVolume(name)
+      .remove()
+      .catch((err) =>
+        engine.ctx.logger.warn({ msg: 'could not remove a fresh volume', volume: name, error: String(err) }),
+      )
   }
   return KEPT_OLD
 }
@@ -126,14 +136,19 @@ async function completeRestore(engine: BackupEngine, intent: RestoreIntent): Pro
   })
   if (!info) return null
   if (intent.wasRunning && !info.State.Running) await resumeContainer(restored, 'stopped')
-  if (intent.wasPaused && !info.State.Paused) await restored.pause().catch((err) => {
-    if (!isStatus(err, 409)) throw err
-  })
-  for (const name of intent.replacedVolumes ?? []) {
-    await docker.getVolume(name).remove().catch((err) => {
-      // 409: another container still uses it; kept, as a finished restore keeps it.
-      if (!isStatus(err, 404)) logger.warn({ msg: 'restore recovery kept the old volume', volume: name, error: String(err) })
+  if (intent.wasPaused && !info.State.Paused)
+    await restored.pause().catch((err) => {
+      if (!isStatus(err, 409)) throw err
     })
+  for (const name of intent.replacedVolumes ?? []) {
+    await docker
+      .getVolume(name)
+      .remove()
+      .catch((err) => {
+        // 409: another container still uses it; kept, as a finished restore keeps it.
+        if (!isStatus(err, 404))
+          logger.warn({ msg: 'restore recovery kept the old volume', volume: name, error: String(err) })
+      })
   }
   return COMPLETED_NEW
 }
@@ -147,7 +162,8 @@ async function reportRestoreOutcome(engine: BackupEngine, intent: RestoreIntent,
       ? `The agent stopped during a restore of backup ${intent.backupId}; on restart it completed the restore: the service runs on the restored data`
       : `The agent stopped during a restore of backup ${intent.backupId}; on restart it rolled the restore back: the service kept its old data`
   const at = new Date(engine.now()).toISOString()
-  const containerId = outcome === 'completed_new_data' ? (intent.newContainerId ?? intent.containerId) : intent.containerId
+  const containerId =
+    outcome === 'completed_new_data' ? (intent.newContainerId ?? intent.containerId) : intent.containerId
   events.publish('backup-progress', {
     backupId: intent.backupId,
     serviceId: intent.serviceId,
@@ -161,7 +177,11 @@ async function reportRestoreOutcome(engine: BackupEngine, intent: RestoreIntent,
     const record = await stores.backups.get(intent.serviceId, intent.backupId)
     if (record) await stores.backups.put({ ...record, lastRestore: { at, outcome, message } })
   } catch (err) {
-    logger.warn({ msg: 'could not record a recovered restore on its backup', backupId: intent.backupId, error: String(err) })
+    logger.warn({
+      msg: 'could not record a recovered restore on its backup',
+      backupId: intent.backupId,
+      error: String(err),
+    })
   }
 }
 
@@ -178,7 +198,10 @@ const idTime = (backupId: string) => parseInt(backupId.split('_')[1] ?? '0', 36)
  * record) is adopted from its own manifest; a record without an archive stays and is listed
  * as `missing`. Archives made after `startedAt` belong to live jobs and are left alone.
  */
-export async function adoptOrphans(engine: BackupEngine, startedAt: number): Promise<{ adopted: string[]; missing: string[] }> {
+export async function adoptOrphans(
+  engine: BackupEngine,
+  startedAt: number,
+): Promise<{ adopted: string[]; missing: string[] }> {
   const { stores, logger } = engine.ctx
   const adopted: string[] = []
   for (const dir of await serviceDirs(engine)) {
@@ -214,7 +237,12 @@ export async function adoptOrphans(engine: BackupEngine, startedAt: number): Pro
         await stores.backups.put(record)
         adopted.push(`${serviceId}/${backupId}`)
       } catch (err) {
-        logger.error({ msg: 'an archive without a record could not be adopted; left in place', serviceId, backupId, error: String((err as Error)?.message ?? err) })
+        logger.error({
+          msg: 'an archive without a record could not be adopted; left in place',
+          serviceId,
+          backupId,
+          error: String((err as Error)?.message ?? err),
+        })
       }
     }
   }
@@ -228,6 +256,7 @@ export async function adoptOrphans(engine: BackupEngine, startedAt: number): Pro
     if (!exists) missing.push(`${serviceId}/${backupId}`)
   }
   if (adopted.length) logger.warn({ msg: 'adopted backup archives that had no record', adopted })
-  if (missing.length) logger.warn({ msg: 'backup records whose archive is missing (listed with status missing)', missing })
+  if (missing.length)
+    logger.warn({ msg: 'backup records whose archive is missing (listed with status missing)', missing })
   return { adopted, missing }
 }

@@ -61,25 +61,41 @@ export async function restoreIntoNewService(
     const read = () => handle.createReadStream({ start: 0, autoClose: false, highWaterMark: 1024 * 1024 })
     // Verified before anything is created: a damaged archive never becomes a half-made service.
     // The read inflates the whole archive: the same limits as an in-place restore's extraction.
-    const limits = { declared: record.volumes, untrusted: fromElsewhere(record), maxInflated: engine.ctx.config.restoreMaxBytes }
+    const limits = {
+      declared: record.volumes,
+      untrusted: fromElsewhere(record),
+      maxInflated: engine.ctx.config.restoreMaxBytes,
+    }
     const contents = await readArchive(read(), { hash: true, limits }).catch(async (err) => {
       if (!(err instanceof ArchiveFormatError)) throw err
       // Damage usually breaks the gzip stream before the end: say what the user can act on.
       // A fresh stream of its own: the failed read may have closed the shared handle.
-      if ((await sha256Of(createReadStream(file))).sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
+      if ((await sha256Of(createReadStream(file))).sha256 !== record.sha256)
+        throw checksumMismatch(record.id, 'the one recorded when it was made')
       throw new AppError(422, 'invalid_backup_archive', `Backup ${record.id} is not a readable archive: ${err.message}`)
     })
     if (contents.sha256 !== record.sha256) throw checksumMismatch(record.id, 'the one recorded when it was made')
-    await checkFreeSpace({ info: () => engine.ctx.docker.info(), dockerHost: engine.ctx.config.dockerHost, logger: engine.ctx.logger }, record.volumes)
+    await checkFreeSpace(
+      { info: () => engine.ctx.docker.info(), dockerHost: engine.ctx.config.dockerHost, logger: engine.ctx.logger },
+      record.volumes,
+    )
     const { spec, restored } = withBackedUpEnv(input, contents.manifest.service.env ?? [], options.envFromBackup)
     const unfilled = spec.env.filter((e) => e.value === FROM_BACKUP).map((e) => e.name)
     if (unfilled.length) {
-      throw new AppError(422, 'missing_env', `Backup ${record.id} holds no value for ${unfilled.join(', ')}; give ${unfilled.length === 1 ? 'it' : 'them'} in env`)
+      throw new AppError(
+        422,
+        'missing_env',
+        `Backup ${record.id} holds no value for ${unfilled.join(', ')}; give ${unfilled.length === 1 ? 'it' : 'them'} in env`,
+      )
     }
-    const outcome = await deployer.deployWith(spec, { deploymentId: options.deploymentId, wait: true, signal: options.signal }, async () => {
-      await extractIntoVolumes(engine, spec, record, destinations, read, limits)
-      return `Restored backup ${record.id} (${destinations.length} volume${destinations.length === 1 ? '' : 's'})`
-    })
+    const outcome = await deployer.deployWith(
+      spec,
+      { deploymentId: options.deploymentId, wait: true, signal: options.signal },
+      async () => {
+        await extractIntoVolumes(engine, spec, record, destinations, read, limits)
+        return `Restored backup ${record.id} (${destinations.length} volume${destinations.length === 1 ? '' : 's'})`
+      },
+    )
     return { ...outcome, backupId: record.id, sourceServiceId: record.serviceId, envFromBackup: restored }
   } finally {
     await archive?.close().catch(() => {})
@@ -96,7 +112,11 @@ async function assertStemFree(docker: Docker, stem: string, serviceName: string)
   const containers = await docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER], name: [stem] } })
   const pattern = new RegExp(`^/?${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{8}$`)
   const taken = containers.find((c) => c.Names.some((n) => pattern.test(n)))
-  if (taken) throw conflict(`A service named '${serviceName}' already exists (${taken.Names[0]?.replace(/^\//, '')}); choose another name`, 'service_exists')
+  if (taken)
+    throw conflict(
+      `A service named '${serviceName}' already exists (${taken.Names[0]?.replace(/^\//, '')}); choose another name`,
+      'service_exists',
+    )
 }
 
 /** The new service's volume for each volume in the backup, matched by mount destination. */
@@ -119,7 +139,11 @@ function planNewVolumes(spec: DeploySpec, record: BackupRecord): { destination: 
  * alone). A value with a `{{hostPort}}` placeholder keeps the template's: the new service
  * gets its own port, and the old value would point at the old one.
  */
-export function withBackedUpEnv(spec: DeploySpec, backedUp: readonly string[], names: readonly string[]): { spec: DeploySpec; restored: string[] } {
+export function withBackedUpEnv(
+  spec: DeploySpec,
+  backedUp: readonly string[],
+  names: readonly string[],
+): { spec: DeploySpec; restored: string[] } {
   const old = new Map<string, string>()
   for (const entry of backedUp) {
     const at = entry.indexOf('=')
@@ -147,7 +171,9 @@ async function extractIntoVolumes(
 ) {
   const { docker } = engine.ctx
   // The service's labels (test runs mark their deploys there), but never those of a service.
-  const labels = Object.fromEntries(Object.entries(spec.labels).filter(([k]) => k !== LABELS.managed && k !== LABELS.id))
+  const labels = Object.fromEntries(
+    Object.entries(spec.labels).filter(([k]) => k !== LABELS.managed && k !== LABELS.id),
+  )
   const helper = await docker.createContainer({
     Image: spec.image,
     Entrypoint: ['/zapie-restore-helper-is-never-started'],
@@ -157,14 +183,25 @@ async function extractIntoVolumes(
     HostConfig: {
       NetworkMode: 'none',
       // NoCopy: the image's files must not be copied into the volume under the restored data.
-      Mounts: plan.map(({ destination, volume }) => ({ Type: 'volume', Source: volume, Target: destination, VolumeOptions: { NoCopy: true } })),
+      Mounts: plan.map(({ destination, volume }) => ({
+        Type: 'volume',
+        Source: volume,
+        Target: destination,
+        VolumeOptions: { NoCopy: true },
+      })),
     } as Docker.HostConfig,
   })
   try {
-    await extractIntoContainer(read() as never, helper, plan.map((p) => p.destination), { limits })
+    await extractIntoContainer(
+      read() as never,
+      helper,
+      plan.map((p) => p.destination),
+      { limits },
+    )
   } finally {
     await helper.remove({ force: true, v: false }).catch((err) => {
-      if (!isStatus(err, 404)) engine.ctx.logger.warn({ msg: 'could not remove a restore helper', containerId: helper.id, error: String(err) })
+      if (!isStatus(err, 404))
+        engine.ctx.logger.warn({ msg: 'could not remove a restore helper', containerId: helper.id, error: String(err) })
     })
   }
 }

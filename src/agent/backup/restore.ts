@@ -18,10 +18,19 @@ import { extraNetworks, recreateOptions } from './recreate'
 import { loadService, type DataVolume, type ServiceTarget } from './service'
 
 export const checksumMismatch = (backupId: string, when: string) =>
-  new AppError(422, 'checksum_mismatch', `Backup ${backupId} is corrupted (its SHA-256 does not match ${when}); the service was not touched`)
+  new AppError(
+    422,
+    'checksum_mismatch',
+    `Backup ${backupId} is corrupted (its SHA-256 does not match ${when}); the service was not touched`,
+  )
 
 /** Restores a listed backup into its service (see RestoreRun). One job per service at a time. */
-export async function restoreBackup(engine: BackupEngine, ref: string, backupId: string, options: { signal?: AbortSignal } = {}): Promise<RestoreResult> {
+export async function restoreBackup(
+  engine: BackupEngine,
+  ref: string,
+  backupId: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<RestoreResult> {
   engine.locks.assertFree(ref)
   const service = await loadService(engine.ctx.docker, ref, options.signal)
   const record = await getRecord(engine, service.serviceId, backupId)
@@ -37,13 +46,18 @@ export async function restoreBackup(engine: BackupEngine, ref: string, backupId:
  * Archives we did not make ourselves — uploads, and files found in the backup directory without a
  * record — are restored under the stricter rules (no special files, ZAPIE_RESTORE_MAX_BYTES).
  */
-export const fromElsewhere = (record: Pick<BackupRecord, 'origin'>) => record.origin === 'upload' || record.origin === 'adopted'
+export const fromElsewhere = (record: Pick<BackupRecord, 'origin'>) =>
+  record.origin === 'upload' || record.origin === 'adopted'
 
 /** Pairs each volume of the archive with the service's volume mounted at the same destination. */
 export function planVolumes(service: ServiceTarget, record: Pick<BackupRecord, 'id' | 'volumes'>): DataVolume[] {
   if (service.inspect.HostConfig.AutoRemove) {
     // Stopping it for the swap would remove it, and with it the way back.
-    throw new AppError(422, 'incompatible_backup', `Service '${service.serviceId}' is removed when it stops (AutoRemove) and cannot be restored in place`)
+    throw new AppError(
+      422,
+      'incompatible_backup',
+      `Service '${service.serviceId}' is removed when it stops (AutoRemove) and cannot be restored in place`,
+    )
   }
   return record.volumes.map((volume) => {
     const target = service.volumes.find((v) => v.destination === volume.destination)
@@ -117,7 +131,11 @@ export class RestoreRun {
       await this.checkHostBinds()
       await this.verify()
       await checkFreeSpace(
-        { info: () => this.docker.info(), dockerHost: this.engine.ctx.config.dockerHost, logger: this.engine.ctx.logger },
+        {
+          info: () => this.docker.info(),
+          dockerHost: this.engine.ctx.config.dockerHost,
+          logger: this.engine.ctx.logger,
+        },
         record.volumes,
       )
       const initial = (await service.container.inspect()).State
@@ -188,7 +206,10 @@ export class RestoreRun {
     const replacements = new Map<string, string>()
     const suffix = randomBytes(4).toString('hex')
     for (const volume of plan) {
-      const old = await this.docker.getVolume(volume.name).inspect().catch(() => null)
+      const old = await this.docker
+        .getVolume(volume.name)
+        .inspect()
+        .catch(() => null)
       const name = freshVolumeName(this.service.name, volume, suffix)
       this.freshVolumes.push(name)
       await this.mark()
@@ -235,7 +256,11 @@ export class RestoreRun {
       {
         onBytes: (bytes) => this.progress.report('extracting', bytes, 20 + (bytes / Math.max(1, record.size)) * 70),
         // Belt and braces: the stream stops once it inflates beyond what the record declares.
-        limits: { declared: record.volumes, untrusted: fromElsewhere(record), maxInflated: this.engine.ctx.config.restoreMaxBytes },
+        limits: {
+          declared: record.volumes,
+          untrusted: fromElsewhere(record),
+          maxInflated: this.engine.ctx.config.restoreMaxBytes,
+        },
       },
     )
     await this.helper.remove({ force: true })
@@ -322,13 +347,27 @@ export class RestoreRun {
       } catch (err) {
         // 409: another container still uses it; kept, and reported as such.
         if (isStatus(err, 404)) removed = true
-        else engine.ctx.logger.warn({ msg: 'restore kept the old volume', volume: volume.name, error: String((err as Error).message) })
+        else
+          engine.ctx.logger.warn({
+            msg: 'restore kept the old volume',
+            volume: volume.name,
+            error: String((err as Error).message),
+          })
       }
-      volumes.push({ destination: volume.destination, volume: replacements.get(volume.destination)!, previousVolume: volume.name, previousVolumeRemoved: removed })
+      volumes.push({
+        destination: volume.destination,
+        volume: replacements.get(volume.destination)!,
+        previousVolume: volume.name,
+        previousVolumeRemoved: removed,
+      })
     }
     this.freshVolumes.length = 0
     await engine.intents.clear(this.record.id).catch((err) =>
-      engine.ctx.logger.warn({ msg: 'could not clear a restore marker', backupId: this.record.id, error: String(err) }),
+      engine.ctx.logger.warn({
+        msg: 'could not clear a restore marker',
+        backupId: this.record.id,
+        error: String(err),
+      }),
     )
     return volumes
   }
@@ -342,21 +381,35 @@ export class RestoreRun {
         await step()
         return true
       } catch (err) {
-        engine.ctx.logger.error({ msg: `restore rollback: could not ${what}`, serviceId: service.serviceId, error: String((err as Error)?.message ?? err) })
+        engine.ctx.logger.error({
+          msg: `restore rollback: could not ${what}`,
+          serviceId: service.serviceId,
+          error: String((err as Error)?.message ?? err),
+        })
         return false
       }
     }
     let ok = true
-    if (this.newContainer) ok = (await attempt('remove the restored container', () => this.newContainer!.remove({ force: true, v: false }))) && ok
-    if (this.parked) ok = (await attempt('rename the service back', () => service.container.rename({ name: service.name }))) && ok
+    if (this.newContainer)
+      ok =
+        (await attempt('remove the restored container', () => this.newContainer!.remove({ force: true, v: false }))) &&
+        ok
+    if (this.parked)
+      ok = (await attempt('rename the service back', () => service.container.rename({ name: service.name }))) && ok
     // Only what this restore did is undone: a service its user had paused stays paused.
-    if (this.stoppedOld) ok = (await attempt('start the service again', () => resumeContainer(service.container, 'stopped'))) && ok
+    if (this.stoppedOld)
+      ok = (await attempt('start the service again', () => resumeContainer(service.container, 'stopped'))) && ok
     if (this.unpausedOld) ok = (await attempt('pause the service again', () => service.container.pause())) && ok
     if (this.helper) await attempt('remove the helper container', () => this.helper!.remove({ force: true, v: false }))
     for (const name of this.freshVolumes) {
-      await attempt(`remove volume ${name}`, () => this.docker.getVolume(name).remove().catch((err) => {
-        if (!isStatus(err, 404)) throw err
-      }))
+      await attempt(`remove volume ${name}`, () =>
+        this.docker
+          .getVolume(name)
+          .remove()
+          .catch((err) => {
+            if (!isStatus(err, 404)) throw err
+          }),
+      )
     }
     // Only once the service is back can the marker go; otherwise recovery finishes the job.
     if (ok && this.intent) await engine.intents.clear(this.record.id).catch(() => {})

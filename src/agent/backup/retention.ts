@@ -16,7 +16,12 @@ const DAY_MS = 24 * 60 * 60 * 1000
  * `maxAgeDays`. The newest backup and the ids in `keep` (the one just made) always stay, so a
  * policy can never leave a service with no backup at all.
  */
-export function selectExpired(records: BackupRecord[], policy: RetentionPolicy, now: number, keep: ReadonlySet<string> = new Set()) {
+export function selectExpired(
+  records: BackupRecord[],
+  policy: RetentionPolicy,
+  now: number,
+  keep: ReadonlySet<string> = new Set(),
+) {
   if (policy.keepLast === undefined && policy.maxAgeDays === undefined) return []
   const sorted = [...records].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
   return sorted.filter((record, index) => {
@@ -31,7 +36,11 @@ export function selectExpired(records: BackupRecord[], policy: RetentionPolicy, 
  * Applies the service's policy (from its schedule) after a successful backup. Only this
  * service's own records are considered; a failure to delete one is logged and skipped.
  */
-export async function applyRetention(engine: BackupEngine, serviceId: string, keep: ReadonlySet<string>): Promise<string[]> {
+export async function applyRetention(
+  engine: BackupEngine,
+  serviceId: string,
+  keep: ReadonlySet<string>,
+): Promise<string[]> {
   const schedule = await engine.ctx.stores.backupSchedules.get(serviceId).catch(() => null)
   if (!schedule) return []
   const { records } = await engine.ctx.stores.backups.list(serviceId)
@@ -42,7 +51,12 @@ export async function applyRetention(engine: BackupEngine, serviceId: string, ke
       await deleteBackup(engine, serviceId, record.id)
       deleted.push(record.id)
     } catch (err) {
-      engine.ctx.logger.warn({ msg: 'retention could not delete a backup', serviceId, backupId: record.id, error: String(err) })
+      engine.ctx.logger.warn({
+        msg: 'retention could not delete a backup',
+        serviceId,
+        backupId: record.id,
+        error: String(err),
+      })
     }
   }
   if (deleted.length) engine.ctx.logger.info({ msg: 'retention deleted backups', serviceId, backupIds: deleted })

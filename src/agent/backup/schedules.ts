@@ -31,15 +31,18 @@ function parse(pattern: string, timezone: string | undefined): Cron {
       // croner only notices a bad zone when it computes a date; Intl says so up front.
       new Intl.DateTimeFormat('en-US', { timeZone: timezone })
     } catch {
-      throw badRequest(`Unknown timezone '${timezone}'`, [{ path: 'json.timezone', code: 'invalid_timezone', message: 'must be an IANA time zone such as Europe/Berlin' }])
+      throw badRequest(`Unknown timezone '${timezone}'`, [
+        { path: 'json.timezone', code: 'invalid_timezone', message: 'must be an IANA time zone such as Europe/Berlin' },
+      ])
     }
   }
   try {
     return new Cron(pattern, { ...cronOptions(timezone), paused: true })
   } catch (err) {
-    throw badRequest(`Invalid cron expression '${pattern}'${timezone ? ` or timezone '${timezone}'` : ''}: ${(err as Error).message}`, [
-      { path: 'json.cron', code: 'invalid_cron', message: (err as Error).message },
-    ])
+    throw badRequest(
+      `Invalid cron expression '${pattern}'${timezone ? ` or timezone '${timezone}'` : ''}: ${(err as Error).message}`,
+      [{ path: 'json.cron', code: 'invalid_cron', message: (err as Error).message }],
+    )
   }
 }
 
@@ -62,7 +65,11 @@ export function missingSince(schedule: StoredSchedule, now: number): { missing: 
 }
 
 /** Makes one scheduled backup; resolves with it once listed. */
-export type ScheduledBackup = (serviceId: string, schedule: StoredSchedule, at: number) => Promise<{ backupId: string; created_at: string }>
+export type ScheduledBackup = (
+  serviceId: string,
+  schedule: StoredSchedule,
+  at: number,
+) => Promise<{ backupId: string; created_at: string }>
 
 export interface SchedulerOptions {
   cron?: CronFactory
@@ -110,7 +117,10 @@ export class BackupScheduler {
     for (const schedule of schedules) this.register(schedule)
     await this.checkAll()
     this.timer = setInterval(
-      () => void this.checkAll().catch((err) => this.engine.ctx.logger.error({ msg: 'backup schedule check failed', error: String(err) })),
+      () =>
+        void this.checkAll().catch((err) =>
+          this.engine.ctx.logger.error({ msg: 'backup schedule check failed', error: String(err) }),
+        ),
       this.checkIntervalMs,
     )
     this.timer.unref?.()
@@ -179,7 +189,12 @@ export class BackupScheduler {
     this.jobs.delete(serviceId)
     if (!existing) return { deleted: false }
     await this.store.remove(serviceId)
-    this.engine.alerts.setMissing(serviceId, false, { cron: '', lastSuccessAt: null, expectedSince: '', message: 'Backup schedule removed' })
+    this.engine.alerts.setMissing(serviceId, false, {
+      cron: '',
+      lastSuccessAt: null,
+      expectedSince: '',
+      message: 'Backup schedule removed',
+    })
     return { deleted: true }
   }
 
@@ -197,7 +212,11 @@ export class BackupScheduler {
         // The service is busy with something the user started (a restore, a delete): not a
         // failure to alert on. The next run is due at the next tick; a missed one still raises
         // backup_missing through the usual check.
-        this.engine.ctx.logger.info({ msg: 'scheduled backup skipped: another operation is running', serviceId, reason: err.message })
+        this.engine.ctx.logger.info({
+          msg: 'scheduled backup skipped: another operation is running',
+          serviceId,
+          reason: err.message,
+        })
         return
       }
       outcome = { lastError: err instanceof AppError ? `${err.code}: ${err.message}` : String(err) }
@@ -221,7 +240,10 @@ export class BackupScheduler {
       wait: true,
       origin: 'schedule',
     })
-    return { backupId: job.backupId, created_at: job.status === 'completed' ? job.backup.created_at : new Date(at).toISOString() }
+    return {
+      backupId: job.backupId,
+      created_at: job.status === 'completed' ? job.backup.created_at : new Date(at).toISOString(),
+    }
   }
 
   private validate(input: ScheduleInput) {
@@ -241,14 +263,20 @@ export class BackupScheduler {
     this.jobs.set(
       serviceId,
       this.cron(schedule.cron, schedule.timezone, () => {
-        void this.runNow(serviceId).catch((err) => this.engine.ctx.logger.error({ msg: 'scheduled backup crashed', serviceId, error: String(err) }))
+        void this.runNow(serviceId).catch((err) =>
+          this.engine.ctx.logger.error({ msg: 'scheduled backup crashed', serviceId, error: String(err) }),
+        )
       }),
     )
   }
 
   private describe(schedule: StoredSchedule): BackupSchedule {
     const next = schedule.enabled ? parse(schedule.cron, schedule.timezone).nextRun(new Date(this.engine.now())) : null
-    return { ...schedule, nextRun: next ? next.toISOString() : null, missing: missingSince(schedule, this.engine.now()).missing }
+    return {
+      ...schedule,
+      nextRun: next ? next.toISOString() : null,
+      missing: missingSince(schedule, this.engine.now()).missing,
+    }
   }
 
   /**
@@ -275,9 +303,19 @@ export class BackupScheduler {
     this.jobs.delete(serviceId)
     if (schedule.disabledReason === 'service_gone') return
     const message = `Service ${serviceId} no longer exists: its backup schedule was disabled (its backups are kept, see GET /api/backups)`
-    await this.store.set({ ...schedule, enabled: false, disabledReason: 'service_gone', lastError: `service_gone: ${message}` })
+    await this.store.set({
+      ...schedule,
+      enabled: false,
+      disabledReason: 'service_gone',
+      lastError: `service_gone: ${message}`,
+    })
     this.engine.ctx.logger.warn({ msg: 'backup schedule disabled: its service is gone', serviceId })
-    this.engine.alerts.setMissing(serviceId, true, { cron: schedule.cron, lastSuccessAt: schedule.lastSuccessAt ?? null, expectedSince: '', message })
+    this.engine.alerts.setMissing(serviceId, true, {
+      cron: schedule.cron,
+      lastSuccessAt: schedule.lastSuccessAt ?? null,
+      expectedSince: '',
+      message,
+    })
   }
 
   /** Reports the schedule's missed-backup state; the sink only acts on a change. */
@@ -307,7 +345,8 @@ export class BackupScheduler {
   async checkAll(): Promise<void> {
     const { schedules } = await this.store.all().catch(() => ({ schedules: [] as StoredSchedule[] }))
     for (const schedule of schedules) {
-      if (schedule.enabled && this.isMissing(schedule) && (await this.serviceGone(schedule.serviceId))) await this.disableOrphan(schedule)
+      if (schedule.enabled && this.isMissing(schedule) && (await this.serviceGone(schedule.serviceId)))
+        await this.disableOrphan(schedule)
       else this.check(schedule)
     }
   }

@@ -57,9 +57,7 @@ export function movedHeader(header: Header, name: string, linkname?: string): He
 }
 
 /** An entry of one of our archives, classified. */
-export type OurEntry =
-  | { kind: 'manifest' }
-  | { kind: 'volume'; index: number; relative: string }
+export type OurEntry = { kind: 'manifest' } | { kind: 'volume'; index: number; relative: string }
 
 /** Classifies an entry name of our archive format, refusing anything else. */
 export function classifyEntry(name: string): OurEntry {
@@ -68,5 +66,9 @@ export function classifyEntry(name: string): OurEntry {
   if (!match) throw new ArchiveFormatError(`unexpected entry '${name}'`)
   const relative = match[2]!
   if (relative !== '' && !isCleanRelativePath(relative)) throw new ArchiveFormatError(`unsafe entry name '${name}'`)
-  return { kind: 'volume', index: Number(match[1]), relative: relative.endsWith('/') ? relative.slice(0, -1) : relative }
+  return {
+    kind: 'volume',
+    index: Number(match[1]),
+    relative: relative.endsWith('/') ? relative.slice(0, -1) : relative,
+  }
 }

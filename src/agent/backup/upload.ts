@@ -58,9 +58,12 @@ export async function uploadBackup(
     const limit = Math.min(options.limit, ctx.config.uploadLimit)
     progress.report('receiving', 0, null)
     const idleMs = ctx.config.uploadIdleTimeoutMs
-    const { size, sha256 } = await receive(body, temp, { limit, idleMs }, options.signal, (bytes) => progress.report('receiving', bytes, null))
+    const { size, sha256 } = await receive(body, temp, { limit, idleMs }, options.signal, (bytes) =>
+      progress.report('receiving', bytes, null),
+    )
     if (size === 0) throw badRequest('The upload is empty: send the .tar.gz archive as the request body')
-    if (options.sha256 && options.sha256 !== sha256) throw checksumMismatch('upload', 'the X-Checksum-Sha256 sent with it')
+    if (options.sha256 && options.sha256 !== sha256)
+      throw checksumMismatch('upload', 'the X-Checksum-Sha256 sent with it')
     progress.report('checking', 0, 0)
     // Read end to end before anything is stored: a bomb stops at the cap or, once the manifest
     // is read, at what it declares (413); special files and paths below symlinks are a 422.
@@ -68,7 +71,8 @@ export async function uploadBackup(
       onBytes: (bytes) => progress.report('checking', bytes, (bytes / size) * 100),
       limits: { untrusted: true, maxInflated: ctx.config.restoreMaxBytes },
     }).catch((err) => {
-      if (err instanceof ArchiveFormatError) throw new AppError(422, 'invalid_backup_archive', `Not a valid backup archive: ${err.message}`)
+      if (err instanceof ArchiveFormatError)
+        throw new AppError(422, 'invalid_backup_archive', `Not a valid backup archive: ${err.message}`)
       throw err
     })
     const { manifest } = contents
@@ -107,13 +111,17 @@ export async function uploadBackup(
       return { backup, restore }
     } catch (err) {
       const error = err instanceof AppError ? err : new AppError(502, 'restore_failed', String(err))
-      throw new AppError(error.status, error.code, `The archive was stored as backup ${backupId}, but restoring it failed: ${error.message}`, [
-        { backupId },
-      ])
+      throw new AppError(
+        error.status,
+        error.code,
+        `The archive was stored as backup ${backupId}, but restoring it failed: ${error.message}`,
+        [{ backupId }],
+      )
     }
   } catch (err) {
     if (!committed) {
-      const error = err instanceof AppError ? err : new AppError(502, 'upload_failed', String((err as Error)?.message ?? err))
+      const error =
+        err instanceof AppError ? err : new AppError(502, 'upload_failed', String((err as Error)?.message ?? err))
       progress.report('failed', 0, null, { error: error.message, code: error.code })
     }
     throw err
@@ -124,7 +132,11 @@ export async function uploadBackup(
 }
 
 const uploadStalled = (idleMs: number) =>
-  new AppError(408, 'upload_stalled', `No bytes of the upload arrived for ${Math.round(idleMs / 1000)} s (ZAPIE_UPLOAD_IDLE_TIMEOUT_MS); the upload was aborted`)
+  new AppError(
+    408,
+    'upload_stalled',
+    `No bytes of the upload arrived for ${Math.round(idleMs / 1000)} s (ZAPIE_UPLOAD_IDLE_TIMEOUT_MS); the upload was aborted`,
+  )
 
 /**
  * Streams the body into `file`, counting against `limit` and hashing; fsyncs before it answers.

@@ -15,7 +15,11 @@ export function fillPlaceholders(value: string, ports: readonly AllocatedPort[])
  * The Engine's create request for a spec. Host privileges are spelled out as off, so nothing a
  * spec could carry turns them on; the identity labels are set here, whatever the spec says.
  */
-export function toCreateOptions(spec: DeploySpec, ports: readonly AllocatedPort[], deploymentId?: string): Docker.ContainerCreateOptions {
+export function toCreateOptions(
+  spec: DeploySpec,
+  ports: readonly AllocatedPort[],
+  deploymentId?: string,
+): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, { HostPort: string }[]> = {}
   for (const p of ports) {
@@ -36,7 +40,17 @@ export function toCreateOptions(spec: DeploySpec, ports: readonly AllocatedPort[
       ...(ports[0] ? { [LABELS.port]: String(ports[0].host) } : {}),
     },
     ExposedPorts: exposed,
-    ...(hc ? { Healthcheck: { Test: hc.test, Interval: hc.intervalNs, Timeout: hc.timeoutNs, Retries: hc.retries, StartPeriod: hc.startPeriodNs } } : {}),
+    ...(hc
+      ? {
+          Healthcheck: {
+            Test: hc.test,
+            Interval: hc.intervalNs,
+            Timeout: hc.timeoutNs,
+            Retries: hc.retries,
+            StartPeriod: hc.startPeriodNs,
+          },
+        }
+      : {}),
     HostConfig: {
       PortBindings: bindings,
       Mounts: spec.volumes.map((v) =>

@@ -27,11 +27,16 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
     deploy: (input, callOptions) => deployer.deployWith(input, callOptions),
 
     async deployWith(input, { deploymentId, wait, signal }, beforeCreate) {
-      if (!DeploymentId.safeParse(deploymentId).success) throw badRequest(`Invalid deployment id '${String(deploymentId).slice(0, 80)}'`)
+      if (!DeploymentId.safeParse(deploymentId).success)
+        throw badRequest(`Invalid deployment id '${String(deploymentId).slice(0, 80)}'`)
       const parsed = DeploySpecSchema.safeParse(input)
-      if (!parsed.success) throw badRequest(`Invalid deploy spec: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+      if (!parsed.success)
+        throw badRequest(
+          `Invalid deploy spec: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        )
       const spec = await enforceHostPolicy(ctx, parsed.data)
-      if (inFlight.has(deploymentId)) throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
+      if (inFlight.has(deploymentId))
+        throw conflict(`Deployment '${deploymentId}' is already running`, 'deployment_in_progress')
       // Checked and claimed with no await between, so two requests with one id cannot both pass.
       inFlight.add(deploymentId)
       let job: Promise<DeployOutcome>
@@ -42,7 +47,8 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       let release: (() => void) | undefined
       try {
         release = ctx.locks.acquire(spec.containerName, 'deploy')
-        if (await ctx.stores.deployments.get(deploymentId)) throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
+        if (await ctx.stores.deployments.get(deploymentId))
+          throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
         record = newRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
         await ctx.stores.deployments.put(record)
         job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs, beforeCreate })
@@ -68,8 +74,14 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
       if (record.status === 'in-progress' && !inFlight.has(deploymentId)) {
         // Recorded as running, but no job here runs it: the agent stopped in the middle.
         const at = new Date(ctx.clock.now()).toISOString()
-        const message = 'The agent stopped while this deployment was running; check for a half-created service and deploy again'
-        Object.assign(record, { status: 'failed', updatedAt: at, finishedAt: at, error: { status: 500, code: 'deployment_interrupted', message } })
+        const message =
+          'The agent stopped while this deployment was running; check for a half-created service and deploy again'
+        Object.assign(record, {
+          status: 'failed',
+          updatedAt: at,
+          finishedAt: at,
+          error: { status: 500, code: 'deployment_interrupted', message },
+        })
         record.steps.push({ step: 'error', status: 'failed', message, at })
         await ctx.stores.deployments.put(record)
       }
@@ -82,7 +94,11 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
 /** The deployer, plus the seam a restore into a new service uses (never reachable over the wire). */
 export interface Deployer extends DeployApi {
   /** `deploy`, with a step that runs before the container is created (see BeforeCreate). */
-  deployWith(spec: DeploySpec, options: Parameters<DeployApi['deploy']>[1], beforeCreate?: BeforeCreate): Promise<DeployOutcome>
+  deployWith(
+    spec: DeploySpec,
+    options: Parameters<DeployApi['deploy']>[1],
+    beforeCreate?: BeforeCreate,
+  ): Promise<DeployOutcome>
 }
 
 /**

@@ -32,10 +32,15 @@ export async function ensureImage(
     if (!isStatus(err, 404)) throw toAppError(err, 'image')
   }
   const fail = (raw: string, reason = pullFailureReason(raw)) =>
-    withInternal(new AppError(502, 'image_pull_failed', `Image '${image}' is not on this host and could not be pulled: ${reason}`), raw)
+    withInternal(
+      new AppError(502, 'image_pull_failed', `Image '${image}' is not on this host and could not be pulled: ${reason}`),
+      raw,
+    )
   let stream: Readable
   try {
-    stream = (await docker.pull(image, { abortSignal: AbortSignal.timeout(PULL_TIMEOUT_MS) } as object)) as unknown as Readable
+    stream = (await docker.pull(image, {
+      abortSignal: AbortSignal.timeout(PULL_TIMEOUT_MS),
+    } as object)) as unknown as Readable
   } catch (err) {
     const e = err as { json?: { message?: string }; message?: string }
     throw fail(e.json?.message ?? e.message ?? String(err))
@@ -48,7 +53,12 @@ export async function ensureImage(
       rest = lines.pop() ?? ''
       for (const line of lines) {
         if (!line.trim()) continue
-        const event = JSON.parse(line) as { id?: string; status?: string; error?: string; progressDetail?: { current?: number; total?: number } }
+        const event = JSON.parse(line) as {
+          id?: string
+          status?: string
+          error?: string
+          progressDetail?: { current?: number; total?: number }
+        }
         if (event.error) throw fail(event.error)
         if (!event.id || !event.status) continue
         const { current, total } = event.progressDetail ?? {}
@@ -70,8 +80,11 @@ export async function ensureImage(
     throw fail((err as Error).message ?? String(err))
   }
   // The stream can end without an error line and still leave no image (a dropped connection).
-  await docker.getImage(image).inspect().catch(() => {
-    throw fail('pull stream ended without the image', 'the pull ended without the image')
-  })
+  await docker
+    .getImage(image)
+    .inspect()
+    .catch(() => {
+      throw fail('pull stream ended without the image', 'the pull ended without the image')
+    })
   return 'pulled'
 }

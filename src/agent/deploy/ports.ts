@@ -49,7 +49,11 @@ export function createPortAllocator(docker: Docker, options: { probe?: PortProbe
           let port = request.preferredHost
           for (let tries = 0; ; tries++, port++) {
             if (tries >= MAX_TRIES || port > 65535) {
-              throw new AppError(503, 'no_free_port', `No free host port for ${request.container}/${request.protocol} between ${request.preferredHost} and ${port - 1}`)
+              throw new AppError(
+                503,
+                'no_free_port',
+                `No free host port for ${request.container}/${request.protocol} between ${request.preferredHost} and ${port - 1}`,
+              )
             }
             const key = `${port}/${request.protocol}`
             if (!used.has(key) && (await probe(port, request.protocol))) {
@@ -59,7 +63,10 @@ export function createPortAllocator(docker: Docker, options: { probe?: PortProbe
             }
           }
         }
-        held.set(owner, out.map((p) => `${p.host}/${p.protocol}`))
+        held.set(
+          owner,
+          out.map((p) => `${p.host}/${p.protocol}`),
+        )
         return out
       })
     },
@@ -86,7 +93,8 @@ export async function hostPortsInUse(docker: Docker): Promise<Set<string>> {
       const info = await docker.getContainer(c.Id).inspect()
       for (const [key, bindings] of Object.entries(info.HostConfig.PortBindings ?? {})) {
         const protocol = key.split('/')[1] ?? 'tcp'
-        for (const b of (bindings as { HostPort?: string }[] | null) ?? []) if (b.HostPort) used.add(`${Number(b.HostPort)}/${protocol}`)
+        for (const b of (bindings as { HostPort?: string }[] | null) ?? [])
+          if (b.HostPort) used.add(`${Number(b.HostPort)}/${protocol}`)
       }
     } catch (err) {
       // Removed between the list and the inspect: it holds no port any more.

@@ -25,10 +25,15 @@ export async function recoverInterruptedDeploys(ctx: AgentContext, startedAt: nu
       await finish(ctx, record, removed)
       recovered.push(record.id)
     } catch (err) {
-      ctx.logger.error({ msg: 'could not clean up after an interrupted deploy', deploymentId: record.id, error: String((err as Error)?.message ?? err) })
+      ctx.logger.error({
+        msg: 'could not clean up after an interrupted deploy',
+        deploymentId: record.id,
+        error: String((err as Error)?.message ?? err),
+      })
     }
   }
-  if (recovered.length) ctx.logger.warn({ msg: 'cleaned up deploys the agent was killed in the middle of', deployments: recovered })
+  if (recovered.length)
+    ctx.logger.warn({ msg: 'cleaned up deploys the agent was killed in the middle of', deployments: recovered })
   return recovered
 }
 
@@ -64,14 +69,34 @@ async function finish(ctx: AgentContext, record: DeploymentRecord, removed: stri
   const at = new Date(ctx.clock.now()).toISOString()
   const message = `The agent stopped while this deployment was running; on restart it ${removed.length ? `removed what the deploy had created (${removed.join(', ')})` : 'found nothing the deploy had created'}. Deploy again to create the service.`
   const steps: [DeployStep, StepStatus, string][] = [
-    ...(removed.length ? [['cleanup', 'completed', `Removed ${removed.join(', ')}`] as [DeployStep, StepStatus, string]] : []),
+    ...(removed.length
+      ? [['cleanup', 'completed', `Removed ${removed.join(', ')}`] as [DeployStep, StepStatus, string]]
+      : []),
     ['error', 'failed', message],
   ]
   for (const [step, status, text] of steps) record.steps.push({ step, status, message: text, at })
-  Object.assign(record, { status: 'failed', updatedAt: at, finishedAt: at, error: { status: 500, code: 'deployment_interrupted', message } })
+  Object.assign(record, {
+    status: 'failed',
+    updatedAt: at,
+    finishedAt: at,
+    error: { status: 500, code: 'deployment_interrupted', message },
+  })
   await ctx.stores.deployments.put(record)
-  const base = { deploymentId: record.id, serviceId: record.containerName, serviceName: record.serviceName, containerName: record.containerName, serviceType: record.serviceType, recovered: true }
+  const base = {
+    deploymentId: record.id,
+    serviceId: record.containerName,
+    serviceName: record.serviceName,
+    containerName: record.containerName,
+    serviceType: record.serviceType,
+    recovered: true,
+  }
   for (const [step, status, text] of steps) {
-    ctx.events.publish('deployment-progress', { ...base, step, status, message: text, ...(step === 'error' ? { code: 'deployment_interrupted', removed } : {}) })
+    ctx.events.publish('deployment-progress', {
+      ...base,
+      step,
+      status,
+      message: text,
+      ...(step === 'error' ? { code: 'deployment_interrupted', removed } : {}),
+    })
   }
 }

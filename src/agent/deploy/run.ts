@@ -17,7 +17,17 @@ import { waitUntilReady } from './ready'
 export type BeforeCreate = () => Promise<string>
 
 /** Rough share of the whole deploy done when each step completes: for progress bars. */
-const PROGRESS: Partial<Record<DeployStep, number>> = { accepted: 0, volume: 10, port: 20, image: 60, restore: 65, create: 70, start: 80, ready: 95, done: 100 }
+const PROGRESS: Partial<Record<DeployStep, number>> = {
+  accepted: 0,
+  volume: 10,
+  port: 20,
+  image: 60,
+  restore: 65,
+  create: 70,
+  start: 80,
+  ready: 95,
+  done: 100,
+}
 
 /**
  * One deploy, step by step — volume, port, image (inspect, or pull with per-layer progress),
@@ -34,7 +44,14 @@ export async function runDeployment(
   const { docker } = ctx
   const created: { volumes: string[]; containerId: string | null } = { volumes: [], containerId: null }
   // One vocabulary (README, events): serviceName is the container name everywhere; the name the user typed is displayName.
-  const base = { deploymentId: record.id, serviceId: spec.containerName, serviceName: spec.containerName, containerName: spec.containerName, displayName: spec.serviceName, serviceType: spec.serviceType }
+  const base = {
+    deploymentId: record.id,
+    serviceId: spec.containerName,
+    serviceName: spec.containerName,
+    containerName: spec.containerName,
+    displayName: spec.serviceName,
+    serviceType: spec.serviceType,
+  }
 
   const publish = (step: DeployStep, status: StepStatus, message: string, extra: Record<string, unknown> = {}) => {
     const progress = status === 'completed' ? PROGRESS[step] : undefined
@@ -62,19 +79,44 @@ export async function runDeployment(
 
     const volumes = spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : []))
     for (const name of volumes) {
-      await docker.createVolume({ Name: name, Labels: { ...spec.labels, 'zapie.managed': 'true', 'zapie.id': spec.containerName, [LABELS.deployment]: record.id } })
+      await docker.createVolume({
+        Name: name,
+        Labels: {
+          ...spec.labels,
+          'zapie.managed': 'true',
+          'zapie.id': spec.containerName,
+          [LABELS.deployment]: record.id,
+        },
+      })
       created.volumes.push(name)
     }
-    await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', { volumes })
+    await step('volume', 'completed', volumes.length ? `Created volume ${volumes.join(', ')}` : 'No volume needed', {
+      volumes,
+    })
 
     ports = await options.ports.allocate(record.id, spec.ports)
     record.ports = ports.map((p) => ({ container: p.container, host: p.host, protocol: p.protocol }))
-    await step('port', 'completed', ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published', { ports: record.ports })
+    await step(
+      'port',
+      'completed',
+      ports.length ? ports.map((p) => `${p.container}/${p.protocol} → host ${p.host}`).join(', ') : 'No port published',
+      { ports: record.ports },
+    )
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
     // A pull streams for minutes: on the stream client, never holding a short-call socket.
-    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => publish('image', 'in-progress', p.message, { layer: p.layer, layerStatus: p.status, ...(p.percent !== undefined ? { layerProgress: p.percent } : {}) }))
-    await step('image', 'completed', image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`)
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) =>
+      publish('image', 'in-progress', p.message, {
+        layer: p.layer,
+        layerStatus: p.status,
+        ...(p.percent !== undefined ? { layerProgress: p.percent } : {}),
+      }),
+    )
+    await step(
+      'image',
+      'completed',
+      image === 'present' ? `Image ${spec.image} is on this host` : `Pulled image ${spec.image}`,
+    )
 
     if (options.beforeCreate) {
       // The volumes exist and are empty, the image is here, nothing has run yet: the moment to
@@ -90,9 +132,11 @@ export async function runDeployment(
     options.ports.release(record.id)
     await step('create', 'completed', `Created container ${spec.containerName}`)
 
-    await ctx.limit(() => container.start()).catch((err) => {
-      throw startError(err)
-    })
+    await ctx
+      .limit(() => container.start())
+      .catch((err) => {
+        throw startError(err)
+      })
     await step('start', 'completed', `Started ${spec.containerName}`)
 
     await waitUntilReady(docker, ctx.events, container.id, { healthcheck: spec.healthcheck, graceMs: options.graceMs })
@@ -102,7 +146,9 @@ export async function runDeployment(
     record.status = 'succeeded'
     record.url = service.url
     record.finishedAt = new Date(ctx.clock.now()).toISOString()
-    await step('done', 'completed', `${spec.templateName} is ready${service.url ? ` at ${service.url}` : ''}`, { url: service.url })
+    await step('done', 'completed', `${spec.templateName} is ready${service.url ? ` at ${service.url}` : ''}`, {
+      url: service.url,
+    })
     return { deployment: structuredClone(record), service }
   } catch (err) {
     const raw = err instanceof AppError ? err : toAppError(err)
@@ -132,14 +178,22 @@ export async function runDeployment(
 }
 
 /** Removes what a failed deploy created. Returns what it removed, for the record. */
-async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containerId: string | null }): Promise<string[]> {
+async function cleanUp(
+  ctx: AgentContext,
+  created: { volumes: string[]; containerId: string | null },
+): Promise<string[]> {
   const removed: string[] = []
   if (created.containerId) {
     try {
       await ctx.docker.getContainer(created.containerId).remove({ force: true, v: true })
       removed.push('the container')
     } catch (err) {
-      if (!isStatus(err, 404)) ctx.logger.error({ msg: 'could not remove container of failed deploy', containerId: created.containerId, error: String(err) })
+      if (!isStatus(err, 404))
+        ctx.logger.error({
+          msg: 'could not remove container of failed deploy',
+          containerId: created.containerId,
+          error: String(err),
+        })
     }
   }
   for (const name of created.volumes) {
@@ -147,7 +201,8 @@ async function cleanUp(ctx: AgentContext, created: { volumes: string[]; containe
       await ctx.docker.getVolume(name).remove({ force: true })
       removed.push(`volume ${name}`)
     } catch (err) {
-      if (!isStatus(err, 404)) ctx.logger.error({ msg: 'could not remove volume of failed deploy', volume: name, error: String(err) })
+      if (!isStatus(err, 404))
+        ctx.logger.error({ msg: 'could not remove volume of failed deploy', volume: name, error: String(err) })
     }
   }
   return removed

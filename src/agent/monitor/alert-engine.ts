@@ -86,7 +86,13 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     return state
   }
 
-  function openAlert(id: ServiceIdentity, rule: AlertRule, verdict: Verdict, now: number, severity?: AlertSeverity): AlertRecord {
+  function openAlert(
+    id: ServiceIdentity,
+    rule: AlertRule,
+    verdict: Verdict,
+    now: number,
+    severity?: AlertSeverity,
+  ): AlertRecord {
     const iso = new Date(now).toISOString()
     return {
       id: randomUUID(),
@@ -123,12 +129,20 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     const previous = writes.get(serviceId) ?? Promise.resolve()
     const next = previous
       .then(async () => {
-        const active = [...(states.get(serviceId)?.values() ?? [])].filter((s) => s.phase === 'firing' && s.alert).map((s) => s.alert!)
+        const active = [...(states.get(serviceId)?.values() ?? [])]
+          .filter((s) => s.phase === 'firing' && s.alert)
+          .map((s) => s.alert!)
         const resolved = recent.get(serviceId) ?? []
         if (active.length === 0 && resolved.length === 0) await deps.store.remove(serviceId)
         else await deps.store.set(serviceId, { active, recent: resolved })
       })
-      .catch((err) => deps.logger.error({ msg: 'could not save alert state', serviceId, error: String((err as Error)?.message ?? err) }))
+      .catch((err) =>
+        deps.logger.error({
+          msg: 'could not save alert state',
+          serviceId,
+          error: String((err as Error)?.message ?? err),
+        }),
+      )
     writes.set(serviceId, next)
     void next.then(() => {
       if (writes.get(serviceId) === next) writes.delete(serviceId)
@@ -163,7 +177,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
       const { records, corrupt } = await deps.store.all()
       for (const err of corrupt) deps.logger.error({ msg: 'alert state unreadable; left in place', ...err })
       for (const [serviceId, record] of records) {
-        for (const alert of record.active) Object.assign(stateOf(serviceId, alert.rule), { phase: 'firing', breaches: 0, alert })
+        for (const alert of record.active)
+          Object.assign(stateOf(serviceId, alert.rule), { phase: 'firing', breaches: 0, alert })
         recent.set(serviceId, record.recent)
       }
     },
@@ -179,7 +194,10 @@ export function createAlertEngine(deps: AlertEngineDeps) {
           continue
         }
         const verdict = evaluateRule(rule, input, t)
-        apply(id.serviceId, step(state, verdict, { samplesToFire: t.consecutiveSamples, now, open: (v) => openAlert(id, rule, v, now) }))
+        apply(
+          id.serviceId,
+          step(state, verdict, { samplesToFire: t.consecutiveSamples, now, open: (v) => openAlert(id, rule, v, now) }),
+        )
       }
     },
 
@@ -195,7 +213,10 @@ export function createAlertEngine(deps: AlertEngineDeps) {
         message: details.message ?? (active ? `${rule} is active` : `${rule} cleared`),
       }
       const id = deps.identify(serviceId)
-      apply(serviceId, step(state, verdict, { samplesToFire: 1, now, open: (v) => openAlert(id, rule, v, now, details.severity) }))
+      apply(
+        serviceId,
+        step(state, verdict, { samplesToFire: 1, now, open: (v) => openAlert(id, rule, v, now, details.severity) }),
+      )
     },
 
     /** Repeats firing alerts whose reminder is due (a warning stays quiet while its critical fires). */

@@ -75,6 +75,10 @@ export function resolve(state: RuleState, now: number, message?: string): Transi
 export function remindIfDue(state: RuleState, now: number, reminderMs: number): AlertRecord | null {
   if (state.phase !== 'firing' || !state.alert) return null
   if (now - Date.parse(state.alert.lastNotifiedAt) < reminderMs) return null
-  state.alert = { ...state.alert, lastNotifiedAt: new Date(now).toISOString(), notifications: state.alert.notifications + 1 }
+  state.alert = {
+    ...state.alert,
+    lastNotifiedAt: new Date(now).toISOString(),
+    notifications: state.alert.notifications + 1,
+  }
   return state.alert
 }

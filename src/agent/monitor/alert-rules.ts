@@ -37,13 +37,32 @@ export const RULE_SEVERITY: Record<AlertRule, AlertSeverity> = {
 }
 
 /** Rules evaluated on samples; `backup_missing` comes from outside (alerts.setCondition). */
-export const SAMPLED_RULES = ['cpu_warning', 'cpu_critical', 'memory_warning', 'memory_critical', 'container_down', 'unreachable', 'restarts', 'unhealthy'] as const
+export const SAMPLED_RULES = [
+  'cpu_warning',
+  'cpu_critical',
+  'memory_warning',
+  'memory_critical',
+  'container_down',
+  'unreachable',
+  'restarts',
+  'unhealthy',
+] as const
 export type SampledRule = (typeof SAMPLED_RULES)[number]
 
 /** While the critical alert of a metric fires, reminders of its warning are redundant. */
-export const INHIBITED_BY: Partial<Record<AlertRule, AlertRule>> = { cpu_warning: 'cpu_critical', memory_warning: 'memory_critical' }
+export const INHIBITED_BY: Partial<Record<AlertRule, AlertRule>> = {
+  cpu_warning: 'cpu_critical',
+  memory_warning: 'memory_critical',
+}
 
-function percentRule(label: string, value: number | null, running: boolean, fire: number, clear: number, level: string): Verdict | null {
+function percentRule(
+  label: string,
+  value: number | null,
+  running: boolean,
+  fire: number,
+  clear: number,
+  level: string,
+): Verdict | null {
   // A stopped container uses nothing: its CPU/memory alerts clear. Running without a sample yet: no opinion.
   const v = running ? value : 0
   if (v === null) return null
@@ -73,14 +92,32 @@ export function evaluateRule(rule: SampledRule, input: RuleInput, t: AlertThresh
         return { breach: false, clear: true, value: null, threshold: null, message: 'Container is running again' }
       }
       if (input.crashed === null) return null
-      return { breach: input.crashed, clear: !input.crashed, value: null, threshold: null, message: 'Container stopped unexpectedly (it was not stopped by a user)' }
+      return {
+        breach: input.crashed,
+        clear: !input.crashed,
+        value: null,
+        threshold: null,
+        message: 'Container stopped unexpectedly (it was not stopped by a user)',
+      }
     case 'unreachable': {
       const breach = input.status === 'unreachable'
-      return { breach, clear: !breach, value: null, threshold: null, message: 'The agent cannot read this service (Docker or its stats do not answer)' }
+      return {
+        breach,
+        clear: !breach,
+        value: null,
+        threshold: null,
+        message: 'The agent cannot read this service (Docker or its stats do not answer)',
+      }
     }
     case 'unhealthy': {
       const breach = input.status === 'unhealthy'
-      return { breach, clear: !breach, value: null, threshold: null, message: "Docker's healthcheck reports the service unhealthy" }
+      return {
+        breach,
+        clear: !breach,
+        value: null,
+        threshold: null,
+        message: "Docker's healthcheck reports the service unhealthy",
+      }
     }
     case 'restarts': {
       const breach = input.restartIncrease >= t.restarts.count

@@ -43,7 +43,12 @@ export async function detectCgroupVersion(root: string): Promise<CgroupVersion |
  * remote engine is never mistaken for a local process. Then the usual places. Null when the
  * agent cannot see the container's cgroup (remote or rootless engine): use the API instead.
  */
-export async function locateCgroup(paths: CgroupPaths, version: CgroupVersion, containerId: string, pid: number | null): Promise<CgroupLocation | null> {
+export async function locateCgroup(
+  paths: CgroupPaths,
+  version: CgroupVersion,
+  containerId: string,
+  pid: number | null,
+): Promise<CgroupLocation | null> {
   const candidates: string[] = []
   if (pid && pid > 0) {
     const text = readOptional(join(paths.proc, String(pid)), 'cgroup') ?? ''

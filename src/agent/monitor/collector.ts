@@ -1,7 +1,14 @@
 import type Docker from 'dockerode'
 import { mapLimited } from '../../limiter'
 import type { MetricsSource, ServiceMetrics } from '../../schemas/monitoring'
-import { detectCgroupVersion, locateCgroup, readCgroupCounters, type CgroupLocation, type CgroupPaths, type CgroupVersion } from './cgroup'
+import {
+  detectCgroupVersion,
+  locateCgroup,
+  readCgroupCounters,
+  type CgroupLocation,
+  type CgroupPaths,
+  type CgroupVersion,
+} from './cgroup'
 import type { RawCounters } from './counters'
 import { readDockerStats } from './docker-stats'
 import type { InventoryEntry } from './inventory'
@@ -37,12 +44,20 @@ interface ContainerState {
 export function createCollector(docker: Docker, options: CollectorOptions) {
   const states = new Map<string, ContainerState>()
   let version: CgroupVersion | null = null
-  const detected = options.source === 'auto' ? detectCgroupVersion(options.cgroup.root).then((v) => (version = v)) : Promise.resolve(null)
+  const detected =
+    options.source === 'auto'
+      ? detectCgroupVersion(options.cgroup.root).then((v) => (version = v))
+      : Promise.resolve(null)
 
-  async function countersOf(entry: InventoryEntry, state: ContainerState, signal: AbortSignal): Promise<{ counters: RawCounters | null; source: MetricsSource }> {
+  async function countersOf(
+    entry: InventoryEntry,
+    state: ContainerState,
+    signal: AbortSignal,
+  ): Promise<{ counters: RawCounters | null; source: MetricsSource }> {
     const facts = entry.facts!
     if (version && facts.pid > 0) {
-      if (state.location === undefined || state.pid !== facts.pid) state.location = await locateCgroup(options.cgroup, version, entry.id, facts.pid)
+      if (state.location === undefined || state.pid !== facts.pid)
+        state.location = await locateCgroup(options.cgroup, version, entry.id, facts.pid)
       if (state.location) {
         try {
           const counters = await readCgroupCounters(state.location, {
@@ -58,7 +73,14 @@ export function createCollector(docker: Docker, options: CollectorOptions) {
         }
       }
     }
-    return { counters: await readDockerStats(docker, entry.id, AbortSignal.any([signal, AbortSignal.timeout(options.apiTimeoutMs)])), source: 'docker-api' }
+    return {
+      counters: await readDockerStats(
+        docker,
+        entry.id,
+        AbortSignal.any([signal, AbortSignal.timeout(options.apiTimeoutMs)]),
+      ),
+      source: 'docker-api',
+    }
   }
 
   async function sampleOne(entry: InventoryEntry, wallNow: number, signal: AbortSignal): Promise<SampleResult> {
@@ -74,7 +96,10 @@ export function createCollector(docker: Docker, options: CollectorOptions) {
       const startedAt = facts.startedAt ? Date.parse(facts.startedAt) : wallNow
       const metrics = computeMetrics(prev, counters, {
         source,
-        limitCores: limitCoresOf(facts.cpu, source === 'docker-api' ? (counters.onlineCpus ?? options.hostCores) : options.hostCores),
+        limitCores: limitCoresOf(
+          facts.cpu,
+          source === 'docker-api' ? (counters.onlineCpus ?? options.hostCores) : options.hostCores,
+        ),
         restartCount: facts.restartCount,
         uptime: Math.max(0, Math.floor((wallNow - startedAt) / 1000)),
         timestamp: new Date(wallNow).toISOString(),

@@ -72,7 +72,11 @@ export function countersFromPayload(payload: StatsPayload): RawCounters | null {
  * One reading through the API: `stream=false&one-shot=true` returns the daemon's latest
  * collection without waiting for a second one; CPU deltas come from our own previous reading.
  */
-export async function readDockerStats(docker: Docker, containerId: string, signal: AbortSignal): Promise<RawCounters | null> {
+export async function readDockerStats(
+  docker: Docker,
+  containerId: string,
+  signal: AbortSignal,
+): Promise<RawCounters | null> {
   const payload = (await docker
     .getContainer(containerId)
     .stats({ stream: false, 'one-shot': true, abortSignal: signal } as { stream: false })) as unknown as StatsPayload

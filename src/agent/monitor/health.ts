@@ -14,7 +14,11 @@ export interface LatestSample {
  * `unreachable` when the agent cannot observe it — Docker does not answer, or the container
  * runs but its stats cannot be read.
  */
-export function statusOf(entry: InventoryEntry, latest: LatestSample | undefined, dockerReachable: boolean): HealthStatus {
+export function statusOf(
+  entry: InventoryEntry,
+  latest: LatestSample | undefined,
+  dockerReachable: boolean,
+): HealthStatus {
   if (!dockerReachable) return 'unreachable'
   switch (entry.state) {
     case 'paused':
@@ -38,7 +42,12 @@ export function uptimeSeconds(entry: InventoryEntry, now: number): number {
 
 /** 93784 → "1d 2h 3m 4s"; leading zero units are left out. */
 export function formatDuration(seconds: number): string {
-  const units: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
+  const units: [string, number][] = [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ]
   const parts: string[] = []
   let rest = Math.max(0, Math.floor(seconds))
   for (const [name, size] of units) {

@@ -39,7 +39,11 @@ export function createHistoryKeeper(deps: { store: MetricsHistoryStore; logger: 
       for (const serviceId of await deps.store.services()) {
         const { chunks, open } = await deps.store.load(serviceId)
         const h = new ServiceHistory(specs)
-        const valid = chunks.filter((c) => (TIER_NAMES as readonly string[]).includes(c.tier)) as { tier: TierName; start: number; chunk: HistoryChunk }[]
+        const valid = chunks.filter((c) => (TIER_NAMES as readonly string[]).includes(c.tier)) as {
+          tier: TierName
+          start: number
+          chunk: HistoryChunk
+        }[]
         try {
           h.restore(valid, open as Parameters<ServiceHistory['restore']>[1], now)
         } catch (err) {
@@ -75,7 +79,11 @@ export function createHistoryKeeper(deps: { store: MetricsHistoryStore; logger: 
             keys.delete(key)
           }
         } catch (err) {
-          deps.logger.error({ msg: 'could not save metrics history', serviceId, error: String((err as Error)?.message ?? err) })
+          deps.logger.error({
+            msg: 'could not save metrics history',
+            serviceId,
+            error: String((err as Error)?.message ?? err),
+          })
         }
       }
     },

@@ -63,7 +63,16 @@ export const RANGES: Record<TimeRange, { tier: TierName; ms: number }> = {
 /** The numbers of a sample that history keeps; NaN where a value is unknown. */
 export function historyRow(m: ServiceMetrics): number[] {
   const v = (x: number | null | undefined) => (x == null ? NaN : x)
-  return [v(m.cpu.percentage), m.memory.usage, m.memory.percentage, v(m.network.rxRate), v(m.network.txRate), v(m.blockIO.readRate), v(m.blockIO.writeRate), v(m.pids)]
+  return [
+    v(m.cpu.percentage),
+    m.memory.usage,
+    m.memory.percentage,
+    v(m.network.rxRate),
+    v(m.network.txRate),
+    v(m.blockIO.readRate),
+    v(m.blockIO.writeRate),
+    v(m.pids),
+  ]
 }
 
 /** A bucket being filled. */
@@ -97,7 +106,14 @@ class OpenBucket {
   }
 
   toJSON() {
-    return { start: this.start, count: this.count, min: [...this.min], max: [...this.max], sum: [...this.sum], n: [...this.n] }
+    return {
+      start: this.start,
+      count: this.count,
+      min: [...this.min],
+      max: [...this.max],
+      sum: [...this.sum],
+      n: [...this.n],
+    }
   }
 
   static fromJSON(j: ReturnType<OpenBucket['toJSON']>): OpenBucket {
@@ -130,7 +146,8 @@ function decode(chunk: HistoryChunk, width: number): { times: Float64Array; valu
   }
   const tb = Buffer.from(chunk.t, 'base64')
   const db = Buffer.from(chunk.d, 'base64')
-  if (tb.byteLength % 8 || db.byteLength !== (tb.byteLength / 8) * width * 4) throw new CorruptHistoryError('history chunk sizes do not match')
+  if (tb.byteLength % 8 || db.byteLength !== (tb.byteLength / 8) * width * 4)
+    throw new CorruptHistoryError('history chunk sizes do not match')
   // Copies: Buffer.from may share a pool whose offset is not aligned for typed arrays.
   return {
     times: new Float64Array(new Uint8Array(tb).buffer),
@@ -147,7 +164,8 @@ interface Tier {
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100
-const formatValue = (field: HistoryField, x: number) => (field === 'cpu' || field === 'memoryPercent' ? r2(x) : Math.round(x))
+const formatValue = (field: HistoryField, x: number) =>
+  field === 'cpu' || field === 'memoryPercent' ? r2(x) : Math.round(x)
 
 /**
  * One service's metrics history: bounded by time (retention) and by memory (each tier's
@@ -201,7 +219,10 @@ export class ServiceHistory {
     return this.tiers.reduce((sum, t) => sum + t.ring.bytes, 0)
   }
 
-  query(range: TimeRange, now: number): { resolution: 'raw' | '1m' | '10m' | '1h'; points: RawPoint[] | BucketPoint[] } {
+  query(
+    range: TimeRange,
+    now: number,
+  ): { resolution: 'raw' | '1m' | '10m' | '1h'; points: RawPoint[] | BucketPoint[] } {
     const { tier: name, ms } = RANGES[range]
     const tier = this.tier(name)
     const from = now - ms
@@ -219,7 +240,9 @@ export class ServiceHistory {
       const p = { timestamp: new Date(t).toISOString(), samples: row[0]! } as BucketPoint
       HISTORY_FIELDS.forEach((f, i) => {
         const [min, avg, max] = [row[1 + i]!, row[1 + W + i]!, row[1 + 2 * W + i]!]
-        p[f] = Number.isNaN(avg) ? null : ({ min: formatValue(f, min), avg: formatValue(f, avg), max: formatValue(f, max) } satisfies Spread)
+        p[f] = Number.isNaN(avg)
+          ? null
+          : ({ min: formatValue(f, min), avg: formatValue(f, avg), max: formatValue(f, max) } satisfies Spread)
       })
       points.push(p)
     }
@@ -241,7 +264,12 @@ export class ServiceHistory {
           times.push(t)
           rows.push(...row)
         })
-        if (times.length) out.push({ tier: tier.spec.name, start, chunk: { v: 1, w: tier.ring.width, t: b64(new Float64Array(times)), d: b64(new Float32Array(rows)) } })
+        if (times.length)
+          out.push({
+            tier: tier.spec.name,
+            start,
+            chunk: { v: 1, w: tier.ring.width, t: b64(new Float64Array(times)), d: b64(new Float32Array(rows)) },
+          })
       }
       tier.dirty.clear()
     }
@@ -262,18 +290,24 @@ export class ServiceHistory {
   }
 
   /** Loads persisted chunks (any order) and open buckets. Throws CorruptHistoryError on bad data. */
-  restore(chunks: { tier: TierName; start: number; chunk: HistoryChunk }[], open: Partial<Record<TierName, ReturnType<OpenBucket['toJSON']>>> | null, now: number) {
+  restore(
+    chunks: { tier: TierName; start: number; chunk: HistoryChunk }[],
+    open: Partial<Record<TierName, ReturnType<OpenBucket['toJSON']>>> | null,
+    now: number,
+  ) {
     for (const { tier: name, chunk } of [...chunks].sort((a, b) => a.start - b.start)) {
       const tier = this.tiers.find((t) => t.spec.name === name)
       if (!tier) continue
       const { times, values } = decode(chunk, tier.ring.width)
-      for (const [k, t] of times.entries()) tier.ring.push(t, values.subarray(k * tier.ring.width, (k + 1) * tier.ring.width))
+      for (const [k, t] of times.entries())
+        tier.ring.push(t, values.subarray(k * tier.ring.width, (k + 1) * tier.ring.width))
       tier.ring.dropBefore(now - tier.spec.spanMs)
     }
     for (const tier of this.tiers) {
       const saved = open?.[tier.spec.name]
       if (!saved || !tier.spec.bucketMs) continue
-      if (!Array.isArray(saved.min) || saved.min.length !== W) throw new CorruptHistoryError('open bucket has the wrong shape')
+      if (!Array.isArray(saved.min) || saved.min.length !== W)
+        throw new CorruptHistoryError('open bucket has the wrong shape')
       tier.open = OpenBucket.fromJSON(saved)
     }
   }

@@ -37,7 +37,13 @@ export interface InventoryEntry {
   inspect: Docker.ContainerInspectInfo | null
 }
 
-const entryCandidate = (e: InventoryEntry): RefCandidate => ({ id: e.id, serviceId: e.serviceId, name: e.name, running: e.state === 'running', created: e.created })
+const entryCandidate = (e: InventoryEntry): RefCandidate => ({
+  id: e.id,
+  serviceId: e.serviceId,
+  name: e.name,
+  running: e.state === 'running',
+  created: e.created,
+})
 
 const HEALTH_IN_STATUS = /\((healthy|unhealthy|health: starting)\)/
 
@@ -56,7 +62,12 @@ export function factsOf(info: Docker.ContainerInspectInfo): ContainerFacts {
     oomKilled: Boolean(info.State.OOMKilled),
     health: info.State.Health?.Status ?? null,
     networkMode: host.NetworkMode ?? 'default',
-    cpu: { nanoCpus: host.NanoCpus ?? null, cpuQuota: host.CpuQuota ?? null, cpuPeriod: host.CpuPeriod ?? null, cpusetCpus: host.CpusetCpus ?? null },
+    cpu: {
+      nanoCpus: host.NanoCpus ?? null,
+      cpuQuota: host.CpuQuota ?? null,
+      cpuPeriod: host.CpuPeriod ?? null,
+      cpusetCpus: host.CpusetCpus ?? null,
+    },
   }
 }
 
@@ -118,7 +129,11 @@ export function createInventory(docker: Docker) {
         }
       }
       for (const id of byId.keys()) if (!seen.has(id)) byId.delete(id)
-      await mapLimited([...byId.values()].filter((e) => e.stale || !e.facts), 4, inspect)
+      await mapLimited(
+        [...byId.values()].filter((e) => e.stale || !e.facts),
+        4,
+        inspect,
+      )
       refreshedAt = now
     },
 
@@ -127,7 +142,10 @@ export function createInventory(docker: Docker) {
      * drop it when Docker no longer lists it among the managed containers.
      */
     async refreshOne(containerId: string): Promise<void> {
-      const rows = await docker.listContainers({ all: true, filters: { id: [containerId], label: [MANAGED_FILTER] } } as Docker.ContainerListOptions)
+      const rows = await docker.listContainers({
+        all: true,
+        filters: { id: [containerId], label: [MANAGED_FILTER] },
+      } as Docker.ContainerListOptions)
       const row = rows.find((r) => r.Id === containerId)
       if (!row) {
         byId.delete(containerId)
@@ -183,7 +201,10 @@ export function createInventory(docker: Docker) {
 
     /** The container of a service: the same rule as every `:containerId` lookup (service-ref.ts). */
     byService(serviceId: string): InventoryEntry | undefined {
-      return preferredOf([...byId.values()].filter((e) => e.serviceId === serviceId), entryCandidate)
+      return preferredOf(
+        [...byId.values()].filter((e) => e.serviceId === serviceId),
+        entryCandidate,
+      )
     },
 
     /** A `:containerId` reference, resolved by the one rule (service-ref.ts). */

@@ -19,7 +19,10 @@ import { redactUrl } from './webhook'
 const STATUSES: HealthStatus[] = ['up', 'down', 'paused', 'restarting', 'unhealthy', 'unreachable']
 
 /** The in-process MonitoringApi and AlertsApi, answered from the monitor's state. */
-export function createMonitoringApi(monitor: Monitor, deps: { docker: Parameters<typeof createSystemMetrics>[0]['docker']; backupDir: string }): MonitoringApi & AlertsApi {
+export function createMonitoringApi(
+  monitor: Monitor,
+  deps: { docker: Parameters<typeof createSystemMetrics>[0]['docker']; backupDir: string },
+): MonitoringApi & AlertsApi {
   const systemMetrics = createSystemMetrics({
     docker: deps.docker,
     hostCpu: monitor.hostCpu,

@@ -105,7 +105,10 @@ export interface Monitor {
 const INVENTORY = '\u0000inventory'
 
 /** Only what the monitor needs of the agent. */
-export type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & { events: AgentContext['events']; config?: AgentContext['config'] }
+export type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & {
+  events: AgentContext['events']
+  config?: AgentContext['config']
+}
 
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
@@ -190,7 +193,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
         dockerReachable = true
       })
       .catch((err) => {
-        if (dockerReachable) logger.warn({ msg: 'monitor: Docker is not reachable', error: String((err as Error)?.message ?? err) })
+        if (dockerReachable)
+          logger.warn({ msg: 'monitor: Docker is not reachable', error: String((err as Error)?.message ?? err) })
         dockerReachable = false
       })
       .finally(() => (refreshing = null))
@@ -213,7 +217,13 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   /** Drops everything about services whose containers are gone (after a grace: a restore recreates them). */
   async function dropRemoved(now: number) {
     const present = inventory.serviceIds()
-    const known = new Set([...scheduler.keys(), ...settings.keys(), ...latest.keys(), ...history.services(), ...alerts.knownServices()])
+    const known = new Set([
+      ...scheduler.keys(),
+      ...settings.keys(),
+      ...latest.keys(),
+      ...history.services(),
+      ...alerts.knownServices(),
+    ])
     known.delete(INVENTORY)
     for (const id of missingSince.keys()) if (present.has(id)) missingSince.delete(id)
     for (const id of known) {
@@ -230,16 +240,23 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     latest.delete(serviceId)
     restarts.delete(serviceId)
     missingSince.delete(serviceId)
-    const removals: Promise<unknown>[] = [alerts.forget(serviceId), history.forget(serviceId), thresholds.removeService(serviceId).catch(() => {})]
+    const removals: Promise<unknown>[] = [
+      alerts.forget(serviceId),
+      history.forget(serviceId),
+      thresholds.removeService(serviceId).catch(() => {}),
+    ]
     if (isSafeId(serviceId)) removals.push(stores.monitorSettings.remove(serviceId))
-    await Promise.all(removals).catch((err) => logger.error({ msg: 'monitor: could not remove the state of a removed service', serviceId, error: String(err) }))
+    await Promise.all(removals).catch((err) =>
+      logger.error({ msg: 'monitor: could not remove the state of a removed service', serviceId, error: String(err) }),
+    )
     logger.info({ msg: 'monitor: service removed; its monitor, history and alerts went with it', serviceId })
   }
 
   function observe(entry: InventoryEntry, now: number, sampled: LatestSample | undefined) {
     const serviceId = entry.serviceId
     if (sampled) latest.set(serviceId, sampled)
-    else if (entry.state !== 'running' && entry.state !== 'paused') latest.set(serviceId, { at: now, metrics: null, error: null })
+    else if (entry.state !== 'running' && entry.state !== 'paused')
+      latest.set(serviceId, { at: now, metrics: null, error: null })
     const health = buildHealth(entry, latest.get(serviceId), settingsOf(serviceId), dockerReachable, now)
     events.publish('health-update', {
       containerId: entry.id,
@@ -255,7 +272,12 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     if (metrics) {
       history.append(serviceId, now, metrics)
       const { cpu, memory, network, blockIO, pids } = metrics
-      events.publish('metrics-update', { containerId: entry.id, serviceId, serviceName: entry.name, metrics: { cpu, memory, network, blockIO, pids } })
+      events.publish('metrics-update', {
+        containerId: entry.id,
+        serviceId,
+        serviceName: entry.name,
+        metrics: { cpu, memory, network, blockIO, pids },
+      })
     }
     let window = restarts.get(serviceId)
     if (!window) restarts.set(serviceId, (window = new RestartWindow()))
@@ -294,7 +316,9 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       crashes.retain(live)
       await dropRemoved(now)
     }
-    const entries = [...dueServices].map((id) => inventory.byService(id)).filter((e): e is InventoryEntry => !!e && settingsOf(e.serviceId).enabled)
+    const entries = [...dueServices]
+      .map((id) => inventory.byService(id))
+      .filter((e): e is InventoryEntry => !!e && settingsOf(e.serviceId).enabled)
     const running = entries.filter((e) => e.state === 'running' || e.state === 'paused')
     const results = dockerReachable ? await collector.sample(running, now, closing.signal) : new Map()
     await hostCpu.sample()
@@ -322,7 +346,12 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
   const scheduler = createScheduler({
     run: tick,
-    onError: (err) => logger.error({ msg: 'monitor tick failed', error: String((err as Error)?.message ?? err), stack: (err as Error)?.stack }),
+    onError: (err) =>
+      logger.error({
+        msg: 'monitor tick failed',
+        error: String((err as Error)?.message ?? err),
+        stack: (err as Error)?.stack,
+      }),
   })
 
   let started: Promise<void> | null = null
@@ -333,7 +362,8 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       return { records: new Map<string, MonitorSettings>(), corrupt: [] }
     })
     for (const [id, s] of saved.records) settings.set(id, s)
-    for (const err of saved.corrupt) logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', ...err })
+    for (const err of saved.corrupt)
+      logger.error({ msg: 'monitor settings of a service unreadable; it uses the defaults', ...err })
     await Promise.all([
       thresholds.load().catch((err) => logger.error({ msg: 'alert settings unreadable', error: String(err) })),
       alerts.load().catch((err) => logger.error({ msg: 'alert state unreadable', error: String(err) })),
@@ -429,7 +459,10 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
     async setMonitoring(entry: InventoryEntry, change: { enabled: boolean; intervalMs?: number }) {
       const serviceId = entry.serviceId
-      const next: MonitorSettings = { enabled: change.enabled, intervalMs: change.intervalMs ?? settingsOf(serviceId).intervalMs }
+      const next: MonitorSettings = {
+        enabled: change.enabled,
+        intervalMs: change.intervalMs ?? settingsOf(serviceId).intervalMs,
+      }
       if (isSafeId(serviceId)) await stores.monitorSettings.set(serviceId, next)
       settings.set(serviceId, next)
       if (next.enabled) scheduler.set(serviceId, next.intervalMs)
@@ -443,4 +476,3 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     },
   }
 }
-

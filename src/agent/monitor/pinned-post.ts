@@ -7,9 +7,16 @@ import type { LookupFunction } from 'node:net'
  * is given returns the pinned address (no second DNS query), and the Host header and TLS SNI
  * stay the URL's host name. Resolves with the status; the body is not read.
  */
-export function postPinned(url: URL, pinned: { address: string; family: 4 | 6 }, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+export function postPinned(
+  url: URL,
+  pinned: { address: string; family: 4 | 6 },
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<number> {
   const lookup: LookupFunction = (_host, options, callback) => {
-    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned])
+    if (options.all)
+      (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned])
     else callback(null, pinned.address, pinned.family)
   }
   const hostname = url.hostname.replace(/^\[|\]$/g, '')

@@ -10,7 +10,11 @@ export function parseNetDev(text: string): { rx: number; tx: number } {
     if (colon === -1) continue
     const name = line.slice(0, colon).trim()
     if (name === 'lo' || name.includes('|')) continue
-    const fields = line.slice(colon + 1).trim().split(/\s+/).map(Number)
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number)
     // Receive: bytes packets errs drop fifo frame compressed multicast; then transmit bytes …
     if (fields.length >= 9 && Number.isFinite(fields[0]) && Number.isFinite(fields[8])) {
       rx += fields[0]!

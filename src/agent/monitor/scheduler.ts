@@ -47,7 +47,9 @@ export function createScheduler(options: SchedulerOptions) {
     // Slightly early counts as due: timers fire a little late or early, and keys that fall due
     // together should share one tick (one container list, one sweep).
     const onCadence = new Set([...entries].filter(([, e]) => e.nextAt <= at + SLACK_MS).map(([key]) => key))
-    const due = [...entries].filter(([key, e]) => onCadence.has(key) || (e.extraAt ?? Infinity) <= at + SLACK_MS).map(([key]) => key)
+    const due = [...entries]
+      .filter(([key, e]) => onCadence.has(key) || (e.extraAt ?? Infinity) <= at + SLACK_MS)
+      .map(([key]) => key)
     if (due.length > 0) {
       tickAt = at
       running = options.run(due).catch((err) => options.onError?.(err))

@@ -52,7 +52,12 @@ export function createSystemMetrics(deps: SystemMetricsDeps) {
       timestamp: new Date().toISOString(),
       cpu: { percentage: cpu, cores: os.cpus().length },
       load: { '1m': l1 ?? 0, '5m': l5 ?? 0, '15m': l15 ?? 0 },
-      memory: { total: mem.total, used, available: mem.available, percentage: mem.total ? Math.round((used / mem.total) * 10_000) / 100 : 0 },
+      memory: {
+        total: mem.total,
+        used,
+        available: mem.available,
+        percentage: mem.total ? Math.round((used / mem.total) * 10_000) / 100 : 0,
+      },
       disk: { dockerRoot, backups },
       containers: {
         total: n('Containers'),

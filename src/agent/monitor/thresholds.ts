@@ -31,16 +31,32 @@ export function checkThresholds(t: AlertThresholds): ErrorDetail[] {
   const problems: ErrorDetail[] = []
   for (const metric of ['cpu', 'memory'] as const) {
     const l = t[metric]
-    if (l.warningClear >= l.warning) problems.push({ path: `${metric}.warningClear`, code: 'too_big', message: `must be below ${metric}.warning (${l.warning})` })
-    if (l.criticalClear >= l.critical) problems.push({ path: `${metric}.criticalClear`, code: 'too_big', message: `must be below ${metric}.critical (${l.critical})` })
-    if (l.warning > l.critical) problems.push({ path: `${metric}.warning`, code: 'too_big', message: `must not be above ${metric}.critical (${l.critical})` })
+    if (l.warningClear >= l.warning)
+      problems.push({
+        path: `${metric}.warningClear`,
+        code: 'too_big',
+        message: `must be below ${metric}.warning (${l.warning})`,
+      })
+    if (l.criticalClear >= l.critical)
+      problems.push({
+        path: `${metric}.criticalClear`,
+        code: 'too_big',
+        message: `must be below ${metric}.critical (${l.critical})`,
+      })
+    if (l.warning > l.critical)
+      problems.push({
+        path: `${metric}.warning`,
+        code: 'too_big',
+        message: `must not be above ${metric}.critical (${l.critical})`,
+      })
   }
   return problems
 }
 
 function assertValid(t: AlertThresholds) {
   const problems = checkThresholds(t)
-  if (problems.length) throw badRequest(`Invalid thresholds: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems)
+  if (problems.length)
+    throw badRequest(`Invalid thresholds: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems)
 }
 
 /**
@@ -62,16 +78,21 @@ export function createThresholds(store: AlertSettingsStore, defaults: AlertThres
           webhookUrl = saved.webhookUrl
         }
       } catch (err) {
-        logger.error({ msg: 'alert settings unreadable; using defaults until they are set again', error: String((err as Error).message) })
+        logger.error({
+          msg: 'alert settings unreadable; using defaults until they are set again',
+          error: String((err as Error).message),
+        })
       }
       const { records, corrupt } = await store.allServices()
       for (const [id, o] of records) services.set(id, o)
-      for (const err of corrupt) logger.error({ msg: 'service alert settings unreadable; using the global ones', ...err })
+      for (const err of corrupt)
+        logger.error({ msg: 'service alert settings unreadable; using the global ones', ...err })
     },
 
     defaults: () => defaults,
     global: () => mergeThresholds(defaults, globalOverride),
-    effective: (serviceId: string) => mergeThresholds(mergeThresholds(defaults, globalOverride), services.get(serviceId)),
+    effective: (serviceId: string) =>
+      mergeThresholds(mergeThresholds(defaults, globalOverride), services.get(serviceId)),
     serviceOverride: (serviceId: string): AlertThresholdsOverride => services.get(serviceId) ?? {},
     webhookUrl: () => webhookUrl,
 
@@ -84,7 +105,8 @@ export function createThresholds(store: AlertSettingsStore, defaults: AlertThres
     },
 
     async setService(serviceId: string, override: AlertThresholdsOverride) {
-      if (!isSafeId(serviceId)) throw badRequest(`Thresholds cannot be stored for the service id '${serviceId.slice(0, 40)}'`)
+      if (!isSafeId(serviceId))
+        throw badRequest(`Thresholds cannot be stored for the service id '${serviceId.slice(0, 40)}'`)
       assertValid(mergeThresholds(mergeThresholds(defaults, globalOverride), override))
       if (Object.keys(override).length === 0) await store.removeService(serviceId)
       else await store.setService(serviceId, override)

@@ -87,7 +87,12 @@ export function createWebhookSender(options: WebhookOptions) {
   }
 
   /** Resolves and judges the destination, then POSTs to the address that was judged. */
-  async function attempt(target: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+  async function attempt(
+    target: URL,
+    headers: Record<string, string>,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<number> {
     // getaddrinfo cannot be cancelled: the attempt's timeout must not wait for a stuck resolver.
     const aborted = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason)
@@ -130,10 +135,18 @@ export function createWebhookSender(options: WebhookOptions) {
       } catch (err) {
         if (err instanceof RefusedError) {
           failed += 1
-          options.logger.warn({ msg: 'alert webhook destination refused', target, rule: err.refusal.rule, error: err.message })
+          options.logger.warn({
+            msg: 'alert webhook destination refused',
+            target,
+            rule: err.refusal.rule,
+            error: err.message,
+          })
           return
         }
-        lastError = signal.reason?.name === 'TimeoutError' || (err as Error)?.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String((err as Error)?.message ?? err)
+        lastError =
+          signal.reason?.name === 'TimeoutError' || (err as Error)?.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs} ms`
+            : String((err as Error)?.message ?? err)
       }
     }
     failed += 1
@@ -172,7 +185,10 @@ export function createWebhookSender(options: WebhookOptions) {
       queue.push(payload)
       if (queue.length > queueLimit) {
         queue.shift()
-        options.logger.warn({ msg: 'alert webhook queue full; dropped the oldest notification', target: redactUrl(options.url() ?? '') })
+        options.logger.warn({
+          msg: 'alert webhook queue full; dropped the oldest notification',
+          target: redactUrl(options.url() ?? ''),
+        })
       }
       worker ??= drain()
     },

@@ -32,12 +32,18 @@ export function BulkPanel({
       onLive((batch) => {
         const operation = current.current
         if (!operation) return
-        const done = batch.filter((e) => e.type === 'bulk-progress' && e.data.operation === operation && (e.data.status === 'completed' || e.data.status === 'failed'))
+        const done = batch.filter(
+          (e) =>
+            e.type === 'bulk-progress' &&
+            e.data.operation === operation &&
+            (e.data.status === 'completed' || e.data.status === 'failed'),
+        )
         if (done.length === 0) return
         setItems((old) => {
           if (!old) return old
           const next = new Map(old)
-          for (const { data } of done) if (next.has(data.serviceId)) next.set(data.serviceId, { status: data.status, error: data.error })
+          for (const { data } of done)
+            if (next.has(data.serviceId)) next.set(data.serviceId, { status: data.status, error: data.error })
           return next
         })
       }),

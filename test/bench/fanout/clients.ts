@@ -29,27 +29,30 @@ function openSse(path: string, headers: Record<string, string>): Promise<Client>
   return new Promise((resolve, reject) => {
     let req: ClientRequest
     const client: Client = { seen: new Set(), close: () => req.destroy() }
-    req = request({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers }, agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`))
-      res.setEncoding('utf8')
-      let buffered = ''
-      let connected = false
-      res.on('data', (chunk: string) => {
-        buffered += chunk
-        let end: number
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const frame = buffered.slice(0, end)
-          buffered = buffered.slice(end + 2)
-          if (!connected && frame.includes(': connected')) {
-            connected = true
-            resolve(client)
+    req = request(
+      { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers }, agent: false },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`))
+        res.setEncoding('utf8')
+        let buffered = ''
+        let connected = false
+        res.on('data', (chunk: string) => {
+          buffered += chunk
+          let end: number
+          while ((end = buffered.indexOf('\n\n')) >= 0) {
+            const frame = buffered.slice(0, end)
+            buffered = buffered.slice(end + 2)
+            if (!connected && frame.includes(': connected')) {
+              connected = true
+              resolve(client)
+            }
+            const data = frame.split('\n').find((l) => l.startsWith('data: '))
+            if (data) onEvent(client, JSON.parse(data.slice(6)))
           }
-          const data = frame.split('\n').find((l) => l.startsWith('data: '))
-          if (data) onEvent(client, JSON.parse(data.slice(6)))
-        }
-      })
-      res.on('error', () => {})
-    })
+        })
+        res.on('error', () => {})
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -57,7 +60,11 @@ function openSse(path: string, headers: Record<string, string>): Promise<Client>
 
 function openSocketIo(): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true, reconnection: false })
+    const socket: Socket = io(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    })
     const client: Client = { seen: new Set(), close: () => socket.disconnect() }
     socket.on('metrics-update', (payload) => onEvent(client, payload))
     socket.once('connect', () => resolve(client))
@@ -70,20 +77,32 @@ const open = () =>
     ? openSocketIo()
     : openSse(kind === 'ours' ? '/api/events' : '/events', kind === 'ours' ? { authorization: `Bearer ${token}` } : {})
 
-type Command = { id: number } & ({ op: 'connect'; n: number; run: number } | { op: 'report'; events: number } | { op: 'close' })
+type Command = { id: number } & (
+  | { op: 'connect'; n: number; run: number }
+  | { op: 'report'; events: number }
+  | { op: 'close' }
+)
 
 process.on('message', async (cmd: Command) => {
   if (cmd.op === 'connect') {
     run = cmd.run
     delays = []
     // In batches, so the server's accept queue is never what is measured.
-    for (let i = 0; i < cmd.n; i += 200) clients.push(...(await Promise.all(Array.from({ length: Math.min(200, cmd.n - i) }, open))))
+    for (let i = 0; i < cmd.n; i += 200)
+      clients.push(...(await Promise.all(Array.from({ length: Math.min(200, cmd.n - i) }, open))))
     process.send!({ id: cmd.id, connected: clients.length })
   } else if (cmd.op === 'report') {
     const sorted = delays.sort((a, b) => a - b)
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN
     const complete = clients.filter((c) => c.seen.size === cmd.events).length
-    process.send!({ id: cmd.id, deliveries: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, complete })
+    process.send!({
+      id: cmd.id,
+      deliveries: sorted.length,
+      p50: at(0.5),
+      p99: at(0.99),
+      max: sorted.at(-1) ?? NaN,
+      complete,
+    })
   } else {
     for (const c of clients) c.close()
     clients = []

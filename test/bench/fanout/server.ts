@@ -24,10 +24,22 @@ let clients: () => number
 let port: number
 
 if (kind === 'ours') {
-  const config = loadConfig({ ZAPIE_API_TOKEN: TOKEN, ZAPIE_STORAGE: 'memory', LOG_LEVEL: 'silent', ZAPIE_RATE_LIMIT: '0' })
+  const config = loadConfig({
+    ZAPIE_API_TOKEN: TOKEN,
+    ZAPIE_STORAGE: 'memory',
+    LOG_LEVEL: 'silent',
+    ZAPIE_RATE_LIMIT: '0',
+  })
   const stores = await createStores(config)
   const hub = createEventHub()
-  const app = createApp(() => ({ config, stores, agent: createFakeAgent(hub).agent, events: hub, clock: { now: () => Date.now() }, logger: silentLogger }))
+  const app = createApp(() => ({
+    config,
+    stores,
+    agent: createFakeAgent(hub).agent,
+    events: hub,
+    clock: { now: () => Date.now() },
+    logger: silentLogger,
+  }))
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   port = (server.address() as AddressInfo).port
@@ -67,7 +79,11 @@ async function settle() {
   return { rss, heapUsed, external: external + arrayBuffers, clients: clients() }
 }
 
-type Command = { id: number } & ({ op: 'memory' } | { op: 'broadcast'; run: number; events: number; everyMs: number } | { op: 'exit' })
+type Command = { id: number } & (
+  | { op: 'memory' }
+  | { op: 'broadcast'; run: number; events: number; everyMs: number }
+  | { op: 'exit' }
+)
 
 process.on('message', async (cmd: Command) => {
   if (cmd.op === 'memory') process.send!({ id: cmd.id, ...(await settle()) })
