@@ -25,6 +25,24 @@ export async function dockerCli(...args: string[]): Promise<string> {
   return stdout.trim()
 }
 
+/** Runs a shell script against a volume (mounted at /data) in a throwaway, labelled container with no network. */
+export function inVolume(volume: string, script: string): Promise<string> {
+  return dockerCli(
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '--label',
+    `zapie.test=${RUN_ID}`,
+    '-v',
+    `${volume}:/data`,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    script,
+  )
+}
+
 export function uniqueName(prefix: string): string {
   return `zt-${prefix}-${RUN_ID}-${randomBytes(2).toString('hex')}`
 }

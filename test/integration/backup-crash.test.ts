@@ -13,7 +13,7 @@ import {
   createTestVolume,
   docker,
   dockerCli,
-  RUN_ID,
+  inVolume,
   TEST_IMAGE,
   volumeExists,
 } from '../helpers/docker'
@@ -36,20 +36,7 @@ describe('crash safety: the agent killed with SIGKILL in the middle of a backup'
     const backupDir = join(dataDir, 'backups')
 
     const bigVolume = await createTestVolume()
-    await dockerCli(
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--label',
-      `zapie.test=${RUN_ID}`,
-      '-v',
-      `${bigVolume}:/data`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'dd if=/dev/urandom of=/data/big bs=1M count=256 2>/dev/null',
-    )
+    await inVolume(bigVolume, 'dd if=/dev/urandom of=/data/big bs=1M count=256 2>/dev/null')
     const big = await createTestContainer({ volume: { name: bigVolume, path: '/data' } })
     const smallVolume = await createTestVolume()
     const small = await createTestContainer({
@@ -186,18 +173,8 @@ describe('crash safety: the agent killed with SIGKILL while a restore is swappin
     dirs.push(dataDir)
     const volume = await createTestVolume()
     const seed = (marker: string) =>
-      dockerCli(
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--label',
-        `zapie.test=${RUN_ID}`,
-        '-v',
-        `${volume}:/data`,
-        TEST_IMAGE,
-        'sh',
-        '-c',
+      inVolume(
+        volume,
         `rm -rf /data/* && echo ${marker} > /data/marker && dd if=/dev/urandom of=/data/blob bs=1024 count=512 2>/dev/null`,
       )
     await seed('backed-up')

@@ -4,14 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import {
-  cleanupTestResources,
-  createTestContainer,
-  createTestVolume,
-  dockerCli,
-  RUN_ID,
-  TEST_IMAGE,
-} from '../helpers/docker'
+import { cleanupTestResources, createTestContainer, createTestVolume, dockerCli, inVolume } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 
 afterAll(cleanupTestResources)
@@ -26,22 +19,6 @@ function mountSmallDisk(dir: string) {
     )
   }
 }
-
-const inVolume = (volume: string, script: string) =>
-  dockerCli(
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--label',
-    `zapie.test=${RUN_ID}`,
-    '-v',
-    `${volume}:/data`,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    script,
-  )
 
 /** Everything in the backup directory, recursively, except `keep`. */
 const leftovers = (dir: string, keep: string[] = []) =>

@@ -10,8 +10,8 @@ import {
   createTestContainer,
   createTestVolume,
   dockerCli,
+  inVolume,
   RUN_ID,
-  TEST_IMAGE,
 } from '../helpers/docker'
 import { craftArchive, type CraftedEntry, type CraftOptions } from '../helpers/hostile-archive'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
@@ -53,20 +53,7 @@ describe.each(AGENT_MODES)('restoring untrusted archives against the real engine
     stores = await createStores(loadConfig({ ZAPIE_STORAGE: 'memory' }))
     ctx = await appWithRealAgent(mode, { dataDir, stores, env: { ZAPIE_RESTORE_MAX_BYTES: String(4 * MiB) } })
     const volume = await createTestVolume()
-    await dockerCli(
-      'run',
-      '--rm',
-      '--network',
-      'none',
-      '--label',
-      `zapie.test=${RUN_ID}`,
-      '-v',
-      `${volume}:/data`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'echo original > /data/known.txt',
-    )
+    await inVolume(volume, 'echo original > /data/known.txt')
     svc = await createTestContainer({ volume: { name: volume, path: '/data' } })
     before = await observe()
     expect(before.state).toMatch(/ running$/)

@@ -9,9 +9,8 @@ import {
   createTestContainer,
   createTestVolume,
   dockerCli,
+  inVolume,
   run,
-  RUN_ID,
-  TEST_IMAGE,
   volumeExists,
 } from '../helpers/docker'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
@@ -22,24 +21,6 @@ const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
-
-/** Runs a shell script against a volume in a throwaway container (no network). */
-async function inVolume(volume: string, script: string): Promise<string> {
-  return dockerCli(
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--label',
-    `zapie.test=${RUN_ID}`,
-    '-v',
-    `${volume}:/data`,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    script,
-  )
-}
 
 /**
  * Every path under /data with its type, mode, owner and size, and the SHA-256 of every file:

@@ -14,6 +14,7 @@ import {
   DEPLOY_RUN_LABEL,
   docker,
   dockerCli,
+  inVolume,
   RUN_ID,
   TEST_IMAGE,
   volumeExists,
@@ -38,23 +39,6 @@ const busyboxTemplate = (name: string) => ({
   labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
   tiers: { basic: { memory: '64m', cpus: 0.25 } },
 })
-
-async function inVolume(volume: string, script: string): Promise<string> {
-  return dockerCli(
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--label',
-    `zapie.test=${RUN_ID}`,
-    '-v',
-    `${volume}:/data`,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    script,
-  )
-}
 
 const inspect = async (name: string) => JSON.parse(await dockerCli('inspect', name))[0]
 
