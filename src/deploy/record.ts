@@ -1,3 +1,5 @@
+import type { DeploySpec } from './spec'
+
 /** The steps of a deploy, in order (`restore` only for a restore into a new service); `error` replaces whatever step failed. */
 export const DEPLOY_STEPS = [
   'accepted',
@@ -46,4 +48,29 @@ export interface DeploymentRecord {
   createdAt: string
   updatedAt: string
   finishedAt: string | null
+}
+
+/** The record of a deploy that has just been accepted: in progress, nothing created yet. */
+export function newDeploymentRecord(spec: DeploySpec, id: string, at: string): DeploymentRecord {
+  return {
+    id,
+    status: 'in-progress',
+    serviceName: spec.serviceName,
+    containerName: spec.containerName,
+    serviceType: spec.serviceType,
+    tier: spec.tier,
+    templateId: spec.templateId,
+    templateName: spec.templateName,
+    image: spec.image,
+    containerId: null,
+    ports: [],
+    volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])),
+    url: null,
+    secretNames: spec.secretNames,
+    error: null,
+    steps: [],
+    createdAt: at,
+    updatedAt: at,
+    finishedAt: null,
+  }
 }

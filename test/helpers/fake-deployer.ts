@@ -1,5 +1,5 @@
 import type { DeployApi, DeployOutcome } from '../../src/agent/api/deploy'
-import type { DeploymentRecord } from '../../src/deploy/record'
+import { newDeploymentRecord, type DeploymentRecord } from '../../src/deploy/record'
 import { DeploySpecSchema, type DeploySpec } from '../../src/deploy/spec'
 import { AppError, badRequest, conflict, notFound } from '../../src/errors'
 import type { EventPublisher } from '../../src/events/types'
@@ -80,27 +80,7 @@ export function createFakeDeployer(events: EventPublisher, services: FakeService
       const spec = parsed.data
       specs.push(spec)
       const at = new Date().toISOString()
-      const record: DeploymentRecord = {
-        id: deploymentId,
-        status: 'in-progress',
-        serviceName: spec.serviceName,
-        containerName: spec.containerName,
-        serviceType: spec.serviceType,
-        tier: spec.tier,
-        templateId: spec.templateId,
-        templateName: spec.templateName,
-        image: spec.image,
-        containerId: null,
-        ports: [],
-        volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])),
-        url: null,
-        secretNames: spec.secretNames,
-        error: null,
-        steps: [],
-        createdAt: at,
-        updatedAt: at,
-        finishedAt: null,
-      }
+      const record = newDeploymentRecord(spec, deploymentId, at)
       records.set(deploymentId, record)
       if (wait) return run(spec, record)
       const accepted = structuredClone(record)

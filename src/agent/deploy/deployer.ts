@@ -1,5 +1,5 @@
 import { DeploymentId, DeploySpecSchema, type DeploySpec } from '../../deploy/spec'
-import type { DeploymentRecord } from '../../deploy/record'
+import { newDeploymentRecord, type DeploymentRecord } from '../../deploy/record'
 import { AppError, badRequest, conflict, notFound } from '../../errors'
 import type { AgentContext } from '../context'
 import { enforceHostBinds } from '../host-binds'
@@ -49,7 +49,7 @@ export function createDeployer(ctx: AgentContext, options: DeployerOptions = {})
         release = ctx.locks.acquire(spec.containerName, 'deploy')
         if (await ctx.stores.deployments.get(deploymentId))
           throw conflict(`Deployment id '${deploymentId}' was used before; choose a new one`, 'deployment_exists')
-        record = newRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
+        record = newDeploymentRecord(spec, deploymentId, new Date(ctx.clock.now()).toISOString())
         await ctx.stores.deployments.put(record)
         job = runDeployment(ctx, spec, record, { ports, graceMs: options.graceMs, beforeCreate })
       } catch (err) {
@@ -112,30 +112,6 @@ async function enforceHostPolicy(ctx: AgentContext, spec: DeploySpec): Promise<D
   if (resolved.length === 0) return spec
   let next = 0
   return { ...spec, volumes: spec.volumes.map((v) => (v.type === 'bind' ? { ...v, source: resolved[next++]! } : v)) }
-}
-
-function newRecord(spec: DeploySpec, id: string, at: string): DeploymentRecord {
-  return {
-    id,
-    status: 'in-progress',
-    serviceName: spec.serviceName,
-    containerName: spec.containerName,
-    serviceType: spec.serviceType,
-    tier: spec.tier,
-    templateId: spec.templateId,
-    templateName: spec.templateName,
-    image: spec.image,
-    containerId: null,
-    ports: [],
-    volumes: spec.volumes.flatMap((v) => (v.type === 'volume' ? [v.name] : [])),
-    url: null,
-    secretNames: spec.secretNames,
-    error: null,
-    steps: [],
-    createdAt: at,
-    updatedAt: at,
-    finishedAt: null,
-  }
 }
 
 /** Waits for the job, but stops waiting (the job goes on) when the caller goes away. */
