@@ -15,7 +15,8 @@ import { listen } from '../helpers/targets'
 /**
  * The dashboard's management screens end to end (real Chromium, real server, real agent and
  * engine): thresholds, backup download / upload / schedule / storage, restore into a new service,
- * delete with or without its data, template clone / edit / export / delete, every chart range.
+ * delete with or without its data, template clone / edit / export / delete, every chart range,
+ * the service page's start / stop / restart, bulk stop / start / back up / delete, categories, the host.
  * One page walks through them in order; services are deployed once, in `beforeAll`.
  */
 describe('managing services, backups and templates in a real browser', () => {
@@ -27,8 +28,8 @@ describe('managing services, backups and templates in a real browser', () => {
   const problems: string[] = []
   const templateName = `Keeper ${RUN_ID}`
   const short = RUN_ID.slice(-8)
-  /** Deployed from the template: `main` carries the page, `kept` and `gone` are deleted. */
-  const svc = { main: '', kept: '', gone: '' }
+  /** Deployed from the template: `main` carries the page; the others are deleted on the way. */
+  const svc = { main: '', kept: '', gone: '', bulka: '', bulkb: '' }
   let keptBackup = ''
 
   const api = (path: string, init: RequestInit = {}) =>
@@ -45,8 +46,13 @@ describe('managing services, backups and templates in a real browser', () => {
       () => true,
       () => false,
     )
+  const running = (container: string) => dockerCli('inspect', '-f', '{{.State.Running}}', container)
+  const startedAt = (container: string) => dockerCli('inspect', '-f', '{{.State.StartedAt}}', container)
   const open = async (screen: string) => {
+    // A fresh document per screen: each test starts from what a bookmark opens. (Switching screens
+    // in place is what dashboard.test.ts walks through.)
     await page.goto(`${server.url}/#/${screen}`)
+    await page.reload()
     await page.locator('main h1').first().waitFor()
   }
 
@@ -158,6 +164,60 @@ describe('managing services, backups and templates in a real browser', () => {
     const settings = await (await api(`/api/services/${svc.main}/alerts/thresholds`)).json()
     expect(settings.effective).toMatchObject({ cpu: { warning: 55 }, memory: { critical: 97 } })
   })
+
+  it('stops, starts and restarts a service from its page, as the docker CLI confirms', async () => {
+    await open(`services/${svc.main}`)
+    const actions = page.locator('.card', { has: page.getByRole('button', { name: 'Delete…' }) }).first()
+    await actions.getByRole('button', { name: 'Stop', exact: true }).click()
+    await expect.poll(() => running(svc.main), { timeout: 20_000 }).toBe('false')
+    await page.locator('.page-head').getByText('exited').waitFor()
+    expect(await actions.getByRole('button', { name: 'Stop', exact: true }).isDisabled()).toBe(true)
+    await actions.getByRole('button', { name: 'Start', exact: true }).click()
+    await expect.poll(() => running(svc.main), { timeout: 20_000 }).toBe('true')
+    await page.locator('.page-head').getByText('running').waitFor()
+    const before = await startedAt(svc.main)
+    await actions.getByRole('button', { name: 'Restart', exact: true }).click()
+    await expect.poll(() => startedAt(svc.main), { timeout: 20_000 }).not.toBe(before)
+    expect(await running(svc.main)).toBe('true')
+  }, 60_000)
+
+  it('stops, starts, backs up and deletes two services at once, with per-item results', async () => {
+    await open('')
+    const pair = [svc.bulka, svc.bulkb]
+    for (const id of pair) await page.locator(`tr[data-service="${id}"]`).getByRole('checkbox').check()
+    const panel = page.getByRole('region', { name: 'Bulk operations' })
+    const bulk = async (button: string, check: () => Promise<void>) => {
+      await panel.getByRole('button', { name: button, exact: true }).click()
+      await check()
+      await panel.getByText(/^2 of 2 done$/).waitFor({ timeout: 60_000 })
+      for (const id of pair)
+        expect(await panel.locator(`[data-bulk-item="${id}"]`).textContent()).toContain('completed')
+    }
+    await bulk('Stop', async () => {
+      for (const id of pair) await expect.poll(() => running(id), { timeout: 30_000 }).toBe('false')
+    })
+    for (const id of pair)
+      await expect.poll(() => page.locator(`tr[data-service="${id}"] [data-col="state"]`).textContent()).toBe('exited')
+    await bulk('Start', async () => {
+      for (const id of pair) await expect.poll(() => running(id), { timeout: 30_000 }).toBe('true')
+    })
+    await bulk('Backup', async () => {
+      for (const id of pair)
+        await expect
+          .poll(async () => (await (await api(`/api/services/${id}/backups`)).json()).backups.length, {
+            timeout: 60_000,
+          })
+          .toBe(1)
+    })
+    await panel.getByRole('button', { name: 'Delete', exact: true }).click()
+    const dialog = panel.getByRole('alertdialog', { name: 'Confirm bulk delete' })
+    await dialog.getByRole('checkbox').uncheck()
+    await dialog.getByRole('button', { name: 'Delete 2' }).click()
+    for (const id of pair) {
+      await expect.poll(() => dockerCli('ps', '-aq', '--filter', `name=^${id}$`), { timeout: 30_000 }).toBe('')
+      await expect.poll(() => page.locator(`tr[data-service="${id}"]`).count()).toBe(0)
+    }
+  }, 180_000)
 
   let archive = ''
   it('backs up, shows the storage used, and downloads the archive as a gzip tar', async () => {
@@ -301,6 +361,10 @@ describe('managing services, backups and templates in a real browser', () => {
     await open('backups')
     const line = page.locator(`tr[data-backup="${keptBackup}"]`)
     await line.getByText('service deleted').waitFor()
+    await page
+      .getByTestId('backups-total')
+      .filter({ hasText: /^\d+ backups, \d+(\.\d)? (B|KB|MB) in all · backup disk: .* used, .* free of / })
+      .waitFor()
     expect(await line.getByRole('button', { name: 'Restore…' }).count()).toBe(0)
     await line.getByRole('button', { name: 'Restore as new…' }).click()
     const form = line.getByRole('form', { name: 'Restore into a new service' })
@@ -349,6 +413,32 @@ describe('managing services, backups and templates in a real browser', () => {
     await page.getByRole('button', { name: `Edit ${templateName}`, exact: true }).waitFor()
     const listed = await (await api('/api/templates')).json()
     expect(JSON.stringify(listed)).not.toContain(copy)
+  })
+
+  it('filters the catalogue by category, and says so when nothing matches', async () => {
+    await open('templates')
+    await page.getByLabel('Search templates').fill(RUN_ID)
+    const categories = page.getByRole('group', { name: 'Category' })
+    await categories.getByRole('button', { name: 'other', exact: true }).click()
+    await page.getByRole('button', { name: `Edit ${templateName}`, exact: true }).waitFor()
+    await categories.getByRole('button', { name: 'database', exact: true }).click()
+    await page.getByText('No template matches.').waitFor()
+    expect(await page.locator('ul.cards li').count()).toBe(0)
+    await categories.getByRole('button', { name: 'all', exact: true }).click()
+    await page.getByRole('button', { name: `Edit ${templateName}`, exact: true }).waitFor()
+  })
+
+  it("shows the host: CPU and load, memory, Docker's and the backups' disks, Docker's counts", async () => {
+    await open('system')
+    const card = (title: string) => page.locator('.card', { has: page.getByRole('heading', { name: title }) })
+    expect(await card('CPU').textContent()).toMatch(/of \d+ cores · load \d+\.\d\d \/ \d+\.\d\d \/ \d+\.\d\d/)
+    expect(await card('Memory').textContent()).toMatch(/used of \d+(\.\d)? GB/)
+    const backups = await card('Backups').textContent()
+    expect(backups).toContain(join(dataDir, 'backups'))
+    expect(backups).toMatch(/used of .* free/)
+    expect(await card("Docker's data").textContent()).toMatch(/used of .* free/)
+    const managed = (await (await api('/api/services')).json()).services.length
+    expect(await page.getByTestId('docker-facts').textContent()).toContain(`Managed by ZapieRakyat${managed}`)
   })
 
   it('charts every range: 1h as a line, 6h to 30d as average lines with min–max bands', async () => {
