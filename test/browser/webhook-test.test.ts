@@ -81,7 +81,7 @@ describe('the webhook "Send test" button in a real browser', () => {
     expect(got).toHaveLength(1)
     expect(got[0]).toMatchObject({ path: '/hooks/T0/B0/s3cr3t', body: { test: true, alert: { rule: 'webhook_test' } } })
     // The secret part of the URL is nowhere on the page but in the field the user typed it in.
-    expect(await page.locator('main').innerText()).not.toContain('s3cr3t')
+    expect(await page.locator('main').textContent()).not.toContain('s3cr3t')
     // Nothing was saved by testing.
     await expect.poll(() => page.getByText('No webhook: alerts show here only.').count()).toBe(1)
   })

@@ -57,7 +57,10 @@ export function createWebhookTester(deps: WebhookTesterDeps) {
   let running = false
   let nextAt = 0
 
-  return async function testAlertWebhook(url: string | null): Promise<WebhookTestResult> {
+  return async function testAlertWebhook(
+    url: string | null,
+    options?: { signal?: AbortSignal },
+  ): Promise<WebhookTestResult> {
     const now = deps.clock.now()
     if (running || now < nextAt) {
       const waitMs = running ? timeoutMs + cooldownMs : nextAt - now
@@ -76,7 +79,8 @@ export function createWebhookTester(deps: WebhookTesterDeps) {
     running = true
     try {
       const testedAt = new Date(now).toISOString()
-      const result = await deps.sender.probe(target, testPayload(testedAt))
+      // The caller going away (a closed tab) ends the attempt; the cooldown still follows it.
+      const result = await deps.sender.probe(target, testPayload(testedAt), options?.signal)
       if (result.outcome === 'refused') {
         deps.logger.warn({ msg: 'alert webhook test refused', target: shown, rule: result.refusal.rule })
         return { outcome: 'refused', target: shown, ...result.refusal }
