@@ -48,12 +48,11 @@ describe('managing services, backups and templates in a real browser', () => {
     )
   const running = (container: string) => dockerCli('inspect', '-f', '{{.State.Running}}', container)
   const startedAt = (container: string) => dockerCli('inspect', '-f', '{{.State.StartedAt}}', container)
+  /** Switches screen in place, as the links do; the screen left behind must be gone for good. */
   const open = async (screen: string) => {
-    // A fresh document per screen: each test starts from what a bookmark opens. (Switching screens
-    // in place is what dashboard.test.ts walks through.)
     await page.goto(`${server.url}/#/${screen}`)
-    await page.reload()
     await page.locator('main h1').first().waitFor()
+    expect(await page.locator('main > *').count(), `only ${screen || 'the overview'} is shown`).toBe(1)
   }
 
   beforeAll(async () => {

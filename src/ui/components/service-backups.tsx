@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { ApiError, call, client, errorText, fieldPath, upload } from '../api'
 import { bytes, dateTime } from '../format'
 import { onLive } from '../live'

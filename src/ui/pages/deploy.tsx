@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'hono/jsx/dom'
+import { useEffect, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { ApiError, fieldPath, call, client, errorText } from '../api'
 import { ErrorNote, Loading, Progress, StatusBadge } from '../components/bits'
 import { Catalogue, type TemplateItem } from '../components/catalogue'
