@@ -31,6 +31,7 @@ import { createSystemMetrics } from './monitor/system-metrics'
 import { createThresholds, DEFAULT_THRESHOLDS, type Thresholds } from './monitor/thresholds'
 import { createWebhookSender, type WebhookSender } from './monitor/webhook'
 import { interfaceAddresses } from './monitor/webhook-target'
+import { createWebhookTester } from './monitor/webhook-test'
 
 /** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
@@ -180,6 +181,17 @@ export function buildMonitoring(infra: MonitoringInfra, overrides?: Partial<Moni
     backupDir: config.backupDir,
     managedCount: () => inventory.entries().length,
   })
-  const monitoring = createMonitoringApi({ monitor, alerts, thresholds, webhook, systemMetrics })
+  // The webhook "send test" holds its own lock and cooldown (webhook-test.ts).
+  const testAlertWebhook = createWebhookTester({
+    sender: webhook,
+    savedUrl: thresholds.webhookUrl,
+    logger,
+    clock,
+    timeoutMs: tuning.webhook.timeoutMs,
+  })
+  const monitoring = {
+    ...createMonitoringApi({ monitor, alerts, thresholds, webhook, systemMetrics }),
+    testAlertWebhook,
+  }
   return { inventory, alerts, thresholds, webhook, monitor, monitoring }
 }

@@ -39,14 +39,14 @@ export interface MonitoringApiDeps {
   systemMetrics: () => Promise<SystemMetrics>
 }
 
-/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state. */
+/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state (the webhook test: webhook-test.ts). */
 export function createMonitoringApi({
   monitor,
   alerts,
   thresholds,
   webhook,
   systemMetrics,
-}: MonitoringApiDeps): MonitoringApi & AlertsApi {
+}: MonitoringApiDeps): MonitoringApi & Omit<AlertsApi, 'testAlertWebhook'> {
   async function find(ref: string): Promise<InventoryEntry> {
     if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
     const entry = await monitor.find(ref)
