@@ -99,15 +99,22 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 describe('the monitoring and alerts API over the Monitor interface alone', () => {
   let fake: ReturnType<typeof fakeMonitor>
   let api: ReturnType<typeof createMonitoringApi>
+  let listed: { serviceId?: string; limit?: number }[]
   const refused = 'https://intranet.example/hook'
 
   beforeEach(async () => {
     fake = fakeMonitor()
+    listed = []
     const stores = await createStores({ storage: 'memory', dataDir: '/nonexistent' })
     const thresholds = createThresholds(stores.alertSettings, DEFAULT_THRESHOLDS, silentLogger)
     api = createMonitoringApi({
       monitor: fake.monitor,
-      alerts: { list: () => ({ active: [], recent: [] }) },
+      alerts: {
+        list: (q) => {
+          listed.push(q)
+          return { active: [], recent: [] }
+        },
+      },
       thresholds,
       webhook: {
         check: async (url) =>
@@ -130,7 +137,8 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
   it('counts the services of health/all per status and says when the list was read (null before the first read)', async () => {
     fake.state.entries.push(entry('svc-a'), entry('svc-b', 'exited'), entry('svc-c'))
     const before = await api.getAllHealth()
-    expect(before.summary).toMatchObject({ up: 2, down: 1, total: 3 })
+    // Every status is counted, zero included: the dashboard shows each one.
+    expect(before.summary).toEqual({ up: 2, down: 1, paused: 0, restarting: 0, unhealthy: 0, unreachable: 0, total: 3 })
     expect(before.collectedAt).toBeNull()
     fake.state.listedAt = Date.parse('2026-12-01T10:00:00.000Z')
     expect((await api.getAllHealth()).collectedAt).toBe('2026-12-01T10:00:00.000Z')
@@ -140,6 +148,7 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
     for (const ref of ['../../etc/passwd', 'a b', 'x'.repeat(300), '']) {
       const err = await rejection(api.getHealth(ref))
       expect([err.status, err.code]).toEqual([404, 'not_found'])
+      expect(err.message).toMatch(/^service '/)
     }
     expect(fake.state.finds).toEqual([])
   })
@@ -148,7 +157,8 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
     fake.state.reachable = false
     expect((await rejection(api.getMetrics('svc-gone', { timeRange: '1h' }))).status).toBe(503)
     fake.state.reachable = true
-    expect((await rejection(api.getMetrics('svc-gone', { timeRange: '1h' }))).status).toBe(404)
+    const gone = await rejection(api.getMetrics('svc-gone', { timeRange: '1h' }))
+    expect([gone.status, gone.message]).toEqual([404, "service 'svc-gone' not found"])
   })
 
   it('answers metrics from the service history at the range resolution, for the container the ref names', async () => {
@@ -170,6 +180,7 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
   })
 
   it('refuses a webhook the sender refuses with 422 and keeps the stored one, shown without its credentials', async () => {
+    expect((await api.getAlertSettings()).webhook).toEqual({ configured: false, url: null })
     expect(await api.setAlertWebhook('https://user:s3cret@hooks.example/T0/B0/xyz')).toEqual({
       configured: true,
       url: 'https://hooks.example/…',
@@ -190,6 +201,15 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
     const b = await api.getServiceAlertSettings('svc-b')
     expect(b.overrides).toEqual({})
     expect(b.effective.cpu).toMatchObject({ warning: 70, critical: DEFAULT_THRESHOLDS.cpu.critical })
+  })
+
+  it('lists alerts for the service and as many as the caller asked, or all of them', async () => {
+    await api.listAlerts({ serviceId: 'svc-a', limit: 5 })
+    await api.listAlerts()
+    expect(listed).toEqual([
+      { serviceId: 'svc-a', limit: 5 },
+      { serviceId: undefined, limit: undefined },
+    ])
   })
 
   it('answers the system metrics from what the composition root gave it', async () => {

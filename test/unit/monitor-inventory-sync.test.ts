@@ -26,7 +26,8 @@ const tick = () => new Promise((r) => setTimeout(r, 0))
 
 function recordingLogger() {
   const lines: string[] = []
-  const log = (fields: Record<string, unknown>) => lines.push(String(fields.msg))
+  const log = (fields: Record<string, unknown>) =>
+    lines.push(fields.error === undefined ? String(fields.msg) : `${fields.msg}: ${fields.error}`)
   return { lines, logger: { debug: log, info: log, warn: log, error: log } as Logger }
 }
 
@@ -47,6 +48,9 @@ describe('keeping the inventory in step with Docker', () => {
     const inv = controlledInventory()
     const { lines, logger } = recordingLogger()
     const sync = createInventorySync(inv.inventory, { logger, clock: { now: () => 0 } })
+    const first = sync.refresh()
+    inv.pending.at(-1)!.release()
+    await first
     for (let i = 0; i < 2; i++) {
       const r = sync.refresh()
       inv.pending.at(-1)!.release(true)
@@ -57,7 +61,7 @@ describe('keeping the inventory in step with Docker', () => {
     inv.pending.at(-1)!.release()
     await r
     expect(sync.reachable()).toBe(true)
-    expect(lines).toEqual(['monitor: Docker is not reachable', 'monitor: Docker answers again'])
+    expect(lines).toEqual(['monitor: Docker is not reachable: connect ECONNREFUSED', 'monitor: Docker answers again'])
   })
 
   it('makes a read wait for the refresh an event asked for, and looks once more after events that came meanwhile', async () => {
@@ -67,6 +71,7 @@ describe('keeping the inventory in step with Docker', () => {
     sync.onEvent('c1') // create
     sync.onEvent('c1') // start, while the first look is under way
     sync.onEvent('c1') // a third: still one more look, not two
+    expect(sync.pending()).toBe(true)
     expect(inv.calls).toEqual(['stale:c1', 'one:c1', 'stale:c1', 'stale:c1'])
     let settled = false
     const read = sync.settled().then(() => (settled = true))
