@@ -111,7 +111,7 @@ describe('the monitoring and alerts API over the Monitor interface alone', () =>
       monitor: fake.monitor,
       alerts: {
         list: (q) => {
-          listed.push(q)
+          listed.push({ ...q })
           return { active: [], recent: [] }
         },
       },

@@ -94,7 +94,8 @@ export interface MonitorDeps {
 
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
- * samples, history, health events and alerts. Built by startHostAgent, which starts and stops it.
+ * samples, history, health events and alerts. Built by buildMonitoring (host.ts) over the parts it
+ * shares with the rest of the agent; startHostAgent starts and stops it.
  */
 export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptions> = {}): Monitor {
   const options = monitorOptions(overrides)
