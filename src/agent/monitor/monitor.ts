@@ -20,6 +20,7 @@ import type { HostCpu } from './host-stats'
 import type { Inventory, InventoryEntry } from './inventory'
 import { createInventorySync } from './inventory-sync'
 import { RestartWindow } from './restart-window'
+import { publishObservation } from './sample-events'
 import { createScheduler } from './scheduler'
 import type { Thresholds } from './thresholds'
 import { monitorOptions, type MonitorOptions } from './monitor-options'
@@ -191,27 +192,10 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
     else if (entry.state !== 'running' && entry.state !== 'paused')
       latest.set(serviceId, { at: now, metrics: null, error: null })
     const health = buildHealth(entry, latest.get(serviceId), settingsOf(serviceId), dockerReachable, now)
-    events.publish('health-update', {
-      containerId: entry.id,
-      serviceId,
-      serviceName: entry.name,
-      status: health.status,
-      health: health.health,
-      uptime: health.uptime,
-      uptimeSeconds: health.uptimeSeconds,
-      restartCount: health.restartCount,
-    })
     const metrics = sampled?.metrics
-    if (metrics) {
-      history.append(serviceId, now, metrics)
-      const { cpu, memory, network, blockIO, pids } = metrics
-      events.publish('metrics-update', {
-        containerId: entry.id,
-        serviceId,
-        serviceName: entry.name,
-        metrics: { cpu, memory, network, blockIO, pids },
-      })
-    }
+    // In the history before anyone hears of it: a client refetching on the event sees the sample.
+    if (metrics) history.append(serviceId, now, metrics)
+    publishObservation(events, entry, health, metrics)
     let window = restarts.get(serviceId)
     if (!window) restarts.set(serviceId, (window = new RestartWindow()))
     window.record(now, health.restartCount)
