@@ -21,6 +21,7 @@ import { createEngineFacts } from './engine-facts'
 import { createLocalAgent } from './local'
 import { OperationLocks } from './locks'
 import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
+import { createWebhookTester } from './monitor/webhook-test'
 
 /** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
@@ -97,6 +98,13 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine, inventory: monitor.inventory }),
     forget,
     recovery: engine,
+    testAlertWebhook: createWebhookTester({
+      sender: monitor.webhook,
+      savedUrl: monitor.thresholds.webhookUrl,
+      logger: options.logger,
+      clock,
+      timeoutMs: monitor.options.webhook.timeoutMs,
+    }),
   })
   // The monitor hears container events as they are published: crashes, removals, fresher state.
   const publisher = {

@@ -1,4 +1,4 @@
-import type { AgentClient, BackupsApi, BulkApi } from './api'
+import type { AgentClient, AlertsApi, BackupsApi, BulkApi } from './api'
 import type { AgentContext } from './context'
 import type { Deployer } from './deploy/deployer'
 import type { EngineFacts } from './engine-facts'
@@ -22,6 +22,8 @@ export interface LocalAgentParts {
   forget: RemoveDeps['forget']
   /** Lifecycle calls and deletes wait for the backup engine's crash recovery. */
   recovery: RemoveDeps['recovery']
+  /** The webhook "send test" (monitor/webhook-test.ts): it holds its own lock and cooldown. */
+  testAlertWebhook: AlertsApi['testAlertWebhook']
 }
 
 /** The in-process AgentClient: talks to the engine directly. */
@@ -34,6 +36,7 @@ export function createLocalAgent({
   bulk,
   forget,
   recovery,
+  testAlertWebhook,
 }: LocalAgentParts): AgentClient {
   const { docker } = ctx
   const ops = { ...ctx, forget, recovery, inventory: monitor.inventory }
@@ -41,6 +44,7 @@ export function createLocalAgent({
   const reads = createServiceReads(monitor, Date.now)
   return {
     ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
+    testAlertWebhook,
     // Reads answer from caches kept current by Docker's events; actions below still go to Docker.
     dockerStatus: () => engine.status(),
     systemSummary: () => systemSummary(engine, reads.managedCount),

@@ -18,11 +18,11 @@ import { redactUrl } from './webhook'
 
 const STATUSES: HealthStatus[] = ['up', 'down', 'paused', 'restarting', 'unhealthy', 'unreachable']
 
-/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state. */
+/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state (the webhook test: webhook-test.ts). */
 export function createMonitoringApi(
   monitor: Monitor,
   deps: { docker: Parameters<typeof createSystemMetrics>[0]['docker']; backupDir: string },
-): MonitoringApi & AlertsApi {
+): MonitoringApi & Omit<AlertsApi, 'testAlertWebhook'> {
   const systemMetrics = createSystemMetrics({
     docker: deps.docker,
     hostCpu: monitor.hostCpu,
