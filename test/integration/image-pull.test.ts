@@ -205,12 +205,14 @@ describe('deploying while the registry goes away mid-pull [in-process and http a
     const doomed = await startTestRegistry()
     const apps = await Promise.all(AGENT_MODES.map((mode) => appWithRealAgent(mode)))
     const servers = await Promise.all(apps.map((a) => listen(a.app)))
+    const images: PushedImage[] = []
     try {
       const runs = await Promise.all(
         AGENT_MODES.map(async (mode, i) => {
           const short = mode === 'http' ? 'h' : 'i'
           const url = servers[i]!.url
           const image = await pushTestImage(doomed, { tag: `away-${short}-${RUN_ID}`, layerMiB: 2 })
+          images.push(image)
           await addTemplate(url, `away-${short}-${RUN_ID}`, image.image)
           return { image, short, url }
         }),
@@ -248,6 +250,9 @@ describe('deploying while the registry goes away mid-pull [in-process and http a
       await Promise.all(servers.map((s) => s.close()))
       await Promise.all(apps.map((a) => a.close()))
       await doomed.close().catch(() => {})
+      // Should a pull have got through after all, its image goes too, once no container uses it.
+      await cleanupTestResources()
+      await Promise.all(images.map((i) => i.evict().catch(() => {})))
     }
   }, 150_000)
 })
