@@ -31,6 +31,7 @@ describe('managing services, backups and templates in a real browser', () => {
   /** Deployed from the template: `main` carries the page; the others are deleted on the way. */
   const svc = { main: '', kept: '', gone: '', bulka: '', bulkb: '' }
   let keptBackup = ''
+  let templateId = ''
 
   const api = (path: string, init: RequestInit = {}) =>
     ctx.app.request(path, {
@@ -75,6 +76,7 @@ describe('managing services, backups and templates in a real browser', () => {
     })
     expect(made.status, await made.clone().text()).toBe(201)
     const { template } = await made.json()
+    templateId = template.id
     for (const key of Object.keys(svc) as (keyof typeof svc)[]) {
       const res = await api('/api/deploy?wait=true', {
         method: 'POST',
@@ -438,6 +440,15 @@ describe('managing services, backups and templates in a real browser', () => {
     expect(await card("Docker's data").textContent()).toMatch(/used of .* free/)
     const managed = (await (await api('/api/services')).json()).services.length
     expect(await page.getByTestId('docker-facts').textContent()).toContain(`Managed by ZapieRakyat${managed}`)
+  })
+
+  it("shows the server's verdict on a service name beside the name field of the deploy form", async () => {
+    await open(`deploy/${templateId}`)
+    await page.getByLabel('Service name').fill('!!!')
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click()
+    await page.locator('#serviceName-error').filter({ hasText: 'needs at least one letter or digit' }).waitFor()
+    expect(await page.getByLabel('Service name').getAttribute('aria-invalid')).toBe('true')
+    expect(await page.getByTestId('deploy-progress').count()).toBe(0)
   })
 
   it('charts every range: 1h as a line, 6h to 30d as average lines with min–max bands', async () => {
