@@ -2,6 +2,7 @@
 // The build that `npm install` runs (the `prepare` script): one esbuild bundle per Node entry
 // point, so `npm start` and `npm run agent` are one plain `node` process each instead of
 // npm → tsx → node, which loads and transpiles hundreds of files at every start.
+import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { buildUi } from './build-ui.mjs'
 
@@ -36,3 +37,11 @@ await build({
   },
   external: ['cpu-features', '*.node'],
 })
+
+// V8 keeps each script's source for lazy compilation, and one character outside Latin-1 makes it
+// store the whole 1.5 MB bundle as two bytes per character. esbuild escapes such characters in
+// ordinary strings but cannot in String.raw templates: write \u2014 there, not the character.
+for (const file of ['dist/node.js', 'dist/agent.js']) {
+  const at = readFileSync(file).findIndex((byte) => byte > 0x7f)
+  if (at >= 0) throw new Error(`${file}: non-ASCII byte at offset ${at}; V8 would keep the bundle as UTF-16`)
+}
