@@ -8,6 +8,7 @@ import { createEventRelay } from './events/relay'
 import { boundPort, listenOrExit } from './listen'
 import { createNodeLogger } from './node-logger'
 import { closeServer } from './shutdown'
+import { settleHeapSoon } from './settle-heap'
 import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
@@ -37,6 +38,7 @@ async function main() {
     url: `http://${config.host}:${boundPort(server)}`,
     agent: remote ? remote.url : 'in-process',
   })
+  settleHeapSoon()
 
   let stopping = false
   const shutdown = (signal: string) => {
