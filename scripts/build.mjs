@@ -32,11 +32,13 @@ await build({
       "const __dirname = __fileURLToPath(new URL('.', import.meta.url));",
     ].join(' '),
   },
-  // Parts of dockerode we never use, replaced so they cost nothing at start (see each stub).
+  // Parts of dockerode we never use, replaced so they cost nothing at start (see each stub;
+  // tar-fs is only deferred to its first use).
   alias: {
     ssh2: './scripts/bundle-stubs/ssh2.cjs',
     '@grpc/grpc-js': './scripts/bundle-stubs/grpc.cjs',
     '@grpc/proto-loader': './scripts/bundle-stubs/grpc.cjs',
+    'tar-fs': './scripts/bundle-stubs/tar-fs.cjs',
   },
   external: ['cpu-features', '*.node'],
   // Code behind a dynamic import() (the Redis driver and ioredis, the memory driver) goes into
