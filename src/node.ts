@@ -1,6 +1,5 @@
 import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
-import { startHostAgent } from './agent/host'
 import { createApp } from './app'
 import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
@@ -22,7 +21,9 @@ async function main() {
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
   const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
-  const host = remote ? undefined : startHostAgent({ config, stores, logger })
+  // Imported only for the in-process agent: in split mode dockerode and the agent's code are
+  // never loaded (a separate chunk of the bundle).
+  const host = remote ? undefined : (await import('./agent/host')).startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
     config,
     stores,
