@@ -1,6 +1,5 @@
 import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
-import { startHostAgent } from './agent/host'
 import { createApp } from './app'
 import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
@@ -8,6 +7,7 @@ import { createEventRelay } from './events/relay'
 import { boundPort, listenOrExit } from './listen'
 import { createNodeLogger } from './node-logger'
 import { closeServer } from './shutdown'
+import { settleHeapSoon } from './settle-heap'
 import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
@@ -21,7 +21,9 @@ async function main() {
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
   const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
-  const host = remote ? undefined : startHostAgent({ config, stores, logger })
+  // Imported only for the in-process agent: in split mode dockerode and the agent's code are
+  // never loaded (a separate chunk of the bundle).
+  const host = remote ? undefined : (await import('./agent/host')).startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
     config,
     stores,
@@ -37,6 +39,7 @@ async function main() {
     url: `http://${config.host}:${boundPort(server)}`,
     agent: remote ? remote.url : 'in-process',
   })
+  settleHeapSoon()
 
   let stopping = false
   const shutdown = (signal: string) => {
