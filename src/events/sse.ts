@@ -15,10 +15,38 @@ export interface StreamReport {
 }
 
 /** Frames to send, one at a time: `null` when there are no more. */
-interface FrameSource {
+export interface FrameSource {
   next(): Promise<Uint8Array | null>
   /** The client went away or the stream ended: release what the source holds. */
   end(): void
+}
+
+/**
+ * What a runtime that can write to its socket itself (Node, src/node-sse.ts) needs to send an
+ * SSE response without reading its web body: the same frames, heartbeats and error report.
+ */
+export interface SseHandoff {
+  /** The body this stream was built with: the handoff only applies to a response that still carries it. */
+  readonly body: ReadableStream<Uint8Array>
+  readonly heartbeatMs: number
+  /**
+   * Detaches the frame source from the web body, which from then on does nothing, and sends a
+   * cut (a client that fell behind) to `cut`. Undefined once the body was read or ended.
+   */
+  take(cut: () => void): FrameSource | undefined
+  /** Logs a failure of the source with the request id; returns the `event: error` frame to send. */
+  failed(err: unknown): Uint8Array
+}
+
+// Keyed by the request the stream answers: the Node listener holds that object, and looking it
+// up costs nothing for every other response (reading a response's body or headers would).
+const handoffs = new WeakMap<Request, SseHandoff>()
+
+/** The SSE stream `request` was answered with, once: the entry goes as it is read. */
+export function takeSseHandoff(request: Request): SseHandoff | undefined {
+  const handoff = handoffs.get(request)
+  if (handoff) handoffs.delete(request)
+  return handoff
 }
 
 /**
@@ -29,6 +57,8 @@ interface FrameSource {
  * `cut()` from the source's owner ends the stream early (a client that fell behind). An error
  * thrown by the source is logged with the request id and sent as `event: error`, showing the
  * client an AppError's message and nothing of an internal one.
+ *
+ * The response is also registered as a handoff for its request (see `takeSseHandoff`).
  */
 function sseResponse(
   c: Context,
@@ -39,6 +69,9 @@ function sseResponse(
   let source: FrameSource | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let done = false
+  let read = false
+  // Where a cut goes: the web body's controller, or whoever took the source over.
+  let onCut = () => {}
   const finish = () => {
     if (done) return
     done = true
@@ -50,18 +83,19 @@ function sseResponse(
       start(controller) {
         // Closing (not erroring) the body: Node's adapter would print an error, and the client
         // only has the frames already in the socket's buffer left to read.
-        const cut = () => {
+        onCut = () => {
           if (done) return
           finish()
           controller.close()
         }
-        source = open(cut)
+        source = open(() => onCut())
         // A heartbeat only while nothing is waiting to be sent: a stalled client holds at most one.
         timer = setInterval(() => {
           if (!done && (controller.desiredSize ?? -1) >= 0) controller.enqueue(HEARTBEAT_FRAME)
         }, heartbeatMs)
       },
       async pull(controller) {
+        read = true
         try {
           const frame = await source!.next()
           if (done) return
@@ -81,6 +115,22 @@ function sseResponse(
     // Pull a frame only when the runtime asks for one, so unsent frames wait in the feed's bounded queue.
     { highWaterMark: 0 },
   )
+  handoffs.set(c.req.raw, {
+    body,
+    heartbeatMs,
+    take(cut) {
+      if (done || read) return undefined
+      // `done` silences the web body (its pull, cancel and heartbeat) without ending the source.
+      done = true
+      clearInterval(timer)
+      onCut = cut
+      return source
+    },
+    failed(err) {
+      reportStreamError(report, err)
+      return errorFrame(err)
+    },
+  })
   return c.newResponse(body, 200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
