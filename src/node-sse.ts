@@ -79,6 +79,10 @@ function writeStream(handoff: SseHandoff, res: Response, outgoing: ServerRespons
   }
   outgoing.writeHead(res.status, outgoingHeaders(res.headers))
   outgoing.flushHeaders()
+  // @hono/node-server's own 'close' listener would abort the request's signal, and holds the
+  // request wrapper and its Headers for as long as the stream is open. Nothing reads that signal
+  // once the stream is ours: our listener below is what ends the subscription.
+  for (const listener of outgoing.listeners('close')) outgoing.off('close', listener as () => void)
   // The client left (or the socket failed): unsubscribe at once.
   outgoing.on('close', onClose)
   heartbeats.add(heartbeatMs, outgoing)

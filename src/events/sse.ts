@@ -3,7 +3,7 @@ import { AppError } from '../errors'
 import type { Logger } from '../logger'
 import type { LogLine } from '../schemas/service'
 import { CONNECTED_FRAME, encodeFrame, HEARTBEAT_FRAME } from './frame'
-import type { EventFeed, EventFilter } from './types'
+import type { EventFeed, EventFilter, FeedItem } from './types'
 
 const DEFAULT_HEARTBEAT_MS = 15_000
 const GENERIC_ERROR = 'The stream failed; reconnect to resume'
@@ -58,24 +58,28 @@ export function takeSseHandoff(request: Request): SseHandoff | undefined {
  * thrown by the source is logged with the request id and sent as `event: error`, showing the
  * client an AppError's message and nothing of an internal one.
  *
- * The response is also registered as a handoff for its request (see `takeSseHandoff`).
+ * With `handOff`, the response is also registered as a handoff for its request (`takeSseHandoff`).
  */
 function sseResponse(
   c: Context,
   report: StreamReport,
   heartbeatMs: number,
   open: (cut: () => void) => FrameSource,
+  handOff = false,
 ): Response {
   let source: FrameSource | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let done = false
   let read = false
-  // Where a cut goes: the web body's controller, or whoever took the source over.
+  // Where a cut goes: the web body's controller, or whoever took the source over. The source
+  // gets `cut`, made out here: made inside `start` it would hold the controller (and the body).
   let onCut = () => {}
+  const cut = () => onCut()
   const finish = () => {
     if (done) return
     done = true
     clearInterval(timer)
+    timer = undefined
     source?.end()
   }
   const body = new ReadableStream<Uint8Array>(
@@ -88,7 +92,7 @@ function sseResponse(
           finish()
           controller.close()
         }
-        source = open(() => onCut())
+        source = open(cut)
         // A heartbeat only while nothing is waiting to be sent: a stalled client holds at most one.
         timer = setInterval(() => {
           if (!done && (controller.desiredSize ?? -1) >= 0) controller.enqueue(HEARTBEAT_FRAME)
@@ -115,22 +119,26 @@ function sseResponse(
     // Pull a frame only when the runtime asks for one, so unsent frames wait in the feed's bounded queue.
     { highWaterMark: 0 },
   )
-  handoffs.set(c.req.raw, {
-    body,
-    heartbeatMs,
-    take(cut) {
-      if (done || read) return undefined
-      // `done` silences the web body (its pull, cancel and heartbeat) without ending the source.
-      done = true
-      clearInterval(timer)
-      onCut = cut
-      return source
-    },
-    failed(err) {
-      reportStreamError(report, err)
-      return errorFrame(err)
-    },
-  })
+  // Event feeds only: a log stream's end is tied to its request's signal (follow slots), which
+  // the Node path lets go.
+  if (handOff)
+    handoffs.set(c.req.raw, {
+      body,
+      heartbeatMs,
+      take(cut) {
+        if (done || read) return undefined
+        // `done` silences the web body (its pull, cancel and heartbeat) without ending the source.
+        done = true
+        clearInterval(timer)
+        timer = undefined
+        onCut = cut
+        return source
+      },
+      failed(err) {
+        reportStreamError(report, err)
+        return errorFrame(err)
+      },
+    })
   return c.newResponse(body, 200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -162,26 +170,34 @@ export function streamFeed(
   feed: EventFeed,
   options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number } & StreamReport,
 ) {
-  return sseResponse(c, options, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, (cut) => {
-    const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
-    const iterator = items[Symbol.asyncIterator]()
-    let greeted = false
-    return {
-      async next() {
-        if (!greeted) {
-          greeted = true
-          await items.ready
-          // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
-          // `: connected`: from here on nothing published is missed — a client may act now.
-          return CONNECTED_FRAME
-        }
-        const result = await iterator.next()
-        return result.done ? null : result.value.frame
-      },
-      end: () => void iterator.return?.(),
-    }
-  })
+  return sseResponse(
+    c,
+    options,
+    options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    (cut) => {
+      const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
+      const iterator = items[Symbol.asyncIterator]()
+      let greeted = false
+      return {
+        // Promise chains, not an async function: an idle stream then waits holding no suspended frame.
+        next() {
+          if (!greeted) {
+            greeted = true
+            // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
+            // `: connected`: from here on nothing published is missed — a client may act now.
+            return items.ready.then(connectedFrame)
+          }
+          return iterator.next().then(frameOf)
+        },
+        end: () => void iterator.return?.(),
+      }
+    },
+    true,
+  )
 }
+
+const connectedFrame = () => CONNECTED_FRAME
+const frameOf = (result: IteratorResult<FeedItem>) => (result.done ? null : result.value.frame)
 
 /** Streams log lines as `event: log` frames and a final `event: end` when the container stops. */
 export function streamLogLines(
