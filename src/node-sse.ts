@@ -65,7 +65,13 @@ function writeStream(handoff: SseHandoff, res: Response, outgoing: ServerRespons
     stop(true)
   }
   const pump = () => {
-    if (!stopped) source?.next().then(onFrame, onError)
+    if (stopped) return
+    try {
+      source?.next().then(onFrame, onError)
+    } catch (err) {
+      // A source that throws rather than rejects fails the stream the same way.
+      onError(err)
+    }
   }
 
   source = handoff.take(() => stop(true))
