@@ -67,10 +67,21 @@ function writeStream(handoff: SseHandoff, res: Response, outgoing: ServerRespons
   const pump = () => {
     if (stopped) return
     try {
-      source?.next().then(onFrame, onError)
+      if (source?.poll) pollFrames(source)
+      else source?.next().then(onFrame, onError)
     } catch (err) {
       // A source that throws rather than rejects fails the stream the same way.
       onError(err)
+    }
+  }
+  // Without a promise per frame: an idle stream parks only `pump`, which the source calls when a
+  // frame is ready. A loop, not recursion, writes a backlog until the socket buffer is full.
+  const pollFrames = (from: FrameSource) => {
+    while (!stopped) {
+      const frame = from.poll!(pump)
+      if (frame === undefined) return
+      if (frame === null) return stop(true)
+      if (!outgoing.write(frame)) return void outgoing.once('drain', pump)
     }
   }
 

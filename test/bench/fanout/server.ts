@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { serve } from '@hono/node-server'
 import { Server as SocketIOServer } from 'socket.io'
 import { createApp } from '../../../src/app'
@@ -78,7 +79,17 @@ async function settle() {
     await new Promise((r) => setTimeout(r, 100))
   }
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
-  return { rss, heapUsed, external: external + arrayBuffers, clients: clients() }
+  // What V8 has committed per space: the young generation (new_space) grows to its maximum in a
+  // burst of allocation and stays that size, which is RSS that does not scale with connections.
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]))
+  return {
+    rss,
+    heapUsed,
+    external: external + arrayBuffers,
+    clients: clients(),
+    newSpace: spaces.new_space ?? 0,
+    heapCommitted: Object.values(spaces).reduce((a, b) => a + b, 0),
+  }
 }
 
 type Command = { id: number } & (
