@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
 import deployCreate from '../handlers/deploy/create'
@@ -67,6 +66,7 @@ import sessionCreate from '../handlers/session/create'
 import sessionDelete from '../handlers/session/delete'
 import sessionGet from '../handlers/session/get'
 import { requireAuth } from './auth'
+import { corsFromConfig } from './cors'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
@@ -92,33 +92,9 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('logger', deps.logger)
     c.set('authenticated', false)
     c.set('client', deps.clientAddress?.(c) || 'unknown')
+    if (deps.secretCheck) c.set('secretCheck', deps.secretCheck)
     await next()
   })
-
-/**
- * Only configured origins are allowed, and only they are told credentials (the session cookie)
- * may go along: hono's `credentials: true` would say so to every origin.
- */
-const corsFromConfig = () =>
-  createMiddleware<AppEnv>((c, next) =>
-    cors({
-      origin: (origin) => {
-        if (!c.var.config.corsOrigins.includes(origin)) return null
-        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
-        return origin
-      },
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
-      exposeHeaders: [
-        'X-Request-Id',
-        'Content-Disposition',
-        'X-Checksum-Sha256',
-        'Content-Range',
-        'Accept-Ranges',
-        'Content-Length',
-      ],
-      maxAge: 600,
-    })(c, next),
-  )
 
 /**
  * Backup uploads (an archive content type on the upload route) stream to the agent under their
