@@ -4,6 +4,7 @@ import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore,
 import { createAlertSettingsStore, type AlertSettingsStore } from './alert-settings'
 import { createAlertStateStore, type AlertStateStore } from './alert-state'
 import { DEFAULT_STORAGE_TIMEOUT_MS, driverFor, type DriverConfig } from './driver'
+import { freshRead } from './fresh-read'
 import { guardDriver } from './guarded-driver'
 import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
 import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
@@ -44,6 +45,8 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     driver: guardDriver(driver, { timeoutMs: config.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS }),
   })
   const settings = createSettingsStore(prefixStorage(storage, 'settings'))
+  // Health checks that come together share one read (never one that began before they asked).
+  const ping = freshRead(async () => void (await storage.hasItem('settings:ping')))
   return {
     storage,
     settings,
@@ -58,7 +61,7 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     metricsHistory: createMetricsHistoryStore(prefixStorage(storage, 'metrics-history')),
     alertSettings: createAlertSettingsStore(prefixStorage(storage, 'alert-settings')),
     alertState: createAlertStateStore(prefixStorage(storage, 'alert-state')),
-    ping: async () => void (await storage.hasItem('settings:ping')),
+    ping,
     close: () => storage.dispose(),
   }
 }

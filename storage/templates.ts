@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from '../src/templates/policy'
 import { slugify } from '../src/templates/slug'
 import { validateTemplate } from '../src/templates/validate'
 import { DEFAULT_TEMPLATES } from './default-templates'
+import { freshRead } from './fresh-read'
 import { isSafeId, keyFor } from './keys'
 import type { SettingsStore } from './settings'
 
@@ -61,6 +62,8 @@ export function createTemplateStore(
   const writeLock = createLimiter(1)
   let snapshot: { revision: string; templates: Template[]; corrupt: CorruptRecord[] } | null = null
   let seeding: Promise<void> | null = null
+  // Every list checks the revision; concurrent lists share one read of it (never an older one).
+  const readRevision = freshRead(async () => (await settings.get<{ revision?: string }>(REVISION_KEY))?.revision ?? '')
 
   async function readRaw(id: string): Promise<Template | null> {
     const value = await storage.getItem(keyFor(id))
@@ -70,7 +73,7 @@ export function createTemplateStore(
   }
 
   async function loadAll() {
-    const revision = (await settings.get<{ revision?: string }>(REVISION_KEY))?.revision ?? ''
+    const revision = await readRevision()
     if (snapshot && revision && snapshot.revision === revision) return snapshot
     const keys = (await storage.getKeys()).filter(isSafeId)
     const items = await storage.getItems(keys)
