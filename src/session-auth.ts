@@ -91,4 +91,5 @@ export const sessionAuth = () =>
 
 /** Runs `check` (requireAuth) only for requests the session cookie did not already sign in. */
 export const unlessSignedIn = (check: MiddlewareHandler<AppEnv>) =>
-  createMiddleware<AppEnv>((c, next) => (c.var.session ? next() : check(c, next)))
+  // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
+  createMiddleware<AppEnv>((c, next) => (c.get('session') ? next() : check(c, next)))

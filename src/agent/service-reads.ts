@@ -28,6 +28,7 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     return summary
   }
 
+  let lastList: ServiceSummary[] = []
   const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
 
   async function current() {
@@ -44,7 +45,10 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
       // two services created in one second are ordered by the inspect's precise time.
       const entries = monitor.inventory.entries().map((e) => ({ summary: summaryOf(e), at: preciseCreated(e) }))
       entries.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-      return entries.map((e) => e.summary)
+      // The same array while nothing in it changed: the API keeps the serialised list with it.
+      const same = lastList.length === entries.length && entries.every((e, i) => e.summary === lastList[i])
+      if (!same) lastList = entries.map((e) => e.summary)
+      return lastList
     },
 
     async getService(ref: string): Promise<ServiceDetails> {
