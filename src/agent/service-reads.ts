@@ -28,7 +28,8 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     return summary
   }
 
-  let lastList: ServiceSummary[] = []
+  // The last list, in inventory order and as sorted.
+  let last: { summaries: ServiceSummary[]; list: ServiceSummary[] } = { summaries: [], list: [] }
   const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
 
   async function current() {
@@ -41,14 +42,18 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     async listServices(): Promise<ServiceSummary[]> {
       await current()
       if (!monitor.isDockerReachable()) throw dockerUnavailable()
+      const entries = monitor.inventory.entries()
+      const summaries = entries.map(summaryOf)
+      // Nothing changed since the last list (each entry the same summary): the same array, not
+      // sorted again, so the API can keep its serialised text with it.
+      if (summaries.length === last.summaries.length && summaries.every((s, i) => s === last.summaries[i]))
+        return last.list
       // Docker's list is newest first to the nanosecond; the summary's time is to the second, so
       // two services created in one second are ordered by the inspect's precise time.
-      const entries = monitor.inventory.entries().map((e) => ({ summary: summaryOf(e), at: preciseCreated(e) }))
-      entries.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-      // The same array while nothing in it changed: the API keeps the serialised list with it.
-      const same = lastList.length === entries.length && entries.every((e, i) => e.summary === lastList[i])
-      if (!same) lastList = entries.map((e) => e.summary)
-      return lastList
+      const sorted = entries.map((e, i) => ({ summary: summaries[i]!, at: preciseCreated(e) }))
+      sorted.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      last = { summaries, list: sorted.map((e) => e.summary) }
+      return last.list
     },
 
     async getService(ref: string): Promise<ServiceDetails> {
