@@ -26,4 +26,26 @@ describe('createJsonCache', () => {
     expect((await (await app.request('/list')).json()).total).toBe(2)
     expect(bodies()).toBe(2)
   })
+
+  it('keeps a text per variant (a query), a bounded number per key whatever clients send', async () => {
+    const json = createJsonCache()
+    const catalogue = { version: {} }
+    const app = new Hono().get('/t', (c) => {
+      const q = c.req.query('q') ?? ''
+      return json(c, catalogue.version, () => ({ success: true, services: [q] }), 200, q)
+    })
+    const stringify = vi.spyOn(JSON, 'stringify')
+    const bodies = () => stringify.mock.calls.filter(([v]) => (v as { services?: unknown })?.services).length
+    expect(await (await app.request('/t?q=a')).json()).toEqual({ success: true, services: ['a'] })
+    expect(await (await app.request('/t?q=b')).json()).toEqual({ success: true, services: ['b'] })
+    expect(await (await app.request('/t?q=a')).json()).toEqual({ success: true, services: ['a'] })
+    expect(bodies()).toBe(2)
+    for (let i = 0; i < 200; i++) await app.request(`/t?q=x${i}`)
+    // Past the bound a text is built for the answer and not kept: still the right body.
+    expect(await (await app.request('/t?q=x199')).json()).toEqual({ success: true, services: ['x199'] })
+    expect(bodies()).toBe(203)
+    catalogue.version = {}
+    await app.request('/t?q=a')
+    expect(bodies()).toBe(204)
+  })
 })

@@ -102,4 +102,21 @@ describe('reads that many requests make at once', () => {
     expect(after.templates.map((t: { name: string }) => t.name)).toEqual(['Late'])
     expect((await before).status).toBe(200)
   })
+
+  it('a template created through the API is in the very next page, though that page was kept before', async () => {
+    const { app } = await buildTestApp()
+    const page = async () =>
+      (await (await app.request('/api/templates?search=kept', { headers: auth })).json()).templates.map(
+        (t: { name: string }) => t.name,
+      )
+    expect(await page()).toEqual([])
+    expect(await page()).toEqual([])
+    const created = await app.request('/api/templates', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Kept Page', image: 'nginx:1.27' }),
+    })
+    expect(created.status).toBe(201)
+    expect(await page()).toEqual(['Kept Page'])
+  })
 })
