@@ -81,9 +81,8 @@ import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
 
-const injectDeps = (resolveDeps: ResolveDeps) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const deps = await resolveDeps(c)
+const injectDeps = (resolveDeps: ResolveDeps, openapi: () => Record<string, unknown>) => {
+  const inject = (c: Context<AppEnv>, deps: AppDeps) => {
     c.set('config', deps.config)
     c.set('stores', deps.stores)
     c.set('agent', deps.agent)
@@ -92,9 +91,21 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('logger', deps.logger)
     c.set('authenticated', false)
     c.set('client', deps.clientAddress?.(c) || 'unknown')
+    c.set('openapi', openapi)
     if (deps.secretCheck) c.set('secretCheck', deps.secretCheck)
-    await next()
+  }
+  return createMiddleware<AppEnv>((c, next) => {
+    const deps = resolveDeps(c)
+    // Node hands its dependencies over at once (no await per request); Workers may build them first.
+    if (deps instanceof Promise)
+      return deps.then((d) => {
+        inject(c, d)
+        return next()
+      })
+    inject(c, deps)
+    return next()
   })
+}
 
 /**
  * Backup uploads (an archive content type on the upload route) stream to the agent under their
@@ -131,14 +142,11 @@ const limitBody = () =>
 export function createApp(resolveDeps: ResolveDeps) {
   // The document is read off this very app, once, when first asked for (GET /api/openapi.json).
   let document: Record<string, unknown> | undefined
-  const openapi = () => (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
+  const openapi = (): Record<string, unknown> =>
+    (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
   const app = new Hono<AppEnv>()
     .use(requestId())
-    .use(injectDeps(resolveDeps))
-    .use((c, next) => {
-      c.set('openapi', openapi)
-      return next()
-    })
+    .use(injectDeps(resolveDeps, openapi))
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())
