@@ -41,6 +41,28 @@ describe('freshRead', () => {
     fail = false
     expect(await read()).toBe('up')
   })
+
+  it('with reuseMs, takes a good answer for that long after its read began, then reads again; never a failure', async () => {
+    let t = 0
+    let reads = 0
+    let fail = false
+    const read = freshRead(
+      async () => {
+        reads++
+        if (fail) throw new Error('store down')
+        return reads
+      },
+      { reuseMs: 100, now: () => t },
+    )
+    expect(await read()).toBe(1)
+    t = 99
+    expect(await read()).toBe(1)
+    t = 100
+    fail = true
+    await expect(read()).rejects.toThrow('store down')
+    await expect(read()).rejects.toThrow('store down')
+    expect(reads).toBe(3)
+  })
 })
 
 /** A memory store whose reads take a few ms, counting reads of the catalogue's revision. */
@@ -86,6 +108,31 @@ describe('reads that many requests make at once', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => app.request('/api/health', { headers: auth })))
     expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200))
     expect(counts.ping).toBeLessThanOrEqual(3)
+  })
+
+  it('GET /api/health says storage down within 100 ms plus the deadline of the store no longer answering', async () => {
+    let frozen = false
+    const base = memory()
+    const stores = await createStores(
+      { storage: 'memory', dataDir: '', storageTimeoutMs: 200 },
+      {
+        driver: {
+          ...base,
+          hasItem: (key, opts) => (frozen ? new Promise<never>(() => {}) : base.hasItem(key, opts)),
+        },
+      },
+    )
+    const { app } = await buildTestApp({ stores })
+    expect((await app.request('/api/health', { headers: auth })).status).toBe(200)
+    frozen = true
+    const since = Date.now()
+    let res = await app.request('/api/health', { headers: auth })
+    while (res.status === 200 && Date.now() - since < 1000) res = await app.request('/api/health', { headers: auth })
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ storage: { status: 'down' } })
+    expect(Date.now() - since).toBeLessThan(100 + 200 + 150)
+    frozen = false
+    expect((await app.request('/api/health', { headers: auth })).status).toBe(200)
   })
 
   it('a template another process wrote before a request is in that request, even while an earlier read runs', async () => {
