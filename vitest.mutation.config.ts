@@ -17,6 +17,9 @@ const ALL = [
   'test/unit/host-binds.test.ts',
   'test/unit/event-hub.test.ts',
   'test/unit/events-handlers.test.ts',
+  'test/unit/monitor-api.test.ts',
+  'test/unit/monitor-inventory-sync.test.ts',
+  'test/unit/monitor-engine.test.ts',
 ]
 
 export default defineConfig({

@@ -28,6 +28,7 @@ import alertsThresholdsGet from '../handlers/alerts/thresholds-get'
 import alertsThresholdsSet from '../handlers/alerts/thresholds-set'
 import alertsWebhookGet from '../handlers/alerts/webhook-get'
 import alertsWebhookSet from '../handlers/alerts/webhook-set'
+import alertsWebhookTest from '../handlers/alerts/webhook-test'
 import docsOpenapi from '../handlers/docs/openapi'
 import docsPage from '../handlers/docs/page'
 import docsScript from '../handlers/docs/script'
@@ -178,6 +179,7 @@ export function createApp(resolveDeps: ResolveDeps) {
     .route('/', alertsThresholdsSet)
     .route('/', alertsWebhookGet)
     .route('/', alertsWebhookSet)
+    .route('/', alertsWebhookTest)
     .route('/', servicesList)
     .route('/', servicesGet)
     .route('/', servicesStart)

@@ -5,7 +5,6 @@ import type { Clock } from '../clock'
 import type { EventHub } from '../events/hub'
 import type { Limiter } from '../limiter'
 import type { Logger } from '../logger'
-import type { EngineFacts } from './engine-facts'
 import type { OperationLocks } from './locks'
 
 /**
@@ -30,8 +29,6 @@ export interface AgentContext {
   clock: Clock
   /** Bounds concurrent lifecycle operations: containerd serialises starts, many at once time out. */
   limit: Limiter
-  /** Cached engine version and info; set by startHostAgent, which invalidates it when the events stream drops. */
-  engine?: EngineFacts
   /**
    * The one per-service operation lock of this agent (delete, lifecycle, backup, restore,
    * upload, bulk items, schedules all take it): built once by startHostAgent, never per feature.

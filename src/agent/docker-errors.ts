@@ -39,6 +39,8 @@ export function pullFailureReason(raw: string): string {
   if (/manifest unknown|not found|does not exist|no such image/i.test(raw)) return 'the registry has no such image'
   if (/lookup|no such host|dial|connect|timeout|timed out|unreachable|tls|certificate|eof|reset/i.test(raw))
     return 'no registry could be reached'
+  if (/\b5\d\d\b|server error|service unavailable|bad gateway/i.test(raw))
+    return 'the registry answered with a server error; try again later'
   return 'the Docker Engine reported an error while pulling'
 }
 

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../clock'
 import { createEventHub, type EventHub } from '../events/hub'
 import { createLimiter } from '../limiter'
 import type { Logger } from '../logger'
+import { webhookPolicyFromConfig } from '../net/webhook-policy'
 import type { AgentClient } from './api'
 import { createBackupsApi, startBackupEngine } from './backup'
 import { alertSinkFrom } from './backup/alerts'
@@ -20,7 +21,17 @@ import { createForgetService } from './forget'
 import { createEngineFacts } from './engine-facts'
 import { createLocalAgent } from './local'
 import { OperationLocks } from './locks'
-import { createMonitor, type Monitor, type MonitorOptions } from './monitor/monitor'
+import { createAlertEngine, type AlertEngine } from './monitor/alert-engine'
+import { createHostCpu } from './monitor/host-stats'
+import { createInventory } from './monitor/inventory'
+import { createMonitor, type Monitor } from './monitor/monitor'
+import { monitorOptions, type MonitorOptions } from './monitor/monitor-options'
+import { createMonitoringApi } from './monitor/monitor-api'
+import { createSystemMetrics } from './monitor/system-metrics'
+import { createThresholds, DEFAULT_THRESHOLDS, type Thresholds } from './monitor/thresholds'
+import { createWebhookSender, type WebhookSender } from './monitor/webhook'
+import { interfaceAddresses } from './monitor/webhook-target'
+import { createWebhookTester } from './monitor/webhook-test'
 
 /** The host agent as one unit: its context, its client, its background work. */
 export interface HostAgent {
@@ -31,6 +42,8 @@ export interface HostAgent {
   streams: Docker
   context: AgentContext
   monitor: Monitor
+  /** The alert engine, its thresholds and its webhook sender (the monitor and the backup engine raise alerts). */
+  alerting: { alerts: AlertEngine; thresholds: Thresholds; webhook: WebhookSender }
   /** The backup engine and its schedules, one of each per agent. */
   backups: { engine: BackupEngine; scheduler: BackupScheduler }
   /** Resolves once the docker events subscription is open. */
@@ -74,10 +87,10 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     limit: createLimiter(4),
     locks: new OperationLocks(() => clock.now()),
   }
-  const monitor = createMonitor(context, options.monitor)
+  const { inventory, alerts, thresholds, webhook, monitor, monitoring } = buildMonitoring(context, options.monitor)
   const { scheduler: schedulerOptions, ...engineOptions } = options.backups ?? {}
   // backup_missing is an alert like any other: the monitor's alert engine owns it.
-  const engine = new BackupEngine(context, { alerts: alertSinkFrom(monitor.alerts, options.logger), ...engineOptions })
+  const engine = new BackupEngine(context, { alerts: alertSinkFrom(alerts, options.logger), ...engineOptions })
   const scheduler = new BackupScheduler(engine, schedulerOptions)
   const deployer = createDeployer(context)
   const forget = createForgetService({ backups: engine, schedules: scheduler, monitor })
@@ -91,10 +104,12 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
   const client = createLocalAgent({
     ctx: context,
     monitor,
+    inventory,
+    monitoring,
     engine: engineFacts,
     deployer,
     backups: createBackupsApi({ engine, scheduler, deployer }),
-    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine, inventory: monitor.inventory }),
+    bulk: createBulkApi({ ...context, forget, recovery: engine, backups: engine, inventory }),
     forget,
     recovery: engine,
   })
@@ -122,13 +137,61 @@ export function startHostAgent(options: HostAgentOptions): HostAgent {
     streams,
     context,
     monitor,
+    alerting: { alerts, thresholds, webhook },
     backups: { engine, scheduler },
     ready: Promise.all([watcher.ready, backups.ready, deploys]).then(() => undefined),
     async close() {
       await backups.close()
       watcher.stop()
       await monitor.stop()
+      // After the monitor's last alerts: what is still queued is given up, not sent after close.
+      webhook.close()
       hub.close()
     },
   }
+}
+
+/** What the monitoring parts are built from. */
+export type MonitoringInfra = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock' | 'events' | 'config'>
+
+/**
+ * The monitoring parts, each built once: the inventory (shared with the reads and lifecycle
+ * calls), the thresholds, webhook sender and alert engine (the backup engine raises alerts
+ * too), the monitor over them, and the monitoring and alerts API, which gets only the narrow
+ * part of each it asks for. Exported so unit tests wire a monitor over a fake engine the same way.
+ */
+export function buildMonitoring(infra: MonitoringInfra, overrides?: Partial<MonitorOptions>) {
+  const { docker, stores, logger, clock, events, config } = infra
+  const tuning = monitorOptions(overrides)
+  const inventory = createInventory(docker)
+  const thresholds = createThresholds(stores.alertSettings, { ...DEFAULT_THRESHOLDS, ...tuning.alertDefaults }, logger)
+  const policy = webhookPolicyFromConfig(config, interfaceAddresses())
+  const webhook = createWebhookSender({ url: thresholds.webhookUrl, logger, policy, ...tuning.webhook })
+  const identify = (serviceId: string) => inventory.identify(serviceId)
+  const alerts = createAlertEngine({ events, store: stores.alertState, thresholds, webhook, logger, clock, identify })
+  const hostCpu = createHostCpu(tuning.procRoot)
+  const monitor = createMonitor(
+    { docker, stores, logger, clock, events, inventory, thresholds, alerts, hostCpu },
+    tuning,
+  )
+  const systemMetrics = createSystemMetrics({
+    docker,
+    hostCpu,
+    procRoot: tuning.procRoot,
+    backupDir: config.backupDir,
+    managedCount: () => inventory.entries().length,
+  })
+  // The webhook "send test" holds its own lock and cooldown (webhook-test.ts).
+  const testAlertWebhook = createWebhookTester({
+    sender: webhook,
+    savedUrl: thresholds.webhookUrl,
+    logger,
+    clock,
+    timeoutMs: tuning.webhook.timeoutMs,
+  })
+  const monitoring = {
+    ...createMonitoringApi({ monitor, alerts, thresholds, webhook, systemMetrics }),
+    testAlertWebhook,
+  }
+  return { inventory, alerts, thresholds, webhook, monitor, monitoring }
 }

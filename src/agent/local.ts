@@ -1,19 +1,22 @@
-import type { AgentClient, BackupsApi, BulkApi } from './api'
+import type { AgentClient, AlertsApi, BackupsApi, BulkApi, MonitoringApi } from './api'
 import type { AgentContext } from './context'
 import type { Deployer } from './deploy/deployer'
 import type { EngineFacts } from './engine-facts'
 import { changeState } from './lifecycle'
 import { followLogs, getLogs } from './logs'
-import type { Monitor } from './monitor/monitor'
-import { createMonitoringApi } from './monitor/monitor-api'
+import type { Inventory } from './monitor/inventory'
 import { removeService, type RemoveDeps } from './remove'
-import { createServiceReads } from './service-reads'
+import { createServiceReads, type ServiceReadsDeps } from './service-reads'
 import { systemSummary } from './system'
 
 /** The parts the in-process client answers with, each built once by the composition root (host.ts). */
 export interface LocalAgentParts {
   ctx: AgentContext
-  monitor: Monitor
+  /** What the reads ask of the monitor. */
+  monitor: ServiceReadsDeps['monitor']
+  /** The agent's inventory: lifecycle calls and deletes show their result in it at once. */
+  inventory: ServiceReadsDeps['inventory'] & Pick<Inventory, 'upsert' | 'drop'>
+  monitoring: MonitoringApi & AlertsApi
   /** Engine version and info, cached (engine-facts.ts). */
   engine: EngineFacts
   deployer: Deployer
@@ -28,6 +31,8 @@ export interface LocalAgentParts {
 export function createLocalAgent({
   ctx,
   monitor,
+  inventory,
+  monitoring,
   engine,
   deployer,
   backups,
@@ -36,11 +41,11 @@ export function createLocalAgent({
   recovery,
 }: LocalAgentParts): AgentClient {
   const { docker } = ctx
-  const ops = { ...ctx, forget, recovery, inventory: monitor.inventory }
+  const ops = { ...ctx, forget, recovery, inventory }
   // Docker's "Up 5 minutes" is wall-clock time, whatever clock the agent's own records use.
-  const reads = createServiceReads(monitor, Date.now)
+  const reads = createServiceReads({ monitor, inventory }, Date.now)
   return {
-    ...createMonitoringApi(monitor, { docker, backupDir: ctx.config.backupDir }),
+    ...monitoring,
     // Reads answer from caches kept current by Docker's events; actions below still go to Docker.
     dockerStatus: () => engine.status(),
     systemSummary: () => systemSummary(engine, reads.managedCount),

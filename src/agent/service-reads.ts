@@ -1,8 +1,8 @@
 import { dockerUnavailable, notFound } from '../errors'
 import type { ServiceDetails, ServiceSummary } from '../schemas/service'
 import { ServiceRef } from '../schemas/service'
-import type { InventoryEntry } from './monitor/inventory'
-import type { Monitor } from './monitor/monitor'
+import type { Inventory, InventoryEntry } from './monitor/inventory'
+import type { MonitorQueries } from './monitor/monitor'
 import { byRunningThenNewest, toDetails, toSummary } from './services'
 import { statusText } from './status-text'
 
@@ -12,7 +12,12 @@ import { statusText } from './status-text'
  * request. Details (env, mounts, command) come from the cached inspect, which an event about the
  * container invalidates and the next read or refresh takes again.
  */
-export function createServiceReads(monitor: Monitor, now: () => number) {
+export interface ServiceReadsDeps {
+  monitor: Pick<MonitorQueries, 'current' | 'find' | 'isDockerReachable' | 'listedAt'>
+  inventory: Pick<Inventory, 'entries' | 'inspectNow'>
+}
+
+export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now: () => number) {
   // A summary is rebuilt only when its row, its inspect or its status text changed: building one
   // (ports, redacted labels) for every service on every list was most of the list's cost.
   const built = new WeakMap<
@@ -35,14 +40,14 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
   async function current() {
     await monitor.current()
     // Never a list that was never read, shown as "no services".
-    if (monitor.inventory.refreshedAt() === null && !monitor.isDockerReachable()) throw dockerUnavailable()
+    if (monitor.listedAt() === null && !monitor.isDockerReachable()) throw dockerUnavailable()
   }
 
   return {
     async listServices(): Promise<ServiceSummary[]> {
       await current()
       if (!monitor.isDockerReachable()) throw dockerUnavailable()
-      const entries = monitor.inventory.entries()
+      const entries = inventory.entries()
       const summaries = entries.map(summaryOf)
       // Nothing changed since the last list (each entry the same summary): the same array, not
       // sorted again, so the API can keep its serialised text with it.
@@ -65,7 +70,7 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
         throw notFound('service', ref)
       }
       // Inspected at the last refresh unless that inspect failed: take it now.
-      if (!entry.inspect) await monitor.inventory.inspectNow(entry)
+      if (!entry.inspect) await inventory.inspectNow(entry)
       if (!entry.inspect) throw notFound('service', ref)
       // Rebuilt (env and command redacted) only when the summary or the inspect changed.
       const summary = summaryOf(entry)
@@ -79,7 +84,7 @@ export function createServiceReads(monitor: Monitor, now: () => number) {
     /** How many services there are, for the health check's counts. */
     async managedCount(): Promise<number> {
       await current()
-      return monitor.inventory.entries().length
+      return inventory.entries().length
     },
   }
 }

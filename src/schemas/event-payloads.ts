@@ -48,6 +48,11 @@ export const DeploymentProgressPayload = z.looseObject({
   message: z.string(),
   progress: z.number().optional(),
   code: z.string().optional(),
+  layer: z.string().optional().describe('While the image is pulled: the image layer this event is about'),
+  layerStatus: z.string().optional().describe("Docker's word for the layer: Waiting, Downloading, Extracting, …"),
+  layerProgress: z.number().optional().describe('0–100 of the layer’s current phase'),
+  layerCurrent: z.number().optional().describe('Bytes of the layer’s current phase done (download: compressed)'),
+  layerTotal: z.number().optional().describe('Bytes of the layer’s current phase in all'),
   timestamp: Timestamp,
 })
 

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { AlertThresholdsPatch, AlertThresholdsSchema, ALERT_RULES, TIME_RANGES, type AlertRecord } from './monitoring'
+import {
+  AlertThresholdsPatch,
+  AlertThresholdsSchema,
+  ALERT_RULES,
+  TIME_RANGES,
+  WebhookTestReportSchema,
+  type AlertRecord,
+} from './monitoring'
 import { okWith } from './errors'
 
 /** Response shapes of the monitoring and alerts routes (handlers/monitoring/, handlers/alerts/). */
@@ -151,3 +158,4 @@ export const ServiceAlertSettingsResponse = okWith({
   effective: Thresholds,
 })
 export const WebhookResponse = okWith({ webhook: WebhookViewSchema })
+export const WebhookTestResponse = okWith({ test: WebhookTestReportSchema })

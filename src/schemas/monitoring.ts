@@ -77,6 +77,53 @@ export const WebhookBody = z.strictObject({
   url: z.union([z.url({ protocol: /^https?$/, hostname: WebhookHost }).max(2048), z.null()]),
 })
 
+/**
+ * `POST /api/alerts/webhook/test`: `{ url }` tests that URL before it is saved; no body, `{}` or
+ * `{ url: null }` tests the saved webhook.
+ */
+export const WebhookTestBody = z.strictObject({ url: WebhookBody.shape.url.optional() })
+
+/** What a test delivery came to, when one was attempted. */
+export const WEBHOOK_TEST_OUTCOMES = [
+  'delivered',
+  'http_error',
+  'timeout',
+  'connection_refused',
+  'network_error',
+] as const
+
+/** One test delivery as the API reports it: the target only as scheme and host. */
+export const WebhookTestReportSchema = z.object({
+  outcome: z.enum(WEBHOOK_TEST_OUTCOMES),
+  delivered: z.boolean(),
+  target: z.string(),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  message: z.string(),
+  testedAt: z.string(),
+})
+export type WebhookTestReport = z.infer<typeof WebhookTestReportSchema>
+
+/**
+ * What the agent answers a test with: a report, or why nothing was sent — the destination
+ * policy refused it, another test runs or ran moments ago, or there is no webhook to test.
+ * Data rather than errors, so the handler can answer 422 / 429 with Retry-After / 409 in
+ * every mode (an error's headers do not cross the agent's wire).
+ */
+export const WebhookTestResultSchema = z.union([
+  WebhookTestReportSchema,
+  z.object({
+    outcome: z.literal('refused'),
+    target: z.string(),
+    rule: z.string(),
+    address: z.string(),
+    message: z.string(),
+  }),
+  z.object({ outcome: z.literal('busy'), retryAfterSeconds: z.number().int().min(1), message: z.string() }),
+  z.object({ outcome: z.literal('not_configured'), message: z.string() }),
+])
+export type WebhookTestResult = z.infer<typeof WebhookTestResultSchema>
+
 export const AlertsQuery = z.strictObject({
   serviceId: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

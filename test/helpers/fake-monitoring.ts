@@ -9,6 +9,7 @@ import {
   type MonitorSettings,
   type ServiceHealth,
   type ServiceMetrics,
+  type WebhookTestResult,
 } from '../../src/schemas/monitoring'
 import type { ServiceSummary } from '../../src/schemas/service'
 
@@ -39,6 +40,11 @@ export function createFakeMonitoring(
   let globalOverride: AlertThresholdsOverride = {}
   let webhook: string | null = null
   const alerts: AlertRecord[] = []
+  /**
+   * What the next webhook tests answer, in order (then `delivered`); every call is recorded
+   * with the URL it was given, so a test can see that the handler stopped a request itself.
+   */
+  const webhookTests: { script: WebhookTestResult[]; calls: (string | null)[] } = { script: [], calls: [] }
 
   const settingsOf = (id: string) => settings.get(id) ?? { enabled: true, intervalMs: 10_000 }
   const health = (s: ServiceSummary): ServiceHealth => ({
@@ -180,6 +186,22 @@ export function createFakeMonitoring(
       webhook = url
       return settingsView().webhook
     },
+    testAlertWebhook: async (url) => {
+      webhookTests.calls.push(url)
+      const target = url ?? webhook
+      if (!target) return { outcome: 'not_configured', message: 'No alert webhook is saved: enter a URL to test it' }
+      return (
+        webhookTests.script.shift() ?? {
+          outcome: 'delivered',
+          delivered: true,
+          target: redactUrl(target),
+          status: 204,
+          durationMs: 12,
+          message: `${redactUrl(target)} answered HTTP 204 in 12 ms`,
+          testedAt: '2026-01-01T00:00:10.000Z',
+        }
+      )
+    },
   }
-  return { api, alerts, settings }
+  return { api, alerts, settings, webhookTests }
 }

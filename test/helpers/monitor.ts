@@ -1,4 +1,4 @@
-import type { MonitorOptions } from '../../src/agent/monitor/monitor'
+import type { MonitorOptions } from '../../src/agent/monitor/monitor-options'
 import type { EventFeed } from '../../src/events/types'
 
 /** Seconds, not minutes: sub-second ticks, two samples to fire, short graces. */

@@ -1,7 +1,7 @@
 import type { BackupEngineOptions } from '../../src/agent/backup/engine'
 import { createHttpAgentClient } from '../../src/agent/http-client'
 import { startHostAgent } from '../../src/agent/host'
-import type { MonitorOptions } from '../../src/agent/monitor/monitor'
+import type { MonitorOptions } from '../../src/agent/monitor/monitor-options'
 import { createAgentServer } from '../../src/agent/server'
 import { loadConfig } from '../../src/config'
 import { createEventRelay } from '../../src/events/relay'

@@ -101,7 +101,7 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
       await events.ticks(1)
       await dockerCli('kill', svc.name)
       await events.waitFor('health-alert', (d) => d.rule === 'container_down' && d.state === 'firing')
-      await ctx.host.monitor.webhook.idle()
+      await ctx.host.alerting.webhook.idle()
       return svc.name
     } finally {
       events.stop()
@@ -129,10 +129,10 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
     // The system resolver: localhost is 127.0.0.1 (or ::1) for real.
     await withAgent({}, undefined, async (ctx) => {
       // As an older version saved it: the store holds it, nothing judged it.
-      await ctx.host.monitor.thresholds.setWebhookUrl(`http://localhost:${hook.port}/hook`)
+      await ctx.host.alerting.thresholds.setWebhookUrl(`http://localhost:${hook.port}/hook`)
       await killAndAlert(ctx)
       expect(hook.got).toEqual([])
-      expect(ctx.host.monitor.webhook.stats().failed).toBeGreaterThanOrEqual(1)
+      expect(ctx.host.alerting.webhook.stats().failed).toBeGreaterThanOrEqual(1)
     })
   })
 
@@ -142,8 +142,8 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
       expect((await putWebhook(ctx, `http://${NAME}:${hook.port}/hook`)).status).toBe(200)
       await killAndAlert(ctx)
       expect(hook.got).toEqual([])
-      expect(ctx.host.monitor.webhook.stats()).toMatchObject({ delivered: 0 })
-      expect(ctx.host.monitor.webhook.stats().failed).toBeGreaterThanOrEqual(1)
+      expect(ctx.host.alerting.webhook.stats()).toMatchObject({ delivered: 0 })
+      expect(ctx.host.alerting.webhook.stats().failed).toBeGreaterThanOrEqual(1)
     })
   })
 
@@ -168,7 +168,7 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
         await killAndAlert(ctx)
         expect(redirecting.got.length).toBeGreaterThanOrEqual(1)
         expect(stolen.got).toEqual([])
-        expect(ctx.host.monitor.webhook.stats().delivered).toBe(0)
+        expect(ctx.host.alerting.webhook.stats().delivered).toBe(0)
       })
     } finally {
       await Promise.all([stolen.close(), redirecting.close()])

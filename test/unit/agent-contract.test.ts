@@ -128,6 +128,7 @@ function samples(ids: { backupId: string; deploymentId: string }): {
     getServiceAlertSettings: () => ['zapie-web-1'],
     setServiceAlertThresholds: () => ['zapie-web-1', { reminderMs: 120_000 }],
     setAlertWebhook: () => [null],
+    testAlertWebhook: () => ['https://hooks.example.com/services/T0/B0/s3cr3t'],
     removeService: () => ['zapie-db-2', { keepData: false, deleteBackups: true }],
   }
 }

@@ -221,14 +221,49 @@ describe('ensureImage', () => {
     )
     const seen: PullProgress[] = []
     expect(await ensureImage(e.docker, 'a:1', (p) => seen.push(p))).toBe('pulled')
+    // "Pulling from" names the tag, not a layer: the page would show a layer that never fills.
     expect(seen.map((p) => p.message)).toEqual([
-      'Pulling from library/a layer 1',
-      'Downloading layer abc123: 1% (0.0/0.0 MB)',
-      'Downloading layer abc123: 12% (0.0/0.0 MB)',
-      'Downloading layer abc123: 99% (0.0/0.0 MB)',
+      'Downloading layer abc123: 1% (0.0 of 0.0 MB)',
+      'Downloading layer abc123: 12% (0.0 of 0.0 MB)',
+      'Downloading layer abc123: 99% (0.0 of 0.0 MB)',
       'Pull complete layer abc123',
     ])
-    expect(seen[1]).toMatchObject({ layer: 'abc123', status: 'Downloading', percent: 1 })
+    expect(seen[0]).toMatchObject({ layer: 'abc123', status: 'Downloading', percent: 1, current: 10, total: 1000 })
+  })
+
+  it('says the connection was lost when a download had started, and names a registry server error', async () => {
+    const lost = engine(
+      () =>
+        lines(
+          { status: 'Downloading', id: 'x', progressDetail: { current: 5, total: 10 } },
+          { status: 'Retrying in 5 seconds', id: 'x', progressDetail: {} },
+          { error: 'dial tcp 127.0.0.1:5000: connect: connection refused' },
+        ),
+      { present: false },
+    )
+    const seen: PullProgress[] = []
+    await expect(ensureImage(lost.docker, 'a:1', (p) => seen.push(p))).rejects.toMatchObject({
+      code: 'image_pull_failed',
+      message:
+        "Image 'a:1' is not on this host and could not be pulled: the connection to the registry was lost during the download",
+    })
+    expect(seen.at(-1)).toMatchObject({ layer: 'x', status: 'Retrying in 5 seconds' })
+    const broken = {
+      getImage: () => ({
+        inspect: async () => Promise.reject(Object.assign(new Error('missing'), { statusCode: 404 })),
+      }),
+      pull: async () =>
+        Promise.reject(
+          Object.assign(new Error('(HTTP code 500) server error'), {
+            statusCode: 500,
+            json: { message: 'received unexpected HTTP status: 500 Internal Server Error' },
+          }),
+        ),
+    } as unknown as Docker
+    await expect(ensureImage(broken, 'a:1', () => {})).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('the registry answered with a server error'),
+    })
   })
 
   it('fails with the engine’s reason when the pull reports an error, or ends without the image', async () => {

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMonitor, type Monitor } from '../../src/agent/monitor/monitor'
-import { createMonitoringApi } from '../../src/agent/monitor/monitor-api'
+import { buildMonitoring } from '../../src/agent/host'
+import type { Monitor } from '../../src/agent/monitor/monitor'
+import { loadConfig } from '../../src/config'
 import { createEventHub } from '../../src/events/hub'
 import { silentLogger } from '../../src/logger'
 import { createStores, type Stores } from '../../storage'
@@ -83,22 +84,28 @@ describe('the monitor engine (fake Docker)', () => {
   let hub: ReturnType<typeof createEventHub>
   let fake: ReturnType<typeof fakeDocker>
   let monitor: Monitor
-  let api: ReturnType<typeof createMonitoringApi>
+  let api: ReturnType<typeof buildMonitoring>['monitoring']
 
   beforeEach(async () => {
     stores = await createStores({ storage: 'memory', dataDir: '/nonexistent' })
     hub = createEventHub()
     fake = fakeDocker()
-    monitor = createMonitor(
-      { docker: fake.docker, stores, logger: silentLogger, clock: { now: () => Date.now() }, events: hub },
+    ;({ monitor, monitoring: api } = buildMonitoring(
+      {
+        docker: fake.docker,
+        stores,
+        logger: silentLogger,
+        clock: { now: () => Date.now() },
+        events: hub,
+        config: { ...loadConfig({}), backupDir: '/nonexistent' },
+      },
       {
         defaultIntervalMs: 40,
         statsSource: 'docker-api',
         removalGraceMs: 300,
         alertDefaults: { consecutiveSamples: 2 },
       },
-    )
-    api = createMonitoringApi(monitor, { docker: fake.docker, backupDir: '/nonexistent' })
+    ))
   })
   afterEach(async () => monitor.stop())
 

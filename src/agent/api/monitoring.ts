@@ -7,6 +7,7 @@ import {
   MONITOR_INTERVAL_MS,
   TIME_RANGES,
   WebhookBody,
+  WebhookTestResultSchema,
   type HealthStatus,
   type HistoryField,
 } from '../../schemas/monitoring'
@@ -24,6 +25,7 @@ import type {
   SystemMetrics,
   TimeRange,
   WebhookView,
+  WebhookTestResult,
 } from '../../schemas/monitoring'
 import type { CallOptions } from './call-options'
 import { call } from './method'
@@ -59,6 +61,11 @@ export interface AlertsApi {
   ): Promise<ServiceAlertSettingsView>
   /** Sets (or, with null, removes) the URL alerts are POSTed to. Answers it redacted. */
   setAlertWebhook(url: string | null, options?: CallOptions): Promise<WebhookView>
+  /**
+   * Sends one test alert, marked as a test, to `url` or (null) to the saved webhook, through the
+   * same destination checks as an alert; one at a time per agent, then a short cooldown.
+   */
+  testAlertWebhook(url: string | null, options?: CallOptions): Promise<WebhookTestResult>
 }
 
 // ---- the wire contract of these methods ----
@@ -237,4 +244,5 @@ export const alertsContract = {
   getServiceAlertSettings: call(z.tuple([ServiceRef, Opts]), ServiceAlertSettingsViewWire),
   setServiceAlertThresholds: call(z.tuple([ServiceRef, AlertThresholdsPatch, Opts]), ServiceAlertSettingsViewWire),
   setAlertWebhook: call(z.tuple([WebhookBody.shape.url, Opts]), WebhookViewWire),
+  testAlertWebhook: call(z.tuple([WebhookBody.shape.url, Opts]), WebhookTestResultSchema),
 }

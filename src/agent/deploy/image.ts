@@ -8,8 +8,13 @@ export interface PullProgress {
   status: string
   /** 0–100 for a layer being downloaded or extracted, when Docker says how far it is. */
   percent?: number
+  /** Bytes done and in all of this phase (download: compressed bytes), when Docker says. */
+  current?: number
+  total?: number
   message: string
 }
+
+const MB = 1024 * 1024
 
 /** How long a pull may take before the deploy gives up (a large image on a slow line). */
 const PULL_TIMEOUT_MS = 30 * 60_000
@@ -46,6 +51,7 @@ export async function ensureImage(
     throw fail(e.json?.message ?? e.message ?? String(err))
   }
   const lastStep = new Map<string, string>()
+  let downloaded = false
   let rest = ''
   try {
     for await (const chunk of stream) {
@@ -59,18 +65,30 @@ export async function ensureImage(
           error?: string
           progressDetail?: { current?: number; total?: number }
         }
-        if (event.error) throw fail(event.error)
-        if (!event.id || !event.status) continue
+        if (event.error) {
+          // Docker gives up on a layer only after minutes of retries: say that it had started.
+          const reason = pullFailureReason(event.error)
+          throw fail(
+            event.error,
+            downloaded && reason === 'no registry could be reached'
+              ? 'the connection to the registry was lost during the download'
+              : reason,
+          )
+        }
+        // "Pulling from <repo>" carries the tag as its id: it is not a layer.
+        if (!event.id || !event.status || event.status.startsWith('Pulling from')) continue
         const { current, total } = event.progressDetail ?? {}
-        const percent = current !== undefined && total ? Math.min(100, Math.floor((current / total) * 100)) : undefined
+        if (event.status === 'Downloading' && current) downloaded = true
+        const sized = typeof current === 'number' && typeof total === 'number' && total > 0
+        const percent = sized ? Math.min(100, Math.floor((current / total) * 100)) : undefined
         const step = `${event.status}:${percent === undefined ? '' : Math.floor(percent / 10)}`
         if (lastStep.get(event.id) === step) continue
         lastStep.set(event.id, step)
-        const size = total ? ` (${(current! / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)` : ''
+        const size = sized ? ` (${(current / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB)` : ''
         onProgress({
           layer: event.id,
           status: event.status,
-          ...(percent !== undefined ? { percent } : {}),
+          ...(sized ? { percent, current, total } : {}),
           message: `${event.status} layer ${event.id}${percent !== undefined ? `: ${percent}%` : ''}${size}`,
         })
       }

@@ -110,6 +110,7 @@ export async function runDeployment(
         layer: p.layer,
         layerStatus: p.status,
         ...(p.percent !== undefined ? { layerProgress: p.percent } : {}),
+        ...(p.total !== undefined ? { layerCurrent: p.current, layerTotal: p.total } : {}),
       }),
     )
     await step(

@@ -53,6 +53,8 @@ export function createHostCpu(procRoot: string) {
   }
 }
 
+export type HostCpu = ReturnType<typeof createHostCpu>
+
 /** Usage of the filesystem holding `path` (its nearest existing ancestor when it does not exist yet). */
 export async function diskUsage(path: string): Promise<DiskUsage | null> {
   let probe = path

@@ -212,6 +212,12 @@ export function createInventory(docker: Docker) {
       return resolveServiceRef(byId.values(), ref, entryCandidate)
     },
 
+    /** Container id and name of a service as far as the list knows them (the alert engine's `identify`). */
+    identify(serviceId: string): { serviceId: string; containerId: string | null; serviceName: string } {
+      const entry = this.byService(serviceId)
+      return { serviceId, containerId: entry?.id ?? null, serviceName: entry?.name ?? serviceId }
+    },
+
     serviceIds: () => new Set([...byId.values()].map((e) => e.serviceId)),
     refreshedAt: () => refreshedAt,
   }

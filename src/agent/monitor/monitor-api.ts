@@ -5,33 +5,49 @@ import {
   type AlertSettingsView,
   type HealthOverview,
   type HealthStatus,
-  type MonitoredService,
   type ServiceAlertSettingsView,
   type ServiceHealth,
+  type SystemMetrics,
 } from '../../schemas/monitoring'
 import { ServiceRef } from '../../schemas/service'
 import { sameJson } from '../../same-json'
 import type { AlertsApi, MonitoringApi } from '../api/monitoring'
+import type { AlertEngine } from './alert-engine'
 import type { InventoryEntry } from './inventory'
-import type { Monitor } from './monitor'
-import { createSystemMetrics } from './system-metrics'
-import { redactUrl } from './webhook'
+import type { MonitorQueries } from './monitor'
+import type { Thresholds } from './thresholds'
+import { redactUrl, type WebhookSender } from './webhook'
 
 const STATUSES: HealthStatus[] = ['up', 'down', 'paused', 'restarting', 'unhealthy', 'unreachable']
 
-/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state. */
-export function createMonitoringApi(
-  monitor: Monitor,
-  deps: { docker: Parameters<typeof createSystemMetrics>[0]['docker']; backupDir: string },
-): MonitoringApi & AlertsApi {
-  const systemMetrics = createSystemMetrics({
-    docker: deps.docker,
-    hostCpu: monitor.hostCpu,
-    procRoot: monitor.options.procRoot,
-    backupDir: deps.backupDir,
-    managedCount: () => monitor.inventory.entries().length,
-  })
+/** What the monitoring and alerts API asks of the agent: the monitor, the alerting parts, the host. */
+export interface MonitoringApiDeps {
+  monitor: MonitorQueries
+  alerts: Pick<AlertEngine, 'list'>
+  thresholds: Pick<
+    Thresholds,
+    | 'global'
+    | 'defaults'
+    | 'webhookUrl'
+    | 'serviceOverride'
+    | 'effective'
+    | 'setGlobal'
+    | 'setService'
+    | 'setWebhookUrl'
+  >
+  /** Judges a webhook URL before it is stored (the name is resolved here, not only the literal). */
+  webhook: Pick<WebhookSender, 'check'>
+  systemMetrics: () => Promise<SystemMetrics>
+}
 
+/** The in-process MonitoringApi and AlertsApi, answered from the monitor's state (the webhook test: webhook-test.ts). */
+export function createMonitoringApi({
+  monitor,
+  alerts,
+  thresholds,
+  webhook,
+  systemMetrics,
+}: MonitoringApiDeps): MonitoringApi & Omit<AlertsApi, 'testAlertWebhook'> {
   async function find(ref: string): Promise<InventoryEntry> {
     if (!ServiceRef.safeParse(ref).success) throw notFound('service', ref)
     const entry = await monitor.find(ref)
@@ -41,30 +57,11 @@ export function createMonitoringApi(
     throw notFound('service', ref)
   }
 
-  function monitored(entry: InventoryEntry): MonitoredService {
-    const s = monitor.settingsOf(entry.serviceId)
-    const last = s.enabled ? monitor.latestOf(entry.serviceId) : undefined
-    return {
-      serviceId: entry.serviceId,
-      containerId: entry.id,
-      ...s,
-      lastSampleAt: last ? new Date(last.at).toISOString() : null,
-      source: last?.metrics?.source ?? null,
-      historyError: monitor.history.errorOf(entry.serviceId),
-    }
-  }
-
-  /** One entry per service (two containers may share a stable id during a restore). */
-  function services(): InventoryEntry[] {
-    const ids = [...monitor.inventory.serviceIds()].sort()
-    return ids.map((id) => monitor.inventory.byService(id)!).filter(Boolean)
-  }
-
   function settingsView(): AlertSettingsView {
-    const url = monitor.thresholds.webhookUrl()
+    const url = thresholds.webhookUrl()
     return {
-      thresholds: monitor.thresholds.global(),
-      defaults: monitor.thresholds.defaults(),
+      thresholds: thresholds.global(),
+      defaults: thresholds.defaults(),
       rules: ALERT_RULES,
       webhook: { configured: url !== null, url: url ? redactUrl(url) : null },
     }
@@ -73,8 +70,8 @@ export function createMonitoringApi(
   function serviceSettingsView(entry: InventoryEntry): ServiceAlertSettingsView {
     return {
       serviceId: entry.serviceId,
-      overrides: monitor.thresholds.serviceOverride(entry.serviceId),
-      effective: monitor.thresholds.effective(entry.serviceId),
+      overrides: thresholds.serviceOverride(entry.serviceId),
+      effective: thresholds.effective(entry.serviceId),
     }
   }
 
@@ -85,11 +82,11 @@ export function createMonitoringApi(
 
     async getAllHealth(): Promise<HealthOverview> {
       await monitor.current()
-      const list: ServiceHealth[] = services().map((e) => monitor.healthOf(e))
+      const list: ServiceHealth[] = monitor.services().map((e) => monitor.healthOf(e))
       const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as HealthOverview['summary']
       for (const h of list) summary[h.status] += 1
       summary.total = list.length
-      const at = monitor.inventory.refreshedAt()
+      const at = monitor.listedAt()
       const overview = { services: list, summary, collectedAt: at === null ? null : new Date(at).toISOString() }
       // The same object while it says the same, so the API can keep its serialised text with it.
       if (!lastOverview || !sameJson(overview, lastOverview)) lastOverview = overview
@@ -98,7 +95,7 @@ export function createMonitoringApi(
 
     async getMetrics(ref, options) {
       const entry = await find(ref)
-      const { resolution, points } = monitor.query(entry.serviceId, options.timeRange)
+      const { resolution, points } = monitor.metricsOf(entry.serviceId, options.timeRange)
       return {
         containerId: entry.id,
         serviceId: entry.serviceId,
@@ -112,58 +109,46 @@ export function createMonitoringApi(
     async startMonitoring(ref, options) {
       const entry = await find(ref)
       await monitor.setMonitoring(entry, { enabled: true, intervalMs: options.intervalMs })
-      return monitored(entry)
+      return monitor.monitoringOf(entry)
     },
 
     async stopMonitoring(ref) {
       const entry = await find(ref)
       await monitor.setMonitoring(entry, { enabled: false })
-      return monitored(entry)
+      return monitor.monitoringOf(entry)
     },
 
     async monitoringStatus() {
       await monitor.ready()
-      const tick = monitor.lastTick()
-      return {
-        running: monitor.isRunning(),
-        collector: {
-          mode: monitor.collector.mode,
-          cgroupVersion: monitor.collector.cgroupVersion(),
-          lastTickAt: tick ? new Date(tick.at).toISOString() : null,
-          lastTickMs: tick?.ms ?? null,
-          ticks: monitor.ticks(),
-        },
-        defaultIntervalMs: monitor.options.defaultIntervalMs,
-        services: services().map(monitored),
-      }
+      return { ...monitor.status(), services: monitor.services().map((e) => monitor.monitoringOf(e)) }
     },
 
     systemMetrics: () => systemMetrics(),
 
     async listAlerts(options) {
-      return monitor.alerts.list({ serviceId: options?.serviceId, limit: options?.limit })
+      return alerts.list({ serviceId: options?.serviceId, limit: options?.limit })
     },
 
     getAlertSettings: async () => settingsView(),
 
-    async setAlertThresholds(thresholds) {
-      await monitor.thresholds.setGlobal(thresholds)
+    async setAlertThresholds(change) {
+      await thresholds.setGlobal(change)
       return settingsView()
     },
 
     getServiceAlertSettings: async (ref) => serviceSettingsView(await find(ref)),
 
-    async setServiceAlertThresholds(ref, thresholds) {
+    async setServiceAlertThresholds(ref, change) {
       const entry = await find(ref)
-      await monitor.thresholds.setService(entry.serviceId, thresholds)
+      await thresholds.setService(entry.serviceId, change)
       return serviceSettingsView(entry)
     },
 
     async setAlertWebhook(url) {
       // Handlers judge address literals; here the name is resolved too (and RPC callers are judged).
-      const refused = url ? await monitor.webhook.check(url) : null
+      const refused = url ? await webhook.check(url) : null
       if (refused) throw webhookRefusedError(refused)
-      await monitor.thresholds.setWebhookUrl(url)
+      await thresholds.setWebhookUrl(url)
       return settingsView().webhook
     },
   }

@@ -1,88 +1,35 @@
 import os from 'node:os'
-import { isSafeId } from '../../../storage'
-import type { AlertThresholds, MonitorSettings, ServiceHealth, TimeRange } from '../../schemas/monitoring'
-import { MONITOR_INTERVAL_MS } from '../../schemas/monitoring'
-import type { AgentContext } from '../context'
-import { createAlertEngine, type AlertEngine, type ServiceIdentity } from './alert-engine'
-import { createCollector, type Collector } from './collector'
+import type Docker from 'dockerode'
+import { isSafeId, type Stores } from '../../../storage'
+import type { Clock } from '../../clock'
+import type { EventPublisher } from '../../events/types'
+import type { Logger } from '../../logger'
+import type {
+  MonitoredService,
+  MonitorSettings,
+  MonitoringStatus,
+  ServiceHealth,
+  TimeRange,
+} from '../../schemas/monitoring'
+import type { AlertEngine } from './alert-engine'
+import { createCollector } from './collector'
 import { createCrashDetector } from './crash-detector'
 import { buildHealth, type LatestSample } from './health'
 import { createHistoryKeeper, type HistoryKeeper } from './history-keeper'
-import { createHostCpu } from './host-stats'
-import { createInventory, type Inventory, type InventoryEntry } from './inventory'
+import type { HostCpu } from './host-stats'
+import type { Inventory, InventoryEntry } from './inventory'
+import { createInventorySync } from './inventory-sync'
 import { RestartWindow } from './restart-window'
+import { publishObservation } from './sample-events'
 import { createScheduler } from './scheduler'
-import { createThresholds, DEFAULT_THRESHOLDS, type Thresholds } from './thresholds'
-import { loadConfig } from '../../config'
-import { webhookPolicyFromConfig } from '../../net/webhook-policy'
-import { createWebhookSender, type WebhookSender } from './webhook'
-import { interfaceAddresses, type Lookup } from './webhook-target'
-
-export interface MonitorOptions {
-  /** Interval of services nobody configured, and of the container-list refresh. */
-  defaultIntervalMs: number
-  /** `auto`: cgroup files, with the Docker API as fallback; `docker-api`: the API only. */
-  statsSource: 'auto' | 'docker-api'
-  cgroupRoot: string
-  procRoot: string
-  /** Stats API calls at once (fallback path). */
-  concurrency: number
-  apiTimeoutMs: number
-  retentionMs: number
-  persistIntervalMs: number
-  /** How long a service must be gone (no container with its stable id) before its state is dropped. */
-  removalGraceMs: number
-  /** How long after a die a stop may still arrive and make it deliberate. */
-  deathGraceMs: number
-  /** Delay of the container-list refresh a docker event asks for (bursts share one). */
-  eventRefreshDelayMs: number
-  /** Built-in thresholds, laid over the defaults (tests: fewer samples to fire). */
-  alertDefaults: Partial<AlertThresholds>
-  /** Delivery tuning; `lookup` replaces DNS (tests resolve names to 127.0.0.1 with it). */
-  webhook: { timeoutMs?: number; retries?: number; backoffMs?: number; lookup?: Lookup }
-}
-
-export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
-  defaultIntervalMs: MONITOR_INTERVAL_MS.default,
-  statsSource: 'auto',
-  cgroupRoot: '/sys/fs/cgroup',
-  procRoot: '/proc',
-  concurrency: 8,
-  apiTimeoutMs: 10_000,
-  retentionMs: 30 * 86_400_000,
-  persistIntervalMs: 60_000,
-  removalGraceMs: 5000,
-  deathGraceMs: 1500,
-  eventRefreshDelayMs: 250,
-  alertDefaults: {},
-  webhook: {},
-}
+import type { Thresholds } from './thresholds'
+import { monitorOptions, type MonitorOptions } from './monitor-options'
 
 /**
- * The agent's monitor as the rest of the agent sees it: its lifecycle (start, ready, stop), what
- * it hears (container events, deletions) and what the monitoring and alerts API asks of it.
+ * What the reads and the monitoring API ask of the monitor: the services as it knows them, their
+ * health, monitoring and history, and whether Docker answers.
  */
-type HostCpu = ReturnType<typeof createHostCpu>
-
-export interface Monitor {
-  readonly options: MonitorOptions
-  readonly inventory: Inventory
-  readonly collector: Pick<Collector, 'mode' | 'cgroupVersion'>
-  readonly alerts: AlertEngine
-  readonly thresholds: Thresholds
-  readonly webhook: WebhookSender
-  readonly history: Pick<HistoryKeeper, 'errorOf'>
-  readonly hostCpu: HostCpu
-  settingsOf(serviceId: string): MonitorSettings
-  refreshInventory(): Promise<void>
-  isDockerReachable(): boolean
-  lastTick(): { at: number; ms: number } | null
-  ticks(): number
-  isRunning(): boolean
-  /** The service was deleted through the API: its settings, history and alerts go now, not after the grace. */
-  forget(serviceId: string): Promise<void>
-  /** Loads persisted state, then samples every managed service on its interval. */
-  start(): Promise<void>
+export interface MonitorQueries {
   /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
   ready(): Promise<void>
   /**
@@ -90,36 +37,72 @@ export interface Monitor {
    * refreshes that events already started. A read itself never calls Docker.
    */
   current(): Promise<void>
+  /** Whether Docker answered the last container-list read. */
+  isDockerReachable(): boolean
+  /** When the container list was last read from Docker (epoch ms), null before the first good read. */
+  listedAt(): number | null
+  /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
+  find(ref: string): Promise<InventoryEntry | undefined>
+  /** One entry per service, by stable id (two containers may share one during a restore). */
+  services(): InventoryEntry[]
+  healthOf(entry: InventoryEntry): ServiceHealth
+  /** The service's monitoring settings and what its last sample was. */
+  monitoringOf(entry: InventoryEntry): MonitoredService
+  /** The service's metrics history over the range, at that range's resolution. */
+  metricsOf(serviceId: string, range: TimeRange): ReturnType<HistoryKeeper['query']>
+  /** Whether it runs, how it collects, its last tick. */
+  status(): Omit<MonitoringStatus, 'services'>
+  setMonitoring(entry: InventoryEntry, change: { enabled: boolean; intervalMs?: number }): Promise<MonitorSettings>
+}
+
+/**
+ * The agent's monitor as the rest of the agent sees it: its lifecycle, what it hears (container
+ * events, deletions) and its queries. Its collector, scheduler, history and latest samples are
+ * its own; the inventory, thresholds and alert engine it works with are built by host.ts and
+ * handed to it.
+ */
+export interface Monitor extends MonitorQueries {
+  /** Loads persisted state, then samples every managed service on its interval. */
+  start(): Promise<void>
   stop(): Promise<void>
   /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
   onContainerEvent(data: Record<string, unknown>): void
-  healthOf(entry: InventoryEntry): ServiceHealth
-  latestOf(serviceId: string): LatestSample | undefined
-  /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
-  find(ref: string): Promise<InventoryEntry | undefined>
-  query(serviceId: string, range: TimeRange): ReturnType<HistoryKeeper['query']>
-  setMonitoring(entry: InventoryEntry, change: { enabled: boolean; intervalMs?: number }): Promise<MonitorSettings>
+  /** The service was deleted through the API: its settings, history and alerts go now, not after the grace. */
+  forget(serviceId: string): Promise<void>
+  /** Reads the container list again (one read at a time; callers arriving meanwhile share it). */
+  refreshInventory(): Promise<void>
 }
 
 /** The scheduler key of the container-list refresh that runs even when no service is monitored. */
 const INVENTORY = '\u0000inventory'
 
-/** Only what the monitor needs of the agent. */
-export type MonitorContext = Pick<AgentContext, 'docker' | 'stores' | 'logger' | 'clock'> & {
-  events: AgentContext['events']
-  config?: AgentContext['config']
+/** Only what the monitor needs: the engine, its stores, and the parts host.ts shares with others. */
+export interface MonitorDeps {
+  docker: Docker
+  stores: Pick<Stores, 'monitorSettings' | 'metricsHistory'>
+  logger: Logger
+  clock: Clock
+  events: EventPublisher
+  /** The agent's inventory (the reads and lifecycle calls use the same one). */
+  inventory: Inventory
+  /** It reads the effective thresholds, loads them at start and drops a removed service's. */
+  thresholds: Pick<Thresholds, 'effective' | 'load' | 'removeService'>
+  /** It feeds the alert engine every sample and loads and flushes its state with its own. */
+  alerts: Pick<AlertEngine, 'evaluate' | 'remind' | 'forget' | 'knownServices' | 'resolveService' | 'load' | 'flush'>
+  /** Sampled every tick, so the system metrics answer against a recent reading. */
+  hostCpu: Pick<HostCpu, 'sample'>
 }
 
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
- * samples, history, health events and alerts. Built by startHostAgent, which starts and stops it.
+ * samples, history, health events and alerts. Built by buildMonitoring (host.ts) over the parts it
+ * shares with the rest of the agent; startHostAgent starts and stops it.
  */
-export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOptions> = {}): Monitor {
-  const options: MonitorOptions = { ...DEFAULT_MONITOR_OPTIONS, ...overrides }
-  const { docker, stores, logger, clock, events } = ctx
+export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptions> = {}): Monitor {
+  const options = monitorOptions(overrides)
+  const { docker, stores, logger, clock, events, inventory, thresholds, alerts, hostCpu } = deps
   const closing = new AbortController()
 
-  const inventory = createInventory(docker)
   const collector = createCollector(docker, {
     source: options.statsSource,
     cgroup: { root: options.cgroupRoot, proc: options.procRoot },
@@ -129,51 +112,18 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     hostMemory: os.totalmem(),
     monotonicNow: () => performance.now(),
   })
-  const thresholds = createThresholds(stores.alertSettings, { ...DEFAULT_THRESHOLDS, ...options.alertDefaults }, logger)
-  // Without a configuration (unit tests) the defaults apply: public destinations only.
-  const policy = webhookPolicyFromConfig(ctx.config ?? loadConfig({}), interfaceAddresses())
-  const webhook = createWebhookSender({ url: thresholds.webhookUrl, logger, policy, ...options.webhook })
   const crashes = createCrashDetector({ graceMs: options.deathGraceMs })
-  const hostCpu = createHostCpu(options.procRoot)
   const history = createHistoryKeeper({ store: stores.metricsHistory, logger, retentionMs: options.retentionMs })
+  const sync = createInventorySync(inventory, { logger, clock })
 
   const settings = new Map<string, MonitorSettings>()
   const latest = new Map<string, LatestSample>()
   const restarts = new Map<string, RestartWindow>()
   const missingSince = new Map<string, number>()
-  let dockerReachable = true
   let lastTick: { at: number; ms: number } | null = null
   let ticks = 0
   let lastPersist = clock.now()
-  let refreshing: Promise<void> | null = null
-  // Refreshes of single containers that docker events asked for; a read waits for them. One at a
-  // time per container, so an older answer (create) never lands after a newer one (start).
-  const eventRefreshes = new Map<string, { done: Promise<void>; again: boolean }>()
-  const settled = () => Promise.all([...eventRefreshes.values()].map((r) => r.done))
-  function refreshOnEvent(containerId: string) {
-    const known = eventRefreshes.get(containerId)
-    if (known) {
-      known.again = true
-      return
-    }
-    const run = { done: Promise.resolve(), again: true }
-    run.done = (async () => {
-      while (run.again) {
-        run.again = false
-        // Docker went away mid-refresh: the entry stays stale and the next resync takes it.
-        await inventory.refreshOne(containerId).catch(() => {})
-      }
-      eventRefreshes.delete(containerId)
-    })()
-    eventRefreshes.set(containerId, run)
-  }
   let lastResync: number | null = null
-
-  const identify = (serviceId: string): ServiceIdentity => {
-    const entry = inventory.byService(serviceId)
-    return { serviceId, containerId: entry?.id ?? null, serviceName: entry?.name ?? serviceId }
-  }
-  const alerts = createAlertEngine({ events, store: stores.alertState, thresholds, webhook, logger, clock, identify })
 
   const settingsOf = (serviceId: string): MonitorSettings =>
     settings.get(serviceId) ?? { enabled: true, intervalMs: options.defaultIntervalMs }
@@ -183,23 +133,6 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
   const firstTick = new Promise<void>((resolve) => (markFirstTick = resolve)).then(() => {
     ticked = true
   })
-
-  /** One container-list refresh at a time; a caller arriving meanwhile shares it. */
-  function refreshInventory(): Promise<void> {
-    refreshing ??= inventory
-      .refresh(clock.now())
-      .then(() => {
-        if (!dockerReachable) logger.info({ msg: 'monitor: Docker answers again' })
-        dockerReachable = true
-      })
-      .catch((err) => {
-        if (dockerReachable)
-          logger.warn({ msg: 'monitor: Docker is not reachable', error: String((err as Error)?.message ?? err) })
-        dockerReachable = false
-      })
-      .finally(() => (refreshing = null))
-    return refreshing
-  }
 
   /** Adds newly seen services to the schedule (they join this tick); returns them. */
   function schedule(): string[] {
@@ -254,31 +187,15 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
 
   function observe(entry: InventoryEntry, now: number, sampled: LatestSample | undefined) {
     const serviceId = entry.serviceId
+    const dockerReachable = sync.reachable()
     if (sampled) latest.set(serviceId, sampled)
     else if (entry.state !== 'running' && entry.state !== 'paused')
       latest.set(serviceId, { at: now, metrics: null, error: null })
     const health = buildHealth(entry, latest.get(serviceId), settingsOf(serviceId), dockerReachable, now)
-    events.publish('health-update', {
-      containerId: entry.id,
-      serviceId,
-      serviceName: entry.name,
-      status: health.status,
-      health: health.health,
-      uptime: health.uptime,
-      uptimeSeconds: health.uptimeSeconds,
-      restartCount: health.restartCount,
-    })
     const metrics = sampled?.metrics
-    if (metrics) {
-      history.append(serviceId, now, metrics)
-      const { cpu, memory, network, blockIO, pids } = metrics
-      events.publish('metrics-update', {
-        containerId: entry.id,
-        serviceId,
-        serviceName: entry.name,
-        metrics: { cpu, memory, network, blockIO, pids },
-      })
-    }
+    // In the history before anyone hears of it: a client refetching on the event sees the sample.
+    if (metrics) history.append(serviceId, now, metrics)
+    publishObservation(events, entry, health, metrics)
     let window = restarts.get(serviceId)
     if (!window) restarts.set(serviceId, (window = new RestartWindow()))
     window.record(now, health.restartCount)
@@ -301,15 +218,15 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     const started = performance.now()
     const now = clock.now()
     // What events already asked for is taken in before this tick looks at the services.
-    if (eventRefreshes.size) await settled()
+    if (sync.pending()) await sync.settled()
     // The full list is the periodic resync: once per default interval however many services
     // are due. Between resyncs the events keep the inventory current (onContainerEvent).
-    if (lastResync === null || now - lastResync >= options.defaultIntervalMs - 50 || !dockerReachable) {
+    if (lastResync === null || now - lastResync >= options.defaultIntervalMs - 50 || !sync.reachable()) {
       lastResync = now
-      await refreshInventory()
+      await sync.refresh()
     }
     const dueServices = new Set(due.filter((k) => k !== INVENTORY))
-    if (dockerReachable) {
+    if (sync.reachable()) {
       for (const id of schedule()) dueServices.add(id)
       const live = new Set(inventory.entries().map((e) => e.id))
       collector.retain(live)
@@ -320,7 +237,7 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       .map((id) => inventory.byService(id))
       .filter((e): e is InventoryEntry => !!e && settingsOf(e.serviceId).enabled)
     const running = entries.filter((e) => e.state === 'running' || e.state === 'paused')
-    const results = dockerReachable ? await collector.sample(running, now, closing.signal) : new Map()
+    const results = sync.reachable() ? await collector.sample(running, now, closing.signal) : new Map()
     await hostCpu.sample()
     for (const entry of entries) {
       // Monitoring may have been stopped while this tick was sampling.
@@ -371,25 +288,26 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
     ])
   }
 
-  return {
-    options,
-    inventory,
-    collector,
-    alerts,
-    thresholds,
-    webhook,
-    history,
-    hostCpu,
-    settingsOf,
-    refreshInventory,
-    isDockerReachable: () => dockerReachable,
-    lastTick: () => lastTick,
-    ticks: () => ticks,
-    isRunning: () => started !== null && !closing.signal.aborted,
-    /** The service was deleted through the API: its settings, history and alerts go now, not after the grace. */
-    forget,
+  /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
+  async function ready(): Promise<void> {
+    if (!started) return sync.refresh()
+    // Every read comes here: after the first tick, no promise and no timer per call.
+    if (ticked) return
+    await started
+    await Promise.race([firstTick, new Promise((r) => setTimeout(r, options.apiTimeoutMs + 5000).unref())])
+  }
 
-    /** Loads persisted state, then samples every managed service on its interval. */
+  /**
+   * The inventory as Docker has it now, for a read: waits for the first refresh and for the
+   * refreshes that events already started (each lists and inspects that one container). A read
+   * itself never calls Docker.
+   */
+  async function current(): Promise<void> {
+    await ready()
+    if (sync.pending()) await sync.settled()
+  }
+
+  return {
     start(): Promise<void> {
       started ??= load().then(() => {
         if (closing.signal.aborted) return
@@ -398,63 +316,76 @@ export function createMonitor(ctx: MonitorContext, overrides: Partial<MonitorOpt
       })
       return started
     },
-
-    /** Resolves after the first tick; an idle monitor (never started) refreshes the list instead. */
-    async ready(): Promise<void> {
-      if (!started) return refreshInventory()
-      // Every read comes here: after the first tick, no promise and no timer per call.
-      if (ticked) return
-      await started
-      await Promise.race([firstTick, new Promise((r) => setTimeout(r, options.apiTimeoutMs + 5000).unref())])
-    },
+    ready,
+    current,
 
     async stop() {
       closing.abort()
       await started?.catch(() => {})
       await scheduler.stop()
-      webhook.close()
       await history.persist(clock.now())
       await alerts.flush()
     },
 
-    /**
-     * The inventory as Docker has it now, for a read: waits for the first refresh and for the
-     * refreshes that events already started (each lists and inspects that one container). A read
-     * itself never calls Docker.
-     */
-    async current(): Promise<void> {
-      await this.ready()
-      if (eventRefreshes.size) await settled()
-    },
-
-    /** Fed with the agent's container events (see host.ts): crashes, removals, fresher inventory. */
     onContainerEvent(data: Record<string, unknown>) {
       const action = String(data.action ?? '')
       const containerId = String(data.containerId ?? '')
       if (!containerId) return
       crashes.onEvent(action, containerId, clock.now())
-      inventory.markStale(containerId)
-      refreshOnEvent(containerId)
+      sync.onEvent(containerId)
       scheduler.trigger(INVENTORY, action === 'destroy' ? options.removalGraceMs + 50 : options.eventRefreshDelayMs)
     },
 
-    healthOf(entry: InventoryEntry): ServiceHealth {
-      return buildHealth(entry, latest.get(entry.serviceId), settingsOf(entry.serviceId), dockerReachable, clock.now())
-    },
+    forget,
+    refreshInventory: () => sync.refresh(),
+    isDockerReachable: () => sync.reachable(),
+    listedAt: () => inventory.refreshedAt(),
 
-    latestOf: (serviceId: string) => latest.get(serviceId),
-
-    /** The service a ref names, refreshing the list once if it is not known yet (a new service). */
     async find(ref: string): Promise<InventoryEntry | undefined> {
-      await this.current()
+      await current()
       const known = inventory.resolve(ref)
       if (known) return known
-      await refreshInventory()
+      await sync.refresh()
       return inventory.resolve(ref)
     },
 
-    query(serviceId: string, range: TimeRange) {
-      return history.query(serviceId, range, clock.now())
+    services(): InventoryEntry[] {
+      const ids = [...inventory.serviceIds()].sort()
+      return ids.map((id) => inventory.byService(id)).filter((e): e is InventoryEntry => !!e)
+    },
+
+    healthOf(entry: InventoryEntry): ServiceHealth {
+      const { serviceId } = entry
+      return buildHealth(entry, latest.get(serviceId), settingsOf(serviceId), sync.reachable(), clock.now())
+    },
+
+    monitoringOf(entry: InventoryEntry): MonitoredService {
+      const s = settingsOf(entry.serviceId)
+      const last = s.enabled ? latest.get(entry.serviceId) : undefined
+      return {
+        serviceId: entry.serviceId,
+        containerId: entry.id,
+        ...s,
+        lastSampleAt: last ? new Date(last.at).toISOString() : null,
+        source: last?.metrics?.source ?? null,
+        historyError: history.errorOf(entry.serviceId),
+      }
+    },
+
+    metricsOf: (serviceId: string, range: TimeRange) => history.query(serviceId, range, clock.now()),
+
+    status() {
+      return {
+        running: started !== null && !closing.signal.aborted,
+        collector: {
+          mode: collector.mode,
+          cgroupVersion: collector.cgroupVersion(),
+          lastTickAt: lastTick ? new Date(lastTick.at).toISOString() : null,
+          lastTickMs: lastTick?.ms ?? null,
+          ticks,
+        },
+        defaultIntervalMs: options.defaultIntervalMs,
+      }
     },
 
     async setMonitoring(entry: InventoryEntry, change: { enabled: boolean; intervalMs?: number }) {

@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import type Docker from 'dockerode'
 import type { SystemMetrics } from '../../schemas/monitoring'
 import { toAppError } from '../docker-errors'
-import { diskUsage, parseMeminfo, type createHostCpu } from './host-stats'
+import { diskUsage, parseMeminfo, type HostCpu } from './host-stats'
 
 export interface SystemMetricsDeps {
   docker: Docker
-  hostCpu: ReturnType<typeof createHostCpu>
+  hostCpu: Pick<HostCpu, 'sample'>
   procRoot: string
   backupDir: string
   managedCount: () => number

@@ -36,6 +36,25 @@ export interface WebhookOptions {
   checkTimeoutMs?: number
 }
 
+/**
+ * What one POST to a webhook came to, for a caller that shows it (the "send test" button):
+ * never the URL beyond scheme and host, never a thrown error.
+ */
+export type ProbeOutcome =
+  | { outcome: 'delivered' | 'http_error'; status: number; durationMs: number; message: string }
+  | { outcome: 'timeout'; durationMs: number; timeoutMs: number; message: string }
+  | { outcome: 'connection_refused' | 'network_error'; durationMs: number; message: string }
+  | { outcome: 'refused'; refusal: Refusal }
+
+/** An error message with every part of the URL that may be secret (userinfo, path, query) cut out. */
+function scrub(message: string, url: URL): string {
+  let text = message
+  const secrets = [url.href, `${url.pathname}${url.search}`, url.search, url.username, url.password]
+  for (const part of secrets.filter((p) => p.length > 1).sort((a, b) => b.length - a.length))
+    text = text.split(part).join('…')
+  return text
+}
+
 /** A refused destination ends a delivery at once: asking again would get the same answer. */
 class RefusedError extends Error {
   constructor(readonly refusal: Refusal) {
@@ -162,7 +181,56 @@ export function createWebhookSender(options: WebhookOptions) {
     worker = null
   }
 
+  /**
+   * One attempt, no retries, no queue: the sender's own path (the same policy, resolver, pinned
+   * address, timeout and headers as an alert), reporting what happened instead of logging it.
+   */
+  async function probe(url: string, payload: unknown, signal?: AbortSignal): Promise<ProbeOutcome> {
+    const shown = redactUrl(url)
+    let prepared: ReturnType<typeof request>
+    try {
+      prepared = request(url)
+    } catch {
+      return { outcome: 'network_error', durationMs: 0, message: 'The webhook URL is not a valid URL' }
+    }
+    const { target, headers } = prepared
+    const started = performance.now()
+    const elapsed = () => Math.round(performance.now() - started)
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const attemptSignal = AbortSignal.any([timeout, closing.signal, ...(signal ? [signal] : [])])
+    try {
+      const status = await attempt(target, headers, JSON.stringify(payload), attemptSignal)
+      const durationMs = elapsed()
+      if (status >= 200 && status < 300)
+        return {
+          outcome: 'delivered',
+          status,
+          durationMs,
+          message: `${shown} answered HTTP ${status} in ${durationMs} ms`,
+        }
+      const redirect = status >= 300 && status < 400 ? ' (a redirect: redirects are not followed)' : ''
+      return { outcome: 'http_error', status, durationMs, message: `${shown} answered HTTP ${status}${redirect}` }
+    } catch (err) {
+      if (err instanceof RefusedError) return { outcome: 'refused', refusal: err.refusal }
+      const durationMs = elapsed()
+      if (timeout.aborted || (err as Error)?.name === 'TimeoutError')
+        return { outcome: 'timeout', durationMs, timeoutMs, message: `No answer from ${shown} within ${timeoutMs} ms` }
+      const code = (err as { code?: string })?.code
+      if (code === 'ECONNREFUSED')
+        return {
+          outcome: 'connection_refused',
+          durationMs,
+          message: `${shown} refused the connection (nothing listens there)`,
+        }
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return { outcome: 'network_error', durationMs, message: `${target.hostname} does not resolve to an address` }
+      const reason = scrub(String((err as Error)?.message ?? err), new URL(url))
+      return { outcome: 'network_error', durationMs, message: `Could not reach ${shown}: ${reason}` }
+    }
+  }
+
   return {
+    probe,
     /**
      * The save-time check: a refusal for a URL whose literal or resolved address may not be
      * reached. A name that does not resolve (yet) passes: the send-time check judges it again.

@@ -3,6 +3,7 @@ import { ApiError, call, client, errorText } from '../api'
 import { AlertList, type AlertItem } from '../components/alert-list'
 import { ErrorNote, Loading } from '../components/bits'
 import { ThresholdsForm, type Thresholds } from '../components/thresholds'
+import { WebhookTestButton } from '../components/webhook-test'
 import { onLive } from '../live'
 
 /** ServiceHealthAlerts: active and recent alerts (live), global thresholds, the alert webhook. */
@@ -107,6 +108,15 @@ function Webhook() {
           {message}
         </span>
       </div>
+      <div class="actions">
+        <WebhookTestButton
+          url={() => (document.getElementById('webhook-url') as HTMLInputElement | null)?.value ?? ''}
+        />
+      </div>
+      <p id="webhook-test-help" class="muted small">
+        Send test posts one alert, marked as a test, to the URL in the field — or to the saved webhook when the field is
+        empty — and shows what happened.
+      </p>
     </form>
   )
 }

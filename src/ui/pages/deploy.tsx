@@ -3,6 +3,7 @@ import { ApiError, call, client, errorText } from '../api'
 import { ErrorNote, Loading, Progress, StatusBadge } from '../components/bits'
 import { Catalogue, type TemplateItem } from '../components/catalogue'
 import { SecretsOnce } from '../components/secrets-once'
+import { type LayerState, foldLayer, PullProgress } from '../components/pull-progress'
 import { onLive } from '../live'
 import { href, navigate } from '../router'
 
@@ -32,7 +33,6 @@ interface Step {
   message: string
   progress?: number
   layer?: string
-  layerProgress?: number
 }
 
 function DeployForm({ templateId }: { templateId: string }) {
@@ -41,7 +41,7 @@ function DeployForm({ templateId }: { templateId: string }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
   const [deploymentId, setDeploymentId] = useState<string | null>(null)
   const [steps, setSteps] = useState<Step[]>([])
-  const [layers, setLayers] = useState<Record<string, number>>({})
+  const [layers, setLayers] = useState<Record<string, LayerState>>({})
   const [secrets, setSecrets] = useState<Record<string, string> | null>(null)
   const [serviceId, setServiceId] = useState<string | null>(null)
   const [done, setDone] = useState<'completed' | 'failed' | null>(null)
@@ -66,7 +66,7 @@ function DeployForm({ templateId }: { templateId: string }) {
         setLayers((old) => {
           const next = { ...old }
           for (const { data } of mine)
-            if (data.layer && typeof data.layerProgress === 'number') next[data.layer] = data.layerProgress
+            if (typeof data.layer === 'string') next[data.layer] = foldLayer(next[data.layer], data)
           return next
         })
         for (const { data } of mine) {
@@ -141,6 +141,7 @@ function DeployForm({ templateId }: { templateId: string }) {
   }
 
   const last = [...steps].reverse().find((s) => typeof s.progress === 'number')
+  const pulled = steps.some((s) => s.step === 'image' && s.status === 'completed')
   const fieldError = (name: string) => (
     <div id={`${name}-error`}>{fieldErrors[name] ? <p class="error field-issue">{fieldErrors[name]}</p> : null}</div>
   )
@@ -235,16 +236,7 @@ function DeployForm({ templateId }: { templateId: string }) {
                 </li>
               ))}
           </ol>
-          {Object.keys(layers).length ? (
-            <div>
-              <h3>Image download</h3>
-              {Object.entries(layers).map(([layer, pct]) => (
-                <div class="small">
-                  {layer}: <Progress value={pct} label={`Layer ${layer}`} />
-                </div>
-              ))}
-            </div>
-          ) : null}
+          {Object.keys(layers).length ? <PullProgress layers={layers} done={pulled} /> : null}
           {secrets ? <SecretsOnce secrets={secrets} /> : null}
           {done === 'completed' && serviceId ? (
             <a class="button" href={href('services', serviceId)}>

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { foldLayer, type LayerState } from '../../src/ui/components/pull-progress'
+
+describe('foldLayer (the deploy page’s image download)', () => {
+  const fold = (...events: Record<string, unknown>[]) =>
+    events.reduce<LayerState | undefined>((old, e) => foldLayer(old, e), undefined)
+
+  it('counts downloaded bytes, and all of them once the download is complete, not the extraction’s', () => {
+    expect(
+      fold(
+        { layerStatus: 'Pulling fs layer' },
+        { layerStatus: 'Downloading', layerCurrent: 100, layerTotal: 400 },
+        { layerStatus: 'Downloading', layerCurrent: 300, layerTotal: 400 },
+      ),
+    ).toEqual({ status: 'Downloading', downloaded: 300, size: 400 })
+    // Extracting reports uncompressed bytes: the bar stays full instead of dropping back.
+    expect(
+      fold(
+        { layerStatus: 'Downloading', layerCurrent: 100, layerTotal: 400 },
+        { layerStatus: 'Download complete' },
+        { layerStatus: 'Extracting', layerCurrent: 10, layerTotal: 9000 },
+      ),
+    ).toEqual({ status: 'Extracting', downloaded: 400, size: 400 })
+  })
+
+  it('never goes backwards when Docker retries a layer, and keeps the retry as the status', () => {
+    expect(
+      fold(
+        { layerStatus: 'Downloading', layerCurrent: 300, layerTotal: 400 },
+        { layerStatus: 'Retrying in 5 seconds' },
+        { layerStatus: 'Downloading', layerCurrent: 50, layerTotal: 400 },
+      ),
+    ).toEqual({ status: 'Downloading', downloaded: 300, size: 400 })
+    expect(fold({ layerStatus: 'Already exists' })).toEqual({ status: 'Already exists' })
+  })
+})
