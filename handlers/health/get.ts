@@ -1,5 +1,6 @@
 import { AppError } from '../../src/errors'
 import { describeRoute } from '../../src/openapi/describe'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { HealthBody } from '../../src/schemas/system-api'
 
@@ -24,7 +25,7 @@ export default createRouter().get(
     const [reach, storage] = await Promise.all([
       c
         .get('agent')
-        .dockerStatus({ signal: c.req.raw.signal })
+        .dockerStatus(requestSignal(c))
         .then(
           (docker) => ({ agent: 'up' as const, docker }),
           // Only an agent that cannot be reached leaves Docker's state unknown.
@@ -58,7 +59,7 @@ export default createRouter().get(
         httpStatus,
       )
     }
-    const system = await c.get('agent').systemSummary({ signal: c.req.raw.signal })
+    const system = await c.get('agent').systemSummary(requestSignal(c))
     return c.json(
       {
         success: up,

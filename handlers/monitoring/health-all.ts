@@ -1,4 +1,5 @@
 import { createJsonCache } from '../../src/cached-json'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { describeRoute } from '../../src/openapi/describe'
 import { HealthAllResponse } from '../../src/schemas/monitoring-api'
@@ -15,7 +16,7 @@ export default createRouter().get(
     responses: { 200: HealthAllResponse },
   }),
   async (c) => {
-    const overview = await c.get('agent').getAllHealth({ signal: c.req.raw.signal })
+    const overview = await c.get('agent').getAllHealth(requestSignal(c))
     return json(c, overview, () => ({ success: true as const, ...overview, total: overview.services.length }), 200)
   },
 )

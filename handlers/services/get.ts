@@ -1,4 +1,5 @@
 import { createJsonCache } from '../../src/cached-json'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { ServiceParams } from '../../src/schemas/params'
 import { validate } from '../../src/validate'
@@ -14,7 +15,7 @@ export default createRouter().get(
   validate('param', ServiceParams),
   async (c) => {
     const { containerId } = c.req.valid('param')
-    const service = await c.get('agent').getService(containerId, { signal: c.req.raw.signal })
+    const service = await c.get('agent').getService(containerId, requestSignal(c))
     return json(c, service, () => ({ success: true as const, service }), 200)
   },
 )

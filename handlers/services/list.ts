@@ -1,4 +1,5 @@
 import { createJsonCache } from '../../src/cached-json'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { describeRoute } from '../../src/openapi/describe'
 import { ServiceListResponse } from '../../src/schemas/services-api'
@@ -14,7 +15,7 @@ export default createRouter().get(
     responses: { 200: ServiceListResponse },
   }),
   async (c) => {
-    const services = await c.get('agent').listServices({ signal: c.req.raw.signal })
+    const services = await c.get('agent').listServices(requestSignal(c))
     return json(c, services, () => ({ success: true as const, services, total: services.length }), 200)
   },
 )
