@@ -1,8 +1,6 @@
 import { createAdaptorServer, type ServerType } from '@hono/node-server'
+import { type NodeFetch as Fetch, withNodeEventStreams } from './node-sse'
 import { NODE_SERVER_OPTIONS } from './server-options'
-
-// `env` carries Node's incoming/outgoing objects (hono's getConnInfo reads the client address there).
-type Fetch = (request: Request, env: unknown) => Response | Promise<Response>
 
 /** Names the settings a listener comes from, so a failure to bind can say which one to change. */
 export interface ListenSettings {
@@ -23,7 +21,8 @@ export async function listenOrExit(settings: ListenSettings, app: Promise<{ fetc
   const server = createAdaptorServer({
     // No total request deadline (uploads take long and have their own idle timeout).
     serverOptions: NODE_SERVER_OPTIONS,
-    fetch: (req: Request, env: unknown) => (ready ? ready.fetch(req, env) : app.then((a) => a.fetch(req, env))),
+    // Event streams are written straight to the socket (src/node-sse.ts).
+    fetch: withNodeEventStreams((req, env) => (ready ? ready.fetch(req, env) : app.then((a) => a.fetch(req, env)))),
   })
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { createNodeStores } from './node-stores'
 import { createHttpAgentClient } from './agent/http-client'
-import { startHostAgent } from './agent/host'
 import { createApp } from './app'
 import { nodeClientAddress } from './client-address'
 import { systemClock, type AppDeps } from './deps'
@@ -9,6 +8,7 @@ import { boundPort, listenOrExit } from './listen'
 import { createNodeLogger } from './node-logger'
 import { nodeSecretCheck } from './node-secret-check'
 import { closeServer } from './shutdown'
+import { settleHeapSoon } from './settle-heap'
 import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
@@ -22,7 +22,9 @@ async function main() {
   const config = { ...env, apiToken: tokenOrCreate(env, 'api-token', env.apiToken, 'API') }
   const stores = await createNodeStores(config)
   const remote = config.agentUrl ? { url: config.agentUrl, token: config.agentToken! } : undefined
-  const host = remote ? undefined : startHostAgent({ config, stores, logger })
+  // Imported only for the in-process agent: in split mode dockerode and the agent's code are
+  // never loaded (a separate chunk of the bundle).
+  const host = remote ? undefined : (await import('./agent/host')).startHostAgent({ config, stores, logger })
   const deps: AppDeps = {
     config,
     stores,
@@ -39,6 +41,7 @@ async function main() {
     url: `http://${config.host}:${boundPort(server)}`,
     agent: remote ? remote.url : 'in-process',
   })
+  settleHeapSoon()
 
   let stopping = false
   const shutdown = (signal: string) => {

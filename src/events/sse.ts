@@ -3,7 +3,7 @@ import { AppError } from '../errors'
 import type { Logger } from '../logger'
 import type { LogLine } from '../schemas/service'
 import { CONNECTED_FRAME, encodeFrame, HEARTBEAT_FRAME } from './frame'
-import type { EventFeed, EventFilter } from './types'
+import type { EventFeed, EventFilter, FeedItem } from './types'
 
 const DEFAULT_HEARTBEAT_MS = 15_000
 const GENERIC_ERROR = 'The stream failed; reconnect to resume'
@@ -15,10 +15,38 @@ export interface StreamReport {
 }
 
 /** Frames to send, one at a time: `null` when there are no more. */
-interface FrameSource {
+export interface FrameSource {
   next(): Promise<Uint8Array | null>
   /** The client went away or the stream ended: release what the source holds. */
   end(): void
+}
+
+/**
+ * What a runtime that can write to its socket itself (Node, src/node-sse.ts) needs to send an
+ * SSE response without reading its web body: the same frames, heartbeats and error report.
+ */
+export interface SseHandoff {
+  /** The body this stream was built with: the handoff only applies to a response that still carries it. */
+  readonly body: ReadableStream<Uint8Array>
+  readonly heartbeatMs: number
+  /**
+   * Detaches the frame source from the web body, which from then on does nothing, and sends a
+   * cut (a client that fell behind) to `cut`. Undefined once the body was read or ended.
+   */
+  take(cut: () => void): FrameSource | undefined
+  /** Logs a failure of the source with the request id; returns the `event: error` frame to send. */
+  failed(err: unknown): Uint8Array
+}
+
+// Keyed by the request the stream answers: the Node listener holds that object, and looking it
+// up costs nothing for every other response (reading a response's body or headers would).
+const handoffs = new WeakMap<Request, SseHandoff>()
+
+/** The SSE stream `request` was answered with, once: the entry goes as it is read. */
+export function takeSseHandoff(request: Request): SseHandoff | undefined {
+  const handoff = handoffs.get(request)
+  if (handoff) handoffs.delete(request)
+  return handoff
 }
 
 /**
@@ -29,20 +57,29 @@ interface FrameSource {
  * `cut()` from the source's owner ends the stream early (a client that fell behind). An error
  * thrown by the source is logged with the request id and sent as `event: error`, showing the
  * client an AppError's message and nothing of an internal one.
+ *
+ * With `handOff`, the response is also registered as a handoff for its request (`takeSseHandoff`).
  */
 function sseResponse(
   c: Context,
   report: StreamReport,
   heartbeatMs: number,
   open: (cut: () => void) => FrameSource,
+  handOff = false,
 ): Response {
   let source: FrameSource | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let done = false
+  let read = false
+  // Where a cut goes: the web body's controller, or whoever took the source over. The source
+  // gets `cut`, made out here: made inside `start` it would hold the controller (and the body).
+  let onCut = () => {}
+  const cut = () => onCut()
   const finish = () => {
     if (done) return
     done = true
     clearInterval(timer)
+    timer = undefined
     source?.end()
   }
   const body = new ReadableStream<Uint8Array>(
@@ -50,7 +87,7 @@ function sseResponse(
       start(controller) {
         // Closing (not erroring) the body: Node's adapter would print an error, and the client
         // only has the frames already in the socket's buffer left to read.
-        const cut = () => {
+        onCut = () => {
           if (done) return
           finish()
           controller.close()
@@ -62,6 +99,7 @@ function sseResponse(
         }, heartbeatMs)
       },
       async pull(controller) {
+        read = true
         try {
           const frame = await source!.next()
           if (done) return
@@ -81,6 +119,26 @@ function sseResponse(
     // Pull a frame only when the runtime asks for one, so unsent frames wait in the feed's bounded queue.
     { highWaterMark: 0 },
   )
+  // Event feeds only: a log stream's end is tied to its request's signal (follow slots), which
+  // the Node path lets go.
+  if (handOff)
+    handoffs.set(c.req.raw, {
+      body,
+      heartbeatMs,
+      take(cut) {
+        if (done || read) return undefined
+        // `done` silences the web body (its pull, cancel and heartbeat) without ending the source.
+        done = true
+        clearInterval(timer)
+        timer = undefined
+        onCut = cut
+        return source
+      },
+      failed(err) {
+        reportStreamError(report, err)
+        return errorFrame(err)
+      },
+    })
   return c.newResponse(body, 200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -112,26 +170,34 @@ export function streamFeed(
   feed: EventFeed,
   options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number } & StreamReport,
 ) {
-  return sseResponse(c, options, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, (cut) => {
-    const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
-    const iterator = items[Symbol.asyncIterator]()
-    let greeted = false
-    return {
-      async next() {
-        if (!greeted) {
-          greeted = true
-          await items.ready
-          // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
-          // `: connected`: from here on nothing published is missed — a client may act now.
-          return CONNECTED_FRAME
-        }
-        const result = await iterator.next()
-        return result.done ? null : result.value.frame
-      },
-      end: () => void iterator.return?.(),
-    }
-  })
+  return sseResponse(
+    c,
+    options,
+    options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    (cut) => {
+      const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
+      const iterator = items[Symbol.asyncIterator]()
+      let greeted = false
+      return {
+        // Promise chains, not an async function: an idle stream then waits holding no suspended frame.
+        next() {
+          if (!greeted) {
+            greeted = true
+            // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
+            // `: connected`: from here on nothing published is missed — a client may act now.
+            return items.ready.then(connectedFrame)
+          }
+          return iterator.next().then(frameOf)
+        },
+        end: () => void iterator.return?.(),
+      }
+    },
+    true,
+  )
 }
+
+const connectedFrame = () => CONNECTED_FRAME
+const frameOf = (result: IteratorResult<FeedItem>) => (result.done ? null : result.value.frame)
 
 /** Streams log lines as `event: log` frames and a final `event: end` when the container stops. */
 export function streamLogLines(

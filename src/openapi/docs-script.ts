@@ -64,7 +64,7 @@ export const DOCS_JS = String.raw`'use strict';
     Object.keys(op.responses || {}).forEach(function (status) {
       var r = op.responses[status];
       var types = Object.keys(r.content || {});
-      var row = el('div', { class: 'response' }, [el('strong', { text: status + ' ' }), el('span', { text: (r.description || '') + (types.length ? ' — ' + types.join(', ') : '') })]);
+      var row = el('div', { class: 'response' }, [el('strong', { text: status + ' ' }), el('span', { text: (r.description || '') + (types.length ? ' \u2014 ' + types.join(', ') : '') })]);
       var c = r.content && r.content['application/json'];
       if (c && c.schema) row.appendChild(schemaBlock(doc, c.schema));
       card.appendChild(row);
@@ -86,7 +86,7 @@ export const DOCS_JS = String.raw`'use strict';
       if (token) headers.authorization = 'Bearer ' + token;
       var init = { method: method.toUpperCase(), headers: headers };
       if (body && body.value.trim()) { init.body = body.value; headers['content-type'] = 'application/json'; }
-      out.textContent = 'Sending ' + init.method + ' ' + url + ' …';
+      out.textContent = 'Sending ' + init.method + ' ' + url + ' \u2026';
       fetch(url, init).then(function (res) {
         var type = res.headers.get('content-type') || '';
         if (type.indexOf('text/event-stream') >= 0) { res.body && res.body.cancel(); return res.status + ' ' + type + ' (a stream: use EventSource)'; }

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from './hooks'
 import { errorText, onUnauthorized } from './api'
 import { Toasts } from './components/toasts'
 import { connectLive, disconnectLive, onLiveStatus, type LiveStatus } from './live'
@@ -122,7 +123,8 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
 
 function Page({ route }: { route: string[] }) {
   const [section, id] = route
-  if (section === 'services' && id) return <ServicePage serviceId={id} />
+  // Keyed: another service is a fresh page, so the answers the last one still awaits cannot land in it.
+  if (section === 'services' && id) return <ServicePage key={id} serviceId={id} />
   if (section === 'backups') return <BackupsPage />
   if (section === 'alerts') return <AlertsPage />
   if (section === 'system') return <SystemPage />

@@ -1,8 +1,9 @@
 /**
  * The tab's one event stream (GET /api/events, cookie-authenticated). Events are queued and handed
  * to listeners once per animation frame, so a burst of 100 services' updates costs one render.
- * Per-service health and metrics updates are coalesced (the latest wins), which also bounds the
- * queue while a background tab gets no frames.
+ * Per-service health and metrics updates are coalesced (the latest wins, in the place it arrived:
+ * a stop that came after a sample still wins over it), which also bounds the queue while a
+ * background tab gets no frames.
  */
 export interface LiveEvent {
   type: string
@@ -30,8 +31,10 @@ const listeners = new Set<Listener>()
 const statusListeners = new Set<(s: LiveStatus) => void>()
 let source: EventSource | null = null
 let status: LiveStatus = 'closed'
-let queue: LiveEvent[] = []
-let latest = new Map<string, LiveEvent>()
+/** In arrival order; a coalesced event that was superseded leaves a hole (null). */
+let queue: (LiveEvent | null)[] = []
+/** Where the latest coalesced event of each `type:serviceId` sits in the queue. */
+let latest = new Map<string, number>()
 let scheduled = false
 
 const schedule = () => {
@@ -42,16 +45,34 @@ const schedule = () => {
 
 function flush() {
   scheduled = false
-  const batch = queue.concat([...latest.values()])
+  const batch = queue.filter((e): e is LiveEvent => e !== null)
   queue = []
   latest = new Map()
   for (const listener of listeners) listener(batch)
 }
 
+/** Drops the holes; answers whether the queue is still over half full (then a reset replaces it, so compacting stays rare). */
+function compact() {
+  queue = queue.filter((e) => e !== null)
+  latest = new Map()
+  queue.forEach((e, i) => {
+    if (e && COALESCED.has(e.type)) latest.set(`${e.type}:${e.data.serviceId}`, i)
+  })
+  return queue.length >= MAX_QUEUE / 2
+}
+
 function enqueue(event: LiveEvent) {
-  if (COALESCED.has(event.type)) latest.set(`${event.type}:${event.data.serviceId}`, event)
-  else if (queue.length >= MAX_QUEUE) queue = [{ type: 'reset', data: { reason: 'too many events while hidden' } }]
-  else queue.push(event)
+  if (queue.length >= MAX_QUEUE && compact()) {
+    queue = [{ type: 'reset', data: { reason: 'too many events while hidden' } }]
+    latest = new Map()
+  }
+  if (COALESCED.has(event.type)) {
+    const key = `${event.type}:${event.data.serviceId}`
+    const older = latest.get(key)
+    if (older !== undefined) queue[older] = null
+    latest.set(key, queue.length)
+  }
+  queue.push(event)
   schedule()
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from './hooks'
 
 /** Screens live after the `#` (e.g. `#/services/<id>`), so the one HTML page serves them all. */
 export function useRoute(): string[] {

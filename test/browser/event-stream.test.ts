@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config'
 import { createNodeStores } from '../../src/node-stores'
+import { withNodeEventStreams } from '../../src/node-sse'
 import { auth, buildTestApp, TEST_TOKEN } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
 import { fakeService } from '../helpers/fake-agent'
@@ -49,7 +50,8 @@ async function startApi(port: number) {
   const stores = await createNodeStores(loadConfig({ ZAPIE_API_TOKEN: TEST_TOKEN, ...env }))
   const built = await buildTestApp({ env, stores, services: [fakeService('zapie-web-1')] })
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: built.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s))
+    // As `npm start` serves it (src/listen.ts): event streams written straight to the socket.
+    const s = serve({ fetch: withNodeEventStreams(built.app.fetch), port, hostname: '127.0.0.1' }, () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

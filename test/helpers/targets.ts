@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe } from 'vitest'
+import { withNodeEventStreams } from '../../src/node-sse'
 import { NODE_SERVER_OPTIONS } from '../../src/server-options'
 import { assertDocumented } from './openapi-check'
 
-type FetchApp = { fetch: (req: Request) => Response | Promise<Response> }
+type FetchApp = { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }
 
 /** How a suite reaches the app: `app.request()` in-process, or real HTTP to a Node server. */
 export interface Target {
@@ -16,9 +17,9 @@ export interface Target {
 
 export async function listen(app: FetchApp): Promise<{ url: string; server: ServerType; close: () => Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }, () =>
-      resolve(s),
-    )
+    // As src/listen.ts composes it for `npm start`: event streams written straight to the socket.
+    const fetch = withNodeEventStreams((req, env) => app.fetch(req, env))
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1', serverOptions: NODE_SERVER_OPTIONS }, () => resolve(s))
   })
   const { port } = server.address() as AddressInfo
   return {

@@ -96,7 +96,7 @@ describe('npm start', () => {
       expect((await fetch(`${url}/api/health`)).status).toBe(200)
       const processes = group(run.pid)
       // No tsx, no shell in between: npm exec's the bundle.
-      expect(processes).toEqual(['npm start', 'node dist/node.js'])
+      expect(processes).toEqual(['npm start', 'node --expose-gc dist/node.js'])
       process.kill(run.pid, signal)
       expect(await groupGone(run.pid, 10_000)).toBe(true)
       expect(await run.exited).toBe(0)
@@ -150,7 +150,7 @@ describe('npm run agent', () => {
       ZAPIE_AGENT_TOKEN: 'npm-agent-token-0123456789',
     })
     await listening(run)
-    expect(group(run.pid)).toEqual(['npm run agent', 'node dist/agent.js'])
+    expect(group(run.pid)).toEqual(['npm run agent', 'node --expose-gc dist/agent.js'])
     process.kill(run.pid, 'SIGTERM')
     expect(await groupGone(run.pid, 10_000)).toBe(true)
     expect(await run.exited).toBe(0)
@@ -168,6 +168,66 @@ describe('npm run agent', () => {
       expect(readdirSync(dataDir)).toEqual([])
     } finally {
       await new Promise((r) => busy.close(r))
+    }
+  })
+})
+
+describe('the bundle npm start runs', () => {
+  const js = () =>
+    readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))
+
+  it('is ASCII only, so V8 keeps its source one byte per character', () => {
+    for (const file of js()) {
+      const bytes = readFileSync(join(root, 'dist', file))
+      expect({ file, nonAscii: bytes.findIndex((b) => b > 0x7f) }).toEqual({ file, nonAscii: -1 })
+    }
+  })
+
+  it('keeps the Redis client out of what every start reads', () => {
+    expect(readFileSync(join(root, 'dist/node.js'), 'utf8')).not.toContain('ioredis')
+    const shared = js().filter(
+      (f) => f !== 'node.js' && !readFileSync(join(root, 'dist', f), 'utf8').includes('ioredis'),
+    )
+    expect(shared.length).toBeGreaterThan(0)
+  })
+
+  it('on Redis storage, loads the driver when first used: imports a Portainer file and lists it sorted', async () => {
+    const redisPort = await freePort()
+    // A private Redis, so nothing another run keeps in a shared one is touched.
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    )
+    try {
+      const token = 'npm-start-lazy-token-0123456789'
+      const run = npm('start', {
+        PORT: '0',
+        ZAPIE_DATA_DIR: tempDir(),
+        ZAPIE_API_TOKEN: token,
+        ZAPIE_STORAGE: 'redis',
+        ZAPIE_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      })
+      const url = await listening(run)
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+      const portainer = readFileSync(join(root, 'test/fixtures/portainer-templates/templates-v2.json'), 'utf8')
+      const imported = await fetch(`${url}/api/templates/import`, { method: 'POST', headers, body: portainer })
+      expect(imported.status).toBe(200)
+      expect((await imported.json()).success).toBe(true)
+
+      const listed = await fetch(`${url}/api/templates?sort=name&limit=500`, { headers })
+      expect(listed.status).toBe(200)
+      const names = ((await listed.json()).templates as { name: string }[]).map((t) => t.name)
+      expect(names).toContain('Airsonic')
+      const collator = new Intl.Collator('en')
+      expect(names).toEqual([...names].sort((a, b) => collator.compare(a.toLowerCase(), b.toLowerCase())))
+
+      process.kill(run.pid, 'SIGTERM')
+      expect(await run.exited).toBe(0)
+    } finally {
+      redis.kill('SIGTERM')
     }
   })
 })

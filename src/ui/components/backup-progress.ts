@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { onLive } from '../live'
 
 export interface BackupProgress {

@@ -1,4 +1,4 @@
-import { useState } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { call, client, errorText } from '../api'
 import { bytes, dateTime } from '../format'
 import { href, navigate } from '../router'

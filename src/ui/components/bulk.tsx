@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'hono/jsx/dom'
+import { useEffect, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { call, client, errorText } from '../api'
 import { onLive } from '../live'
 import type { ServiceRow } from '../services-store'

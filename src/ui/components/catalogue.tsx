@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import type { Child } from 'hono/jsx'
 import { call, client, errorText } from '../api'
 import { Empty, ErrorNote, Loading } from './bits'

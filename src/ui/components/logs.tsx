@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'hono/jsx/dom'
+import { useEffect, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 
 interface Line {
   n: number

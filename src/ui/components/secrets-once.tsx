@@ -1,4 +1,4 @@
-import { useState } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 
 /** Generated secrets, shown this once (the API returns them in one response only), with copy buttons. */
 export function SecretsOnce({ secrets }: { secrets: Record<string, string> }) {

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'hono/jsx/dom'
-import { ApiError, call, client, errorText, rawCall } from '../api'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
+import { ApiError, call, client, errorText, fieldPath, upload } from '../api'
 import { bytes, dateTime } from '../format'
 import { onLive } from '../live'
 import { ErrorNote, Loading, Progress } from './bits'
@@ -120,6 +121,7 @@ function CreateBackup({
 function UploadBackup({ serviceId, onDone }: { serviceId: string; onDone: () => void }) {
   const [error, setError] = useState<string | null>(null)
   const [status, setStatus] = useState<string | null>(null)
+  const [sent, setSent] = useState<{ name: string; percent: number } | null>(null)
   const submit = async (e: Event) => {
     e.preventDefault()
     const form = e.target as HTMLFormElement
@@ -127,43 +129,62 @@ function UploadBackup({ serviceId, onDone }: { serviceId: string; onDone: () => 
     const restore = (form.elements.namedItem('restore') as HTMLInputElement).checked
     if (!file) return setError('Choose a .tar.gz backup archive first.')
     setError(null)
-    setStatus(`Uploading ${file.name}…`)
+    setStatus(null)
+    setSent({ name: file.name, percent: 0 })
     try {
       const query = new URLSearchParams({
         restore: String(restore),
-        name: file.name.replace(/\.tar\.gz$/, '').slice(0, 100) || 'Uploaded backup',
+        name: file.name.replace(/\.(tar\.gz|tgz)$/, '').slice(0, 100) || 'Uploaded backup',
       })
-      const res = await rawCall<{ message: string }>(
+      const res = await upload<{ message: string }>(
         `/api/services/${encodeURIComponent(serviceId)}/backups/upload?${query}`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/gzip' },
-          body: file,
-        },
+        file,
+        'application/gzip',
+        (loaded, total) => setSent({ name: file.name, percent: total ? Math.floor((loaded / total) * 100) : 0 }),
       )
       setStatus(res.message)
       form.reset()
       onDone()
     } catch (err) {
-      setStatus(null)
       setError(errorText(err))
+    } finally {
+      setSent(null)
     }
   }
   return (
     <form class="card" onSubmit={submit} aria-label="Upload a backup archive">
       <h3>Upload an archive</h3>
       <label for="upload-archive">Backup archive (.tar.gz, made by ZapieRakyat)</label>
-      <input id="upload-archive" name="archive" type="file" accept=".gz,.tgz,application/gzip" />
+      <input
+        id="upload-archive"
+        name="archive"
+        type="file"
+        accept=".gz,.tgz,application/gzip"
+        aria-describedby="upload-archive-error"
+        aria-invalid={error ? 'true' : undefined}
+      />
       <label class="inline">
         <input type="checkbox" name="restore" /> Restore it into this service right away
       </label>
       <div class="actions">
-        <button type="submit">Upload</button>
+        <button type="submit" disabled={sent !== null}>
+          {sent ? 'Uploading…' : 'Upload'}
+        </button>
         <span class="small" role="status">
           {status}
         </span>
       </div>
-      <ErrorNote error={error} />
+      {sent ? (
+        <div data-testid="upload-progress" aria-live="polite">
+          <Progress value={sent.percent} label="Upload progress" />
+          <span class="small">
+            {sent.percent < 100 ? `Uploading ${sent.name}: ${sent.percent}%` : 'Uploaded; checking the archive…'}
+          </span>
+        </div>
+      ) : null}
+      <div id="upload-archive-error">
+        <ErrorNote error={error} />
+      </div>
     </form>
   )
 }
@@ -207,11 +228,7 @@ function Schedule({ serviceId }: { serviceId: string }) {
       setMessage('Schedule saved.')
     } catch (err) {
       if (err instanceof ApiError)
-        setErrors(
-          Object.fromEntries(
-            err.details.map((d) => [String((d.path ?? []).filter((p) => p !== 'json')[0] ?? 'cron'), d.message]),
-          ),
-        )
+        setErrors(Object.fromEntries(err.details.map((d) => [fieldPath(d)[0] ?? 'cron', d.message])))
       setMessage(errorText(err))
     }
   }

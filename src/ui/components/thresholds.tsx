@@ -1,5 +1,5 @@
-import { useState } from 'hono/jsx/dom'
-import { ApiError, errorText } from '../api'
+import { useState } from '../hooks'
+import { ApiError, errorText, fieldPath } from '../api'
 
 export interface Thresholds {
   cpu: { warning: number; critical: number; warningClear: number; criticalClear: number }
@@ -7,18 +7,25 @@ export interface Thresholds {
   restarts: { count: number; windowMs: number }
   consecutiveSamples: number
 }
+type Level = { warning?: number; critical?: number; warningClear?: number; criticalClear?: number }
 type Patch = {
-  cpu?: { warning?: number; critical?: number }
-  memory?: { warning?: number; critical?: number }
+  cpu?: Level
+  memory?: Level
   restarts?: { count?: number }
   consecutiveSamples?: number
 }
 
+// The clear levels are here too: the API requires each below its level, so lowering a level
+// without them could not be saved from this form at all.
 const FIELDS = [
   ['cpu.warning', 'CPU warning at (%)'],
+  ['cpu.warningClear', 'CPU warning clears below (%)'],
   ['cpu.critical', 'CPU critical at (%)'],
+  ['cpu.criticalClear', 'CPU critical clears below (%)'],
   ['memory.warning', 'Memory warning at (%)'],
+  ['memory.warningClear', 'Memory warning clears below (%)'],
   ['memory.critical', 'Memory critical at (%)'],
+  ['memory.criticalClear', 'Memory critical clears below (%)'],
   ['restarts.count', 'Restarts within the window'],
   ['consecutiveSamples', 'Breaching samples before an alert fires'],
 ] as const
@@ -62,7 +69,7 @@ export function ThresholdsForm({
     } catch (err) {
       if (err instanceof ApiError && err.details.length) {
         const byField: Record<string, string> = {}
-        for (const d of err.details) byField[(d.path ?? []).filter((p) => p !== 'json').join('.')] = d.message
+        for (const d of err.details) byField[fieldPath(d).join('.')] = d.message
         setErrors(byField)
       }
       setMessage(errorText(err))

@@ -1,4 +1,4 @@
-import { useState } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { ApiError, call, client, errorText } from '../api'
 
 type Outcome = { ok: boolean; text: string }

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { ApiError, call, client, errorText } from '../api'
 import { AlertList, type AlertItem } from '../components/alert-list'
 import { ErrorNote, Loading } from '../components/bits'

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'hono/jsx/dom'
+import { useEffect, useMemo } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { call, client, errorText } from '../api'
 import { ErrorNote, Loading } from '../components/bits'
 import { useBackupProgress } from '../components/backup-progress'

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'hono/jsx/dom'
-import { ApiError, call, client, errorText } from '../api'
+import { useEffect, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
+import { ApiError, fieldPath, call, client, errorText } from '../api'
 import { ErrorNote, Loading, Progress, StatusBadge } from '../components/bits'
 import { Catalogue, type TemplateItem } from '../components/catalogue'
 import { SecretsOnce } from '../components/secrets-once'
@@ -127,7 +128,7 @@ function DeployForm({ templateId }: { templateId: string }) {
         setFieldErrors(
           Object.fromEntries(
             err.details.map((d) => {
-              const path = (d.path ?? []).filter((p) => p !== 'json')
+              const path = fieldPath(d)
               return [
                 path[0] === 'env' || path[0] === 'credentials' ? `env.${path[1]}` : String(path[0] ?? ''),
                 d.message,

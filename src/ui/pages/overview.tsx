@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'hono/jsx/dom'
+import { useEffect, useMemo, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { errorText } from '../api'
 import { Empty, ErrorNote, Loading, StatusBadge } from '../components/bits'
 import { BulkPanel } from '../components/bulk'

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'hono/jsx/dom'
+import { useEffect } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { call, client, errorText } from '../api'
 import { AlertList, type AlertItem } from '../components/alert-list'
 import { Analytics } from '../components/analytics'

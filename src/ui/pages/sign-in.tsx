@@ -1,4 +1,4 @@
-import { useState } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { ApiError, errorText } from '../api'
 import { signIn } from '../session'
 

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'hono/jsx/dom'
+import { useEffect, useRef } from 'hono/jsx/dom'
+import { useState } from '../hooks'
 import { call, client, errorText, rawCall } from '../api'
 import { ErrorNote } from '../components/bits'
 import { CATEGORIES, Catalogue, type TemplateItem } from '../components/catalogue'

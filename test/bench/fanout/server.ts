@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server'
 import { Server as SocketIOServer } from 'socket.io'
 import { createApp } from '../../../src/app'
 import { loadConfig } from '../../../src/config'
+import { withNodeEventStreams } from '../../../src/node-sse'
 import { createEventHub } from '../../../src/events/hub'
 import { silentLogger } from '../../../src/logger'
 import { createStores } from '../../../storage'
@@ -40,7 +41,8 @@ if (kind === 'ours') {
     clock: { now: () => Date.now() },
     logger: silentLogger,
   }))
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  // As src/listen.ts serves it for `npm start`.
+  const server = serve({ fetch: withNodeEventStreams(app.fetch), port: 0, hostname: '127.0.0.1' })
   await new Promise((r) => server.once('listening', r))
   port = (server.address() as AddressInfo).port
   publish = (payload) => void hub.publish('metrics-update', payload)
