@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
 import deployCreate from '../handlers/deploy/create'
@@ -68,6 +67,7 @@ import sessionCreate from '../handlers/session/create'
 import sessionDelete from '../handlers/session/delete'
 import sessionGet from '../handlers/session/get'
 import { requireAuth } from './auth'
+import { corsFromConfig } from './cors'
 import type { AppDeps, AppEnv } from './deps'
 import { tooLarge } from './errors'
 import { handleError, handleNotFound } from './error-handler'
@@ -82,9 +82,8 @@ import { ARCHIVE_CONTENT_TYPE } from './schemas/backup'
 
 export type ResolveDeps = (c: Context) => AppDeps | Promise<AppDeps>
 
-const injectDeps = (resolveDeps: ResolveDeps) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const deps = await resolveDeps(c)
+const injectDeps = (resolveDeps: ResolveDeps, openapi: () => Record<string, unknown>) => {
+  const inject = (c: Context<AppEnv>, deps: AppDeps) => {
     c.set('config', deps.config)
     c.set('stores', deps.stores)
     c.set('agent', deps.agent)
@@ -93,33 +92,21 @@ const injectDeps = (resolveDeps: ResolveDeps) =>
     c.set('logger', deps.logger)
     c.set('authenticated', false)
     c.set('client', deps.clientAddress?.(c) || 'unknown')
-    await next()
+    c.set('openapi', openapi)
+    if (deps.secretCheck) c.set('secretCheck', deps.secretCheck)
+  }
+  return createMiddleware<AppEnv>((c, next) => {
+    const deps = resolveDeps(c)
+    // Node hands its dependencies over at once (no await per request); Workers may build them first.
+    if (deps instanceof Promise)
+      return deps.then((d) => {
+        inject(c, d)
+        return next()
+      })
+    inject(c, deps)
+    return next()
   })
-
-/**
- * Only configured origins are allowed, and only they are told credentials (the session cookie)
- * may go along: hono's `credentials: true` would say so to every origin.
- */
-const corsFromConfig = () =>
-  createMiddleware<AppEnv>((c, next) =>
-    cors({
-      origin: (origin) => {
-        if (!c.var.config.corsOrigins.includes(origin)) return null
-        c.res.headers.set('Access-Control-Allow-Credentials', 'true')
-        return origin
-      },
-      allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'Range', 'X-Checksum-Sha256', 'X-CSRF-Token'],
-      exposeHeaders: [
-        'X-Request-Id',
-        'Content-Disposition',
-        'X-Checksum-Sha256',
-        'Content-Range',
-        'Accept-Ranges',
-        'Content-Length',
-      ],
-      maxAge: 600,
-    })(c, next),
-  )
+}
 
 /**
  * Backup uploads (an archive content type on the upload route) stream to the agent under their
@@ -156,14 +143,11 @@ const limitBody = () =>
 export function createApp(resolveDeps: ResolveDeps) {
   // The document is read off this very app, once, when first asked for (GET /api/openapi.json).
   let document: Record<string, unknown> | undefined
-  const openapi = () => (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
+  const openapi = (): Record<string, unknown> =>
+    (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
   const app = new Hono<AppEnv>()
     .use(requestId())
-    .use(injectDeps(resolveDeps))
-    .use((c, next) => {
-      c.set('openapi', openapi)
-      return next()
-    })
+    .use(injectDeps(resolveDeps, openapi))
     .use(requestLog())
     .use('/api/*', corsFromConfig())
     .use('/api/*', limitBody())

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { AgentClient } from './agent/api'
+import type { SecretCheck } from './secret-check'
 import type { Clock } from './clock'
 import type { Config } from './config'
 import type { EventFeed } from './events/types'
@@ -21,6 +22,8 @@ export interface AppDeps {
    * Workers. Without it every client shares one budget.
    */
   clientAddress?: (c: Context) => string | undefined
+  /** How the API token is compared; Web Crypto unless the runtime has something cheaper (Node). */
+  secretCheck?: SecretCheck
 }
 
 export interface AppEnv {

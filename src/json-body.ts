@@ -1,3 +1,4 @@
+import type { Context, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
 import { malformedJson } from './errors'
@@ -10,17 +11,20 @@ import { isJsonType } from './json-type'
  * nesting depth is checked first: a deeply nested body would overflow the stack later (500).
  */
 export const checkJsonBody = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && isJsonType(c.req.header('content-type'))) {
-      const text = await c.req.text()
-      if (text.trim() !== '') {
-        assertJsonDepth(text)
-        try {
-          JSON.parse(text)
-        } catch {
-          throw malformedJson()
-        }
+  // Reads carry no body: on to the next step at once, without an async step of their own.
+  createMiddleware<AppEnv>((c, next) => (c.req.method === 'GET' ? next() : checkBody(c, next)))
+
+async function checkBody(c: Context<AppEnv>, next: Next) {
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && isJsonType(c.req.header('content-type'))) {
+    const text = await c.req.text()
+    if (text.trim() !== '') {
+      assertJsonDepth(text)
+      try {
+        JSON.parse(text)
+      } catch {
+        throw malformedJson()
       }
     }
-    await next()
-  })
+  }
+  await next()
+}

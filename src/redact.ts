@@ -86,6 +86,8 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   for (const secret of secrets) {
     if (secret.length >= MIN_SEARCHED_SECRET && out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
+  // Userinfo needs an '@', a password pair an '=': most text (every request log line) has neither.
+  if (!out.includes('@') && !out.includes('=')) return out
   out = out.replace(URL_USERINFO, (_, scheme: string, userinfo: string) => {
     if (userinfo === '' || userinfo === REDACTED) return `${scheme}${userinfo}@`
     const colon = userinfo.indexOf(':')

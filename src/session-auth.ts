@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { secretsEqual } from './auth'
 import type { AppEnv } from './deps'
@@ -18,29 +18,35 @@ const HEADER_SAFE = /^[\x21-\x7e]{1,4096}$/
  * through a second check of its own.
  */
 export const sessionSignInToken = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.method !== 'POST' || c.req.path !== '/api/session' || c.req.header('authorization')) return next()
-    if (!isJsonType(c.req.header('content-type'))) throw unsupportedMediaType()
-    const text = await c.req.text()
-    assertJsonDepth(text)
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new AppError(400, 'malformed_json', 'The request body is not valid JSON')
-    }
-    const token = (body as { token?: unknown } | null)?.token
-    if (typeof token !== 'string' || token === '') {
-      throw badRequest('Send the API token as {"token": "<API token>"}', [
-        { path: 'json.token', code: 'invalid_type', message: 'the API token, a string, is required' },
-      ])
-    }
-    const headers = new Headers(c.req.raw.headers)
-    // `-` is shorter than any token may be: a token that cannot be a header value is simply wrong.
-    headers.set('authorization', `Bearer ${HEADER_SAFE.test(token) ? token : '-'}`)
-    c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: text, signal: c.req.raw.signal })
-    await next()
-  })
+  createMiddleware<AppEnv>((c, next) =>
+    // Every other request passes straight on, without an async step of its own.
+    c.req.method !== 'POST' || c.req.path !== '/api/session' || c.req.header('authorization')
+      ? next()
+      : signIn(c, next),
+  )
+
+async function signIn(c: Context<AppEnv>, next: Next) {
+  if (!isJsonType(c.req.header('content-type'))) throw unsupportedMediaType()
+  const text = await c.req.text()
+  assertJsonDepth(text)
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new AppError(400, 'malformed_json', 'The request body is not valid JSON')
+  }
+  const token = (body as { token?: unknown } | null)?.token
+  if (typeof token !== 'string' || token === '') {
+    throw badRequest('Send the API token as {"token": "<API token>"}', [
+      { path: 'json.token', code: 'invalid_type', message: 'the API token, a string, is required' },
+    ])
+  }
+  const headers = new Headers(c.req.raw.headers)
+  // `-` is shorter than any token may be: a token that cannot be a header value is simply wrong.
+  headers.set('authorization', `Bearer ${HEADER_SAFE.test(token) ? token : '-'}`)
+  c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers, body: text, signal: c.req.raw.signal })
+  await next()
+}
 
 /** The API's own origin as the browser sees it (a proxy in front may terminate TLS). */
 function ownOrigin(c: Context<AppEnv>): string {
@@ -58,37 +64,42 @@ function ownOrigin(c: Context<AppEnv>): string {
  * Bearer-token clients never reach any of this.
  */
 export const sessionAuth = () =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.header('authorization')) return next()
-    const id = readSessionCookie(c)
-    if (!id) return next()
-    const session = await c.var.stores.sessions.find(id, c.var.clock.now())
-    if (!session) {
-      // Unknown or expired: drop the cookie; requireAuth answers 401 where a token is needed.
-      clearSessionCookie(c)
-      return next()
-    }
-    const origin = c.req.header('origin')
-    if (origin !== undefined && origin !== ownOrigin(c) && !c.var.config.corsOrigins.includes(origin)) {
+  createMiddleware<AppEnv>((c, next) =>
+    // A bearer token never reaches any of this (nor an async step of its own).
+    c.req.header('authorization') ? next() : byCookie(c, next),
+  )
+
+async function byCookie(c: Context<AppEnv>, next: Next) {
+  const id = readSessionCookie(c)
+  if (!id) return next()
+  const session = await c.var.stores.sessions.find(id, c.var.clock.now())
+  if (!session) {
+    // Unknown or expired: drop the cookie; requireAuth answers 401 where a token is needed.
+    clearSessionCookie(c)
+    return next()
+  }
+  const origin = c.req.header('origin')
+  if (origin !== undefined && origin !== ownOrigin(c) && !c.var.config.corsOrigins.includes(origin)) {
+    throw forbidden(
+      `Requests signed in by cookie are not accepted from ${origin.slice(0, 200)}; add it to ZAPIE_CORS_ORIGINS`,
+      'csrf_failed',
+    )
+  }
+  if (!SAFE_METHODS.has(c.req.method)) {
+    const given = c.req.header('x-csrf-token')
+    if (!given || !(await secretsEqual(given, session.csrfToken))) {
       throw forbidden(
-        `Requests signed in by cookie are not accepted from ${origin.slice(0, 200)}; add it to ZAPIE_CORS_ORIGINS`,
+        'Send the X-CSRF-Token header from POST or GET /api/session with every change made by cookie',
         'csrf_failed',
       )
     }
-    if (!SAFE_METHODS.has(c.req.method)) {
-      const given = c.req.header('x-csrf-token')
-      if (!given || !(await secretsEqual(given, session.csrfToken))) {
-        throw forbidden(
-          'Send the X-CSRF-Token header from POST or GET /api/session with every change made by cookie',
-          'csrf_failed',
-        )
-      }
-    }
-    c.set('session', { ...session, id })
-    c.set('authenticated', true)
-    await next()
-  })
+  }
+  c.set('session', { ...session, id })
+  c.set('authenticated', true)
+  await next()
+}
 
 /** Runs `check` (requireAuth) only for requests the session cookie did not already sign in. */
 export const unlessSignedIn = (check: MiddlewareHandler<AppEnv>) =>
-  createMiddleware<AppEnv>((c, next) => (c.var.session ? next() : check(c, next)))
+  // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
+  createMiddleware<AppEnv>((c, next) => (c.get('session') ? next() : check(c, next)))

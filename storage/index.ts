@@ -4,6 +4,7 @@ import { createBackupScheduleStore, createBackupStore, type BackupScheduleStore,
 import { createAlertSettingsStore, type AlertSettingsStore } from './alert-settings'
 import { createAlertStateStore, type AlertStateStore } from './alert-state'
 import { DEFAULT_STORAGE_TIMEOUT_MS, driverFor, type DriverConfig } from './driver'
+import { freshRead } from './fresh-read'
 import { guardDriver } from './guarded-driver'
 import { createMetricsHistoryStore, type MetricsHistoryStore } from './metrics-history'
 import { createMonitorSettingsStore, type MonitorSettingsStore } from './monitor-settings'
@@ -34,6 +35,9 @@ export interface Stores {
   close(): Promise<void>
 }
 
+/** How long a store ping that succeeded is taken as the answer for health checks that follow. */
+export const PING_REUSE_MS = 100
+
 /**
  * Builds the stores from config (memory, redis) or a given driver (fs on Node, KV on Workers).
  * Every driver call has a deadline and its failures become AppErrors (503, 507): see guardDriver.
@@ -44,6 +48,10 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     driver: guardDriver(driver, { timeoutMs: config.storageTimeoutMs ?? DEFAULT_STORAGE_TIMEOUT_MS }),
   })
   const settings = createSettingsStore(prefixStorage(storage, 'settings'))
+  // Health checks that come together share one read, and a good answer serves for 100 ms: a
+  // store that stops answering shows in health within that plus its deadline. (On the fs store
+  // each ping is an ENOENT stat, whose error costs the event loop more than the check is worth.)
+  const ping = freshRead(async () => void (await storage.hasItem('settings:ping')), { reuseMs: PING_REUSE_MS })
   return {
     storage,
     settings,
@@ -58,7 +66,7 @@ export async function createStores(config: DriverConfig, options: { driver?: Dri
     metricsHistory: createMetricsHistoryStore(prefixStorage(storage, 'metrics-history')),
     alertSettings: createAlertSettingsStore(prefixStorage(storage, 'alert-settings')),
     alertState: createAlertStateStore(prefixStorage(storage, 'alert-state')),
-    ping: async () => void (await storage.hasItem('settings:ping')),
+    ping,
     close: () => storage.dispose(),
   }
 }

@@ -7,13 +7,18 @@ import { DEFAULT_POLICY } from '../src/templates/policy'
 import { slugify } from '../src/templates/slug'
 import { validateTemplate } from '../src/templates/validate'
 import { DEFAULT_TEMPLATES } from './default-templates'
+import { freshRead } from './fresh-read'
 import { isSafeId, keyFor } from './keys'
 import type { SettingsStore } from './settings'
 
 /** The template catalogue: one record per template under `templates:<id>`. */
 export interface TemplateStore {
-  /** Every template, plus the keys of records that could not be read (reported, never dropped). */
-  list(): Promise<{ templates: Template[]; corrupt: CorruptRecord[] }>
+  /**
+   * Every template, plus the keys of records that could not be read (reported, never dropped).
+   * `version` is the same object for as long as the catalogue read is the same one, so a
+   * caller may keep what it derived from the list (the API keeps serialised pages) with it.
+   */
+  list(): Promise<{ templates: Template[]; corrupt: CorruptRecord[]; version: object }>
   get(id: string): Promise<Template | null>
   /** By id, slug or case-insensitive name: what deploy clients send as `templateId`/`serviceType`. */
   find(ref: string): Promise<Template | null>
@@ -59,8 +64,10 @@ export function createTemplateStore(
 ): TemplateStore {
   const now = options.now ?? Date.now
   const writeLock = createLimiter(1)
-  let snapshot: { revision: string; templates: Template[]; corrupt: CorruptRecord[] } | null = null
+  let snapshot: { revision: string; templates: Template[]; corrupt: CorruptRecord[]; version: object } | null = null
   let seeding: Promise<void> | null = null
+  // Every list checks the revision; concurrent lists share one read of it (never an older one).
+  const readRevision = freshRead(async () => (await settings.get<{ revision?: string }>(REVISION_KEY))?.revision ?? '')
 
   async function readRaw(id: string): Promise<Template | null> {
     const value = await storage.getItem(keyFor(id))
@@ -70,7 +77,7 @@ export function createTemplateStore(
   }
 
   async function loadAll() {
-    const revision = (await settings.get<{ revision?: string }>(REVISION_KEY))?.revision ?? ''
+    const revision = await readRevision()
     if (snapshot && revision && snapshot.revision === revision) return snapshot
     const keys = (await storage.getKeys()).filter(isSafeId)
     const items = await storage.getItems(keys)
@@ -80,7 +87,7 @@ export function createTemplateStore(
       if (isTemplateRecord(value)) templates.push(value)
       else corrupt.push(corruptRecord(key).record)
     }
-    snapshot = { revision, templates, corrupt }
+    snapshot = { revision, templates, corrupt, version: {} }
     return snapshot
   }
 
@@ -160,8 +167,8 @@ export function createTemplateStore(
     ready,
     async list() {
       await ready()
-      const { templates, corrupt } = await loadAll()
-      return { templates: [...templates], corrupt: [...corrupt] }
+      const { templates, corrupt, version } = await loadAll()
+      return { templates: [...templates], corrupt: [...corrupt], version }
     },
     async get(id) {
       await ready()

@@ -1,5 +1,6 @@
 import { AppError } from '../../src/errors'
 import { describeRoute } from '../../src/openapi/describe'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { HealthBody } from '../../src/schemas/system-api'
 
@@ -19,30 +20,37 @@ export default createRouter().get(
     responses: { 200: HealthBody, 503: HealthBody },
     public: true,
   }),
+  // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
   async (c) => {
     const [reach, storage] = await Promise.all([
-      c.var.agent.dockerStatus({ signal: c.req.raw.signal }).then(
-        (docker) => ({ agent: 'up' as const, docker }),
-        // Only an agent that cannot be reached leaves Docker's state unknown.
-        (err) =>
-          err instanceof AppError && err.code === 'agent_unavailable'
-            ? { agent: 'down' as const, docker: UNKNOWN_DOCKER }
-            : { agent: 'up' as const, docker: DISCONNECTED_DOCKER },
-      ),
+      c
+        .get('agent')
+        .dockerStatus(requestSignal(c))
+        .then(
+          (docker) => ({ agent: 'up' as const, docker }),
+          // Only an agent that cannot be reached leaves Docker's state unknown.
+          (err) =>
+            err instanceof AppError && err.code === 'agent_unavailable'
+              ? { agent: 'down' as const, docker: UNKNOWN_DOCKER }
+              : { agent: 'up' as const, docker: DISCONNECTED_DOCKER },
+        ),
       // The stores answer within their own deadline, so a frozen store cannot hold this check.
-      c.var.stores.ping().then(
-        () => 'up' as const,
-        () => 'down' as const,
-      ),
+      c
+        .get('stores')
+        .ping()
+        .then(
+          () => 'up' as const,
+          () => 'down' as const,
+        ),
     ])
     const { agent, docker } = reach
     const up = agent === 'up' && docker.status === 'connected' && storage === 'up'
     const status = up ? ('ok' as const) : ('degraded' as const)
     const httpStatus = up ? 200 : 503
     // Anyone may ask whether it is up; what runs underneath (versions) is for the token holder.
-    if (!c.var.authenticated) return c.json({ success: up, status }, httpStatus)
+    if (!c.get('authenticated')) return c.json({ success: up, status }, httpStatus)
     const parts = {
-      agent: { status: agent, mode: c.var.config.agentUrl ? ('remote' as const) : ('in-process' as const) },
+      agent: { status: agent, mode: c.get('config').agentUrl ? ('remote' as const) : ('in-process' as const) },
       storage: { status: storage },
     }
     if (docker.status !== 'connected') {
@@ -51,7 +59,7 @@ export default createRouter().get(
         httpStatus,
       )
     }
-    const system = await c.var.agent.systemSummary({ signal: c.req.raw.signal })
+    const system = await c.get('agent').systemSummary(requestSignal(c))
     return c.json(
       {
         success: up,
@@ -61,7 +69,7 @@ export default createRouter().get(
         containers: system.containers,
         images: system.images,
         host: system.host,
-        events: { subscribers: c.var.events.subscriberCount() },
+        events: { subscribers: c.get('events').subscriberCount() },
       },
       httpStatus,
     )

@@ -1,6 +1,11 @@
+import { createJsonCache } from '../../src/cached-json'
+import { requestSignal } from '../../src/request-signal'
 import { createRouter } from '../../src/router'
 import { describeRoute } from '../../src/openapi/describe'
 import { ServiceListResponse } from '../../src/schemas/services-api'
+
+// The agent hands out the same list until a service changes: its text is kept with it.
+const json = createJsonCache()
 
 export default createRouter().get(
   '/api/services',
@@ -10,7 +15,7 @@ export default createRouter().get(
     responses: { 200: ServiceListResponse },
   }),
   async (c) => {
-    const services = await c.var.agent.listServices({ signal: c.req.raw.signal })
-    return c.json({ success: true, services, total: services.length }, 200)
+    const services = await c.get('agent').listServices(requestSignal(c))
+    return json(c, services, () => ({ success: true as const, services, total: services.length }), 200)
   },
 )

@@ -33,6 +33,8 @@ export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now
     return summary
   }
 
+  // The last list, in inventory order and as sorted.
+  let last: { summaries: ServiceSummary[]; list: ServiceSummary[] } = { summaries: [], list: [] }
   const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
 
   async function current() {
@@ -45,11 +47,18 @@ export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now
     async listServices(): Promise<ServiceSummary[]> {
       await current()
       if (!monitor.isDockerReachable()) throw dockerUnavailable()
+      const entries = inventory.entries()
+      const summaries = entries.map(summaryOf)
+      // Nothing changed since the last list (each entry the same summary): the same array, not
+      // sorted again, so the API can keep its serialised text with it.
+      if (summaries.length === last.summaries.length && summaries.every((s, i) => s === last.summaries[i]))
+        return last.list
       // Docker's list is newest first to the nanosecond; the summary's time is to the second, so
       // two services created in one second are ordered by the inspect's precise time.
-      const entries = inventory.entries().map((e) => ({ summary: summaryOf(e), at: preciseCreated(e) }))
-      entries.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-      return entries.map((e) => e.summary)
+      const sorted = entries.map((e, i) => ({ summary: summaries[i]!, at: preciseCreated(e) }))
+      sorted.sort((a, b) => byRunningThenNewest(a.summary, b.summary) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      last = { summaries, list: sorted.map((e) => e.summary) }
+      return last.list
     },
 
     async getService(ref: string): Promise<ServiceDetails> {

@@ -22,6 +22,8 @@ export interface TestAppOptions {
   stores?: Stores
   /** Who the app thinks is calling; tests pass one that reads a test header. */
   clientAddress?: AppDeps['clientAddress']
+  /** How the token is compared (the Node composition passes nodeSecretCheck). */
+  secretCheck?: AppDeps['secretCheck']
 }
 
 /** An app with memory storage and, unless given a real one, the fake agent. */
@@ -42,6 +44,7 @@ export async function buildTestApp(options: TestAppOptions = {}) {
     clock: options.clock ?? { now: () => Date.now() },
     logger: options.logger ?? silentLogger,
     ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
+    ...(options.secretCheck ? { secretCheck: options.secretCheck } : {}),
   }
   return { app: createApp(() => deps), deps, hub, services: fake.services }
 }

@@ -90,4 +90,17 @@ describe.each(AGENT_MODES)('reads answered from the agent inventory [%s agent]',
       status: expect.stringMatching(/^Up /),
     })
   })
+
+  it('moves the uptime on and shows an API stop at once in all health, though its text is kept between changes', async () => {
+    type Health = { serviceName: string; state: string; status: string; uptimeSeconds: number }
+    const healthOf = async (): Promise<Health | undefined> =>
+      (await (await api('/api/services/health/all')).json()).services.find((s: Health) => s.serviceName === web.name)
+    const first = await healthOf()
+    expect(first).toMatchObject({ state: 'running', status: 'up' })
+    expect(await healthOf()).toEqual(first)
+    await new Promise((r) => setTimeout(r, 1100))
+    expect((await healthOf())!.uptimeSeconds).toBeGreaterThan(first!.uptimeSeconds)
+    expect((await api(`/api/services/${web.name}/stop`, { method: 'POST' })).status).toBe(200)
+    expect(await healthOf()).toMatchObject({ state: 'exited', status: 'down', uptimeSeconds: 0 })
+  })
 })

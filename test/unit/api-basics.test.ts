@@ -96,6 +96,22 @@ describeBothWays(
         const other = await target().request('/api/health', { headers: { origin: 'http://evil.test' } })
         expect(other.headers.get('access-control-allow-origin')).toBeNull()
       })
+
+      it('answers a configured origin with CORS headers beside the body, and every caller with Vary: Origin', async () => {
+        const cross = await target().request('/api/services', { headers: { ...auth, origin: 'http://ui.test' } })
+        expect(cross.status).toBe(200)
+        expect(cross.headers.get('access-control-allow-origin')).toBe('http://ui.test')
+        expect(cross.headers.get('access-control-allow-credentials')).toBe('true')
+        expect(cross.headers.get('access-control-expose-headers')).toContain('X-Request-Id')
+        expect(cross.headers.get('vary')).toBe('Origin')
+        expect((await cross.json()).total).toBe(1)
+        const plain = await target().request('/api/services', { headers: auth })
+        expect(plain.headers.get('access-control-allow-origin')).toBeNull()
+        expect(plain.headers.get('access-control-expose-headers')).toBeNull()
+        expect(plain.headers.get('vary')).toBe('Origin')
+        expect(plain.headers.get('x-request-id')).toMatch(/.+/)
+        expect(plain.headers.get('ratelimit-limit')).toMatch(/^\d+$/)
+      })
     })
   },
 )

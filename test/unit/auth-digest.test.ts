@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { nodeSecretCheck } from '../../src/node-secret-check'
 import { auth, buildTestApp } from '../helpers/app'
 
 afterEach(() => vi.restoreAllMocks())
@@ -23,5 +24,16 @@ describe('token check', () => {
       (await app.request('/api/templates', { headers: { authorization: 'Bearer another-token-0123456789abcdef' } }))
         .status,
     ).toBe(200)
+  })
+
+  it('on Node checks the token with node:crypto, never a Web Crypto digest, and still tells right from wrong', async () => {
+    const { app } = await buildTestApp({ secretCheck: nodeSecretCheck() })
+    const digest = vi.spyOn(crypto.subtle, 'digest')
+    for (let i = 0; i < 20; i++) expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
+    const sameLength = `Bearer ${'x'.repeat(auth.authorization.length - 7)}`
+    for (const authorization of [sameLength, 'Bearer short', `${auth.authorization}x`]) {
+      expect((await app.request('/api/templates', { headers: { authorization } })).status).toBe(401)
+    }
+    expect(digest).not.toHaveBeenCalled()
   })
 })

@@ -10,6 +10,7 @@ import {
   type SystemMetrics,
 } from '../../schemas/monitoring'
 import { ServiceRef } from '../../schemas/service'
+import { sameJson } from '../../same-json'
 import type { AlertsApi, MonitoringApi } from '../api/monitoring'
 import type { AlertEngine } from './alert-engine'
 import type { InventoryEntry } from './inventory'
@@ -74,6 +75,8 @@ export function createMonitoringApi({
     }
   }
 
+  let lastOverview: HealthOverview | undefined
+
   return {
     getHealth: async (ref) => monitor.healthOf(await find(ref)),
 
@@ -84,7 +87,10 @@ export function createMonitoringApi({
       for (const h of list) summary[h.status] += 1
       summary.total = list.length
       const at = monitor.listedAt()
-      return { services: list, summary, collectedAt: at === null ? null : new Date(at).toISOString() }
+      const overview = { services: list, summary, collectedAt: at === null ? null : new Date(at).toISOString() }
+      // The same object while it says the same, so the API can keep its serialised text with it.
+      if (!lastOverview || !sameJson(overview, lastOverview)) lastOverview = overview
+      return lastOverview
     },
 
     async getMetrics(ref, options) {

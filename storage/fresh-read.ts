@@ -1,0 +1,49 @@
+/**
+ * One store read shared by every caller that asks while it waits, without ever answering a
+ * caller from a read that began before it asked: a caller that comes while a read is under way
+ * waits for the next one, which starts as soon as the running one is done and serves everyone
+ * who came meanwhile. So an answer still reflects every write, from any process, that finished
+ * before the caller asked — the same freshness as a read per caller — and a store that stops
+ * answering fails the next caller within its deadline, but under load one round trip serves
+ * many requests instead of each waiting on its own (on the fs store, a thread-pool trip each).
+ * With `reuseMs` (the store ping only) a good answer is also taken for that long after its read
+ * began: freshness is then bounded by `reuseMs` instead.
+ */
+export function freshRead<T>(
+  read: () => Promise<T>,
+  options: { reuseMs?: number; now?: () => number } = {},
+): () => Promise<T> {
+  const now = options.now ?? Date.now
+  let running: Promise<T> | undefined
+  let next: Promise<T> | undefined
+  // `reuseMs`: a successful answer may also serve callers who ask within that long after its
+  // read began (failures never are: the next caller reads again).
+  let reusable: { began: number; answer: Promise<T> } | undefined
+  const start = () => {
+    const began = now()
+    const p = Promise.resolve().then(read)
+    running = p
+    const clear = () => {
+      if (running === p) running = undefined
+    }
+    p.then(() => {
+      clear()
+      if (options.reuseMs) reusable = { began, answer: p }
+    }, clear)
+    return p
+  }
+  return () => {
+    if (reusable && now() - reusable.began < options.reuseMs!) return reusable.answer
+    if (!running) return start()
+    next ??= running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        next = undefined
+        return start()
+      })
+    return next
+  }
+}
