@@ -8,6 +8,8 @@ import { loadConfig } from '../../../src/config'
 import { withNodeEventStreams } from '../../../src/node-sse'
 import { createEventHub } from '../../../src/events/hub'
 import { silentLogger } from '../../../src/logger'
+import { nodeClientAddress } from '../../../src/client-address'
+import { nodeSecretCheck } from '../../../src/node-secret-check'
 import { createStores } from '../../../storage'
 import { createFakeAgent } from '../../helpers/fake-agent'
 
@@ -41,6 +43,9 @@ if (kind === 'ours') {
     events: hub,
     clock: { now: () => Date.now() },
     logger: silentLogger,
+    // As src/node.ts wires them for `npm start`.
+    clientAddress: nodeClientAddress,
+    secretCheck: nodeSecretCheck(),
   }))
   // As src/listen.ts serves it for `npm start`.
   const server = serve({ fetch: withNodeEventStreams(app.fetch), port: 0, hostname: '127.0.0.1' })
