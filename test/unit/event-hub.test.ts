@@ -207,6 +207,29 @@ describe('event hub', () => {
     expect(hub.subscriberCount()).toBe(0)
   })
 
+  it('keeps no filter object for a subscriber whose filter selects nothing, and still filters the others', async () => {
+    const hub = createEventHub()
+    let collected = 0
+    // Not WeakRef: V8 keeps a WeakRef's target alive for the rest of the job that made it.
+    const registry = new FinalizationRegistry(() => collected++)
+    const subscribe = (filter: { types?: string[]; services?: string[]; deploymentId?: string }) => {
+      registry.register(filter, null)
+      return hub.subscribe({ filter })
+    }
+    const everything = [subscribe({}), subscribe({ types: [], services: [], deploymentId: '' })]
+    const health = subscribe({ types: ['health-update'] })
+    for (let i = 0; i < 5 && collected < 2; i++) {
+      gc()
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    // What GET /api/events passes without query parameters lives no longer than the request.
+    expect(collected).toBe(2)
+    hub.publish('service-action', { n: 1 })
+    hub.publish('health-update', { n: 2 })
+    for (const sub of everything) expect(ids(await take(sub, 2))).toEqual([1, 2])
+    expect(ids(await take(health, 1))).toEqual([2])
+  })
+
   it('keeps an idle subscriber, waiting as the Node listener waits, in a few hundred bytes', () => {
     // An idle SSE connection is mostly its subscription: at thousands of clients this is the
     // server's memory per connection (issue #13: ≤ 1.3× a plain node:http SSE server).
