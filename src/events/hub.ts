@@ -107,7 +107,6 @@ function seqOf(event: AppEvent): number {
 
 // In-process, a subscriber is live the moment it is added: one settled promise serves them all.
 const READY = Promise.resolve()
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
 /**
  * One subscriber: its queue, filter and overflow callback in one object with its methods on the
@@ -135,7 +134,7 @@ class HubSubscription extends BoundedQueue<FeedItem> implements Subscription {
 
   override return(): Promise<IteratorResult<FeedItem>> {
     this.cancel()
-    return Promise.resolve(DONE)
+    return super.return()
   }
 }
 
