@@ -37,50 +37,16 @@ function sendOrPass(request: Request, res: Response, env: unknown): Response {
 
 /** Sends the stream's status, headers and frames to `outgoing`; false if its source was already in use. */
 function writeStream(handoff: SseHandoff, res: Response, outgoing: ServerResponse): boolean {
-  // The closures below must not hold `handoff`: it holds the web body this path lets go.
-  const { heartbeatMs, failed } = handoff
-  let stopped = false
-  let source: FrameSource | undefined
-  const stop = (endResponse: boolean) => {
-    if (stopped) return
-    stopped = true
-    heartbeats.remove(heartbeatMs, outgoing)
-    outgoing.off('close', onClose)
-    outgoing.off('drain', pump)
-    source?.end()
-    if (endResponse) outgoing.end()
-  }
-  const onClose = () => stop(false)
-  const onFrame = (frame: Uint8Array | null) => {
-    if (stopped) return
-    if (!frame) return stop(true)
-    // Backpressure: a full socket buffer waits for 'drain', and unsent frames wait in the
-    // feed's bounded queue, which drops a client that falls too far behind.
-    if (outgoing.write(frame)) pump()
-    else outgoing.once('drain', pump)
-  }
-  const onError = (err: unknown) => {
-    if (stopped) return
-    outgoing.write(failed(err))
-    stop(true)
-  }
-  const pump = () => {
-    if (stopped) return
-    try {
-      source?.next().then(onFrame, onError)
-    } catch (err) {
-      // A source that throws rather than rejects fails the stream the same way.
-      onError(err)
-    }
-  }
-
-  source = handoff.take(() => stop(true))
+  // The stream must not hold `handoff`: it holds the web body this path lets go.
+  const stream = new NodeEventStream(outgoing, handoff.heartbeatMs, handoff.failed)
+  const source = handoff.take(stream.cut)
   if (!source) return false
   // The web body is not read from here on: cancelling it lets it, the Response and the Context go.
   void handoff.body.cancel().catch(() => {})
+  stream.source = source
   if (outgoing.destroyed) {
     // Gone before the first byte: nothing to send, only the subscription to release.
-    stop(false)
+    stream.stop(false)
     return true
   }
   outgoing.writeHead(res.status, outgoingHeaders(res.headers))
@@ -90,10 +56,84 @@ function writeStream(handoff: SseHandoff, res: Response, outgoing: ServerRespons
   // once the stream is ours: our listener below is what ends the subscription.
   for (const listener of outgoing.listeners('close')) outgoing.off('close', listener as () => void)
   // The client left (or the socket failed): unsubscribe at once.
-  outgoing.on('close', onClose)
-  heartbeats.add(heartbeatMs, outgoing)
-  pump()
+  outgoing.on('close', stream.onClose)
+  heartbeats.add(stream.heartbeatMs, outgoing)
+  stream.pump()
   return true
+}
+
+/**
+ * One event stream being written to its socket. Thousands of idle streams each hold one, so it
+ * is one object with its methods on the prototype; only the three callbacks handed to others
+ * (the socket's 'close' and 'drain', the source's wake-up and cut) are closures.
+ */
+class NodeEventStream {
+  source: FrameSource | undefined
+  private stopped = false
+  /** Writes what the source has ready; called again by 'drain' or by the source's wake-up. */
+  readonly pump = () => this.write()
+  readonly onClose = () => this.stop(false)
+  /** The source's owner ends the stream early (a client that fell behind). */
+  readonly cut = () => this.stop(true)
+
+  constructor(
+    private readonly outgoing: ServerResponse,
+    readonly heartbeatMs: number,
+    private readonly failed: (err: unknown) => Uint8Array,
+  ) {}
+
+  stop(endResponse: boolean) {
+    if (this.stopped) return
+    this.stopped = true
+    const outgoing = this.outgoing
+    heartbeats.remove(this.heartbeatMs, outgoing)
+    outgoing.off('close', this.onClose)
+    outgoing.off('drain', this.pump)
+    this.source?.end()
+    if (endResponse) outgoing.end()
+  }
+
+  private write() {
+    if (this.stopped) return
+    try {
+      if (this.source?.poll) this.pollFrames(this.source)
+      // A source without `poll`: a promise per frame.
+      else
+        this.source?.next().then(
+          (frame) => this.onFrame(frame),
+          (err) => this.onError(err),
+        )
+    } catch (err) {
+      // A source that throws rather than rejects fails the stream the same way.
+      this.onError(err)
+    }
+  }
+
+  // Without a promise per frame: an idle stream parks only `pump`, which the source calls when a
+  // frame is ready. A loop, not recursion, writes a backlog until the socket buffer is full.
+  private pollFrames(from: FrameSource) {
+    while (!this.stopped) {
+      const frame = from.poll!(this.pump)
+      if (frame === undefined) return
+      if (frame === null) return this.stop(true)
+      if (!this.outgoing.write(frame)) return void this.outgoing.once('drain', this.pump)
+    }
+  }
+
+  private onFrame(frame: Uint8Array | null) {
+    if (this.stopped) return
+    if (!frame) return this.stop(true)
+    // Backpressure: a full socket buffer waits for 'drain', and unsent frames wait in the
+    // feed's bounded queue, which drops a client that falls too far behind.
+    if (this.outgoing.write(frame)) this.pump()
+    else this.outgoing.once('drain', this.pump)
+  }
+
+  private onError(err: unknown) {
+    if (this.stopped) return
+    this.outgoing.write(this.failed(err))
+    this.stop(true)
+  }
 }
 
 /** The response's headers as `writeHead` takes them, `set-cookie` kept as separate lines. */

@@ -3,6 +3,7 @@ import { BoundedQueue } from './queue'
 import {
   matchesFilter,
   type AppEvent,
+  type EventFilter,
   type EventFeed,
   type EventPublisher,
   type EventType,
@@ -37,12 +38,8 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
   // A new epoch per hub makes ids from an earlier run of the process unmistakable.
   const epoch = now().toString(36)
   const buffer: EventItem[] = []
-  const subscribers = new Set<{ options: SubscribeOptions; queue: BoundedQueue<FeedItem> }>()
+  const subscribers = new Set<HubSubscription>()
   let seq = 0
-
-  function drop(sub: { options: SubscribeOptions; queue: BoundedQueue<FeedItem> }) {
-    if (subscribers.delete(sub)) sub.queue.end()
-  }
 
   function replayFrom(lastEventId: string): FeedItem[] {
     const [idEpoch, idSeq] = lastEventId.split('-')
@@ -69,50 +66,78 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       buffer.push(item)
       if (buffer.length > bufferSize) buffer.shift()
       for (const sub of subscribers) {
-        if (!matchesFilter(event, sub.options.filter)) continue
-        if (!sub.queue.push(item)) {
-          drop(sub)
-          sub.options.onOverflow?.()
+        if (!matchesFilter(event, sub.filter)) continue
+        if (!sub.push(item)) {
+          sub.cancel()
+          sub.onOverflow?.()
         }
       }
       return event
     },
 
     subscribe(options: SubscribeOptions): Subscription {
+      // A filter that selects nothing is kept as none, so the request's filter object can go.
+      const filter = hasCriteria(options.filter) ? options.filter : undefined
       const replay = (options.lastEventId ? replayFrom(options.lastEventId) : []).filter(
-        (item) => item.kind === 'reset' || matchesFilter(item.event, options.filter),
+        (item) => item.kind === 'reset' || matchesFilter(item.event, filter),
       )
       // Room for the whole replay on top of the live allowance.
-      const queue = new BoundedQueue<FeedItem>(queueLimit + replay.length)
-      for (const item of replay) queue.push(item)
-      const sub = { options, queue }
+      const sub = new HubSubscription(queueLimit + replay.length, filter, options.onOverflow, subscribers)
+      for (const item of replay) sub.push(item)
       if (options.signal?.aborted) {
-        queue.end()
-        return Object.assign(queue, { ready: Promise.resolve() })
+        sub.end()
+        return sub
       }
       subscribers.add(sub)
-      options.signal?.addEventListener('abort', () => drop(sub), { once: true })
-      return {
-        // In-process, a subscriber is live the moment it is added.
-        ready: Promise.resolve(),
-        [Symbol.asyncIterator]: () => ({
-          next: () => queue.next(),
-          return: async () => {
-            drop(sub)
-            return { value: undefined, done: true }
-          },
-        }),
-      }
+      options.signal?.addEventListener('abort', () => sub.cancel(), { once: true })
+      return sub
     },
 
     subscriberCount: () => subscribers.size,
 
     close() {
-      for (const sub of [...subscribers]) drop(sub)
+      for (const sub of [...subscribers]) sub.cancel()
     },
   }
 }
 
 function seqOf(event: AppEvent): number {
   return Number(event.id.slice(event.id.indexOf('-') + 1))
+}
+
+// In-process, a subscriber is live the moment it is added: one settled promise serves them all.
+const READY = Promise.resolve()
+
+/**
+ * One subscriber: its queue, filter and overflow callback in one object with its methods on the
+ * prototype, iterable (and pollable) itself. Thousands of idle streams each hold one of these,
+ * so it carries no closures and no promise of its own.
+ */
+class HubSubscription extends BoundedQueue<FeedItem> implements Subscription {
+  constructor(
+    limit: number,
+    readonly filter: EventFilter | undefined,
+    readonly onOverflow: (() => void) | undefined,
+    private readonly subscribers: Set<HubSubscription>,
+  ) {
+    super(limit)
+  }
+
+  get ready(): Promise<void> {
+    return READY
+  }
+
+  /** Leaves the hub and ends the queue (what is still queued is not delivered). */
+  cancel() {
+    if (this.subscribers.delete(this)) this.end()
+  }
+
+  override return(): Promise<IteratorResult<FeedItem>> {
+    this.cancel()
+    return super.return()
+  }
+}
+
+function hasCriteria(filter: EventFilter | undefined): filter is EventFilter {
+  return !!(filter && (filter.types?.length || filter.services?.length || filter.deploymentId))
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors'
 import type { Logger } from '../logger'
 import type { LogLine } from '../schemas/service'
 import { CONNECTED_FRAME, encodeFrame, HEARTBEAT_FRAME } from './frame'
-import type { EventFeed, EventFilter, FeedItem } from './types'
+import type { EventFeed, EventFilter, FeedItem, Subscription } from './types'
 
 const DEFAULT_HEARTBEAT_MS = 15_000
 const GENERIC_ERROR = 'The stream failed; reconnect to resume'
@@ -17,6 +17,12 @@ export interface StreamReport {
 /** Frames to send, one at a time: `null` when there are no more. */
 export interface FrameSource {
   next(): Promise<Uint8Array | null>
+  /**
+   * Optional, the same frames without a promise each: the next frame, `null` when there are no
+   * more, or `undefined` when none is ready yet — `wake` is then called once when one is (poll
+   * again from there). A writer that can block on its socket (Node) uses it when present.
+   */
+  poll?(wake: () => void): Uint8Array | null | undefined
   /** The client went away or the stream ended: release what the source holds. */
   end(): void
 }
@@ -82,6 +88,9 @@ function sseResponse(
     timer = undefined
     source?.end()
   }
+  // Opened out here, not in `start` (which runs as synchronously), so that `open` — and
+  // whatever it closes over — is not kept by the closures below for the stream's life.
+  source = open(cut)
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -92,7 +101,6 @@ function sseResponse(
           finish()
           controller.close()
         }
-        source = open(cut)
         // A heartbeat only while nothing is waiting to be sent: a stalled client holds at most one.
         timer = setInterval(() => {
           if (!done && (controller.desiredSize ?? -1) >= 0) controller.enqueue(HEARTBEAT_FRAME)
@@ -170,30 +178,58 @@ export function streamFeed(
   feed: EventFeed,
   options: { filter?: EventFilter; lastEventId?: string; heartbeatMs?: number } & StreamReport,
 ) {
+  // The report only: the options (and the request's filter) need not live as long as the stream.
+  const report: StreamReport = { logger: options.logger, requestId: options.requestId }
   return sseResponse(
     c,
-    options,
+    report,
     options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     (cut) => {
       const items = feed.subscribe({ filter: options.filter, lastEventId: options.lastEventId, onOverflow: cut })
-      const iterator = items[Symbol.asyncIterator]()
-      let greeted = false
-      return {
-        // Promise chains, not an async function: an idle stream then waits holding no suspended frame.
-        next() {
-          if (!greeted) {
-            greeted = true
-            // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
-            // `: connected`: from here on nothing published is missed — a client may act now.
-            return items.ready.then(connectedFrame)
-          }
-          return iterator.next().then(frameOf)
-        },
-        end: () => void iterator.return?.(),
-      }
+      return items.poll ? new PolledFeedFrames(items) : new FeedFrames(items)
     },
     true,
   )
+}
+
+/**
+ * A subscription's frames: `retry` and `: connected` first, then each item's shared bytes. One
+ * object with prototype methods, and promise chains rather than an async function, so an idle
+ * stream holds no closure and no suspended frame of its own.
+ */
+class FeedFrames implements FrameSource {
+  protected greeted = false
+  private readonly iterator: AsyncIterator<FeedItem>
+
+  constructor(protected readonly items: Subscription) {
+    this.iterator = items[Symbol.asyncIterator]()
+  }
+
+  next(): Promise<Uint8Array | null> {
+    if (!this.greeted) {
+      this.greeted = true
+      // `retry`: come back soon after a drop (EventSource resends Last-Event-ID then).
+      // `: connected`: from here on nothing published is missed — a client may act now.
+      return this.items.ready.then(connectedFrame)
+    }
+    return this.iterator.next().then(frameOf)
+  }
+
+  end() {
+    void this.iterator.return?.()
+  }
+}
+
+/** The same frames from a subscription that is live at once, read with `poll`: nothing parked while idle. */
+class PolledFeedFrames extends FeedFrames {
+  poll(wake: () => void): Uint8Array | null | undefined {
+    if (!this.greeted) {
+      this.greeted = true
+      return CONNECTED_FRAME
+    }
+    const item = this.items.poll!(wake)
+    return item ? item.frame : item
+  }
 }
 
 const connectedFrame = () => CONNECTED_FRAME

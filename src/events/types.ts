@@ -45,7 +45,15 @@ export interface SubscribeOptions {
 }
 
 /** A live subscription. `ready` resolves once events published from now on will arrive. */
-export type Subscription = AsyncIterable<FeedItem> & { ready: Promise<void> }
+export type Subscription = AsyncIterable<FeedItem> & {
+  ready: Promise<void>
+  /**
+   * Only on a subscription that is live the moment it is made (`ready` already settled), read
+   * without a promise per item: the next item, `null` once it ended, or `undefined` when none
+   * waits — `wake` is then called once, synchronously, when one does. Don't mix with iterating.
+   */
+  poll?(wake: () => void): FeedItem | null | undefined
+}
 
 /** A source of events for SSE clients: the hub itself, or a relay of a remote agent's hub. */
 export interface EventFeed {

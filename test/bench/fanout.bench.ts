@@ -106,6 +106,13 @@ interface Row {
   clientsAfter: number
   heapLeft: number
   rssLeft: number
+  /** RSS growth with N clients connected (bytes, after GC). */
+  rssGrowth: number
+  /** V8's young generation, committed, at the baseline and with N clients. */
+  newSpaceBase: number
+  newSpaceLoaded: number
+  /** Growth of everything V8's heap spaces have committed. */
+  committedGrowth: number
 }
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim()
@@ -155,13 +162,18 @@ for (const kind of KINDS) {
       clientsAfter: after.clients!,
       heapLeft: after.heapUsed! + after.external! - base.heapUsed! - base.external!,
       rssLeft: after.rss! - base.rss!,
+      rssGrowth: loaded.rss! - base.rss!,
+      newSpaceBase: base.newSpace!,
+      newSpaceLoaded: loaded.newSpace!,
+      committedGrowth: loaded.heapCommitted! - base.heapCommitted!,
     }
     rows.push(row)
     console.log(
       `${kind.padEnd(8)} N=${String(n).padEnd(4)} rss/conn ${kb(row.rssPerConn)} KB, heap+ext/conn ${kb(row.heapPerConn)} KB, ` +
         `delay p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms max ${row.max.toFixed(1)} ms, ` +
         `${row.complete}/${n} got all ${EVENTS} events (${delivery.deliveries} deliveries), ` +
-        `after: ${row.clientsAfter} clients, heap+ext ${mb(row.heapLeft)} MB, rss ${mb(row.rssLeft)} MB from baseline`,
+        `after: ${row.clientsAfter} clients, heap+ext ${mb(row.heapLeft)} MB, rss ${mb(row.rssLeft)} MB from baseline; ` +
+        `RSS +${mb(row.rssGrowth)} MB, V8 committed +${mb(row.committedGrowth)} MB, young generation ${mb(row.newSpaceBase)} → ${mb(row.newSpaceLoaded)} MB`,
     )
     server.stop()
     clients.stop()
@@ -189,5 +201,18 @@ for (const n of SIZES) {
       `back to baseline: ${leftOk ? 'yes' : 'NO'} — ${ok ? 'met' : 'NOT met'}`,
   )
 }
+// RSS per connection at one N includes whatever the server grows by once, whatever N is (the
+// young generation growing to its maximum in the connection burst): the slope between the
+// smallest and the largest N is what each further connection costs.
+const [lo, hi] = [SIZES[0]!, SIZES[SIZES.length - 1]!]
+const slope = (k: string) => {
+  const [a, b] = [rows.find((r) => r.kind === k && r.n === lo)!, rows.find((r) => r.kind === k && r.n === hi)!]
+  return (b.rssGrowth - a.rssGrowth) / (hi - lo)
+}
+console.log(
+  `RSS per further connection (slope N=${lo}→${hi}): ` +
+    KINDS.map((k) => `${k} ${kb(slope(k))} KB`).join(', ') +
+    `; ours ${(slope('ours') / slope('plain')).toFixed(2)}× plain, ${(slope('ours') / slope('socketio')).toFixed(2)}× Socket.IO`,
+)
 console.log(met ? 'all targets met' : 'some targets NOT met')
 clearTimeout(deadline)

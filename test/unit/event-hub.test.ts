@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { createEventHub } from '../../src/events/hub'
 import type { FeedItem } from '../../src/events/types'
@@ -10,6 +12,9 @@ async function take(items: AsyncIterable<FeedItem>, n: number): Promise<FeedItem
   }
   return out
 }
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
 
 const ids = (items: FeedItem[]) => items.map((i) => (i.kind === 'event' ? i.event.data.n : 'reset'))
 
@@ -178,5 +183,76 @@ describe('event hub', () => {
     hub.close()
     expect(await take(items, 1)).toEqual([])
     expect(hub.subscriberCount()).toBe(0)
+  })
+
+  it('hands items to a polling subscriber one at a time, waking it once when one arrives', () => {
+    const hub = createEventHub()
+    const missed = hub.publish('service-action', { n: 1 })
+    const sub = hub.subscribe({ lastEventId: `${missed.id.split('-')[0]}-0` })
+    let woken = 0
+    const wake = () => woken++
+    const poll = () => {
+      const item = sub.poll!(wake)
+      return item && (item.kind === 'event' ? item.event.data.n : 'reset')
+    }
+    expect(poll()).toBe(1) // the replay first
+    expect(poll()).toBeUndefined()
+    hub.publish('service-action', { n: 2 })
+    hub.publish('service-action', { n: 3 })
+    expect(woken).toBe(1)
+    expect([poll(), poll(), poll()]).toEqual([2, 3, undefined])
+    hub.close()
+    expect(woken).toBe(2)
+    expect(poll()).toBeNull()
+    expect(hub.subscriberCount()).toBe(0)
+  })
+
+  it('keeps no filter object for a subscriber whose filter selects nothing, and still filters the others', async () => {
+    const hub = createEventHub()
+    let collected = 0
+    // Not WeakRef: V8 keeps a WeakRef's target alive for the rest of the job that made it.
+    const registry = new FinalizationRegistry(() => collected++)
+    const subscribe = (filter: { types?: string[]; services?: string[]; deploymentId?: string }) => {
+      registry.register(filter, null)
+      return hub.subscribe({ filter })
+    }
+    const everything = [subscribe({}), subscribe({ types: [], services: [], deploymentId: '' })]
+    const health = subscribe({ types: ['health-update'] })
+    for (let i = 0; i < 5 && collected < 2; i++) {
+      gc()
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    // What GET /api/events passes without query parameters lives no longer than the request.
+    expect(collected).toBe(2)
+    hub.publish('service-action', { n: 1 })
+    hub.publish('health-update', { n: 2 })
+    for (const sub of everything) expect(ids(await take(sub, 2))).toEqual([1, 2])
+    expect(ids(await take(health, 1))).toEqual([2])
+  })
+
+  it('keeps an idle subscriber, waiting as the Node listener waits, in a few hundred bytes', () => {
+    // An idle SSE connection is mostly its subscription: at thousands of clients this is the
+    // server's memory per connection (issue #13: ≤ 1.3× a plain node:http SSE server).
+    const hub = createEventHub()
+    const noop = () => {}
+    const n = 5000
+    const held: unknown[] = []
+    const heap = () => {
+      for (let i = 0; i < 3; i++) gc()
+      return process.memoryUsage().heapUsed
+    }
+    const before = heap()
+    for (let i = 0; i < n; i++) {
+      // What GET /api/events passes when the client set no filter.
+      const sub = hub.subscribe({ filter: { types: undefined, services: undefined }, onOverflow: noop })
+      if (sub.poll) sub.poll(noop)
+      else void sub[Symbol.asyncIterator]().next().then(noop)
+      held.push(sub)
+    }
+    const perSubscriber = (heap() - before) / n
+    expect(hub.subscriberCount()).toBe(n)
+    expect(held).toHaveLength(n)
+    expect(perSubscriber).toBeLessThan(400)
+    hub.close()
   })
 })

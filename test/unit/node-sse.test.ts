@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setFlagsFromString } from 'node:v8'
@@ -155,6 +156,27 @@ describe("npm start's event streams", () => {
     expect(hub.subscriberCount()).toBe(3)
     streams[0]!.close()
     await until(() => hub.subscriberCount() === 2)
+    for (const s of streams) s.close()
+    await until(() => hub.subscriberCount() === 0)
+  })
+
+  it('deliver to waiting streams without making a promise per frame', async () => {
+    // Each idle stream used to wait on a parked promise chain (queue → frame → write): three
+    // promises per frame per client, and three held by every idle connection.
+    const { app, hub } = await buildTestApp()
+    const url = await startNode(app)
+    const streams = await Promise.all(Array.from({ length: 20 }, () => rawGet(`${url}/api/events`, auth)))
+    await until(() => streams.every((s) => s.text().includes(': connected')))
+    let promises = 0
+    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) }).enable()
+    for (let n = 0; n < 10; n++) hub.publish('service-action', { n })
+    // The frames go out in this time (one promise for the wait itself).
+    await new Promise((r) => setTimeout(r, 200))
+    hook.disable()
+    await until(() => streams.every((s) => s.text().includes('"n":9')))
+    for (const s of streams) expect(s.text().match(/"n":\d/g)).toEqual(Array.from({ length: 10 }, (_, n) => `"n":${n}`))
+    // 200 frames written; what promises there are belong to publishing, not to each stream.
+    expect(promises).toBeLessThan(20)
     for (const s of streams) s.close()
     await until(() => hub.subscriberCount() === 0)
   })

@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { serve } from '@hono/node-server'
 import { Server as SocketIOServer } from 'socket.io'
 import { createApp } from '../../../src/app'
@@ -7,6 +8,8 @@ import { loadConfig } from '../../../src/config'
 import { withNodeEventStreams } from '../../../src/node-sse'
 import { createEventHub } from '../../../src/events/hub'
 import { silentLogger } from '../../../src/logger'
+import { nodeClientAddress } from '../../../src/client-address'
+import { nodeSecretCheck } from '../../../src/node-secret-check'
 import { createStores } from '../../../storage'
 import { createFakeAgent } from '../../helpers/fake-agent'
 
@@ -40,6 +43,9 @@ if (kind === 'ours') {
     events: hub,
     clock: { now: () => Date.now() },
     logger: silentLogger,
+    // As src/node.ts wires them for `npm start`.
+    clientAddress: nodeClientAddress,
+    secretCheck: nodeSecretCheck(),
   }))
   // As src/listen.ts serves it for `npm start`.
   const server = serve({ fetch: withNodeEventStreams(app.fetch), port: 0, hostname: '127.0.0.1' })
@@ -78,7 +84,17 @@ async function settle() {
     await new Promise((r) => setTimeout(r, 100))
   }
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
-  return { rss, heapUsed, external: external + arrayBuffers, clients: clients() }
+  // What V8 has committed per space: the young generation (new_space) grows to its maximum in a
+  // burst of allocation and stays that size, which is RSS that does not scale with connections.
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]))
+  return {
+    rss,
+    heapUsed,
+    external: external + arrayBuffers,
+    clients: clients(),
+    newSpace: spaces.new_space ?? 0,
+    heapCommitted: Object.values(spaces).reduce((a, b) => a + b, 0),
+  }
 }
 
 type Command = { id: number } & (
