@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, TEST_TOKEN } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signIn, watchedPage } from '../helpers/browser'
 import { cleanupTestResources, DEPLOY_RUN_LABEL, dockerCli, RUN_ID, run, TEST_IMAGE } from '../helpers/docker'
 import { craftArchive } from '../helpers/hostile-archive'
 import { FAST } from '../helpers/monitor'
@@ -86,21 +86,8 @@ describe('managing services, backups and templates in a real browser', () => {
       svc[key] = (await res.json()).containerName
     }
     browser = await launchBrowser()
-    page = await browser.context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
-    })
-    page.on('pageerror', (e) => problems.push(String(e)))
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-      )
-    })
-    await page.goto(`${server.url}/`)
-    await page.getByLabel('API token').fill(TEST_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'Services' }).waitFor()
+    page = await watchedPage(browser.context, problems, { csp: true })
+    await signIn(page, server.url, TEST_TOKEN)
   }, 120_000)
 
   afterAll(async () => {

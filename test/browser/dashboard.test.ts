@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, TEST_TOKEN } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, watchedPage } from '../helpers/browser'
 import {
   cleanupTestResources,
   createTestContainer,
@@ -68,18 +68,8 @@ describe('the dashboard in a real browser', () => {
     })
     expect(res.status, await res.clone().text()).toBe(201)
     browser = await launchBrowser()
-    page = await browser.context.newPage()
-    page.setDefaultTimeout(15_000)
     // Any CSP violation or script error fails the run: the page must work under its own policy.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
-    })
-    page.on('pageerror', (e) => problems.push(String(e)))
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-      )
-    })
+    page = await watchedPage(browser.context, problems, { csp: true })
   })
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auth, TEST_TOKEN } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
-import { cleanupTestResources, DEPLOY_RUN_LABEL, IDLE_CMD, RUN_ID } from '../helpers/docker'
-import { type PushedImage, pushTestImage } from '../helpers/pull-image'
+import { launchBrowser, signIn, watchedPage } from '../helpers/browser'
+import { cleanupTestResources, RUN_ID } from '../helpers/docker'
+import { type PushedImage, pullTemplate, pushTestImage } from '../helpers/pull-image'
 import { appWithRealAgent } from '../helpers/real-agent'
 import { startTestRegistry, type TestRegistry } from '../helpers/registry'
 import { listen } from '../helpers/targets'
@@ -27,17 +27,7 @@ describe('deploying an image that must be pulled, in a real browser', () => {
     const res = await ctx.app.request('/api/templates', {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name,
-        description: 'An image only the test registry has',
-        category: 'other',
-        image,
-        networkMode: 'none',
-        command: IDLE_CMD,
-        volumes: [{ container: '/srv/data' }],
-        labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
-        tiers: { basic: { memory: '32m', cpus: 0.25 } },
-      }),
+      body: JSON.stringify(pullTemplate(name, image)),
     })
     expect(res.status, await res.clone().text()).toBe(201)
   }
@@ -58,16 +48,8 @@ describe('deploying an image that must be pulled, in a real browser', () => {
     await addTemplate(templateName, pushed.image)
     await addTemplate(brokenName, `${registry.host}/zapie-test/pullme:no-such-tag-${RUN_ID}`)
     browser = await launchBrowser()
-    page = await browser.context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
-    })
-    page.on('pageerror', (e) => problems.push(String(e)))
-    await page.goto(`${server.url}/`)
-    await page.getByLabel('API token').fill(TEST_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'Services' }).waitFor()
+    page = await watchedPage(browser.context, problems)
+    await signIn(page, server.url, TEST_TOKEN)
   })
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_TOKEN } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signIn, watchedPage } from '../helpers/browser'
 import { fakeService } from '../helpers/fake-agent'
 import { listen } from '../helpers/targets'
 
@@ -21,13 +21,8 @@ describe('leaving a screen before its data arrives', () => {
     built = await buildTestApp({ services: [fakeService('svc-slow'), fakeService('svc-other')] })
     server = await listen(built.app)
     browser = await launchBrowser()
-    page = await browser.context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.on('pageerror', (e) => problems.push(String(e)))
-    await page.goto(`${server.url}/`)
-    await page.getByLabel('API token').fill(TEST_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'Services' }).waitFor()
+    page = await watchedPage(browser.context, problems, { consoleErrors: false })
+    await signIn(page, server.url, TEST_TOKEN)
   })
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_TOKEN } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, signIn, watchedPage } from '../helpers/browser'
 import { FAST } from '../helpers/monitor'
 import { appWithRealAgent } from '../helpers/real-agent'
 import { listen } from '../helpers/targets'
@@ -37,12 +37,7 @@ describe('the webhook "Send test" button in a real browser', () => {
     ctx = await appWithRealAgent('in-process', { env: { ZAPIE_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1/32' }, monitor: FAST })
     server = await listen(ctx.app)
     browser = await launchBrowser()
-    page = await browser.context.newPage()
-    page.setDefaultTimeout(15_000)
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
-    })
-    page.on('pageerror', (e) => problems.push(String(e)))
+    page = await watchedPage(browser.context, problems)
   })
 
   afterAll(async () => {
@@ -59,10 +54,7 @@ describe('the webhook "Send test" button in a real browser', () => {
   const button = () => page.getByRole('button', { name: /Send test|Sending test/ })
 
   it('signs in and opens the alerts page with the button beside the webhook settings', async () => {
-    await page.goto(`${server.url}/`)
-    await page.getByLabel('API token').fill(TEST_TOKEN)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('heading', { name: 'Services' }).waitFor()
+    await signIn(page, server.url, TEST_TOKEN)
     await page.getByRole('link', { name: 'Alerts', exact: true }).click()
     await page.getByRole('heading', { name: 'Webhook', exact: true }).waitFor()
     await button().waitFor()

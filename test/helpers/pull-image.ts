@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { dockerCli, RUN_ID, run, TEST_IMAGE } from './docker'
+import { DEPLOY_RUN_LABEL, dockerCli, IDLE_CMD, RUN_ID, run, TEST_IMAGE } from './docker'
 import type { TestRegistry } from './registry'
 
 export interface PushedImage {
@@ -54,3 +54,16 @@ export async function pushTestImage(
   await evict()
   return { image, layerBytes, evict, isLocal }
 }
+
+/** A template (POST /api/templates body) of an idle service of `image`, labelled with this run. */
+export const pullTemplate = (name: string, image: string) => ({
+  name,
+  description: 'An image only the test registry has',
+  category: 'other',
+  image,
+  networkMode: 'none',
+  command: IDLE_CMD,
+  volumes: [{ container: '/srv/data' }],
+  labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
+  tiers: { basic: { memory: '32m', cpus: 0.25 } },
+})

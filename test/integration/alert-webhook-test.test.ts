@@ -1,35 +1,9 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Lookup } from '../../src/agent/monitor/webhook-target'
 import { auth } from '../helpers/app'
 import { FAST } from '../helpers/monitor'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
-
-/** A receiver on 127.0.0.1 recording what reaches it; `answer` decides each reply (204 by default). */
-async function receiver() {
-  const got: { path: string; host?: string; body: Record<string, unknown> }[] = []
-  const state = { answer: (res: http.ServerResponse) => void res.writeHead(204).end() }
-  const server = http.createServer((req, res) => {
-    let data = ''
-    req.on('data', (c) => (data += c))
-    req.on('end', () => {
-      got.push({ path: req.url ?? '', host: req.headers.host, body: JSON.parse(data || '{}') })
-      state.answer(res)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    got,
-    state,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections()
-        server.close(() => r())
-      }),
-  }
-}
+import { startWebhookReceiver } from '../helpers/webhook-receiver'
 
 /** A name only this resolver knows (.invalid never resolves for real): it is 127.0.0.1. */
 const NAME = 'alerts.hooks.invalid'
@@ -40,9 +14,9 @@ const lookup: Lookup = async (hostname) => {
 const SECRET = '/services/T000/B000/s3cr3t-token?key=also-secret'
 
 describe.each(AGENT_MODES)('POST /api/alerts/webhook/test against the real agent [%s agent]', (mode) => {
-  let hook: Awaited<ReturnType<typeof receiver>>
+  let hook: Awaited<ReturnType<typeof startWebhookReceiver>>
   beforeAll(async () => {
-    hook = await receiver()
+    hook = await startWebhookReceiver()
   })
   afterAll(async () => hook.close())
   beforeEach(() => {

@@ -1,11 +1,10 @@
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Lookup } from '../../src/agent/monitor/webhook-target'
 import { auth } from '../helpers/app'
 import { createTestContainer, docker, dockerCli, RUN_ID } from '../helpers/docker'
 import { collect, FAST } from '../helpers/monitor'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
+import { startWebhookReceiver } from '../helpers/webhook-receiver'
 
 /** This file's containers carry their own run id, and it removes them itself. */
 const LABEL = `webhook-${RUN_ID}`
@@ -20,30 +19,6 @@ afterAll(async () => {
     ),
   )
 })
-
-/** A receiver on 127.0.0.1 recording what reaches it; `answer` decides the reply. */
-async function receiver(answer: (res: http.ServerResponse) => void = (res) => res.writeHead(204).end()) {
-  const got: { host?: string; body: { alert?: { serviceId?: string; rule?: string; state?: string } } }[] = []
-  const server = http.createServer((req, res) => {
-    let data = ''
-    req.on('data', (c) => (data += c))
-    req.on('end', () => {
-      got.push({ host: req.headers.host, body: JSON.parse(data || '{}') })
-      answer(res)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as AddressInfo).port
-  return {
-    got,
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections()
-        server.close(() => r())
-      }),
-  }
-}
 
 /**
  * A name only this resolver knows (.invalid never resolves for real, RFC 6761): it answers a
@@ -61,9 +36,9 @@ function rebindingLookup(first: string) {
 }
 
 describe.each(AGENT_MODES)('alert webhook destinations against the real engine [%s agent]', (mode) => {
-  let hook: Awaited<ReturnType<typeof receiver>>
+  let hook: Awaited<ReturnType<typeof startWebhookReceiver>>
   beforeAll(async () => {
-    hook = await receiver()
+    hook = await startWebhookReceiver()
   })
   afterAll(async () => hook.close())
   beforeEach(() => {
@@ -158,8 +133,8 @@ describe.each(AGENT_MODES)('alert webhook destinations against the real engine [
   })
 
   it('does not follow a redirect: the receiver it points to gets nothing', async () => {
-    const stolen = await receiver()
-    const redirecting = await receiver((res) =>
+    const stolen = await startWebhookReceiver()
+    const redirecting = await startWebhookReceiver((res) =>
       res.writeHead(302, { location: `http://127.0.0.1:${stolen.port}/stolen` }).end(),
     )
     try {

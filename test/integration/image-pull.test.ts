@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { auth } from '../helpers/app'
-import { cleanupTestResources, DEPLOY_RUN_LABEL, dockerCli, IDLE_CMD, RUN_ID, volumeExists } from '../helpers/docker'
-import { type PushedImage, pushTestImage } from '../helpers/pull-image'
+import { cleanupTestResources, dockerCli, RUN_ID, volumeExists } from '../helpers/docker'
+import { type PushedImage, pullTemplate, pushTestImage } from '../helpers/pull-image'
 import { AGENT_MODES, appWithRealAgent } from '../helpers/real-agent'
 import { startTestRegistry, type TestRegistry } from '../helpers/registry'
 import { openEventStream } from '../helpers/sse-client'
@@ -49,19 +49,7 @@ const apiOf =
     fetch(`${url}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } })
 
 async function addTemplate(url: string, name: string, image: string) {
-  const res = await apiOf(url)(
-    '/api/templates',
-    json({
-      name,
-      image,
-      category: 'other',
-      networkMode: 'none',
-      command: IDLE_CMD,
-      volumes: [{ container: '/srv/data' }],
-      labels: { [DEPLOY_RUN_LABEL]: RUN_ID },
-      tiers: { basic: { memory: '32m', cpus: 0.25 } },
-    }),
-  )
+  const res = await apiOf(url)('/api/templates', json(pullTemplate(name, image)))
   expect(res.status, await res.clone().text()).toBe(201)
 }
 
