@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../src/errors'
-import { encodeFrame } from '../../src/events/frame'
-import type { EventFeed, FeedItem } from '../../src/events/types'
 import { createLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
+import { failingFeed } from '../helpers/failing-feed'
 import { openEventStream } from '../helpers/sse-client'
 import { listen } from '../helpers/targets'
 
@@ -106,26 +105,6 @@ describe('GET /api/events', () => {
     }
   })
 })
-
-/** A feed that sends one event, then fails with `error`. */
-function failingFeed(error: Error): EventFeed {
-  const item: FeedItem = {
-    kind: 'event',
-    event: { id: 'e-1', type: 'service-action', data: { n: 1, timestamp: new Date().toISOString() } },
-    frame: encodeFrame({ id: 'e-1', event: 'service-action', data: '{"n":1}' }),
-  }
-  return {
-    subscribe: () => ({
-      ready: Promise.resolve(),
-      async *[Symbol.asyncIterator]() {
-        yield item
-        throw error
-      },
-    }),
-    subscriberCount: () => 0,
-    close() {},
-  }
-}
 
 describe('GET /api/events when the feed fails', () => {
   async function failWith(error: Error) {

@@ -6,11 +6,10 @@ import { runInNewContext } from 'node:vm'
 import { serve, type ServerType } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEventHub } from '../../src/events/hub'
-import { encodeFrame } from '../../src/events/frame'
-import type { EventFeed, FeedItem } from '../../src/events/types'
 import { listenOrExit } from '../../src/listen'
 import { createLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
+import { failingFeed } from '../helpers/failing-feed'
 
 /**
  * `npm start`'s listener (src/listen.ts) writes event streams straight to Node's ServerResponse
@@ -240,23 +239,3 @@ describe("npm start's event streams", () => {
     ])
   })
 })
-
-/** A feed that sends one event, then fails with `error`. */
-function failingFeed(error: Error): EventFeed {
-  const item: FeedItem = {
-    kind: 'event',
-    event: { id: 'e-1', type: 'service-action', data: { n: 1, timestamp: new Date().toISOString() } },
-    frame: encodeFrame({ id: 'e-1', event: 'service-action', data: '{"n":1}' }),
-  }
-  return {
-    subscribe: () => ({
-      ready: Promise.resolve(),
-      async *[Symbol.asyncIterator]() {
-        yield item
-        throw error
-      },
-    }),
-    subscriberCount: () => 0,
-    close() {},
-  }
-}
