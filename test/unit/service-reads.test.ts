@@ -40,7 +40,7 @@ function reads(entries: InventoryEntry[], clock: { now: number }) {
     {
       monitor: {
         current: async () => {},
-        find: async (ref) => entries.find((e) => e.id === ref) ?? null,
+        find: async (ref) => entries.find((e) => e.id === ref),
         isDockerReachable: () => true,
         listedAt: () => 0,
       },
