@@ -74,6 +74,7 @@ import { limitFollowStreams } from './follow-limit'
 import { buildDocument } from './openapi/document'
 import { collectRoutes } from './openapi/registry'
 import { checkJsonBody } from './json-body'
+import { chain } from './middleware-chain'
 import { rateLimit } from './rate-limit'
 import { requestId } from './request-id'
 import { requestLog } from './request-log'
@@ -149,13 +150,19 @@ export function createApp(resolveDeps: ResolveDeps) {
     .use(requestId())
     .use(injectDeps(resolveDeps, openapi))
     .use(requestLog())
-    .use('/api/*', corsFromConfig())
-    .use('/api/*', limitBody())
-    .use('/api/*', sessionSignInToken())
-    .use('/api/*', sessionAuth())
-    .use('/api/*', unlessSignedIn(requireAuth()))
-    .use('/api/*', rateLimit())
-    .use('/api/*', checkJsonBody())
+    .use(
+      '/api/*',
+      chain(
+        handleError,
+        corsFromConfig(),
+        limitBody(),
+        sessionSignInToken(),
+        sessionAuth(),
+        unlessSignedIn(requireAuth()),
+        rateLimit(),
+        checkJsonBody(),
+      ),
+    )
     .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)
     .notFound(handleNotFound)
