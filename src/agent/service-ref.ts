@@ -30,19 +30,22 @@ export function resolveServiceRef<T>(
   candidate: (item: T) => RefCandidate,
 ): T | undefined {
   if (!ServiceRef.safeParse(ref).success) return undefined
-  const all = [...items].map((item) => ({ item, c: candidate(item) }))
-  const byId = all.find((x) => x.c.id === ref)
-  if (byId) return byId.item
-  const named = preferredOf(
-    all.filter((x) => x.c.serviceId === ref || x.c.name === ref),
-    (x) => x.c,
-  )
-  if (named) return named.item
-  if (PREFIX.test(ref)) {
-    const matches = all.filter((x) => x.c.id.startsWith(ref))
-    if (matches.length === 1) return matches[0]!.item
+  // One pass, no copies: this runs on every read of one service.
+  const byPrefix = PREFIX.test(ref)
+  let named: { item: T; c: RefCandidate } | undefined
+  let prefixed: T | undefined
+  let prefixCount = 0
+  for (const item of items) {
+    const c = candidate(item)
+    if (c.id === ref) return item
+    if ((c.serviceId === ref || c.name === ref) && (!named || before(c, named.c))) named = { item, c }
+    if (byPrefix && c.id.startsWith(ref)) {
+      prefixed = item
+      prefixCount++
+    }
   }
-  return undefined
+  if (named) return named.item
+  return prefixCount === 1 ? prefixed : undefined
 }
 
 /** The container that is the service among several sharing a stable id (rule 2 above). */

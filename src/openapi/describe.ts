@@ -40,9 +40,8 @@ export type Marked<T> = MiddlewareHandler & { [ROUTE_DOC]?: RouteDoc; [REQUEST_S
  * cannot exist without its entry (test/unit/openapi.test.ts).
  */
 export function describeRoute(doc: RouteDoc): MiddlewareHandler {
-  const mw: Marked<never> = async (_c, next) => {
-    await next()
-  }
+  // Only a mark for the document: passes straight on, without an async step of its own.
+  const mw: Marked<never> = (_c, next) => next()
   mw[ROUTE_DOC] = doc
   return mw
 }
