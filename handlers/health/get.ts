@@ -1,3 +1,4 @@
+import { createJsonCache } from '../../src/cached-json'
 import { AppError } from '../../src/errors'
 import { describeRoute } from '../../src/openapi/describe'
 import { requestSignal } from '../../src/request-signal'
@@ -6,6 +7,10 @@ import { HealthBody } from '../../src/schemas/system-api'
 
 const UNKNOWN_DOCKER = { status: 'unknown' as const, version: null, apiVersion: null }
 const DISCONNECTED_DOCKER = { status: 'disconnected' as const, version: null, apiVersion: null }
+
+// The full answer's text, kept with the agent's system summary (the same object while the
+// engine info and the service count are) for each combination of the other parts.
+const json = createJsonCache()
 
 /**
  * Up or down for anyone. With a token: the agent, Docker and storage each on their own, so a
@@ -60,18 +65,18 @@ export default createRouter().get(
       )
     }
     const system = await c.get('agent').systemSummary(requestSignal(c))
-    return c.json(
-      {
-        success: up,
-        status,
-        docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
-        ...parts,
-        containers: system.containers,
-        images: system.images,
-        host: system.host,
-        events: { subscribers: c.get('events').subscriberCount() },
-      },
-      httpStatus,
-    )
+    const subscribers = c.get('events').subscriberCount()
+    const body = () => ({
+      success: up,
+      status,
+      docker: { status: docker.status, version: docker.version, apiVersion: docker.apiVersion },
+      ...parts,
+      containers: system.containers,
+      images: system.images,
+      host: system.host,
+      events: { subscribers },
+    })
+    const variant = `${status}|${agent}|${storage}|${parts.agent.mode}|${docker.version}|${docker.apiVersion}|${subscribers}`
+    return json(c, system, body, httpStatus, variant)
   },
 )

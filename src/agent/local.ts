@@ -7,7 +7,7 @@ import { followLogs, getLogs } from './logs'
 import type { Inventory } from './monitor/inventory'
 import { removeService, type RemoveDeps } from './remove'
 import { createServiceReads, type ServiceReadsDeps } from './service-reads'
-import { systemSummary } from './system'
+import { createSystemSummary } from './system'
 
 /** The parts the in-process client answers with, each built once by the composition root (host.ts). */
 export interface LocalAgentParts {
@@ -44,11 +44,12 @@ export function createLocalAgent({
   const ops = { ...ctx, forget, recovery, inventory }
   // Docker's "Up 5 minutes" is wall-clock time, whatever clock the agent's own records use.
   const reads = createServiceReads({ monitor, inventory }, Date.now)
+  const systemSummary = createSystemSummary(engine, reads.managedCount)
   return {
     ...monitoring,
     // Reads answer from caches kept current by Docker's events; actions below still go to Docker.
     dockerStatus: () => engine.status(),
-    systemSummary: () => systemSummary(engine, reads.managedCount),
+    systemSummary: () => systemSummary(),
     listServices: () => reads.listServices(),
     getService: (ref) => reads.getService(ref),
     startService: (ref, options) => changeState(ops, ref, 'start', options),
