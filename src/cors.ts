@@ -1,6 +1,7 @@
 import { cors } from 'hono/cors'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
+import { setResponseHeader } from './response-header'
 
 /**
  * Only configured origins are allowed, and only they are told credentials (the session cookie)
@@ -32,7 +33,7 @@ export const corsFromConfig = () => {
   })
   return createMiddleware<AppEnv>((c, next) => {
     if (c.req.header('origin') !== undefined) return crossOrigin(c, next)
-    c.header('Vary', 'Origin')
+    setResponseHeader(c, 'Vary', 'Origin')
     return next()
   })
 }

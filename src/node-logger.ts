@@ -1,19 +1,40 @@
 import pino from 'pino'
 import type { Logger, LogLevel } from './logger'
+import { createLineBatch } from './log-batch'
 import { redactText } from './redact'
 
 /** Where the Node logger writes: a file descriptor (stdout by default) or a path. */
 export type LogDestination = { fd: number } | { path: string }
 
+// pino flushes its destination when the process exits, but not what is still in a batch: one
+// exit listener for every logger (held weakly: tests make many) writes those out.
+const atExit = new Set<WeakRef<() => void>>()
+function flushOnExit(flush: () => void) {
+  if (atExit.size === 0)
+    process.once('exit', () => {
+      for (const ref of atExit) ref.deref()?.()
+    })
+  atExit.add(new WeakRef(flush))
+}
+
 /**
  * The Node logger: pino writing through an asynchronous destination, so a request never waits
  * for its log line to reach stdout (a synchronous write per request was ~30 % of the server's
- * busy time). Same lines as createLogger: one JSON object each, `level` as a word, `msg`, an ISO
- * `time`, URL passwords and password= pairs hidden. `flush()` writes out what is buffered; pino
- * also does so when the process exits.
+ * busy time), its lines handed over in one batch per event-loop turn (src/log-batch.ts). Same
+ * lines as createLogger: one JSON object each, `level` as a word, `msg`, an ISO `time`, URL
+ * passwords and password= pairs hidden. `flush()` writes out what is buffered; so does exit.
  */
 export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }): Logger & { flush(): void } {
   const destination = pino.destination({ ...('fd' in to ? { dest: to.fd } : { dest: to.path }), sync: false })
+  const batch = createLineBatch(destination)
+  const flush = () => {
+    try {
+      batch.flushSync()
+    } catch {
+      // Not open yet, or the reader went away: nothing more can be written.
+    }
+  }
+  flushOnExit(flush)
   const log = pino(
     {
       level,
@@ -23,19 +44,13 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
       // Callers never pass secrets on purpose; an engine message or URL may still carry one.
       hooks: { streamWrite: (line) => redactText(line) },
     },
-    destination,
+    batch,
   )
   return {
     debug: (fields) => log.debug(fields),
     info: (fields) => log.info(fields),
     warn: (fields) => log.warn(fields),
     error: (fields) => log.error(fields),
-    flush() {
-      try {
-        destination.flushSync()
-      } catch {
-        // Not open yet, or the reader went away: nothing more can be written.
-      }
-    },
+    flush,
   }
 }

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './deps'
 import { tooManyRequests } from './errors'
+import { setResponseHeader } from './response-header'
 
 /** Anonymous clients remembered per window; past it the rest share one budget, so memory stays bounded. */
 const MAX_ANONYMOUS_CLIENTS = 10_000
@@ -28,10 +29,10 @@ export const rateLimit = () => {
     if (!counts.has(key) && counts.size >= MAX_ANONYMOUS_CLIENTS) key = 'anonymous:overflow'
     const used = (counts.get(key) ?? 0) + 1
     counts.set(key, used)
-    c.header('RateLimit-Limit', String(limit))
-    c.header('RateLimit-Remaining', String(Math.max(0, limit - used)))
+    setResponseHeader(c, 'RateLimit-Limit', String(limit))
+    setResponseHeader(c, 'RateLimit-Remaining', String(Math.max(0, limit - used)))
     if (used > limit) {
-      c.header('Retry-After', String(Math.ceil((windowStart + 60_000 - now) / 1000)))
+      setResponseHeader(c, 'Retry-After', String(Math.ceil((windowStart + 60_000 - now) / 1000)))
       throw tooManyRequests()
     }
     return next()

@@ -19,17 +19,26 @@ export interface ServiceReadsDeps {
 
 export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now: () => number) {
   // A summary is rebuilt only when its row, its inspect or its status text changed: building one
-  // (ports, redacted labels) for every service on every list was most of the list's cost.
+  // (ports, redacted labels) for every service on every list was most of the list's cost. The
+  // text counts whole seconds at the finest, so within one wall-clock second it is not worked
+  // out again (at most a second behind; parsing every inspect's times per list cost more than
+  // the rest of a list read).
   const built = new WeakMap<
     InventoryEntry,
-    { row: unknown; inspect: unknown; status: string; summary: ServiceSummary }
+    { row: unknown; inspect: unknown; second: number; status: string; summary: ServiceSummary }
   >()
   const summaryOf = (e: InventoryEntry): ServiceSummary => {
-    const status = e.inspect ? statusText(e.inspect.State, now()) : e.row.Status
+    const at = now()
+    const second = Math.floor(at / 1000)
     const last = built.get(e)
-    if (last && last.row === e.row && last.inspect === e.inspect && last.status === status) return last.summary
+    if (last && last.row === e.row && last.inspect === e.inspect && last.second === second) return last.summary
+    const status = e.inspect ? statusText(e.inspect.State, at) : e.row.Status
+    if (last && last.row === e.row && last.inspect === e.inspect && last.status === status) {
+      last.second = second
+      return last.summary
+    }
     const summary = toSummary({ ...e.row, Status: status })
-    built.set(e, { row: e.row, inspect: e.inspect, status, summary })
+    built.set(e, { row: e.row, inspect: e.inspect, second, status, summary })
     return summary
   }
 

@@ -10,7 +10,6 @@ import {
   type SystemMetrics,
 } from '../../schemas/monitoring'
 import { ServiceRef } from '../../schemas/service'
-import { sameJson } from '../../same-json'
 import type { AlertsApi, MonitoringApi } from '../api/monitoring'
 import type { AlertEngine } from './alert-engine'
 import type { InventoryEntry } from './inventory'
@@ -83,13 +82,22 @@ export function createMonitoringApi({
     async getAllHealth(): Promise<HealthOverview> {
       await monitor.current()
       const list: ServiceHealth[] = monitor.services().map((e) => monitor.healthOf(e))
+      const at = monitor.listedAt()
+      const collectedAt = at === null ? null : new Date(at).toISOString()
+      // Each health is the same object while it says the same (healthOf): then so is the
+      // overview, and the API keeps its serialised text with it.
+      const last = lastOverview
+      if (
+        last &&
+        last.collectedAt === collectedAt &&
+        last.services.length === list.length &&
+        list.every((h, i) => h === last.services[i])
+      )
+        return last
       const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as HealthOverview['summary']
       for (const h of list) summary[h.status] += 1
       summary.total = list.length
-      const at = monitor.listedAt()
-      const overview = { services: list, summary, collectedAt: at === null ? null : new Date(at).toISOString() }
-      // The same object while it says the same, so the API can keep its serialised text with it.
-      if (!lastOverview || !sameJson(overview, lastOverview)) lastOverview = overview
+      lastOverview = { services: list, summary, collectedAt }
       return lastOverview
     },
 

@@ -15,6 +15,7 @@ import type { AlertEngine } from './alert-engine'
 import { createCollector } from './collector'
 import { createCrashDetector } from './crash-detector'
 import { buildHealth, type LatestSample } from './health'
+import { createHealthMemo } from './health-memo'
 import { createHistoryKeeper, type HistoryKeeper } from './history-keeper'
 import type { HostCpu } from './host-stats'
 import type { Inventory, InventoryEntry } from './inventory'
@@ -127,6 +128,9 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
 
   const settingsOf = (serviceId: string): MonitorSettings =>
     settings.get(serviceId) ?? { enabled: true, intervalMs: options.defaultIntervalMs }
+  const healthMemo = createHealthMemo((entry, inputs) =>
+    buildHealth(entry, inputs.sample, settingsOf(entry.serviceId), inputs.dockerReachable, inputs.now),
+  )
 
   let markFirstTick: () => void = () => {}
   let ticked = false
@@ -356,7 +360,12 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
 
     healthOf(entry: InventoryEntry): ServiceHealth {
       const { serviceId } = entry
-      return buildHealth(entry, latest.get(serviceId), settingsOf(serviceId), sync.reachable(), clock.now())
+      return healthMemo(entry, {
+        sample: latest.get(serviceId),
+        settings: settings.get(serviceId),
+        dockerReachable: sync.reachable(),
+        now: clock.now(),
+      })
     },
 
     monitoringOf(entry: InventoryEntry): MonitoredService {
