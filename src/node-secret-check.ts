@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto'
-import type { SecretCheck } from './secret-check'
 
 // crypto.hash (Node 20.12+) digests in one call, without a Hash object per request.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash
@@ -11,9 +10,10 @@ const sha256 = oneShot
  * The token check on Node: SHA-256 of both sides (so neither length nor the first difference
  * shows in the timing) compared with timingSafeEqual, synchronously. Web Crypto's digest goes
  * through the thread pool and back per request (~12 % of busy time under load); this is a
- * few microseconds on the event loop. The expected digest is taken once per value.
+ * few microseconds on the event loop. The expected digest is taken once per value. A
+ * SecretCheck (src/secret-check.ts) that never returns a promise, so a caller need not await it.
  */
-export function nodeSecretCheck(): SecretCheck {
+export function nodeSecretCheck(): (given: string, expected: string) => boolean {
   let cached: { secret: string; digest: Buffer } | undefined
   return (given, expected) => {
     if (cached?.secret !== expected) cached = { secret: expected, digest: sha256(expected) }

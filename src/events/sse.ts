@@ -73,6 +73,10 @@ function sseResponse(
   open: (cut: () => void) => FrameSource,
   handOff = false,
 ): Response {
+  // Hono answers HEAD with the GET handler and drops the body, which nothing then reads or
+  // cancels (app.request, Workers): opening the source here would leave its subscription, or a
+  // followed log, held for good. The same status and headers, and nothing opened.
+  if (c.req.method === 'HEAD') return c.newResponse(null, 200, SSE_HEADERS)
   let source: FrameSource | undefined
   let timer: ReturnType<typeof setInterval> | undefined
   let done = false
@@ -147,11 +151,13 @@ function sseResponse(
         return errorFrame(err)
       },
     })
-  return c.newResponse(body, 200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  })
+  return c.newResponse(body, 200, SSE_HEADERS)
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
 }
 
 function reportStreamError(report: StreamReport, err: unknown) {

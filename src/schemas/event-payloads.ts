@@ -46,13 +46,21 @@ export const DeploymentProgressPayload = z.looseObject({
   step: z.string(),
   status: z.string(),
   message: z.string(),
-  progress: z.number().optional(),
+  progress: z
+    .number()
+    .optional()
+    .describe('0–100 of the whole deploy: on each completed step, and while the image downloads'),
   code: z.string().optional(),
   layer: z.string().optional().describe('While the image is pulled: the image layer this event is about'),
   layerStatus: z.string().optional().describe("Docker's word for the layer: Waiting, Downloading, Extracting, …"),
   layerProgress: z.number().optional().describe('0–100 of the layer’s current phase'),
   layerCurrent: z.number().optional().describe('Bytes of the layer’s current phase done (download: compressed)'),
   layerTotal: z.number().optional().describe('Bytes of the layer’s current phase in all'),
+  pullCurrent: z.number().optional().describe('While the image is pulled: compressed bytes downloaded over all layers'),
+  pullTotal: z
+    .number()
+    .optional()
+    .describe('While the image is pulled: compressed bytes to download over the layers whose size is known so far'),
   timestamp: Timestamp,
 })
 

@@ -184,6 +184,15 @@ describe('managing services, backups and templates in a real browser', () => {
     await bulk('Stop', async () => {
       for (const id of pair) await expect.poll(() => running(id), { timeout: 30_000 }).toBe('false')
     })
+    // The per-item results read as lines under the bar: no bullets, no indent.
+    const list = await panel
+      .locator('[data-bulk-item]')
+      .first()
+      .evaluate((li) => {
+        const style = getComputedStyle(li.parentElement!)
+        return { bullets: style.listStyleType, indent: style.paddingLeft, above: style.marginTop }
+      })
+    expect(list).toEqual({ bullets: 'none', indent: '0px', above: '6px' })
     for (const id of pair)
       await expect.poll(() => page.locator(`tr[data-service="${id}"] [data-col="state"]`).textContent()).toBe('exited')
     await bulk('Start', async () => {

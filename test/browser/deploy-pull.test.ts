@@ -8,6 +8,19 @@ import { appWithRealAgent } from '../helpers/real-agent'
 import { startTestRegistry, type TestRegistry } from '../helpers/registry'
 import { listen } from '../helpers/targets'
 
+/** What the page shows at one moment of the deploy, recorded by the page itself. */
+interface Seen {
+  /** The image download bar and its caption, while the download panel is shown. */
+  now: string | null
+  text: string
+  /** The download panel still says it is downloading. */
+  pulling: boolean
+  /** The whole deploy's bar (aria-valuenow; null while indeterminate). */
+  overall: string | null
+  /** The step lines. */
+  steps: string[]
+}
+
 /**
  * Deploying from the dashboard an image the host does not have: the engine pulls it from a test
  * registry on 127.0.0.1, throttled so the user can watch, and the page shows the download.
@@ -68,18 +81,24 @@ describe('deploying an image that must be pulled, in a real browser', () => {
     await deploy(templateName, serviceName)
     const bar = page.getByTestId('pull-progress').getByRole('progressbar', { name: 'Image download' })
     await bar.waitFor({ timeout: 30_000 })
-    // Every value the bar and its caption take, seen by the page itself (no polling gaps).
+    // Every value the bars and their captions take, seen by the page itself (no polling gaps).
     await page.evaluate(() => {
-      const seen: { now: string | null; text: string }[] = []
+      const seen: Seen[] = []
       ;(window as unknown as { pullSeen: typeof seen }).pullSeen = seen
-      const box = document.querySelector('[data-testid="pull-progress"]')!
-      const record = () =>
+      const section = document.querySelector('[data-testid="deploy-progress"]')!
+      const record = () => {
+        const box = section.querySelector('[data-testid="pull-progress"]')
+        const overall = section.querySelector('[role="progressbar"][aria-label="Deployment progress"]')
         seen.push({
-          now: box.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
-          text: box.querySelector('[data-testid="pull-bytes"]')?.textContent ?? '',
+          now: box?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
+          text: box?.querySelector('[data-testid="pull-bytes"]')?.textContent ?? '',
+          pulling: box?.querySelector('h3')?.textContent === 'Downloading the image',
+          overall: overall?.getAttribute('aria-valuenow') ?? null,
+          steps: [...section.querySelectorAll('.steps li')].map((li) => li.textContent ?? ''),
         })
+      }
       record()
-      new MutationObserver(record).observe(box, {
+      new MutationObserver(record).observe(section, {
         subtree: true,
         childList: true,
         attributes: true,
@@ -89,9 +108,7 @@ describe('deploying an image that must be pulled, in a real browser', () => {
     await page.getByRole('heading', { name: new RegExp(serviceName) }).waitFor({ timeout: 60_000 })
     expect(page.url()).toContain('#/services/zapie-')
 
-    const seen = await page.evaluate(
-      () => (window as unknown as { pullSeen: { now: string | null; text: string }[] }).pullSeen,
-    )
+    const seen = await page.evaluate(() => (window as unknown as { pullSeen: Seen[] }).pullSeen)
     const values = seen
       .map((s) => s.now)
       .filter((v): v is string => v !== null)
@@ -109,6 +126,32 @@ describe('deploying an image that must be pulled, in a real browser', () => {
       JSON.stringify(seen),
     ).toBe(true)
     expect(partial.every(([, y]) => y >= 4 && y < 4.5)).toBe(true)
+
+    // The whole deploy's bar moves with the download: past the 20 % of the step before it while
+    // the image is still downloading, never backwards, and accessible (a value, 0–100).
+    const duringPull = seen.filter((s) => s.pulling)
+    const overall = duringPull.map((s) => (s.overall === null ? null : Number(s.overall)))
+    expect(
+      overall.some((v) => v !== null && v > 20 && v < 60),
+      JSON.stringify(duringPull),
+    ).toBe(true)
+    const known = overall.filter((v): v is number => v !== null)
+    expect(known).toEqual([...known].sort((a, b) => a - b))
+    // The image step's line names the download and its bytes, not "Checking image …".
+    const stepLines = duringPull
+      .map((s) => s.steps.map((l) => /Downloading image: (\d+\.\d) of (\d+\.\d) MB/.exec(l)).find(Boolean))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => [Number(m[1]), Number(m[2])] as const)
+    expect(
+      stepLines.some(([x, y]) => x > 0 && x < y && y >= 4),
+      JSON.stringify(duringPull),
+    ).toBe(true)
+    expect(duringPull.some((s) => s.steps.some((l) => l.includes('Checking image')))).toBe(false)
+    // Before the registry has given a size there is nothing to measure: a busy bar, no number.
+    for (const s of duringPull.filter((s) => s.text === 'Waiting for the registry…')) {
+      expect(s.overall).toBeNull()
+      expect(s.steps.at(-1)).toMatch(/Downloading image …$/)
+    }
   })
 
   it('says plainly why when the image cannot be pulled, and the deploy can be tried again', async () => {

@@ -40,6 +40,9 @@ interface Progress {
   layerStatus?: string
   layerCurrent?: number
   layerTotal?: number
+  progress?: number
+  pullCurrent?: number
+  pullTotal?: number
 }
 
 /** The public API over a real HTTP server, with the token. */
@@ -81,15 +84,19 @@ async function expectNothingLeftBehind(deployment: { containerName: string }, im
 describe.each(AGENT_MODES)('deploying an image that must be pulled [%s agent]', (mode) => {
   let ctx: Awaited<ReturnType<typeof appWithRealAgent>>
   let server: Awaited<ReturnType<typeof listen>>
-  const slug = `pull-${mode === 'http' ? 'http' : 'ip'}-${RUN_ID}`
   const short = mode === 'http' ? 'h' : 'i'
+  // A template deploys as the first 32 characters of its slugged name: with RUN_ID's prefix
+  // (ZAPIE_TEST_RUN_PREFIX, up to 10 characters) the two names must differ at their start, or
+  // both slug alike and the second is refused as name_taken.
+  const slug = `pull${short}-${RUN_ID}`
+  const unknown = `nosuch${short}-${RUN_ID}`
   const fetchApi = (path: string, init: RequestInit = {}) => apiOf(server.url)(path, init)
 
   beforeAll(async () => {
     ctx = await appWithRealAgent(mode)
     server = await listen(ctx.app)
     await addTemplate(server.url, slug, pushed.image)
-    await addTemplate(server.url, `${slug}-unknown`, `${registry.host}/zapie-test/pullme:no-such-tag-${RUN_ID}`)
+    await addTemplate(server.url, unknown, `${registry.host}/zapie-test/pullme:no-such-tag-${RUN_ID}`)
   })
   afterAll(async () => {
     await server?.close()
@@ -105,7 +112,7 @@ describe.each(AGENT_MODES)('deploying an image that must be pulled [%s agent]', 
 
   it('fails with a readable image_pull_failed for a tag the registry does not have, leaving nothing behind', async () => {
     const image = `${registry.host}/zapie-test/pullme:no-such-tag-${RUN_ID}`
-    const res = await fetchApi('/api/deploy?wait=true', json({ serviceType: `${slug}-unknown`, serviceName: 'nosuch' }))
+    const res = await fetchApi('/api/deploy?wait=true', json({ serviceType: unknown, serviceName: 'nosuch' }))
     const body = await res.json()
     expect(res.status, JSON.stringify(body)).toBe(502)
     expect(body).toMatchObject({
@@ -172,6 +179,15 @@ describe.each(AGENT_MODES)('deploying an image that must be pulled [%s agent]', 
     expect(statuses.indexOf('Download complete')).toBeGreaterThan(statuses.lastIndexOf('Downloading'))
     expect(statuses.at(-1)).toBe('Pull complete')
     expect(events.some((e) => e.layerStatus === 'Already exists')).toBe(true)
+    // The whole deploy's progress moves with the download's bytes, inside the image step's share
+    // (after the port step's 20, before the image step's 60), never backwards.
+    const pulling = events.filter((e) => e.layer && e.pullTotal !== undefined)
+    const overall = pulling.map((e) => e.progress!)
+    expect(overall).toEqual([...overall].sort((a, b) => a - b))
+    expect(overall.every((p) => p >= 20 && p < 60)).toBe(true)
+    expect(overall.some((p) => p > 20 && p < 50)).toBe(true)
+    expect(overall.at(-1)).toBeGreaterThanOrEqual(50)
+    expect(pulling.at(-1)).toMatchObject({ pullCurrent: mine[0]!.layerTotal, pullTotal: mine[0]!.layerTotal })
     // No event names the tag as if it were a layer.
     expect(events.some((e) => e.layer === RUN_ID)).toBe(false)
     expect(events.find((e) => e.step === 'image' && e.status === 'completed')?.message).toBe(

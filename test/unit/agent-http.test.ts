@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHttpAgentClient } from '../../src/agent/http-client'
+import { createAgentServer } from '../../src/agent/server'
+import { AUTH_FAILURE_LIMIT } from '../../src/auth-failures'
 import { AppError } from '../../src/errors'
+import { createEventHub } from '../../src/events/hub'
 import { createEventRelay } from '../../src/events/relay'
+import { silentLogger } from '../../src/logger'
 import { auth, buildTestApp } from '../helpers/app'
-import { fakeService } from '../helpers/fake-agent'
+import { createFakeAgent, fakeService } from '../helpers/fake-agent'
 import { serveFakeAgent } from '../helpers/fake-agent-server'
 
 const server = serveFakeAgent([fakeService('zapie-web-1')])
@@ -30,6 +34,77 @@ describe('agent HTTP server', () => {
     expect((await rpc('removeService', { args: ['zapie-web-1', {}] })).status).toBe(400)
     expect((await rpc('constructor', { args: [] })).status).toBe(404)
     expect((await rpc('followLogs', { args: [] })).status).toBe(404)
+  })
+})
+
+describe('agent HTTP server token check', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  /** The agent server alone, callers told apart by a test header (the socket's peer on Node). */
+  const agentServer = () => {
+    const hub = createEventHub()
+    const app = createAgentServer({
+      agent: createFakeAgent(hub, [fakeService('zapie-web-1')]).agent,
+      events: hub,
+      token: TOKEN,
+      logger: silentLogger,
+      clientAddress: (c) => c.req.header('x-test-client'),
+    })
+    return (authorization: string | undefined, client = 'a') =>
+      app.request('/rpc/listServices', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-test-client': client,
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({ args: [{}] }),
+      })
+  }
+
+  it('refuses a missing or wrong token with the unauthorized envelope and accepts the right one', async () => {
+    const call = agentServer()
+    const refused = {
+      success: false,
+      error: 'A valid agent token is required',
+      message: 'A valid agent token is required',
+      code: 'unauthorized',
+    }
+    for (const authorization of [
+      undefined,
+      'Bearer',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      `Bearer ${'x'.repeat(10_000)}`,
+      'Bearer ÿüé',
+    ]) {
+      const res = await call(authorization)
+      expect(res.status, authorization).toBe(401)
+      expect(await res.json()).toEqual(refused)
+    }
+    const ok = await call(`Bearer ${TOKEN}`)
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toMatchObject({ success: true, result: [{ serviceId: 'zapie-web-1' }] })
+  })
+
+  it('counts wrong tokens per client and then answers 429, even to the right token', async () => {
+    const call = agentServer()
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) expect((await call(`Bearer guess-${i}`)).status).toBe(401)
+    const limited = await call(`Bearer ${TOKEN}`)
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await limited.json()).toMatchObject({ success: false, code: 'rate_limited' })
+    // Another caller is not held up by the guesser.
+    expect((await call(`Bearer ${TOKEN}`, 'b')).status).toBe(200)
+  })
+
+  it('checks the token on the event loop: no Web Crypto digest (a thread-pool round trip) per request', async () => {
+    const call = agentServer()
+    const digest = vi.spyOn(crypto.subtle, 'digest')
+    expect((await call(`Bearer ${TOKEN}`)).status).toBe(200)
+    expect((await call('Bearer wrong-token')).status).toBe(401)
+    expect(digest).not.toHaveBeenCalled()
   })
 })
 

@@ -151,6 +151,30 @@ describe('GET /api/events in-process', () => {
     await Promise.all(readers.map((r) => r.cancel()))
     expect(hub.subscriberCount()).toBe(0)
   })
+
+  it('answers HEAD with the stream headers and leaves no subscription behind', async () => {
+    const { app, hub } = await buildTestApp()
+    for (let i = 0; i < 3; i++) {
+      const head = await app.request('/api/events?types=health-alert', { method: 'HEAD', headers: auth })
+      expect(head.status).toBe(200)
+      expect(head.headers.get('content-type')).toBe('text/event-stream')
+      expect(head.headers.get('cache-control')).toBe('no-cache')
+      expect(head.body).toBeNull()
+    }
+    // Nothing will ever read a HEAD answer: a subscription left here would live forever and
+    // take every event published from now on into its queue.
+    expect(hub.subscriberCount()).toBe(0)
+    // A GET whose client aborts still releases its subscription, as before.
+    const aborted = new AbortController()
+    const get = await app.request('/api/events', { headers: auth, signal: aborted.signal })
+    const reader = get.body!.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected')
+    expect(hub.subscriberCount()).toBe(1)
+    // What a runtime does when its client goes: the signal aborts and the body is cancelled.
+    aborted.abort()
+    await reader.cancel()
+    expect(hub.subscriberCount()).toBe(0)
+  })
 })
 
 describe('POST /api/events/ticket', () => {

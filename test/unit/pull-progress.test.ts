@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { foldLayer, type LayerState } from '../../src/ui/components/pull-progress'
+import { foldLayer, type LayerState, pullTotals } from '../../src/deploy/pull'
 
 describe('foldLayer (the deploy page’s image download)', () => {
   const fold = (...events: Record<string, unknown>[]) =>
@@ -32,5 +32,19 @@ describe('foldLayer (the deploy page’s image download)', () => {
       ),
     ).toEqual({ status: 'Downloading', downloaded: 300, size: 400 })
     expect(fold({ layerStatus: 'Already exists' })).toEqual({ status: 'Already exists' })
+  })
+})
+
+describe('pullTotals (the whole image’s download)', () => {
+  it('adds the layers whose size is known, and knows nothing before any is', () => {
+    expect(pullTotals([{ status: 'Waiting' }, { status: 'Pulling fs layer' }])).toBeUndefined()
+    expect(pullTotals([{ status: 'Already exists' }])).toBeUndefined()
+    expect(
+      pullTotals([
+        { status: 'Downloading', downloaded: 100, size: 400 },
+        { status: 'Download complete', downloaded: 600, size: 600 },
+        { status: 'Waiting' },
+      ]),
+    ).toEqual({ current: 700, total: 1000 })
   })
 })

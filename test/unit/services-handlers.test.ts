@@ -115,6 +115,24 @@ describeBothWays(
       expect(text).toContain('event: end')
     })
 
+    it('HEAD …/logs?follow=true answers the stream headers without following the logs', async () => {
+      let follows = 0
+      const follow = built.deps.agent.followLogs
+      built.deps.agent.followLogs = ((...args: Parameters<typeof follow>) => {
+        follows++
+        return follow(...args)
+      }) as never
+      const res = await target().request('/api/services/zapie-web-1/logs?follow=true', {
+        method: 'HEAD',
+        headers: auth,
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/)
+      // Nobody reads a HEAD answer: a follow opened for it would hold its log stream (and the
+      // stream's heartbeat timer) for good.
+      expect(follows).toBe(0)
+    })
+
     it('GET …/logs?follow=true that fails mid-stream logs it and shows only a generic error', async () => {
       const lines: string[] = []
       built.deps.logger = createLogger('error', (l) => lines.push(l))

@@ -1,4 +1,5 @@
 import type { DeploymentRecord, DeployStep, StepStatus } from '../../deploy/record'
+import { foldLayer, type LayerState, pullTotals } from '../../deploy/pull'
 import type { DeploySpec } from '../../deploy/spec'
 import { AppError } from '../../errors'
 import { redactText, secretValuesOf } from '../../redact'
@@ -27,6 +28,30 @@ const PROGRESS: Partial<Record<DeployStep, number>> = {
   start: 80,
   ready: 95,
   done: 100,
+}
+
+// Of the image step's share, what extracting the layers and checking the image take after the
+// last byte arrived: the download alone fills the rest.
+const AFTER_DOWNLOAD = 5
+
+/**
+ * The whole deploy's progress while its image downloads: the pull is the image step's share
+ * (from the port step's mark to the image step's), filled in proportion to the bytes.
+ */
+class PullShare {
+  private readonly layers = new Map<string, LayerState>()
+  private progress = PROGRESS.port!
+
+  /** Folds one layer event; the pull's bytes so far and the deploy's progress, once any size is known. */
+  add(id: string, layer: Record<string, unknown>) {
+    this.layers.set(id, foldLayer(this.layers.get(id), layer))
+    const totals = pullTotals(this.layers.values())
+    if (!totals) return {}
+    const span = PROGRESS.image! - PROGRESS.port! - AFTER_DOWNLOAD
+    // Never backwards: a layer whose size becomes known later grows the total.
+    this.progress = Math.max(this.progress, PROGRESS.port! + Math.floor((span * totals.current) / totals.total))
+    return { pullCurrent: totals.current, pullTotal: totals.total, progress: this.progress }
+  }
 }
 
 /**
@@ -104,15 +129,16 @@ export async function runDeployment(
     )
 
     publish('image', 'in-progress', `Checking image ${spec.image}`)
+    const pull = new PullShare()
     // A pull streams for minutes: on the stream client, never holding a short-call socket.
-    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) =>
-      publish('image', 'in-progress', p.message, {
-        layer: p.layer,
+    const image = await ensureImage(ctx.streams ?? docker, spec.image, (p) => {
+      const layer = {
         layerStatus: p.status,
         ...(p.percent !== undefined ? { layerProgress: p.percent } : {}),
         ...(p.total !== undefined ? { layerCurrent: p.current, layerTotal: p.total } : {}),
-      }),
-    )
+      }
+      publish('image', 'in-progress', p.message, { layer: p.layer, ...layer, ...pull.add(p.layer, layer) })
+    })
     await step(
       'image',
       'completed',

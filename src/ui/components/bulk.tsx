@@ -126,7 +126,7 @@ export function BulkPanel({
         <div class="bulk-results" aria-live="polite">
           <Progress value={total ? Math.round((done / total) * 100) : 0} label="Bulk operation progress" />
           <p class="small">{running ? `${running}: ${done} of ${total} done` : `${done} of ${total} done`}</p>
-          <ul>
+          <ul class="bulk-items">
             {[...items].map(([id, item]) => (
               <li data-bulk-item={id}>
                 <StatusBadge state={item.status} /> {names.get(id)?.name ?? id}

@@ -4,7 +4,8 @@ import { ApiError, fieldPath, call, client, errorText } from '../api'
 import { ErrorNote, Loading, Progress, StatusBadge } from '../components/bits'
 import { Catalogue, type TemplateItem } from '../components/catalogue'
 import { SecretsOnce } from '../components/secrets-once'
-import { type LayerState, foldLayer, PullProgress } from '../components/pull-progress'
+import { PullProgress } from '../components/pull-progress'
+import { bytesOf, foldLayer, type LayerState, pullTotals } from '../../deploy/pull'
 import { onLive } from '../live'
 import { href, navigate } from '../router'
 
@@ -143,6 +144,19 @@ function DeployForm({ templateId }: { templateId: string }) {
 
   const last = [...steps].reverse().find((s) => typeof s.progress === 'number')
   const pulled = steps.some((s) => s.step === 'image' && s.status === 'completed')
+  // While the image downloads the agent moves the overall bar with the bytes; before the
+  // registry has given any size there is nothing to measure, so the bar says "busy" instead.
+  const pulling = Object.keys(layers).length > 0 && !pulled && done === null
+  const bytes = pullTotals(Object.values(layers))
+  const overall = done === 'completed' ? 100 : pulling && !bytes ? null : (last?.progress ?? 0)
+  // The image step's line names the download rather than "Checking image …" for its whole length.
+  const stepText = (s: Step) => {
+    if (s.step !== 'image' || s.status !== 'in-progress' || !Object.keys(layers).length) return s.message
+    if (!bytes) return pulled ? s.message : 'Downloading image …'
+    return pulled
+      ? `Downloaded image: ${bytesOf(bytes.total, bytes.total)}`
+      : `Downloading image: ${bytesOf(bytes.current, bytes.total)}`
+  }
   const fieldError = (name: string) => (
     <div id={`${name}-error`}>{fieldErrors[name] ? <p class="error field-issue">{fieldErrors[name]}</p> : null}</div>
   )
@@ -227,13 +241,13 @@ function DeployForm({ templateId }: { templateId: string }) {
       {deploymentId || steps.length ? (
         <section class="card" aria-labelledby="progress-title" aria-live="polite" data-testid="deploy-progress">
           <h2 id="progress-title">Progress</h2>
-          <Progress value={done === 'completed' ? 100 : (last?.progress ?? 0)} label="Deployment progress" />
+          <Progress value={overall} label="Deployment progress" />
           <ol class="steps">
             {steps
               .filter((s) => !s.layer)
               .map((s) => (
                 <li>
-                  <StatusBadge state={s.status} /> {s.message}
+                  <StatusBadge state={s.status} /> {stepText(s)}
                 </li>
               ))}
           </ol>
