@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { promises as fsp } from 'node:fs'
+import { readFile, stat, promises as fsp } from 'node:fs'
+import { promisify } from 'node:util'
 import { basename, dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
 
@@ -13,6 +14,18 @@ export interface AtomicFs {
   readdir: typeof fsp.readdir
   stat: typeof fsp.stat
   rm: typeof fsp.rm
+}
+
+/**
+ * Node's fs with reads and stats through the callback API: fs.promises.readFile goes through a
+ * FileHandle and a promise per step, and cost 63 µs of CPU per small record against 36–43 µs
+ * this way (measured with 8 reads in flight; the template list reads its revision record this
+ * way under load). Writes keep the FileHandle API, which their fsync needs.
+ */
+const NODE_FS: AtomicFs = {
+  ...fsp,
+  readFile: promisify(readFile) as unknown as typeof fsp.readFile,
+  stat: promisify(stat) as unknown as typeof fsp.stat,
 }
 
 export interface AtomicFsOptions {
@@ -36,7 +49,7 @@ const missing = (err: unknown) => ['ENOENT', 'EISDIR', 'ENOTDIR'].includes((err 
  * stores answer as 507) and leaves the old version readable, and a failed create leaves nothing.
  */
 export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
-  const fs = options.fs ?? fsp
+  const fs = options.fs ?? NODE_FS
   const base = resolve(options.base)
   const pathOf = (key: string) => {
     if (PATH_TRAVERSE.test(key))
