@@ -4,6 +4,7 @@ import type { ZodType } from 'zod'
 import { badRequest, type ErrorDetail } from './errors'
 import { isJsonType, unsupportedMediaType } from './json-type'
 import { REQUEST_SCHEMA, type RequestSchemaMark } from './openapi/describe'
+import { rememberUrlValidation } from './url-validation-cache'
 
 /**
  * zod-validator that reports every issue, with its path, in our 400 envelope. The schema is
@@ -24,6 +25,8 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
     }
   })
   const mark: RequestSchemaMark = { target, schema }
+  if (target === 'query' || target === 'param')
+    return Object.assign(rememberUrlValidation(target, validator) as typeof validator, { [REQUEST_SCHEMA]: mark })
   if (target !== 'json') return Object.assign(validator, { [REQUEST_SCHEMA]: mark })
   // The json validator reads any other Content-Type as `{}`: `curl -d` would get misleading
   // 400s, or a 200 with every field at its default. A body sent as something else is refused.
