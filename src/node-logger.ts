@@ -17,6 +17,19 @@ function flushOnExit(flush: () => void) {
   atExit.add(new WeakRef(flush))
 }
 
+// pino's isoTime, made once per millisecond: under load many lines share one, and
+// toISOString was about 2 % of a request's time.
+let lastMs = -1
+let lastField = ''
+function isoTimeField(): string {
+  const now = Date.now()
+  if (now !== lastMs) {
+    lastMs = now
+    lastField = `,"time":"${new Date(now).toISOString()}"`
+  }
+  return lastField
+}
+
 /**
  * The Node logger: pino writing through an asynchronous destination, so a request never waits
  * for its log line to reach stdout (a synchronous write per request was ~30 % of the server's
@@ -39,7 +52,7 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
     {
       level,
       base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeField,
       formatters: { level: (label) => ({ level: label }) },
       // Callers never pass secrets on purpose; an engine message or URL may still carry one.
       hooks: { streamWrite: (line) => redactText(line) },
