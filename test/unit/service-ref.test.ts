@@ -58,6 +58,12 @@ describe('one resolver of a service reference', () => {
     // The running one is the service until the restore finishes.
     expect(forDetails.Id).toBe(hex('a'))
     expect(inventory.byService('zapie-db-1')?.id).toBe(hex('a'))
+    // The health overview's list: one entry per service, the same one, in service-id order.
+    const services = inventory.services()
+    const ids = [...inventory.serviceIds()].sort()
+    expect(services.map((e) => e.serviceId)).toEqual(ids)
+    expect(services.map((e) => e.id)).toEqual(ids.map((id) => inventory.byService(id)?.id))
+    expect(services.find((e) => e.serviceId === 'zapie-db-1')?.id).toBe(hex('a'))
   })
 
   it('resolves full ids and unique 12-character prefixes, and nothing shorter or ambiguous', async () => {

@@ -219,6 +219,19 @@ export function createInventory(docker: Docker) {
     },
 
     serviceIds: () => new Set([...byId.values()].map((e) => e.serviceId)),
+
+    /**
+     * One entry per service, by service id: byService for each, in one pass (the health overview
+     * asks on every read; one byService per service copied and filtered the whole list each).
+     */
+    services(): InventoryEntry[] {
+      const best = new Map<string, InventoryEntry>()
+      for (const e of byId.values()) {
+        const known = best.get(e.serviceId)
+        if (!known || preferredOf([known, e], entryCandidate) === e) best.set(e.serviceId, e)
+      }
+      return [...best.keys()].sort().map((id) => best.get(id)!)
+    },
     refreshedAt: () => refreshedAt,
   }
 }

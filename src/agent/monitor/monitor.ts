@@ -353,10 +353,7 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
       return inventory.resolve(ref)
     },
 
-    services(): InventoryEntry[] {
-      const ids = [...inventory.serviceIds()].sort()
-      return ids.map((id) => inventory.byService(id)).filter((e): e is InventoryEntry => !!e)
-    },
+    services: () => inventory.services(),
 
     healthOf(entry: InventoryEntry): ServiceHealth {
       const { serviceId } = entry
