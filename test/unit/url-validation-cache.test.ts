@@ -46,6 +46,13 @@ describe('query and params validated once per distinct URL', () => {
     expect(calls.query).toBe(2)
   })
 
+  it('a very long query string is validated every time rather than kept', async () => {
+    const { app, calls } = appCounting()
+    const long = `/q?limit=7&tags=${'x'.repeat(600)}&tags=y`
+    for (let i = 0; i < 3; i++) expect((await app.request(long)).status).toBe(200)
+    expect(calls.query).toBe(3)
+  })
+
   it('route params too, per path', async () => {
     const { app, calls } = appCounting()
     expect(await (await app.request('/p/abc')).json()).toEqual({ id: 'ABC' })
