@@ -7,7 +7,8 @@
  * answering fails the next caller within its deadline, but under load one round trip serves
  * many requests instead of each waiting on its own (on the fs store, a thread-pool trip each).
  * With `reuseMs` (the store ping only) a good answer is also taken for that long after its read
- * began: freshness is then bounded by `reuseMs` instead.
+ * began, and a read under way is shared if it began less than that long ago: freshness is then
+ * bounded by `reuseMs` instead.
  */
 export function freshRead<T>(
   read: () => Promise<T>,
@@ -15,6 +16,7 @@ export function freshRead<T>(
 ): () => Promise<T> {
   const now = options.now ?? Date.now
   let running: Promise<T> | undefined
+  let runningBegan = 0
   let next: Promise<T> | undefined
   // `reuseMs`: a successful answer may also serve callers who ask within that long after its
   // read began (failures never are: the next caller reads again).
@@ -23,6 +25,7 @@ export function freshRead<T>(
     const began = now()
     const p = Promise.resolve().then(read)
     running = p
+    runningBegan = began
     const clear = () => {
       if (running === p) running = undefined
     }
@@ -35,6 +38,10 @@ export function freshRead<T>(
   return () => {
     if (reusable && now() - reusable.began < options.reuseMs!) return reusable.answer
     if (!running) return start()
+    // With reuseMs, a read that began less than that long ago is fresh enough to share: waiting
+    // for the one after it doubled the wait of everyone who came meanwhile (the health check's
+    // slowest answers, once every reuseMs).
+    if (options.reuseMs && now() - runningBegan < options.reuseMs) return running
     next ??= running
       .then(
         () => undefined,

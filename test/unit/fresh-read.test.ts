@@ -63,6 +63,42 @@ describe('freshRead', () => {
     await expect(read()).rejects.toThrow('store down')
     expect(reads).toBe(3)
   })
+
+  it('with reuseMs, callers who come while a recent read runs share it instead of waiting for the next', async () => {
+    let t = 0
+    let reads = 0
+    const pending: Array<() => void> = []
+    const read = freshRead(
+      () => {
+        reads++
+        const n = reads
+        return new Promise<number>((resolve) => pending.push(() => resolve(n)))
+      },
+      { reuseMs: 100, now: () => t },
+    )
+    const first = read()
+    await tick()
+    t = 50
+    const sharing = [read(), read()]
+    await tick()
+    expect(reads).toBe(1)
+    pending.shift()!()
+    expect(await Promise.all([first, ...sharing])).toEqual([1, 1, 1])
+    // A read that began longer ago than reuseMs is not shared: the caller waits for a new one.
+    t = 200
+    const slow = read()
+    await tick()
+    t = 350
+    const late = read()
+    await tick()
+    expect(reads).toBe(2)
+    pending.shift()!()
+    expect(await slow).toBe(2)
+    await tick()
+    expect(reads).toBe(3)
+    pending.shift()!()
+    expect(await late).toBe(3)
+  })
 })
 
 /** A memory store whose reads take a few ms, counting reads of the catalogue's revision. */
