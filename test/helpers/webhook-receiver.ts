@@ -5,24 +5,33 @@ import type { AddressInfo } from 'node:net'
 export interface ReceivedHook {
   path: string
   host?: string
+  type?: string
+  auth?: string
   body: { alert?: { serviceId?: string; rule?: string; state?: string }; [key: string]: unknown }
 }
 
 type Answer = (res: http.ServerResponse) => void
 
 /**
- * A webhook receiver on 127.0.0.1 recording what reaches it; `state.answer` decides each reply
- * (204 unless `answer` says otherwise), and a test may change it between requests.
+ * A webhook receiver on 127.0.0.1 recording what reaches it. Each reply is the next of
+ * `state.script`, once that is empty `state.answer` (204 unless `answer` says otherwise); a test
+ * may change either between requests.
  */
 export async function startWebhookReceiver(answer: Answer = (res) => void res.writeHead(204).end()) {
   const got: ReceivedHook[] = []
-  const state = { answer }
+  const state = { answer, script: [] as Answer[] }
   const server = http.createServer((req, res) => {
     let data = ''
     req.on('data', (c) => (data += c))
     req.on('end', () => {
-      got.push({ path: req.url ?? '', host: req.headers.host, body: JSON.parse(data || '{}') })
-      state.answer(res)
+      got.push({
+        path: req.url ?? '',
+        host: req.headers.host,
+        type: req.headers['content-type'],
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+        body: JSON.parse(data || '{}'),
+      })
+      ;(state.script.shift() ?? state.answer)(res)
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

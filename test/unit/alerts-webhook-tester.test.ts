@@ -7,39 +7,22 @@ import type { Lookup } from '../../src/agent/monitor/webhook-target'
 import { loadConfig } from '../../src/config'
 import type { Logger } from '../../src/logger'
 import { webhookPolicyFromConfig } from '../../src/net/webhook-policy'
+import { type ReceivedHook, startWebhookReceiver } from '../helpers/webhook-receiver'
 
 /** A receiver on 127.0.0.1 that answers each request as the test scripts it (204 by default). */
-let server: http.Server
+let hook: Awaited<ReturnType<typeof startWebhookReceiver>>
 let port: number
-let received: { path: string; body: Record<string, unknown>; auth?: string }[] = []
-let script: ((res: http.ServerResponse) => void)[] = []
+let received: ReceivedHook[]
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let data = ''
-    req.on('data', (c) => (data += c))
-    req.on('end', () => {
-      received.push({
-        path: req.url ?? '',
-        body: JSON.parse(data || '{}'),
-        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
-      })
-      ;(script.shift() ?? ((r: http.ServerResponse) => r.writeHead(204).end()))(res)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  port = (server.address() as AddressInfo).port
+  hook = await startWebhookReceiver()
+  received = hook.got
+  port = hook.port
 })
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections()
-      server.close(() => r())
-    }),
-)
+afterAll(() => hook.close())
 beforeEach(() => {
-  received = []
-  script = []
+  hook.got.length = 0
+  hook.state.script = []
 })
 
 const SECRET = '/hooks/T000/B000/s3cr3t-token?key=also-secret'
@@ -102,7 +85,7 @@ describe('the webhook test (one attempt through the sender)', () => {
 
   it('reports a non-2xx answer once, without retrying it', async () => {
     const t = setup()
-    script = [(r) => r.writeHead(503).end()]
+    hook.state.script = [(r) => r.writeHead(503).end()]
     const result = await t.test(`http://127.0.0.1:${port}/hook`)
     expect(result).toMatchObject({ outcome: 'http_error', delivered: false, status: 503 })
     expect(received).toHaveLength(1)
@@ -111,7 +94,7 @@ describe('the webhook test (one attempt through the sender)', () => {
 
   it('does not follow a redirect: the receiver it points to gets nothing', async () => {
     const t = setup()
-    script = [(r) => r.writeHead(302, { location: `http://127.0.0.1:${port}/stolen` }).end()]
+    hook.state.script = [(r) => r.writeHead(302, { location: `http://127.0.0.1:${port}/stolen` }).end()]
     const result = await t.test(`http://127.0.0.1:${port}/hook`)
     expect(result).toMatchObject({ outcome: 'http_error', status: 302 })
     expect('message' in result && result.message).toContain('redirects are not followed')
@@ -121,7 +104,7 @@ describe('the webhook test (one attempt through the sender)', () => {
 
   it('reports a receiver that does not answer in time as a timeout', async () => {
     const t = setup({ timeoutMs: 200 })
-    script = [() => {}]
+    hook.state.script = [() => {}]
     const result = await t.test(`http://127.0.0.1:${port}${SECRET}`)
     expect(result).toMatchObject({ outcome: 'timeout', delivered: false, status: null })
     expect('message' in result && result.message).toContain('within 200 ms')
@@ -156,7 +139,7 @@ describe('the webhook test (one attempt through the sender)', () => {
   it('runs one test at a time, then waits a cooldown before the next', async () => {
     const t = setup()
     let release: () => void = () => {}
-    script = [(r) => (release = () => r.writeHead(200).end())]
+    hook.state.script = [(r) => (release = () => r.writeHead(200).end())]
     const first = t.test(`http://127.0.0.1:${port}/one`)
     await expect.poll(() => received.length).toBe(1)
     expect(await t.test(`http://127.0.0.1:${port}/two`)).toMatchObject({ outcome: 'busy' })

@@ -11,42 +11,22 @@ import type { Lookup } from '../../src/agent/monitor/webhook-target'
 import { loadConfig } from '../../src/config'
 import type { Logger } from '../../src/logger'
 import { webhookPolicyFromConfig } from '../../src/net/webhook-policy'
+import { type ReceivedHook, startWebhookReceiver } from '../helpers/webhook-receiver'
 
 /** A receiver on 127.0.0.1 that answers each request as the test scripts it. */
-let server: http.Server
+let hook: Awaited<ReturnType<typeof startWebhookReceiver>>
 let base: string
-let received: { path: string; body: unknown; type: string | undefined; host?: string; auth?: string }[] = []
-let script: ((res: http.ServerResponse) => void)[] = []
+let received: ReceivedHook[]
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let data = ''
-    req.on('data', (c) => (data += c))
-    req.on('end', () => {
-      received.push({
-        path: req.url ?? '',
-        body: JSON.parse(data || 'null'),
-        type: req.headers['content-type'],
-        host: req.headers.host,
-        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
-      })
-      const answer = script.shift() ?? ((r: http.ServerResponse) => r.writeHead(204).end())
-      answer(res)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  hook = await startWebhookReceiver()
+  received = hook.got
+  base = `http://127.0.0.1:${hook.port}`
 })
-afterAll(
-  () =>
-    new Promise<void>((r) => {
-      server.closeAllConnections()
-      server.close(() => r())
-    }),
-)
+afterAll(() => hook.close())
 beforeEach(() => {
-  received = []
-  script = []
+  hook.got.length = 0
+  hook.state.script = []
 })
 
 function capturingLogger() {
@@ -81,7 +61,7 @@ describe('alert webhook delivery', () => {
 
   it('retries a 5xx answer with backoff until it is accepted, keeping order', async () => {
     const { logger } = capturingLogger()
-    script = [(r) => r.writeHead(503).end(), (r) => r.writeHead(500).end(), (r) => r.writeHead(200).end()]
+    hook.state.script = [(r) => r.writeHead(503).end(), (r) => r.writeHead(500).end(), (r) => r.writeHead(200).end()]
     const sender = createWebhookSender({ url: () => `${base}/hook`, logger, policy, backoffMs: 20 })
     sender.send({ n: 1 })
     sender.send({ n: 2 })
@@ -93,7 +73,7 @@ describe('alert webhook delivery', () => {
   it('gives up after its retries when the receiver hangs, and logs without the secret parts of the URL', async () => {
     const { logger, lines } = capturingLogger()
     const hang = () => {}
-    script = [hang, hang, hang]
+    hook.state.script = [hang, hang, hang]
     const sender = createWebhookSender({
       url: () => `http://user:pw@127.0.0.1:${new URL(base).port}${SECRET_PATH}`,
       logger,
@@ -115,7 +95,7 @@ describe('alert webhook delivery', () => {
 
   it('does not retry a refusal (4xx other than 429)', async () => {
     const { logger } = capturingLogger()
-    script = [(r) => r.writeHead(400).end()]
+    hook.state.script = [(r) => r.writeHead(400).end()]
     const sender = createWebhookSender({ url: () => `${base}/hook`, logger, policy, backoffMs: 10 })
     sender.send({ n: 1 })
     await sender.idle()
@@ -219,7 +199,7 @@ describe('alert webhook destinations', () => {
     await new Promise<void>((r) => second.listen(0, '127.0.0.1', r))
     try {
       const elsewhere = `http://127.0.0.1:${(second.address() as AddressInfo).port}/stolen`
-      script = [
+      hook.state.script = [
         (r) => r.writeHead(302, { location: elsewhere }).end(),
         (r) => r.writeHead(307, { location: elsewhere }).end(),
       ]
