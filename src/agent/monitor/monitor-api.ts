@@ -74,7 +74,7 @@ export function createMonitoringApi({
     }
   }
 
-  let lastOverview: HealthOverview | undefined
+  let lastOverview: { at: number | null; overview: HealthOverview } | undefined
 
   return {
     getHealth: async (ref) => monitor.healthOf(await find(ref)),
@@ -83,22 +83,22 @@ export function createMonitoringApi({
       await monitor.current()
       const list: ServiceHealth[] = monitor.services().map((e) => monitor.healthOf(e))
       const at = monitor.listedAt()
-      const collectedAt = at === null ? null : new Date(at).toISOString()
       // Each health is the same object while it says the same (healthOf): then so is the
       // overview, and the API keeps its serialised text with it.
       const last = lastOverview
       if (
         last &&
-        last.collectedAt === collectedAt &&
-        last.services.length === list.length &&
-        list.every((h, i) => h === last.services[i])
+        last.at === at &&
+        last.overview.services.length === list.length &&
+        list.every((h, i) => h === last.overview.services[i])
       )
-        return last
+        return last.overview
       const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as HealthOverview['summary']
       for (const h of list) summary[h.status] += 1
       summary.total = list.length
-      lastOverview = { services: list, summary, collectedAt }
-      return lastOverview
+      const overview = { services: list, summary, collectedAt: at === null ? null : new Date(at).toISOString() }
+      lastOverview = { at, overview }
+      return overview
     },
 
     async getMetrics(ref, options) {
