@@ -3,6 +3,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mapLimited } from '../../src/limiter'
+import { startFlags } from './start-flags'
 import { cleanupTestResources, createTestContainer, uniqueName } from '../helpers/docker'
 
 /**
@@ -90,7 +91,7 @@ try {
   // Ours: the bundle, logging at info to a file (an asynchronous destination).
   const logPath = join(dir, 'server.log')
   start(
-    pinned(0, [process.execPath, 'dist/node.js']),
+    pinned(0, [process.execPath, ...startFlags('start'), 'dist/node.js']),
     {
       PORT: '0',
       HOST: '127.0.0.1',
