@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { JSONParsed } from 'hono/utils/types'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
+const utf8 = new TextEncoder()
 // Texts kept per key (e.g. one per query of one catalogue read): bounded whatever clients send.
 const MAX_VARIANTS = 64
 
@@ -16,7 +17,9 @@ const MAX_VARIANTS = 64
  * Typed as c.json's answer, so the typed client (hc) still knows the body.
  */
 export function createJsonCache() {
-  const texts = new WeakMap<object, Map<string, string>>()
+  // Kept encoded: a string body would be measured and encoded to UTF-8 again for every answer
+  // (a list of 20 services is ~9 KB).
+  const answers = new WeakMap<object, Map<string, Uint8Array<ArrayBuffer>>>()
   return <B extends object, S extends ContentfulStatusCode>(
     c: Context,
     key: object,
@@ -24,13 +27,13 @@ export function createJsonCache() {
     status: S,
     variant = '',
   ): Response & TypedResponse<JSONParsed<B>, S, 'json'> => {
-    let kept = texts.get(key)
-    let text = kept?.get(variant)
-    if (text === undefined) {
-      text = JSON.stringify(body())
-      if (!kept) texts.set(key, (kept = new Map()))
-      if (kept.size < MAX_VARIANTS) kept.set(variant, text)
+    let kept = answers.get(key)
+    let bytes = kept?.get(variant)
+    if (bytes === undefined) {
+      bytes = utf8.encode(JSON.stringify(body()))
+      if (!kept) answers.set(key, (kept = new Map()))
+      if (kept.size < MAX_VARIANTS) kept.set(variant, bytes)
     }
-    return c.body(text, status, JSON_HEADERS) as unknown as Response & TypedResponse<JSONParsed<B>, S, 'json'>
+    return c.body(bytes, status, JSON_HEADERS) as unknown as Response & TypedResponse<JSONParsed<B>, S, 'json'>
   }
 }

@@ -48,4 +48,15 @@ describe('createJsonCache', () => {
     await app.request('/t?q=a')
     expect(bodies()).toBe(204)
   })
+
+  it('keeps the answer as UTF-8 bytes: text outside ASCII arrives as it was, and again from the cache', async () => {
+    const json = createJsonCache()
+    const list = [{ name: 'café — ✓ 日本' }]
+    const app = new Hono().get('/list', (c) => json(c, list, () => ({ services: list }), 200))
+    for (let i = 0; i < 2; i++) {
+      const bytes = new Uint8Array(await (await app.request('/list')).arrayBuffer())
+      expect(bytes).toEqual(new TextEncoder().encode(JSON.stringify({ services: list })))
+      expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ services: list })
+    }
+  })
 })
