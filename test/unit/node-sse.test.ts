@@ -1,5 +1,5 @@
 import { createHook } from 'node:async_hooks'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -156,6 +156,28 @@ describe("npm start's event streams", () => {
     streams[0]!.close()
     await until(() => hub.subscriberCount() === 2)
     for (const s of streams) s.close()
+    await until(() => hub.subscriberCount() === 0)
+  })
+
+  it("keep no copy of the sent headers on an open stream's response, and still deliver and end", async () => {
+    // Node kept each header the middleware set as a [name, value] pair for the stream's life.
+    const { app, hub } = await buildTestApp()
+    const responses: ServerResponse[] = []
+    const url = await startNode({
+      fetch: (req, env) => {
+        responses.push((env as { outgoing: ServerResponse }).outgoing)
+        return app.fetch(req, env)
+      },
+    })
+    const stream = await rawGet(`${url}/api/events`, auth)
+    await until(() => stream.text().includes(': connected'))
+    expect(stream.res.headers['x-request-id']).toMatch(/.+/)
+    expect(stream.res.headers['ratelimit-limit']).toMatch(/^\d+$/)
+    expect(responses).toHaveLength(1)
+    expect(responses[0]!.getHeaderNames()).toEqual([])
+    hub.publish('service-action', { n: 'still-delivered' })
+    await until(() => stream.text().includes('"n":"still-delivered"'))
+    stream.close()
     await until(() => hub.subscriberCount() === 0)
   })
 
