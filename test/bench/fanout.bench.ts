@@ -104,6 +104,8 @@ interface Row {
   n: number
   rssPerConn: number
   heapPerConn: number
+  /** Of heapPerConn, code V8 compiled while the clients connected: once per process, not per client. */
+  codePerConn: number
   p50: number
   p99: number
   max: number
@@ -177,6 +179,7 @@ for (const kind of KINDS) {
       n,
       rssPerConn: (loaded.rss! - base.rss!) / n,
       heapPerConn: (loaded.heapUsed! + loaded.external! - base.heapUsed! - base.external!) / n,
+      codePerConn: (loaded.code! - base.code!) / n,
       p50: delivery.p50!,
       p99: delivery.p99!,
       max: delivery.max!,
@@ -194,7 +197,7 @@ for (const kind of KINDS) {
     }
     rows.push(row)
     console.log(
-      `${kind.padEnd(8)} N=${String(n).padEnd(4)} rss/conn ${kb(row.rssPerConn)} KB, heap+ext/conn ${kb(row.heapPerConn)} KB, ` +
+      `${kind.padEnd(8)} N=${String(n).padEnd(4)} rss/conn ${kb(row.rssPerConn)} KB, heap+ext/conn ${kb(row.heapPerConn)} KB (code ${kb(row.codePerConn)}), ` +
         `delay p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms max ${row.max.toFixed(1)} ms, ` +
         `${row.complete}/${n} got all ${EVENTS} events (${delivery.deliveries} deliveries), ` +
         `after: ${row.clientsAfter} clients, heap+ext ${mb(row.heapLeft)} MB (code ${mb(row.codeLeft)}), rss ${mb(row.rssLeft)} MB from baseline; ` +
