@@ -9,7 +9,8 @@ import { cleanupTestResources, createTestContainer, uniqueName } from '../helper
 /**
  * `npm run bench api-throughput`: req/s and p99 of our read routes against a bare node:http
  * server and an Express 5 app serving the very bodies ours answered (captured first), in one run.
- * Ours is the built bundle (`node dist/node.js`, as `npm start` runs it) with the in-process agent
+ * Ours is the built bundle (`node dist/node.js` with the node flags of `npm start`, or those of
+ * BENCH_FLAGS for an A/B of flags, e.g. BENCH_FLAGS='') with the in-process agent
  * on the real engine and 20 labelled busybox services, with auth, rate limiting (a limit never
  * reached), request ids and LOG_LEVEL=info logging to a file. Server on core 0, autocannon
  * (-c 50) on core 1 when taskset exists. Target per route: ≥ 0.5× bare, ≥ 3× Express, p99 ≤ 2× bare.
@@ -90,8 +91,9 @@ try {
 
   // Ours: the bundle, logging at info to a file (an asynchronous destination).
   const logPath = join(dir, 'server.log')
+  const flags = process.env.BENCH_FLAGS?.split(' ').filter(Boolean) ?? startFlags('start')
   start(
-    pinned(0, [process.execPath, ...startFlags('start'), 'dist/node.js']),
+    pinned(0, [process.execPath, ...flags, 'dist/node.js']),
     {
       PORT: '0',
       HOST: '127.0.0.1',
