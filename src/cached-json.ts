@@ -4,16 +4,16 @@ import type { JSONParsed } from 'hono/utils/types'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const utf8 = new TextEncoder()
-// Texts kept per key (e.g. one per query of one catalogue read): bounded whatever clients send.
+// Answers kept per key (e.g. one per query of one catalogue read): bounded whatever clients send.
 const MAX_VARIANTS = 64
 
 /**
- * A JSON answer whose text is kept for as long as `key` lives: the agent hands out the very
+ * A JSON answer whose bytes are kept for as long as `key` lives: the agent hands out the very
  * same object for a read until what it describes changes (its inventory memoises summaries,
  * details, the list and the health overview), and the template store the same `version` per
  * catalogue read, so the same body is not built and serialised again on every request — that
  * was about a tenth of the busy time of a read. `key` (with `variant`, e.g. the query) must
- * stand for everything in `body`. Objects never seen again are dropped with their texts.
+ * stand for everything in `body`. Objects never seen again are dropped with their answers.
  * Typed as c.json's answer, so the typed client (hc) still knows the body.
  */
 export function createJsonCache() {
