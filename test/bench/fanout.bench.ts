@@ -12,7 +12,8 @@ import { startFlags } from './start-flags'
  * rise after GC, over N), delivery delay of 20 events at 2 per second (publish timestamp in the
  * payload, the client's clock on receipt: one machine, one clock), whether every client got
  * every event, and whether the subscriber count and heap return to where they were after the
- * clients leave (a second round of N clients adds nothing to what the first left). The server runs on core 0 and the load generator on core 1 (taskset).
+ * clients leave (a second round of N clients adds nothing to what the first left). The server
+ * runs on core 0 and the load generator on core 1 (taskset).
  * Targets (#13): memory per connection ≤ 1.3× plain and below Socket.IO; p99 ≤ 1.5× plain.
  */
 const ALL = ['plain', 'socketio', 'ours'] as const
@@ -233,9 +234,10 @@ for (const n of SIZES) {
       `back to baseline: ${leftOk ? 'yes' : 'NO'} — ${ok ? 'met' : 'NOT met'}`,
   )
 }
-// RSS per connection at one N includes whatever the server grows by once, whatever N is (the
-// young generation growing to its maximum in the connection burst): the slope between the
-// smallest and the largest N is what each further connection costs.
+// RSS per connection at one N includes whatever the server grows by once, whatever N is (memory
+// the optimising compiler takes as the request path gets hot; a young generation growing to its
+// maximum in the burst): the slope between the smallest and the largest N is what each further
+// connection costs.
 const [lo, hi] = [SIZES[0]!, SIZES[SIZES.length - 1]!]
 const slope = (k: string) => {
   const [a, b] = [rows.find((r) => r.kind === k && r.n === lo)!, rows.find((r) => r.kind === k && r.n === hi)!]
