@@ -8,7 +8,6 @@ import { boundPort, listenOrExit } from './listen'
 import { createNodeLogger } from './node-logger'
 import { nodeSecretCheck } from './node-secret-check'
 import { closeServer } from './shutdown'
-import { settleHeapSoon } from './settle-heap'
 import { configOrExit, tokenOrCreate } from './startup'
 
 /** `npm start`: the API on Node, with the agent in-process or, given ZAPIE_AGENT_URL, over HTTP. */
@@ -41,7 +40,6 @@ async function main() {
     url: `http://${config.host}:${boundPort(server)}`,
     agent: remote ? remote.url : 'in-process',
   })
-  settleHeapSoon()
 
   let stopping = false
   const shutdown = (signal: string) => {

@@ -3,7 +3,6 @@ import { nodeClientAddress } from '../client-address'
 import { boundPort, listenOrExit } from '../listen'
 import { createNodeLogger } from '../node-logger'
 import { closeServer } from '../shutdown'
-import { settleHeapSoon } from '../settle-heap'
 import { configOrExit, tokenOrCreate } from '../startup'
 import { startHostAgent } from './host'
 import { createAgentServer } from './server'
@@ -39,7 +38,6 @@ async function main() {
     }),
   )
   logger.info({ msg: 'agent listening', url: `http://${config.agentHost}:${boundPort(server)}` })
-  settleHeapSoon()
 
   const shutdown = () => {
     host.hub.close()
