@@ -1,5 +1,4 @@
-import { IncomingMessage, ServerResponse } from 'node:http'
-import { Socket } from 'node:net'
+import type { ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { HEARTBEAT_FRAME } from './events/frame'
 import { type FrameSource, type SseHandoff, takeSseHandoff } from './events/sse'
@@ -141,13 +140,15 @@ class NodeEventStream {
 // Node keeps every header set with setHeader (request id, CORS, rate limit: src/response-header.ts)
 // as a [name, value] pair on the ServerResponse for its whole life, though once they are sent
 // only the `_header` text it wrote is used. For thousands of idle streams that is ~0.6 KB each.
-const kOutHeaders = Object.getOwnPropertySymbols(new ServerResponse(new IncomingMessage(new Socket()))).find(
-  (symbol) => symbol.description === 'kOutHeaders',
-)
+// The symbol it keeps them under is found on the first stream's response; if a Node version
+// renames it, nothing is dropped and nothing breaks.
+let kOutHeaders: symbol | null | undefined
 
 /** Lets the sent headers' pairs go (as a response that only ever used writeHead holds none). */
 function dropSentHeaders(outgoing: ServerResponse) {
-  if (kOutHeaders && outgoing.headersSent) (outgoing as unknown as Record<symbol, unknown>)[kOutHeaders] = null
+  if (!outgoing.headersSent) return
+  kOutHeaders ??= Object.getOwnPropertySymbols(outgoing).find((s) => s.description === 'kOutHeaders') ?? null
+  if (kOutHeaders) (outgoing as unknown as Record<symbol, unknown>)[kOutHeaders] = null
 }
 
 /** The response's headers as `writeHead` takes them, `set-cookie` kept as separate lines. */

@@ -10,39 +10,44 @@
  * began, and a read under way is shared if it began less than that long ago: freshness is then
  * bounded by `reuseMs` instead.
  */
+/** One read under way or done: when it began, and its answer. */
+interface Read<T> {
+  began: number
+  answer: Promise<T>
+}
+
 export function freshRead<T>(
   read: () => Promise<T>,
   options: { reuseMs?: number; now?: () => number } = {},
 ): () => Promise<T> {
   const now = options.now ?? Date.now
-  let running: Promise<T> | undefined
-  let runningBegan = 0
+  // Within `reuseMs` of when its read began, a read is fresh enough to share.
+  const withinReuse = (began: number) => !!options.reuseMs && now() - began < options.reuseMs
+  let running: Read<T> | undefined
   let next: Promise<T> | undefined
   // `reuseMs`: a successful answer may also serve callers who ask within that long after its
   // read began (failures never are: the next caller reads again).
-  let reusable: { began: number; answer: Promise<T> } | undefined
+  let reusable: Read<T> | undefined
   const start = () => {
-    const began = now()
-    const p = Promise.resolve().then(read)
-    running = p
-    runningBegan = began
+    const current: Read<T> = { began: now(), answer: Promise.resolve().then(read) }
+    running = current
     const clear = () => {
-      if (running === p) running = undefined
+      if (running === current) running = undefined
     }
-    p.then(() => {
+    current.answer.then(() => {
       clear()
-      if (options.reuseMs) reusable = { began, answer: p }
+      if (options.reuseMs) reusable = current
     }, clear)
-    return p
+    return current.answer
   }
   return () => {
-    if (reusable && now() - reusable.began < options.reuseMs!) return reusable.answer
+    if (reusable && withinReuse(reusable.began)) return reusable.answer
     if (!running) return start()
     // With reuseMs, a read that began less than that long ago is fresh enough to share: waiting
     // for the one after it doubled the wait of everyone who came meanwhile (the health check's
     // slowest answers, once every reuseMs).
-    if (options.reuseMs && now() - runningBegan < options.reuseMs) return running
-    next ??= running
+    if (withinReuse(running.began)) return running.answer
+    next ??= running.answer
       .then(
         () => undefined,
         () => undefined,

@@ -68,8 +68,9 @@ function start(script: string, core: number, args: string[]) {
   // Ours with the V8 flags `npm start` gives it; the baselines as node runs by default, or with
   // the same flags under FANOUT_SAME_FLAGS=1 (what the flags alone change).
   const sameFlags = process.env.FANOUT_SAME_FLAGS === '1' || args[0] === 'ours'
-  const flags = script === 'server.ts' && sameFlags ? startFlags('start') : ['--expose-gc']
-  const node = [process.execPath, ...new Set([...flags, '--expose-gc']), '--max-old-space-size=2048', ...entry, ...args]
+  const flags = script === 'server.ts' && sameFlags ? startFlags('start') : []
+  // --expose-gc for every process: the memory readings collect first (server.ts, settle).
+  const node = [process.execPath, '--expose-gc', ...flags, '--max-old-space-size=2048', ...entry, ...args]
   const child = hasTaskset
     ? spawn('taskset', ['-c', String(core), ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     : spawn(node[0]!, node.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
