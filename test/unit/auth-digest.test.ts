@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { nodeSecretCheck } from '../../src/node-secret-check'
+import { constantTimeEqual, nodeSecretCheck } from '../../src/node-secret-check'
 import { auth, buildTestApp } from '../helpers/app'
 
 afterEach(() => vi.restoreAllMocks())
@@ -26,7 +27,7 @@ describe('token check', () => {
     ).toBe(200)
   })
 
-  it('on Node checks the token with node:crypto, never a Web Crypto digest, and still tells right from wrong', async () => {
+  it('on Node checks the token without any digest, and still tells right from wrong', async () => {
     const { app } = await buildTestApp({ secretCheck: nodeSecretCheck() })
     const digest = vi.spyOn(crypto.subtle, 'digest')
     for (let i = 0; i < 20; i++) expect((await app.request('/api/templates', { headers: auth })).status).toBe(200)
@@ -35,5 +36,32 @@ describe('token check', () => {
       expect((await app.request('/api/templates', { headers: { authorization } })).status).toBe(401)
     }
     expect(digest).not.toHaveBeenCalled()
+  })
+})
+
+describe('constantTimeEqual', () => {
+  it('tells equal secrets from any other, whatever their lengths and characters', () => {
+    const secret = fc.string({ unit: 'grapheme', maxLength: 48 })
+    fc.assert(
+      fc.property(secret, secret, (given, expected) => {
+        expect(constantTimeEqual(given, expected)).toBe(expected !== '' && given === expected)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('refuses a prefix, an extension, a repetition and a one-character change of the secret', () => {
+    const expected = 'bench-token-0123456789abcdef0123'
+    expect(constantTimeEqual(expected, expected)).toBe(true)
+    for (const given of [
+      expected.slice(0, -1),
+      `${expected}x`,
+      expected + expected,
+      `${expected.slice(0, 10)}X${expected.slice(11)}`,
+      '',
+    ])
+      expect(constantTimeEqual(given, expected)).toBe(false)
+    // Nothing matches an empty expected secret, not even an empty one.
+    expect(constantTimeEqual('', '')).toBe(false)
   })
 })
