@@ -74,6 +74,7 @@ import { limitFollowStreams } from './follow-limit'
 import { buildDocument } from './openapi/document'
 import { collectRoutes } from './openapi/registry'
 import { checkJsonBody } from './json-body'
+import { CachedRouter } from './cached-router'
 import { chain } from './middleware-chain'
 import { rateLimit } from './rate-limit'
 import { requestId } from './request-id'
@@ -146,7 +147,7 @@ export function createApp(resolveDeps: ResolveDeps) {
   let document: Record<string, unknown> | undefined
   const openapi = (): Record<string, unknown> =>
     (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
-  const app = new Hono<AppEnv>()
+  const app = new Hono<AppEnv>({ router: new CachedRouter() })
     .use(requestId())
     .use(injectDeps(resolveDeps, openapi))
     .use(requestLog())

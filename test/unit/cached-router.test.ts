@@ -1,0 +1,67 @@
+import { TrieRouter } from 'hono/router/trie-router'
+import { describe, expect, it, vi } from 'vitest'
+import { CachedRouter } from '../../src/cached-router'
+
+const withRoutes = () => {
+  const inner = new TrieRouter<string>()
+  const router = new CachedRouter(inner)
+  router.add('GET', '/api/services/bulk/:operation', 'bulk')
+  router.add('GET', '/api/services/:containerId', 'service')
+  router.add('GET', '/api/services/:containerId/logs', 'logs')
+  router.add('ALL', '/api/*', 'middleware')
+  return { inner, router, match: vi.spyOn(inner, 'match') }
+}
+
+const handlersAndParams = (result: ReturnType<CachedRouter<string>['match']>) =>
+  result[0].map(([handler, params]) => [handler, { ...params }])
+
+describe('CachedRouter', () => {
+  it('answers as the router it wraps, each path with its own parameters', () => {
+    const { router } = withRoutes()
+    const plain = withRoutes().inner
+    for (const path of [
+      '/api/services/a1',
+      '/api/services/b2',
+      '/api/services/a1/logs',
+      '/api/services/bulk/stop',
+      '/x',
+    ])
+      for (let round = 0; round < 2; round++)
+        expect(handlersAndParams(router.match('GET', path))).toEqual(handlersAndParams(plain.match('GET', path)))
+    expect(handlersAndParams(router.match('GET', '/api/services/b2'))).toEqual([
+      ['service', { containerId: 'b2' }],
+      ['middleware', {}],
+    ])
+  })
+
+  it('asks the router it wraps once per method and path', () => {
+    const { router, match } = withRoutes()
+    for (let i = 0; i < 5; i++) router.match('GET', '/api/services/a1')
+    router.match('POST', '/api/services/a1')
+    expect(match.mock.calls).toEqual([
+      ['GET', '/api/services/a1'],
+      ['POST', '/api/services/a1'],
+    ])
+  })
+
+  it('keeps at most 512 paths, the oldest dropped first, and never a very long one', () => {
+    const { router, match } = withRoutes()
+    for (let i = 0; i <= 512; i++) router.match('GET', `/api/services/s${i}`)
+    match.mockClear()
+    router.match('GET', '/api/services/s512')
+    expect(match).not.toHaveBeenCalled()
+    router.match('GET', '/api/services/s0')
+    expect(match).toHaveBeenCalledTimes(1)
+    const long = `/api/services/${'x'.repeat(300)}`
+    router.match('GET', long)
+    router.match('GET', long)
+    expect(match).toHaveBeenCalledTimes(3)
+  })
+
+  it('forgets what it kept when a route is added', () => {
+    const { router } = withRoutes()
+    expect(router.match('GET', '/api/other')[0].map(([h]) => h)).toEqual(['middleware'])
+    router.add('GET', '/api/other', 'other')
+    expect(router.match('GET', '/api/other')[0].map(([h]) => h)).toEqual(['middleware', 'other'])
+  })
+})
