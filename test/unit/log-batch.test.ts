@@ -14,24 +14,35 @@ function fakeSink() {
     sink: { write: (t: string) => writes.push(t), flushSync: () => void flushed++ },
   }
 }
-const nextTurn = () => new Promise((r) => setImmediate(r))
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('log lines handed on in batches', () => {
-  it('the lines of one event-loop turn reach the destination as one write, in order', async () => {
+  it('the lines logged within the wait reach the destination as one write, in order', async () => {
     const { writes, sink } = fakeSink()
-    const batch = createLineBatch(sink)
+    const batch = createLineBatch(sink, 40)
     batch.write('a\n')
+    await sleep(5)
     batch.write('b\n')
     batch.write('c\n')
     expect(writes).toEqual([])
-    await nextTurn()
+    await sleep(60)
     expect(writes).toEqual(['a\nb\nc\n'])
     batch.write('d\n')
-    await nextTurn()
+    await sleep(60)
     expect(writes).toEqual(['a\nb\nc\n', 'd\n'])
     // Idle: nothing more is written.
-    await nextTurn()
+    await sleep(60)
     expect(writes).toHaveLength(2)
+  })
+
+  it('waits at most 50 ms by default, then hands the batch on', async () => {
+    const { writes, sink } = fakeSink()
+    const batch = createLineBatch(sink)
+    batch.write('a\n')
+    await sleep(20)
+    expect(writes).toEqual([])
+    await sleep(60)
+    expect(writes).toEqual(['a\n'])
   })
 
   it('a big batch is handed on at once, without waiting for the turn to end', () => {
@@ -42,6 +53,16 @@ describe('log lines handed on in batches', () => {
     expect(writes).toEqual([line.repeat(16)])
   })
 
+  it('a batch handed on for its size leaves no timer behind to hand on an empty one', async () => {
+    const { writes, sink } = fakeSink()
+    const batch = createLineBatch(sink, 10)
+    const line = `${'x'.repeat(1023)}\n`
+    for (let i = 0; i < 16; i++) batch.write(line)
+    batch.write('next\n')
+    await sleep(30)
+    expect(writes).toEqual([line.repeat(16), 'next\n'])
+  })
+
   it('flushSync hands on what is gathered and flushes the destination', () => {
     const { writes, flushes, sink } = fakeSink()
     const batch = createLineBatch(sink)
@@ -49,6 +70,21 @@ describe('log lines handed on in batches', () => {
     batch.flushSync()
     expect(writes).toEqual(['last words\n'])
     expect(flushes()).toBe(1)
+  })
+
+  it('a process that logs and then has nothing left to do still has its lines written as it ends', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'zapie-log-end-')), 'out.log')
+    const script = `
+      import { createNodeLogger } from './src/node-logger.ts'
+      const logger = createNodeLogger('info', { fd: (await import('node:fs')).openSync(${JSON.stringify(path)}, 'a') })
+      logger.info({ msg: 'only line' })
+    `
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      stdio: 'pipe',
+      timeout: 20_000,
+    })
+    expect(JSON.parse(readFileSync(path, 'utf8')).msg).toBe('only line')
   })
 
   it('lines logged just before the process exits are in the log', () => {
