@@ -33,7 +33,8 @@ function deepFreeze<T>(value: T): T {
  */
 export function rememberUrlValidation(target: UrlTarget, validator: MiddlewareHandler): MiddlewareHandler {
   let kept = new Map<string, unknown>()
-  return async (c: Context, next: Next) => {
+  // Not async: a URL seen before goes on without a promise of this step's own.
+  return (c: Context, next: Next) => {
     const key = keyOf(c, target)
     if (key.length > MAX_KEY_CHARS) return validator(c, next)
     const hit = kept.get(key)
