@@ -20,6 +20,9 @@ const ALL = [
   'test/unit/monitor-api.test.ts',
   'test/unit/monitor-inventory-sync.test.ts',
   'test/unit/monitor-engine.test.ts',
+  'test/unit/cached-router.test.ts',
+  'test/unit/auth-digest.test.ts',
+  'test/unit/log-batch.test.ts',
 ]
 
 export default defineConfig({

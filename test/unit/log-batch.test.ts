@@ -53,13 +53,17 @@ describe('log lines handed on in batches', () => {
     expect(writes).toEqual([line.repeat(16)])
   })
 
-  it('a batch handed on for its size leaves no timer behind to hand on an empty one', async () => {
+  it('a batch handed on for its size leaves no timer behind: the next line waits its own time', async () => {
     const { writes, sink } = fakeSink()
-    const batch = createLineBatch(sink, 10)
+    const batch = createLineBatch(sink, 100)
     const line = `${'x'.repeat(1023)}\n`
     for (let i = 0; i < 16; i++) batch.write(line)
+    await sleep(50)
     batch.write('next\n')
-    await sleep(30)
+    // The first batch's timer would have fired 100 ms after its first line.
+    await sleep(70)
+    expect(writes).toEqual([line.repeat(16)])
+    await sleep(80)
     expect(writes).toEqual([line.repeat(16), 'next\n'])
   })
 
@@ -70,6 +74,10 @@ describe('log lines handed on in batches', () => {
     batch.flushSync()
     expect(writes).toEqual(['last words\n'])
     expect(flushes()).toBe(1)
+    // Nothing gathered: the destination is flushed, but given no empty write.
+    batch.flushSync()
+    expect(writes).toEqual(['last words\n'])
+    expect(flushes()).toBe(2)
   })
 
   it('a process that logs and then has nothing left to do still has its lines written as it ends', () => {
