@@ -54,7 +54,10 @@ describe('the Node logger', () => {
     const logger = createNodeLogger('warn', { fd: fs.openSync(path, 'a') })
     logger.info({ msg: 'too chatty' })
     logger.warn({ msg: 'engine said', error: 'connect to redis://admin:hunter2@db:6379 failed' })
+    // Written before flush returns: not handed to an asynchronous write still under way after it.
+    const asyncWrite = vi.spyOn(fs, 'write')
     logger.flush()
+    expect(asyncWrite).not.toHaveBeenCalled()
     const lines = linesOf(path)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ level: 'warn', msg: 'engine said' })
