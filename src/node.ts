@@ -6,7 +6,7 @@ import { systemClock, type AppDeps } from './deps'
 import { createEventRelay } from './events/relay'
 import { boundPort, listenOrExit } from './listen'
 import { createNodeLogger } from './node-logger'
-import { nodeSecretCheck } from './node-secret-check'
+import { constantTimeEqual } from './node-secret-check'
 import { closeServer } from './shutdown'
 import { configOrExit, tokenOrCreate } from './startup'
 
@@ -32,7 +32,7 @@ async function main() {
     clock: systemClock,
     logger,
     clientAddress: nodeClientAddress,
-    secretCheck: nodeSecretCheck(),
+    secretCheck: constantTimeEqual,
   }
   resolveApp(createApp(() => deps))
   logger.info({

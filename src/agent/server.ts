@@ -5,7 +5,7 @@ import { createAuthFailureGuard } from '../auth-failures'
 import { downloadHeaders, rangeNotSatisfiable } from '../backup-download'
 import { AppError, errorBody, tooLarge, unauthorized } from '../errors'
 import { streamFeed, streamLogLines } from '../events/sse'
-import { nodeSecretCheck } from '../node-secret-check'
+import { constantTimeEqual } from '../node-secret-check'
 import type { EventFeed } from '../events/types'
 import { assertJsonDepth } from '../json-depth'
 import { BackupId } from '../schemas/backup'
@@ -88,9 +88,6 @@ function longJson(run: () => Promise<unknown>, logger: Logger): Response {
  */
 export function createAgentServer(deps: AgentServerDeps) {
   const failures = createAuthFailureGuard()
-  // The agent runs on Node only: node:crypto's synchronous, constant-time check, the expected
-  // digest taken once — not a Web Crypto digest and its thread-pool round trip per request.
-  const tokenMatches = nodeSecretCheck()
   // Each follow holds a Docker connection: the agent bounds them itself, whichever API servers call.
   const follows = createStreamSlots()
   const followMax = deps.logFollowMax ?? 32
@@ -117,7 +114,8 @@ export function createAgentServer(deps: AgentServerDeps) {
           'Too many wrong agent tokens from this client; wait before trying again',
         )
       }
-      if (!given || !tokenMatches(given, deps.token)) {
+      // Node only: the synchronous constant-time check, not a Web Crypto digest per request.
+      if (!given || !constantTimeEqual(given, deps.token)) {
         if (given) failures.fail(client, Date.now())
         throw unauthorized('A valid agent token is required')
       }

@@ -22,7 +22,7 @@ export interface TestAppOptions {
   stores?: Stores
   /** Who the app thinks is calling; tests pass one that reads a test header. */
   clientAddress?: AppDeps['clientAddress']
-  /** How the token is compared (the Node composition passes nodeSecretCheck). */
+  /** How the token is compared (the Node composition passes constantTimeEqual). */
   secretCheck?: AppDeps['secretCheck']
 }
 

@@ -9,7 +9,7 @@ import { withNodeEventStreams } from '../../../src/node-sse'
 import { createEventHub } from '../../../src/events/hub'
 import { silentLogger } from '../../../src/logger'
 import { nodeClientAddress } from '../../../src/client-address'
-import { nodeSecretCheck } from '../../../src/node-secret-check'
+import { constantTimeEqual } from '../../../src/node-secret-check'
 import { createStores } from '../../../storage'
 import { createFakeAgent } from '../../helpers/fake-agent'
 
@@ -45,7 +45,7 @@ if (kind === 'ours') {
     logger: silentLogger,
     // As src/node.ts wires them for `npm start`.
     clientAddress: nodeClientAddress,
-    secretCheck: nodeSecretCheck(),
+    secretCheck: constantTimeEqual,
   }))
   // As src/listen.ts serves it for `npm start`.
   const server = serve({ fetch: withNodeEventStreams(app.fetch), port: 0, hostname: '127.0.0.1' })
