@@ -3,6 +3,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mapLimited } from '../../src/limiter'
+import { median } from './median'
 import { startFlags } from './start-flags'
 import { cleanupTestResources, createTestContainer, uniqueName } from '../helpers/docker'
 
@@ -14,18 +15,14 @@ import { cleanupTestResources, createTestContainer, uniqueName } from '../helper
  * on the real engine and 20 labelled busybox services, with auth, rate limiting (a limit never
  * reached), request ids and LOG_LEVEL=info logging to a file. Server on core 0, autocannon
  * (-c 50) on core 1 when taskset exists. Per route, BENCH_ROUNDS (3) rounds of the three servers
- * in turn, BENCH_SECONDS (4) each; figures are medians, ratios the median of each round's own.
+ * in turn, BENCH_SECONDS (4) each; figures are medians (the lower middle for an even count),
+ * ratios the median of each round's own.
  * Target per route: ≥ 0.5× bare, ≥ 3× Express, p99 ≤ 2× bare.
  */
 const TOKEN = 'bench-token-0123456789abcdef0123'
 const SERVICES = 20
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 const root = join(import.meta.dirname, '..', '..')
 const dir = mkdtempSync(join(tmpdir(), 'zapie-bench-api-'))
 const taskset = spawnSync('taskset', ['--version']).status === 0 && cpus().length >= 2
@@ -155,19 +152,20 @@ try {
     for (const base of Object.values(servers)) load(base + route, 1) // warm-up, discarded
     // Rounds of the three servers one after the other: this machine's speed drifts within a
     // minute, so each ratio is taken within a round and the median of the rounds reported.
-    const rounds: Record<'ours' | 'bare' | 'express', Load>[] = []
-    for (let r = 0; r < ROUNDS; r++) {
-      const round: Record<string, Load> = {}
-      for (const [name, base] of Object.entries(servers)) round[name] = load(base + route, SECONDS)
-      rounds.push(round as Record<'ours' | 'bare' | 'express', Load>)
-    }
-    const of = (name: 'ours' | 'bare' | 'express') => ({
+    const rounds = Array.from({ length: ROUNDS }, () => ({
+      ours: load(servers.ours + route, SECONDS),
+      bare: load(servers.bare + route, SECONDS),
+      express: load(servers.express + route, SECONDS),
+    }))
+    const of = (name: keyof (typeof rounds)[number]) => ({
       rps: median(rounds.map((r) => r[name].rps)),
       p99: median(rounds.map((r) => r[name].p99)),
     })
     const [o, b, e] = [of('ours'), of('bare'), of('express')]
-    const vsBare = median(rounds.map((r) => r.ours.rps / r.bare.rps))
-    const vsExpress = median(rounds.map((r) => r.ours.rps / r.express.rps))
+    const bareRatios = rounds.map((r) => r.ours.rps / r.bare.rps)
+    const expressRatios = rounds.map((r) => r.ours.rps / r.express.rps)
+    const vsBare = median(bareRatios)
+    const vsExpress = median(expressRatios)
     const p99 = median(rounds.map((r) => r.ours.p99 / Math.max(r.bare.p99, 1)))
     const met = vsBare >= 0.5 && vsExpress >= 3 && p99 <= 2
     const bad = rounds.reduce((n, r) => n + r.ours.non2xx + r.ours.errors, 0)
@@ -175,7 +173,7 @@ try {
     rows.push(line)
     console.log(line)
     console.log(
-      `  rounds, ours/bare: ${rounds.map((r) => (r.ours.rps / r.bare.rps).toFixed(2)).join(', ')}; ours/Express: ${rounds.map((r) => (r.ours.rps / r.express.rps).toFixed(2)).join(', ')}`,
+      `  rounds, ours/bare: ${bareRatios.map((x) => x.toFixed(2)).join(', ')}; ours/Express: ${expressRatios.map((x) => x.toFixed(2)).join(', ')}`,
     )
   }
   const uptimeAfter = execFileSync('uptime', { encoding: 'utf8' }).trim()

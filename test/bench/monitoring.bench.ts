@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDockerClient } from '../../src/agent/docker'
 import { mapLimited } from '../../src/limiter'
+import { median } from './median'
 
 /**
  * `npm run bench monitoring`: 50 running labelled containers, then
@@ -29,10 +30,6 @@ const docker = createDockerClient(process.env.DOCKER_HOST)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const log = (...a: unknown[]) => console.log(...a)
 
-function median(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor((s.length - 1) / 2)]!
-}
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
 
