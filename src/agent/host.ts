@@ -179,7 +179,7 @@ export function buildMonitoring(infra: MonitoringInfra, overrides?: Partial<Moni
     hostCpu,
     procRoot: tuning.procRoot,
     backupDir: config.backupDir,
-    managedCount: () => inventory.entries().length,
+    managedCount: () => inventory.size(),
   })
   // The webhook "send test" holds its own lock and cooldown (webhook-test.ts).
   const testAlertWebhook = createWebhookTester({

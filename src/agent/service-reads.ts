@@ -14,7 +14,7 @@ import { statusText } from './status-text'
  */
 export interface ServiceReadsDeps {
   monitor: Pick<MonitorQueries, 'current' | 'find' | 'isDockerReachable' | 'listedAt'>
-  inventory: Pick<Inventory, 'entries' | 'inspectNow'>
+  inventory: Pick<Inventory, 'entries' | 'size' | 'inspectNow'>
 }
 
 export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now: () => number) {
@@ -93,7 +93,7 @@ export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now
     /** How many services there are, for the health check's counts. */
     async managedCount(): Promise<number> {
       await current()
-      return inventory.entries().length
+      return inventory.size()
     },
   }
 }

@@ -44,7 +44,7 @@ function reads(entries: InventoryEntry[], clock: { now: number }) {
         isDockerReachable: () => true,
         listedAt: () => 0,
       },
-      inventory: { entries: () => entries, inspectNow: async () => {} },
+      inventory: { entries: () => entries, size: () => entries.length, inspectNow: async () => {} },
     },
     () => clock.now,
   )
