@@ -45,6 +45,39 @@ describe('middleware chained as one, with Hono’s semantics between them', () =
     expect(res.headers.get('x-seen-by-first')).toBe('401')
   })
 
+  it('members that only hand on pass errors and answers through unchanged', async () => {
+    const handOn: MiddlewareHandler = (_c, next) => next()
+    const seenByFirst: number[] = []
+    const first: MiddlewareHandler = async (c, next) => {
+      await next()
+      seenByFirst.push(c.res.status)
+    }
+    const app = new Hono()
+      .use(
+        '/deny/*',
+        chain(onError, first, handOn, handOn, () => {
+          throw new Error('no token')
+        }),
+      )
+      .use('/ok/*', chain(onError, first, handOn, handOn))
+      .get('/deny/x', (c) => c.text('never'))
+      .get('/ok/x', (c) => c.text('ok', 202))
+      .get('/ok/fails', () => {
+        throw new Error('handler failed')
+      })
+      .onError((err, c) => c.json({ error: err.message }, 500))
+    const denied = await app.request('/deny/x')
+    expect(denied.status).toBe(401)
+    expect(await denied.json()).toEqual({ error: 'no token' })
+    const ok = await app.request('/ok/x')
+    expect(ok.status).toBe(202)
+    expect(await ok.text()).toBe('ok')
+    const failed = await app.request('/ok/fails')
+    expect(failed.status).toBe(500)
+    expect(await failed.json()).toEqual({ error: 'handler failed' })
+    expect(seenByFirst).toEqual([401, 202, 500])
+  })
+
   it('an answer a member gives itself ends the chain', async () => {
     let reached = false
     const app = new Hono()
