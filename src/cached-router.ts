@@ -21,11 +21,22 @@ export class CachedRouter<T> implements Router<T> {
   readonly #inner: Router<T>
   readonly #kept = new Map<string, Result<T>>()
 
-  constructor(inner: Router<T> = new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] })) {
+  readonly #inert: (handler: T) => boolean
+
+  /**
+   * `inert` names handlers that do nothing when run but hand on (documentation marks): they are
+   * not routed at all, so no request is dispatched through them.
+   */
+  constructor(
+    inner: Router<T> = new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] }),
+    inert: (handler: T) => boolean = () => false,
+  ) {
     this.#inner = inner
+    this.#inert = inert
   }
 
   add(method: string, path: string, handler: T): void {
+    if (this.#inert(handler)) return
     this.#kept.clear()
     this.#inner.add(method, path, handler)
   }

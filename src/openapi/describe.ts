@@ -46,6 +46,14 @@ export function describeRoute(doc: RouteDoc): MiddlewareHandler {
   return mw
 }
 
+/**
+ * True for describeRoute's marks: the app's router leaves them out (src/cached-router.ts), so
+ * a request is not dispatched through a step that only hands on; `app.routes`, which the
+ * document is read from, still lists them.
+ */
+export const isRouteDocOnly = (handler: unknown): boolean =>
+  typeof handler === 'function' && ROUTE_DOC in handler && !(REQUEST_SCHEMA in handler)
+
 export const specsOf = (spec: ResponseSpec | ResponseSpec[] | undefined): ResponseSpec[] =>
   spec === undefined ? [] : Array.isArray(spec) ? spec : [spec]
 

@@ -1,6 +1,7 @@
 import { TrieRouter } from 'hono/router/trie-router'
 import { describe, expect, it, vi } from 'vitest'
 import { CachedRouter } from '../../src/cached-router'
+import { auth, buildTestApp } from '../helpers/app'
 
 const withRoutes = () => {
   const inner = new TrieRouter<string>()
@@ -70,5 +71,21 @@ describe('CachedRouter', () => {
     expect(router.match('GET', '/api/other')[0].map(([h]) => h)).toEqual(['middleware'])
     router.add('GET', '/api/other', 'other')
     expect(router.match('GET', '/api/other')[0].map(([h]) => h)).toEqual(['middleware', 'other'])
+  })
+})
+
+describe('handlers that only document their route', () => {
+  it('are never routed, so a request is not dispatched through them', () => {
+    const router = new CachedRouter(new TrieRouter<string>(), (handler) => handler.startsWith('doc:'))
+    router.add('GET', '/api/health', 'doc:health')
+    router.add('GET', '/api/health', 'health')
+    expect(handlersAndParams(router.match('GET', '/api/health'))).toEqual([['health', {}]])
+  })
+
+  it('the app: the OpenAPI document still describes every route, and routes still answer', async () => {
+    const { app } = await buildTestApp()
+    const doc = (await (await app.request('/api/openapi.json')).json()) as { paths: Record<string, object> }
+    expect(doc.paths['/api/health']).toHaveProperty('get.summary')
+    expect((await app.request('/api/health', { headers: auth })).status).toBe(200)
   })
 })
