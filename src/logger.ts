@@ -12,8 +12,19 @@ export interface Logger {
   info(fields: Record<string, unknown>): void
   warn(fields: Record<string, unknown>): void
   error(fields: Record<string, unknown>): void
+  /** The request log's line (src/request-log.ts): the line `info({ msg: 'request', ...line })` writes. */
+  request(line: RequestLine): void
   /** Writes out buffered lines (an asynchronous destination); called before the process exits. */
   flush?(): void
+}
+
+/** What the request log says of each answer (a type, so any fields logger may take it). */
+export type RequestLine = {
+  requestId: string
+  method: string
+  path: string
+  status: number
+  durationMs: number
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {
@@ -22,7 +33,14 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     // Callers never pass secrets on purpose; an engine message or URL may still carry one.
     write(redactText(JSON.stringify({ time: new Date().toISOString(), level: name, ...fields })))
   }
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  const info = at('info')
+  return {
+    debug: at('debug'),
+    info,
+    warn: at('warn'),
+    error: at('error'),
+    request: (line) => info({ msg: 'request', ...line }),
+  }
 }
 
 export const silentLogger: Logger = createLogger('silent')

@@ -1,5 +1,5 @@
 import pino from 'pino'
-import type { Logger, LogLevel } from './logger'
+import type { Logger, LogLevel, RequestLine } from './logger'
 import { createLineBatch } from './log-batch'
 import { redactText } from './redact'
 
@@ -67,11 +67,22 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
     },
     batch,
   )
+  const requestsLogged = log.isLevelEnabled('info')
   return {
     debug: (fields) => log.debug(fields),
     info: (fields) => log.info(fields),
     warn: (fields) => log.warn(fields),
     error: (fields) => log.error(fields),
+    // The line pino would write, made by hand for its one shape and redacted the same way:
+    // through pino's general path it was about a sixth of a small read's time.
+    request: (line) => {
+      if (requestsLogged) batch.write(redactText(requestLineText(line)))
+    },
     flush,
   }
+}
+
+/** What pino writes for `info({ msg: 'request', ...line })` with the options above. */
+function requestLineText(line: RequestLine): string {
+  return `{"level":"info"${isoTimeField()},"msg":"request","requestId":${JSON.stringify(line.requestId)},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"status":${line.status},"durationMs":${line.durationMs}}\n`
 }

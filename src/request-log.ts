@@ -7,8 +7,7 @@ export const requestLog = () =>
     const started = performance.now()
     await next()
     // c.get, not c.var: Hono's c.var copies every variable into a new object on each access.
-    c.get('logger').info({
-      msg: 'request',
+    c.get('logger').request({
       requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,

@@ -37,7 +37,7 @@ const lookup: Lookup = async (hostname) => {
 function setup(options: { saved?: string | null; policy?: typeof strict; timeoutMs?: number } = {}) {
   const lines: string[] = []
   const log = (f: Record<string, unknown>) => lines.push(JSON.stringify(f))
-  const logger: Logger = { debug: log, info: log, warn: log, error: log }
+  const logger: Logger = { debug: log, info: log, warn: log, error: log, request: log }
   const clock = { t: 1_800_000_000_000, now: () => clock.t }
   const sender = createWebhookSender({
     url: () => options.saved ?? null,

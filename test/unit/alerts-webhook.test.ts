@@ -32,7 +32,7 @@ beforeEach(() => {
 function capturingLogger() {
   const lines: string[] = []
   const log = (f: Record<string, unknown>) => lines.push(JSON.stringify(f))
-  const logger: Logger = { debug: log, info: log, warn: log, error: log }
+  const logger: Logger = { debug: log, info: log, warn: log, error: log, request: log }
   return { logger, lines }
 }
 

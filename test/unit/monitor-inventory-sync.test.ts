@@ -28,7 +28,7 @@ function recordingLogger() {
   const lines: string[] = []
   const log = (fields: Record<string, unknown>) =>
     lines.push(fields.error === undefined ? String(fields.msg) : `${fields.msg}: ${fields.error}`)
-  return { lines, logger: { debug: log, info: log, warn: log, error: log } as Logger }
+  return { lines, logger: { debug: log, info: log, warn: log, error: log, request: log } as Logger }
 }
 
 describe('keeping the inventory in step with Docker', () => {

@@ -48,6 +48,34 @@ describe('the Node logger', () => {
     expect(Date.parse(String(requests[0]!.time))).not.toBeNaN()
   })
 
+  it('writes a request line exactly as info() would, redacted the same way, and none below its level', () => {
+    const path = logFile()
+    const logger = createNodeLogger('info', { fd: fs.openSync(path, 'a') })
+    const lines = [
+      { requestId: 'a1', method: 'GET', path: '/api/health', status: 200, durationMs: 1.5 },
+      { requestId: 'b-2=', method: 'DELETE', path: '/api/x/"quoted"\\back\u00e9\u2028', status: 404, durationMs: 0 },
+      { requestId: 'c3', method: 'GET', path: '/api/backups/password=hunter22/x', status: 401, durationMs: 12.3 },
+    ]
+    for (const line of lines) {
+      logger.info({ msg: 'request', ...line })
+      logger.request(line)
+    }
+    logger.flush()
+    const written = readFileSync(path, 'utf8').split('\n').filter(Boolean)
+    const timeless = (l: string) => l.replace(/"time":"[^"]+"/, '"time":"T"')
+    expect(written).toHaveLength(6)
+    for (let i = 0; i < 6; i += 2) expect(timeless(written[i + 1]!)).toBe(timeless(written[i]!))
+    expect(JSON.parse(written[3]!).path).toBe(lines[1]!.path)
+    expect(written[5]).not.toContain('hunter22')
+    expect(Date.parse(JSON.parse(written[1]!).time)).not.toBeNaN()
+
+    const quiet = logFile()
+    const warnOnly = createNodeLogger('warn', { fd: fs.openSync(quiet, 'a') })
+    warnOnly.request(lines[0]!)
+    warnOnly.flush()
+    expect(readFileSync(quiet, 'utf8')).toBe('')
+  })
+
   it('keeps the level filter, hides passwords in URLs and writes everything out on flush', () => {
     const path = logFile()
     // An open descriptor, as stdout is: flush can write at once.
