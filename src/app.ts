@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import deployCreate from '../handlers/deploy/create'
@@ -73,6 +73,7 @@ import { handleError, handleNotFound } from './error-handler'
 import { limitFollowStreams } from './follow-limit'
 import { buildDocument } from './openapi/document'
 import { collectRoutes } from './openapi/registry'
+import { isRouteDocOnly } from './openapi/describe'
 import { checkJsonBody } from './json-body'
 import { CachedRouter } from './cached-router'
 import { chain } from './middleware-chain'
@@ -138,6 +139,18 @@ const limitBody = () =>
   )
 
 /**
+ * Steps that run for the API's paths only, as `use('/api/*', …)` would: /api itself and all below
+ * it, by the path the router matches (c.req.path; test/unit/api-paths.test.ts).
+ */
+export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/')
+const forApi = (...members: MiddlewareHandler<AppEnv>[]) =>
+  members.map(
+    (member): MiddlewareHandler<AppEnv> =>
+      (c, next) =>
+        isApiPath(c.req.path) ? member(c, next) : next(),
+  )
+
+/**
  * Builds the whole API. Each entry point (Node, Workers, tests) supplies the dependencies;
  * nothing here is a module singleton, so two apps can live in one process.
  * Literal routes come before parameterised ones (ARCHITECTURE §4).
@@ -147,21 +160,24 @@ export function createApp(resolveDeps: ResolveDeps) {
   let document: Record<string, unknown> | undefined
   const openapi = (): Record<string, unknown> =>
     (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
-  const app = new Hono<AppEnv>({ router: new CachedRouter() })
-    .use(requestId())
-    .use(injectDeps(resolveDeps, openapi))
-    .use(requestLog())
+  const app = new Hono<AppEnv>({ router: new CachedRouter(undefined, ([handler]) => isRouteDocOnly(handler)) })
+    // One middleware for Hono to dispatch, not one per step: each layer of its own cost an async
+    // step, a promise and a closure per request.
     .use(
-      '/api/*',
       chain(
         handleError,
-        corsFromConfig(),
-        limitBody(),
-        sessionSignInToken(),
-        sessionAuth(),
-        unlessSignedIn(requireAuth()),
-        rateLimit(),
-        checkJsonBody(),
+        requestId(),
+        injectDeps(resolveDeps, openapi),
+        requestLog(),
+        ...forApi(
+          corsFromConfig(),
+          limitBody(),
+          sessionSignInToken(),
+          sessionAuth(),
+          unlessSignedIn(requireAuth()),
+          rateLimit(),
+          checkJsonBody(),
+        ),
       ),
     )
     .use('/api/services/:containerId/logs', limitFollowStreams())
