@@ -46,11 +46,12 @@ export function createServiceReads({ monitor, inventory }: ServiceReadsDeps, now
   let last: { summaries: ServiceSummary[]; list: ServiceSummary[] } = { summaries: [], list: [] }
   const details = new WeakMap<InventoryEntry, { summary: ServiceSummary; inspect: unknown; details: ServiceDetails }>()
 
-  async function current() {
-    await monitor.current()
-    // Never a list that was never read, shown as "no services".
+  // Never a list that was never read, shown as "no services".
+  const readable = () => {
     if (monitor.listedAt() === null && !monitor.isDockerReachable()) throw dockerUnavailable()
   }
+  // Not async: a read of a current inventory awaits the monitor's settled promise and nothing else.
+  const current = (): Promise<void> => monitor.current().then(readable)
 
   return {
     async listServices(): Promise<ServiceSummary[]> {

@@ -99,6 +99,9 @@ export interface MonitorDeps {
  * samples, history, health events and alerts. Built by buildMonitoring (host.ts) over the parts it
  * shares with the rest of the agent; startHostAgent starts and stops it.
  */
+/** What current() answers when the inventory is already current: settled, shared by every read. */
+const CURRENT: Promise<void> = Promise.resolve()
+
 export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptions> = {}): Monitor {
   const options = monitorOptions(overrides)
   const { docker, stores, logger, clock, events, inventory, thresholds, alerts, hostCpu } = deps
@@ -306,7 +309,20 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
    * refreshes that events already started (each lists and inspects that one container). A read
    * itself never calls Docker.
    */
-  async function current(): Promise<void> {
+  function current(): Promise<void> {
+    // Every read comes here: once the first tick is in and no refresh waits, one settled promise
+    // for all of them instead of two async steps each.
+    return isCurrent() ? CURRENT : settle()
+  }
+  const isCurrent = () => started !== null && ticked && !sync.pending()
+  async function findAfterRefresh(ref: string): Promise<InventoryEntry | undefined> {
+    await current()
+    const known = inventory.resolve(ref)
+    if (known) return known
+    await sync.refresh()
+    return inventory.resolve(ref)
+  }
+  async function settle(): Promise<void> {
     await ready()
     if (sync.pending()) await sync.settled()
   }
@@ -345,12 +361,10 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
     isDockerReachable: () => sync.reachable(),
     listedAt: () => inventory.refreshedAt(),
 
-    async find(ref: string): Promise<InventoryEntry | undefined> {
-      await current()
-      const known = inventory.resolve(ref)
-      if (known) return known
-      await sync.refresh()
-      return inventory.resolve(ref)
+    find(ref: string): Promise<InventoryEntry | undefined> {
+      // A known container of a current inventory, the common read: no async step of its own.
+      const known = isCurrent() ? inventory.resolve(ref) : undefined
+      return known ? Promise.resolve(known) : findAfterRefresh(ref)
     },
 
     services: () => inventory.services(),
