@@ -23,6 +23,7 @@ const ALL = [
   'test/unit/cached-router.test.ts',
   'test/unit/auth-digest.test.ts',
   'test/unit/log-batch.test.ts',
+  'test/unit/middleware-chain.test.ts',
 ]
 
 export default defineConfig({

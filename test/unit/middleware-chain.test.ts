@@ -78,6 +78,26 @@ describe('middleware chained as one, with Hono’s semantics between them', () =
     expect(seenByFirst).toEqual([401, 202, 500])
   })
 
+  it('as in Hono: an answer returned after the rest answered is ignored, and a thrown non-Error is not an answer', async () => {
+    const late: MiddlewareHandler = async (c, next) => {
+      await next()
+      return c.text('late', 500)
+    }
+    const app = new Hono()
+      .use('/late/*', chain(onError, late))
+      .use(
+        '/odd/*',
+        chain(onError, () => {
+          throw 'not an Error'
+        }),
+      )
+      .get('/late/x', (c) => c.text('first', 200))
+      .get('/odd/x', (c) => c.text('never'))
+    const res = await app.request('/late/x')
+    expect([res.status, await res.text()]).toEqual([200, 'first'])
+    await expect(app.request('/odd/x')).rejects.toBe('not an Error')
+  })
+
   it('an answer a member gives itself ends the chain', async () => {
     let reached = false
     const app = new Hono()

@@ -91,4 +91,26 @@ describe('the Node logger', () => {
     expect(lines[0]).toMatchObject({ level: 'warn', msg: 'engine said' })
     expect(JSON.stringify(lines[0])).not.toContain('hunter2')
   })
+
+  it('goes back to asynchronous writes after a flush, and writes every level it is set to', async () => {
+    const path = logFile()
+    const logger = createNodeLogger('debug', { fd: fs.openSync(path, 'a') })
+    const writeSync = vi.spyOn(fs, 'writeSync')
+    logger.debug({ msg: 'one' })
+    await until(() => linesOf(path).length === 1)
+    expect(writeSync).not.toHaveBeenCalled()
+    logger.flush()
+    writeSync.mockClear()
+    logger.info({ msg: 'two' })
+    logger.warn({ msg: 'three' })
+    logger.error({ msg: 'four' })
+    await until(() => linesOf(path).length === 4)
+    expect(writeSync).not.toHaveBeenCalled()
+    expect(linesOf(path).map((l) => [l.level, l.msg])).toEqual([
+      ['debug', 'one'],
+      ['info', 'two'],
+      ['warn', 'three'],
+      ['error', 'four'],
+    ])
+  })
 })
