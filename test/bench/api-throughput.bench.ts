@@ -1,11 +1,10 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { mapLimited } from '../../src/limiter'
+import { cleanupTestResources } from '../helpers/docker'
+import { BENCH_TOKEN as TOKEN, createBenchServices, pinned, pinning, startOurServer, until } from './api-servers'
 import { median } from './median'
-import { startFlags } from './start-flags'
-import { cleanupTestResources, createTestContainer, uniqueName } from '../helpers/docker'
 
 /**
  * `npm run bench api-throughput`: req/s and p99 of our read routes against a bare node:http
@@ -19,14 +18,11 @@ import { cleanupTestResources, createTestContainer, uniqueName } from '../helper
  * ratios the median of each round's own.
  * Target per route: ≥ 0.5× bare, ≥ 3× Express, p99 ≤ 2× bare.
  */
-const TOKEN = 'bench-token-0123456789abcdef0123'
 const SERVICES = 20
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const root = join(import.meta.dirname, '..', '..')
 const dir = mkdtempSync(join(tmpdir(), 'zapie-bench-api-'))
-const taskset = spawnSync('taskset', ['--version']).status === 0 && cpus().length >= 2
-const pinned = (core: number, cmd: string[]) => (taskset ? ['taskset', '-c', String(core), ...cmd] : cmd)
 const children: ChildProcess[] = []
 
 function start(cmd: string[], env: Record<string, string>, stdout: number | 'pipe'): ChildProcess {
@@ -37,16 +33,6 @@ function start(cmd: string[], env: Record<string, string>, stdout: number | 'pip
   })
   children.push(child)
   return child
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 interface Load {
@@ -81,36 +67,11 @@ function load(url: string, seconds: number): Load {
 
 try {
   spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' })
-  const names = await mapLimited(
-    Array.from({ length: SERVICES }, (_, i) => i),
-    4,
-    async (i) =>
-      (
-        await createTestContainer({
-          name: uniqueName(`bench${i}`),
-          labels: { 'zapie.service': 'busybox', 'zapie.template': 'basic' },
-        })
-      ).name,
-  )
+  const names = await createBenchServices(SERVICES)
   const uptimeBefore = execFileSync('uptime', { encoding: 'utf8' }).trim()
 
   // Ours: the bundle, logging at info to a file (an asynchronous destination).
-  const logPath = join(dir, 'server.log')
-  const flags = process.env.BENCH_FLAGS?.split(' ').filter(Boolean) ?? startFlags('start')
-  start(
-    pinned(0, [process.execPath, ...flags, 'dist/node.js']),
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ZAPIE_API_TOKEN: TOKEN,
-      ZAPIE_DATA_DIR: join(dir, 'data'),
-      ZAPIE_STORAGE: 'fs',
-      LOG_LEVEL: 'info',
-      ZAPIE_RATE_LIMIT: '1000000000',
-    },
-    openSync(logPath, 'a'),
-  )
-  const ours = await until('our server', () => /"msg":"listening","url":"([^"]+)"/.exec(safeRead(logPath))?.[1])
+  const { url: ours, logPath } = await startOurServer(root, dir, children)
 
   const routes = [
     '/api/health',
@@ -145,7 +106,7 @@ try {
   const servers = { ours, bare: baselines.bare!, express: baselines.express! }
   const rows: string[] = []
   console.log(
-    `${listed} services listed (${SERVICES} of this run), ${ROUNDS} rounds of ${SECONDS} s per route per server (medians), -c 50, taskset ${taskset ? 'on' : 'off'}`,
+    `${listed} services listed (${SERVICES} of this run), ${ROUNDS} rounds of ${SECONDS} s per route per server (medians), -c 50, taskset ${pinning()}`,
   )
   console.log(uptimeBefore)
   for (const route of routes) {
@@ -192,12 +153,4 @@ try {
   for (const child of children) child.kill('SIGTERM')
   await cleanupTestResources()
   rmSync(dir, { recursive: true, force: true })
-}
-
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return ''
-  }
 }
