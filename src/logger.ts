@@ -18,7 +18,7 @@ export interface Logger {
   flush?(): void
 }
 
-/** What the request log says of each answer (a type, so any fields logger may take it). */
+/** What the request log says of each answer (a type alias: a logger taking any fields takes it too). */
 export type RequestLine = {
   requestId: string
   method: string

@@ -74,7 +74,7 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
     warn: (fields) => log.warn(fields),
     error: (fields) => log.error(fields),
     // The line pino would write, made by hand for its one shape and redacted the same way:
-    // through pino's general path it was about a sixth of a small read's time.
+    // pino's general path for it (asJson, then the hook) cost 12–16 % of a small read's CPU.
     request: (line) => {
       if (requestsLogged) batch.write(redactText(requestLineText(line)))
     },

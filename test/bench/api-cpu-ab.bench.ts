@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { cleanupTestResources } from '../helpers/docker'
-import { BENCH_TOKEN, createBenchServices, pinned, pinning, startOurServer } from './api-servers'
+import { BENCH_TOKEN, createBenchServices, pinned, pinning, readRoutes, startOurServer } from './api-servers'
 import { median } from './median'
 
 /**
@@ -62,13 +62,7 @@ try {
     this: await startOurServer(root, dataDir('this'), children),
     compared: await startOurServer(compareRoot, dataDir('compared'), children),
   }
-  const routes = [
-    '/api/health',
-    '/api/services',
-    `/api/services/${names[0]}`,
-    '/api/services/health/all',
-    '/api/templates?limit=20',
-  ]
+  const routes = readRoutes(names[0]!)
   const before = loadavg()[0]!
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0]?.model}), Node ${process.version}; this checkout against ${compareRoot}, side by side on one core (taskset ${pinning()}), ${ROUNDS} rounds of ${SECONDS} s per route`,

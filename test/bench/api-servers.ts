@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { openSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { spawnSync } from 'node:child_process'
 import { mapLimited } from '../../src/limiter'
 import { createTestContainer, uniqueName } from '../helpers/docker'
 import { startFlags } from './start-flags'
@@ -32,6 +31,15 @@ export function safeRead(path: string): string {
     return ''
   }
 }
+
+/** The read routes the API benches load (#13), one of them about `service`. */
+export const readRoutes = (service: string) => [
+  '/api/health',
+  '/api/services',
+  `/api/services/${service}`,
+  '/api/services/health/all',
+  '/api/templates?limit=20',
+]
 
 /** `count` labelled busybox services on the real engine (removed by cleanupTestResources). */
 export async function createBenchServices(count: number): Promise<string[]> {

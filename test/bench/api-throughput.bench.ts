@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanupTestResources } from '../helpers/docker'
-import { BENCH_TOKEN as TOKEN, createBenchServices, pinned, pinning, startOurServer, until } from './api-servers'
+import {
+  BENCH_TOKEN as TOKEN,
+  createBenchServices,
+  pinned,
+  pinning,
+  readRoutes,
+  startOurServer,
+  until,
+} from './api-servers'
 import { median } from './median'
 
 /**
@@ -73,13 +81,7 @@ try {
   // Ours: the bundle, logging at info to a file (an asynchronous destination).
   const { url: ours, logPath } = await startOurServer(root, dir, children)
 
-  const routes = [
-    '/api/health',
-    '/api/services',
-    `/api/services/${names[0]}`,
-    '/api/services/health/all',
-    '/api/templates?limit=20',
-  ]
+  const routes = readRoutes(names[0]!)
   const headers = { authorization: `Bearer ${TOKEN}` }
   const bodies: Record<string, string> = {}
   for (const route of routes) {

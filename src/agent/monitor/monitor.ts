@@ -94,14 +94,14 @@ export interface MonitorDeps {
   hostCpu: Pick<HostCpu, 'sample'>
 }
 
+/** What current() answers when the inventory is already current: settled, shared by every read. */
+const CURRENT: Promise<void> = Promise.resolve()
+
 /**
  * The agent's monitor: one collector and one scheduler for every managed service, their latest
  * samples, history, health events and alerts. Built by buildMonitoring (host.ts) over the parts it
  * shares with the rest of the agent; startHostAgent starts and stops it.
  */
-/** What current() answers when the inventory is already current: settled, shared by every read. */
-const CURRENT: Promise<void> = Promise.resolve()
-
 export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptions> = {}): Monitor {
   const options = monitorOptions(overrides)
   const { docker, stores, logger, clock, events, inventory, thresholds, alerts, hostCpu } = deps
@@ -314,7 +314,10 @@ export function createMonitor(deps: MonitorDeps, overrides: Partial<MonitorOptio
     // for all of them instead of two async steps each.
     return isCurrent() ? CURRENT : settle()
   }
-  const isCurrent = () => started !== null && ticked && !sync.pending()
+  // The first tick is in and no refresh waits: what the inventory holds is what Docker has.
+  function isCurrent(): boolean {
+    return started !== null && ticked && !sync.pending()
+  }
   async function findAfterRefresh(ref: string): Promise<InventoryEntry | undefined> {
     await current()
     const known = inventory.resolve(ref)
