@@ -74,7 +74,8 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
     warn: (fields) => log.warn(fields),
     error: (fields) => log.error(fields),
     // The line pino would write, made by hand for its one shape and redacted the same way:
-    // pino's general path for it (asJson, then the hook) cost 12–16 % of a small read's CPU.
+    // pino's info() for it, its write included, cost 16–21 % of a small read's CPU, and this
+    // about half of that (BENCHMARKS.md).
     request: (line) => {
       if (requestsLogged) batch.write(redactText(requestLineText(line)))
     },
