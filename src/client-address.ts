@@ -1,10 +1,9 @@
 import type { Context } from 'hono'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { clientKey } from './client-key'
 
 // A connection's peer never changes: its key is worked out once, for its first request (held
-// weakly: it goes with the socket). Per request it cost an object from getConnInfo and the
-// key's parsing, ~3 % of a small read's CPU over keep-alive connections.
+// weakly: it goes with the socket). Per request it cost an object from hono's getConnInfo and
+// the key's parsing, ~3 % of a small read's CPU over keep-alive connections.
 const keyBySocket = new WeakMap<object, string | undefined>()
 
 /**
@@ -12,11 +11,11 @@ const keyBySocket = new WeakMap<object, string | undefined>()
  * it, and nothing here knows which proxy, if any, sits in front.
  */
 export function nodeClientAddress(c: Context): string | undefined {
-  const socket = (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
   // app.request() in tests has no socket.
   if (!socket) return undefined
   if (keyBySocket.has(socket)) return keyBySocket.get(socket)
-  const key = clientKey(getConnInfo(c).remote.address)
+  const key = clientKey(socket.remoteAddress)
   keyBySocket.set(socket, key)
   return key
 }

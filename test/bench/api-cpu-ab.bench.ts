@@ -1,10 +1,9 @@
-import { execFile, execFileSync, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { cleanupTestResources } from '../helpers/docker'
-import { BENCH_TOKEN, createBenchServices, pinned, pinning, readRoutes, startOurServer } from './api-servers'
+import { cleanupTestResources, run } from '../helpers/docker'
+import { autocannon, createBenchServices, pinning, readRoutes, startOurServer } from './api-servers'
 import { median } from './median'
 
 /**
@@ -28,7 +27,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const root = join(import.meta.dirname, '..', '..')
 const dir = mkdtempSync(join(tmpdir(), 'zapie-bench-ab-'))
 const children: ChildProcess[] = []
-const run = promisify(execFile)
 const TICK_US = 1_000_000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
 
 /** User + system CPU of a process so far, in µs (/proc/<pid>/stat, fields 14 and 15). */
@@ -39,11 +37,7 @@ function cpuUs(pid: number): number {
 
 /** Requests answered (2xx) by one autocannon run on core 1. */
 async function load(url: string, seconds: number): Promise<number> {
-  const cmd = pinned(1, [
-    process.execPath,
-    join(root, 'node_modules/autocannon/autocannon.js'),
-    ...['-c', '50', '-d', String(seconds), '-j', '-H', `authorization=Bearer ${BENCH_TOKEN}`, url],
-  ])
+  const cmd = autocannon(url, seconds)
   const { stdout } = await run(cmd[0]!, cmd.slice(1), { maxBuffer: 64 * 1024 * 1024 })
   const r = JSON.parse(stdout)
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`)

@@ -3,6 +3,7 @@ import { openSync, readFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { mapLimited } from '../../src/limiter'
+import { until } from '../helpers/agent-child'
 import { createTestContainer, uniqueName } from '../helpers/docker'
 import { startFlags } from './start-flags'
 
@@ -14,15 +15,13 @@ const taskset = spawnSync('taskset', ['--version']).status === 0 && cpus().lengt
 export const pinned = (core: number, cmd: string[]) => (taskset ? ['taskset', '-c', String(core), ...cmd] : cmd)
 export const pinning = () => (taskset ? 'on' : 'off')
 
-export async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+/** autocannon -c 50 with the token, in JSON, on core 1: the load generator never shares the server's core. */
+export const autocannon = (url: string, seconds: number) =>
+  pinned(1, [
+    process.execPath,
+    join(import.meta.dirname, '..', '..', 'node_modules/autocannon/autocannon.js'),
+    ...['-c', '50', '-d', String(seconds), '-j', '-H', `authorization=Bearer ${BENCH_TOKEN}`, url],
+  ])
 
 export function safeRead(path: string): string {
   try {
@@ -88,7 +87,7 @@ export async function startOurServer(checkout: string, dataDir: string, children
   children.push(child)
   const url = await until(
     `the server in ${checkout}`,
-    () => /"msg":"listening","url":"([^"]+)"/.exec(safeRead(logPath))?.[1],
+    async () => /"msg":"listening","url":"([^"]+)"/.exec(safeRead(logPath))?.[1],
   )
   return { child, url, logPath }
 }

@@ -2,15 +2,16 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { until } from '../helpers/agent-child'
 import { cleanupTestResources } from '../helpers/docker'
 import {
+  autocannon,
   BENCH_TOKEN as TOKEN,
   createBenchServices,
   pinned,
   pinning,
   readRoutes,
   startOurServer,
-  until,
 } from './api-servers'
 import { median } from './median'
 
@@ -51,19 +52,7 @@ interface Load {
 }
 
 function load(url: string, seconds: number): Load {
-  // Its own process on the other core: the load generator must not share the server's core.
-  const cmd = pinned(1, [
-    process.execPath,
-    join(root, 'node_modules/autocannon/autocannon.js'),
-    '-c',
-    '50',
-    '-d',
-    String(seconds),
-    '-j',
-    '-H',
-    `authorization=Bearer ${TOKEN}`,
-    url,
-  ])
+  const cmd = autocannon(url, seconds)
   const out = execFileSync(cmd[0]!, cmd.slice(1), {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -102,7 +91,7 @@ try {
     )
     let first = ''
     child.stdout!.on('data', (d) => (first += d))
-    baselines[kind] = `http://127.0.0.1:${await until(`${kind} server`, () => /^(\d+)\n/.exec(first)?.[1])}`
+    baselines[kind] = `http://127.0.0.1:${await until(`${kind} server`, async () => /^(\d+)\n/.exec(first)?.[1])}`
   }
 
   const servers = { ours, bare: baselines.bare!, express: baselines.express! }
