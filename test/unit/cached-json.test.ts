@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { requestId } from 'hono/request-id'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -49,14 +51,34 @@ describe('createJsonCache', () => {
     expect(bodies()).toBe(204)
   })
 
-  it('keeps the answer as UTF-8 bytes: text outside ASCII arrives as it was, and again from the cache', async () => {
+  it('sends short and long answers as UTF-8 with their byte length, outside ASCII too, and again from the cache', async () => {
     const json = createJsonCache()
-    const list = [{ name: 'café — ✓ 日本' }]
-    const app = new Hono().get('/list', (c) => json(c, list, () => ({ services: list }), 200))
-    for (let i = 0; i < 2; i++) {
-      const bytes = new Uint8Array(await (await app.request('/list')).arrayBuffer())
-      expect(bytes).toEqual(new TextEncoder().encode(JSON.stringify({ services: list })))
-      expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ services: list })
+    // Short answers are kept as text, long ones as bytes (src/cached-json.ts): both kinds, over Node.
+    const short = [{ name: 'café — ✓ 日本' }]
+    const long = Array.from({ length: 400 }, (_, i) => ({ name: `café ${i} — ✓ 日本` }))
+    const app = new Hono()
+      .get('/short', (c) => json(c, short, () => ({ services: short }), 200))
+      .get('/long', (c) => json(c, long, () => ({ services: long }), 200))
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((r) => server.once('listening', r))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      for (const [path, list] of [
+        ['/short', short],
+        ['/long', long],
+      ] as const) {
+        const expected = new TextEncoder().encode(JSON.stringify({ services: list }))
+        for (let i = 0; i < 2; i++) {
+          const res = await fetch(base + path)
+          expect(res.headers.get('content-type')).toBe('application/json')
+          expect(res.headers.get('content-length')).toBe(String(expected.byteLength))
+          const bytes = new Uint8Array(await res.arrayBuffer())
+          expect(bytes).toEqual(expected)
+          expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ services: list })
+        }
+      }
+    } finally {
+      await new Promise((r) => server.close(r))
     }
   })
 })
