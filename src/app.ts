@@ -1,4 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import type { RouterRoute } from 'hono/types'
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import deployCreate from '../handlers/deploy/create'
@@ -150,6 +151,19 @@ const forApi = (...members: MiddlewareHandler<AppEnv>[]) =>
         isApiPath(c.req.path) ? member(c, next) : next(),
   )
 
+type RouteEntry = [MiddlewareHandler<AppEnv>, RouterRoute]
+
+/**
+ * The handlers matched for one path (the app's chain, a path's middleware, the route) run as one
+ * (src/cached-router.ts), with compose's semantics between them: each next() runs the following
+ * one and an error becomes the app's error answer (handleError, as .onError below) before the
+ * one before goes on. The route's entry names the route, as compose's last layer did.
+ */
+const asOneHandler = (entries: RouteEntry[]): RouteEntry => [
+  chain(handleError, ...entries.map(([handler]) => handler)),
+  entries[entries.length - 1]![1],
+]
+
 /**
  * Builds the whole API. Each entry point (Node, Workers, tests) supplies the dependencies;
  * nothing here is a module singleton, so two apps can live in one process.
@@ -160,7 +174,9 @@ export function createApp(resolveDeps: ResolveDeps) {
   let document: Record<string, unknown> | undefined
   const openapi = (): Record<string, unknown> =>
     (document ??= buildDocument(collectRoutes(app), { version: API_VERSION }))
-  const app = new Hono<AppEnv>({ router: new CachedRouter(undefined, ([handler]) => isRouteDocOnly(handler)) })
+  const app = new Hono<AppEnv>({
+    router: new CachedRouter(undefined, ([handler]) => isRouteDocOnly(handler), asOneHandler),
+  })
     // One middleware for Hono to dispatch, not one per step: each layer of its own cost an async
     // step, a promise and a closure per request.
     .use(

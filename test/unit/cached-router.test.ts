@@ -89,3 +89,53 @@ describe('handlers that only document their route', () => {
     expect((await app.request('/api/health', { headers: auth })).status).toBe(200)
   })
 })
+
+describe('the handlers of a path merged into one', () => {
+  const merging = () => {
+    const router = new CachedRouter(new TrieRouter<string>(), undefined, (handlers) => handlers.join('+'))
+    router.add('ALL', '*', 'chain')
+    router.add('ALL', '/api/services/:containerId/logs', 'follow-limit')
+    router.add('GET', '/api/services/bulk/:operation', 'bulk')
+    router.add('GET', '/api/services/:containerId/logs', 'logs')
+    router.add('GET', '/api/services/:containerId', 'service')
+    return router
+  }
+
+  it('are one handler, in their order, with the parameters they share', () => {
+    const router = merging()
+    for (let round = 0; round < 2; round++) {
+      expect(handlersAndParams(router.match('GET', '/api/services/a1/logs'))).toEqual([
+        ['chain+follow-limit+logs', { containerId: 'a1' }],
+      ])
+      expect(handlersAndParams(router.match('GET', '/api/services/b2'))).toEqual([
+        ['chain+service', { containerId: 'b2' }],
+      ])
+    }
+    // One handler matched: nothing to merge.
+    expect(handlersAndParams(router.match('GET', '/nowhere'))).toEqual([['chain', {}]])
+  })
+
+  it('stay apart where their parameters differ, so each still reads its own', () => {
+    // /api/services/bulk/logs is bulk's `operation` and the log route's `containerId` at once.
+    expect(handlersAndParams(merging().match('GET', '/api/services/bulk/logs'))).toEqual([
+      ['chain', {}],
+      ['follow-limit', { containerId: 'bulk' }],
+      ['bulk', { operation: 'logs' }],
+      ['logs', { containerId: 'bulk' }],
+    ])
+  })
+
+  it('the app: a route and the middleware before it answer as through compose, errors included', async () => {
+    const { app } = await buildTestApp()
+    const health = await app.request('/api/health', { headers: auth })
+    expect(health.status).toBe(200)
+    expect(health.headers.get('x-request-id')).toMatch(/.+/)
+    // A handler's error becomes the error answer, with the headers the middleware set before it.
+    const bad = await app.request('/api/services/not..valid', { headers: auth })
+    expect(bad.status).toBe(400)
+    expect(bad.headers.get('x-request-id')).toBe((await bad.json()).requestId)
+    expect(bad.headers.get('vary')).toBe('Origin')
+    // The route's parameter reaches its handler.
+    expect((await app.request('/api/services/nosuchservice', { headers: auth })).status).toBe(404)
+  })
+})
