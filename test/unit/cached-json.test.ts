@@ -53,7 +53,7 @@ describe('createJsonCache', () => {
 
   it('sends short and long answers as UTF-8 with their byte length, outside ASCII too, and again from the cache', async () => {
     const json = createJsonCache()
-    // Short answers are kept as text, long ones as bytes (src/cached-json.ts): both kinds, over Node.
+    // Over Node, where the adapter measures the body for Content-Length: short and long ones.
     const short = [{ name: 'café — ✓ 日本' }]
     const long = Array.from({ length: 400 }, (_, i) => ({ name: `café ${i} — ✓ 日本` }))
     const app = new Hono()
