@@ -96,7 +96,7 @@ describe('npm start', () => {
       expect((await fetch(`${url}/api/health`)).status).toBe(200)
       const processes = group(run.pid)
       // No tsx, no shell in between: npm exec's the bundle.
-      expect(processes).toEqual(['npm start', 'node --max-semi-space-size=8 --v8-pool-size=0 dist/node.js'])
+      expect(processes).toEqual(['npm start', 'node --max-semi-space-size=8 dist/node.js'])
       process.kill(run.pid, signal)
       expect(await groupGone(run.pid, 10_000)).toBe(true)
       expect(await run.exited).toBe(0)
@@ -150,7 +150,7 @@ describe('npm run agent', () => {
       ZAPIE_AGENT_TOKEN: 'npm-agent-token-0123456789',
     })
     await listening(run)
-    expect(group(run.pid)).toEqual(['npm run agent', 'node --max-semi-space-size=8 --v8-pool-size=0 dist/agent.js'])
+    expect(group(run.pid)).toEqual(['npm run agent', 'node --max-semi-space-size=8 dist/agent.js'])
     process.kill(run.pid, 'SIGTERM')
     expect(await groupGone(run.pid, 10_000)).toBe(true)
     expect(await run.exited).toBe(0)
