@@ -92,7 +92,7 @@ describe('handlers that only document their route', () => {
 
 describe('the handlers of a path merged into one', () => {
   const merging = () => {
-    const router = new CachedRouter(new TrieRouter<string>(), undefined, (handlers) => handlers.join('+'))
+    const router = new CachedRouter(new TrieRouter<string>(), undefined, (handlers) => `merged(${handlers.join('+')})`)
     router.add('ALL', '*', 'chain')
     router.add('ALL', '/api/services/:containerId/logs', 'follow-limit')
     router.add('GET', '/api/services/bulk/:operation', 'bulk')
@@ -105,10 +105,10 @@ describe('the handlers of a path merged into one', () => {
     const router = merging()
     for (let round = 0; round < 2; round++) {
       expect(handlersAndParams(router.match('GET', '/api/services/a1/logs'))).toEqual([
-        ['chain+follow-limit+logs', { containerId: 'a1' }],
+        ['merged(chain+follow-limit+logs)', { containerId: 'a1' }],
       ])
       expect(handlersAndParams(router.match('GET', '/api/services/b2'))).toEqual([
-        ['chain+service', { containerId: 'b2' }],
+        ['merged(chain+service)', { containerId: 'b2' }],
       ])
     }
     // One handler matched: nothing to merge.
@@ -122,6 +122,29 @@ describe('the handlers of a path merged into one', () => {
       ['follow-limit', { containerId: 'bulk' }],
       ['bulk', { operation: 'logs' }],
       ['logs', { containerId: 'bulk' }],
+    ])
+  })
+
+  it('stay apart where a parameter has another value, or one handler has more of them', () => {
+    const router = new CachedRouter(new TrieRouter<string>(), undefined, (handlers) => `merged(${handlers.join('+')})`)
+    router.add('GET', '/t/:a/y', 'ay')
+    router.add('GET', '/t/x/:a', 'xa')
+    router.add('GET', '/u/:a/:b/z', 'abz')
+    router.add('GET', '/u/:a/y/:b', 'ayb')
+    // The one with more parameters first: each is compared with the first.
+    router.add('GET', '/:b/:a', 'ba')
+    router.add('GET', '/v/:a', 'va')
+    expect(handlersAndParams(router.match('GET', '/t/x/y'))).toEqual([
+      ['ay', { a: 'x' }],
+      ['xa', { a: 'y' }],
+    ])
+    expect(handlersAndParams(router.match('GET', '/u/1/y/z'))).toEqual([
+      ['abz', { a: '1', b: 'y' }],
+      ['ayb', { a: '1', b: 'z' }],
+    ])
+    expect(handlersAndParams(router.match('GET', '/v/1'))).toEqual([
+      ['ba', { b: 'v', a: '1' }],
+      ['va', { a: '1' }],
     ])
   })
 
