@@ -69,19 +69,19 @@ try {
   )
   const perRoute = routes.map(() => [] as { this: number; compared: number }[])
   for (let i = 0; i < ROUNDS; i++) {
-    // A fresh pair per round, started in turn first: one process can run a few percent (once a
-    // third) slower than another of the same build for its whole life, so one pair for the
-    // whole run measured that pair, not the builds (an A/A run of one pair agrees within 0.04).
+    // A fresh pair per round, started in turn first: a process can keep a speed of its own for
+    // its whole life, a few percent off another of the same build (with --v8-pool-size=0 up to a
+    // third: BENCHMARKS.md), so one pair for the whole run measured that pair, not the builds.
     const order = i % 2 === 0 ? (['this', 'compared'] as const) : (['compared', 'this'] as const)
-    const started: Partial<Record<'this' | 'compared', OurServer>> = {}
     const children: ChildProcess[] = []
-    for (const name of order) {
-      const data = join(dir, `${name}-${i}`)
-      mkdirSync(data)
-      started[name] = await startOurServer(name === 'this' ? root : compareRoot, data, children)
-    }
-    const servers = started as Record<'this' | 'compared', OurServer>
     try {
+      const started: Partial<Record<'this' | 'compared', OurServer>> = {}
+      for (const name of order) {
+        const data = join(dir, `${name}-${i}`)
+        mkdirSync(data)
+        started[name] = await startOurServer(name === 'this' ? root : compareRoot, data, children)
+      }
+      const servers = started as Record<'this' | 'compared', OurServer>
       for (const [r, route] of routes.entries()) {
         await Promise.all(Object.values(servers).map((s) => load(s.url + route, 1))) // warm-up
         const start = { this: cpuUs(servers.this.child.pid!), compared: cpuUs(servers.compared.child.pid!) }
