@@ -139,18 +139,6 @@ const limitBody = () =>
         })(c, next),
   )
 
-/**
- * Steps that run for the API's paths only, as `use('/api/*', …)` would: /api itself and all below
- * it, by the path the router matches (c.req.path; test/unit/api-paths.test.ts).
- */
-export const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/')
-const forApi = (...members: MiddlewareHandler<AppEnv>[]) =>
-  members.map(
-    (member): MiddlewareHandler<AppEnv> =>
-      (c, next) =>
-        isApiPath(c.req.path) ? member(c, next) : next(),
-  )
-
 type RouteEntry = [MiddlewareHandler<AppEnv>, RouterRoute]
 
 /**
@@ -177,24 +165,20 @@ export function createApp(resolveDeps: ResolveDeps) {
   const app = new Hono<AppEnv>({
     router: new CachedRouter(undefined, ([handler]) => isRouteDocOnly(handler), asOneHandler),
   })
-    // One middleware for Hono to dispatch, not one per step: each layer of its own cost an async
-    // step, a promise and a closure per request.
+    // Each step registered on its own, /api/* by Hono's matching: for every path, the router keeps
+    // the steps and the route that match it as one handler (asOneHandler), dispatched directly.
+    .use(requestId())
+    .use(injectDeps(resolveDeps, openapi))
+    .use(requestLog())
     .use(
-      chain(
-        handleError,
-        requestId(),
-        injectDeps(resolveDeps, openapi),
-        requestLog(),
-        ...forApi(
-          corsFromConfig(),
-          limitBody(),
-          sessionSignInToken(),
-          sessionAuth(),
-          unlessSignedIn(requireAuth()),
-          rateLimit(),
-          checkJsonBody(),
-        ),
-      ),
+      '/api/*',
+      corsFromConfig(),
+      limitBody(),
+      sessionSignInToken(),
+      sessionAuth(),
+      unlessSignedIn(requireAuth()),
+      rateLimit(),
+      checkJsonBody(),
     )
     .use('/api/services/:containerId/logs', limitFollowStreams())
     .onError(handleError)

@@ -72,11 +72,7 @@ export class CachedRouter<T> implements Router<T> {
   }
 }
 
-function sameParams(a: object, b: object): boolean {
+function sameParams(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const keys = Object.keys(a)
-  const other = b as Record<string, unknown>
-  return (
-    keys.length === Object.keys(b).length &&
-    keys.every((key) => Object.hasOwn(b, key) && (a as Record<string, unknown>)[key] === other[key])
-  )
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key])
 }
