@@ -7,9 +7,9 @@ const nothing = (): void => {}
  * runs the following one (the last one's, the rest of the app); an error a member throws is
  * turned into the error answer (onError) before the member before it goes on — as Hono's
  * compose does per layer, so e.g. CORS headers still go on a 401 — and an answer a member
- * returns itself (a CORS preflight) ends the chain. Registered one by one on /api/*, each was
- * matched by the router and dispatched by compose on every request: the router alone then
- * allocated about 4 KB per request, a handler set and params object per middleware.
+ * returns itself (a CORS preflight) ends the chain. The app runs each path's matched steps and
+ * route as one chain (src/app.ts, asOneHandler): Hono's compose costs an async step and a
+ * promise per layer and one more for the dispatch.
  */
 export function chain<E extends Env>(
   onError: ErrorHandler<E>,
