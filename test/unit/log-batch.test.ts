@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createLineBatch } from '../../src/log-batch'
+import { createLineBatch, MAX_BATCH_CHARS } from '../../src/log-batch'
 
 function fakeSink() {
   const writes: string[] = []
@@ -49,22 +49,26 @@ describe('log lines handed on in batches', () => {
     const { writes, sink } = fakeSink()
     const batch = createLineBatch(sink)
     const line = `${'x'.repeat(1023)}\n`
-    for (let i = 0; i < 16; i++) batch.write(line)
-    expect(writes).toEqual([line.repeat(16)])
+    const lines = MAX_BATCH_CHARS / line.length
+    for (let i = 0; i < lines - 1; i++) batch.write(line)
+    expect(writes).toEqual([])
+    batch.write(line)
+    expect(writes).toEqual([line.repeat(lines)])
   })
 
   it('a batch handed on for its size leaves no timer behind: the next line waits its own time', async () => {
     const { writes, sink } = fakeSink()
     const batch = createLineBatch(sink, 100)
     const line = `${'x'.repeat(1023)}\n`
-    for (let i = 0; i < 16; i++) batch.write(line)
+    const lines = MAX_BATCH_CHARS / line.length
+    for (let i = 0; i < lines; i++) batch.write(line)
     await sleep(50)
     batch.write('next\n')
     // The first batch's timer would have fired 100 ms after its first line.
     await sleep(70)
-    expect(writes).toEqual([line.repeat(16)])
+    expect(writes).toEqual([line.repeat(lines)])
     await sleep(80)
-    expect(writes).toEqual([line.repeat(16), 'next\n'])
+    expect(writes).toEqual([line.repeat(lines), 'next\n'])
   })
 
   it('flushSync hands on what is gathered and flushes the destination', () => {
