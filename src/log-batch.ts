@@ -7,7 +7,7 @@ export interface LineSink {
 /**
  * A batch is handed on at the latest when it holds this many characters (about a thousand
  * request lines)... Each hand-on is a write through the thread pool, which on a loaded core
- * preempts the event loop: at 16 KB a small read cost 2–3 % more CPU (BENCHMARKS.md).
+ * preempts the event loop: at 16 KB small reads cost up to 3 % more CPU (BENCHMARKS.md).
  */
 export const MAX_BATCH_CHARS = 256 * 1024
 /** ...or this long after its first line was logged. */

@@ -1,7 +1,8 @@
 // The baselines of `npm run bench api-throughput`: a bare node:http server, an Express 5 app, or
 // the floor (below), answering each path with the exact body our server gave for it (captured
 // first), so every server sends the same bytes.
-// Usage: node baseline-server.mjs <bare|express|floor> <bodies.json> [token] [log file]
+// Usage: node baseline-server.mjs <bare|express> <bodies.json>
+//        node baseline-server.mjs floor <bodies.json> <token> <log file>
 // Prints the port it listens on (127.0.0.1) as its first line.
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
@@ -45,8 +46,8 @@ server.listen(0, '127.0.0.1', () => console.log(server.address().port))
  * done the cheapest way that still does it: the token compared in constant time, one counter per
  * client address, a prefix and a counter for the id, one hand-made JSON line per request
  * gathered and written every 50 ms. No CORS, sessions, body checks, redaction, error envelope or
- * agent: how far ours is above this is what those cost; how far this is below bare, Hono and the
- * conditions themselves.
+ * agent: how far ours is below this is what those cost; how far this is below bare is what Hono
+ * and the conditions themselves cost.
  */
 function floorApp(token, logPath) {
   const destination = pino.destination({ dest: logPath, sync: false })
