@@ -45,6 +45,8 @@ export function createLineBatch(sink: LineSink, waitMs = MAX_WAIT_MS) {
         timer.unref()
       }
     },
+    /** What is gathered, handed on now; the destination writes it asynchronously. */
+    handOn,
     /** Everything gathered and buffered, written out now (exit, shutdown). */
     flushSync() {
       handOn()

@@ -17,6 +17,12 @@ function flushOnExit(flush: () => void) {
   atExit.add(new WeakRef(flush))
 }
 
+/**
+ * How long a shutdown waits for the log's writes without any of them getting on: a reader that
+ * keeps reading, however slowly, is waited for; one that stopped must not hold the shutdown.
+ */
+const SETTLE_IDLE_MS = 3000
+
 // pino's isoTime, made once per millisecond: under load many lines share one, and
 // toISOString was about 2 % of a request's time.
 let lastMs = -1
@@ -36,15 +42,21 @@ function isoTimeField(): string {
  * busy time), its lines handed over in batches at most 50 ms apart (src/log-batch.ts). Same
  * lines as createLogger: one JSON object each, `level` as a word, `msg`, an ISO `time`, URL
  * passwords and password= pairs hidden. `flush()` writes out what is buffered; so does exit.
+ * `settle()`, for a shutdown, first waits for a write under way, while its reader keeps reading.
  */
-export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }): Logger & { flush(): void } {
+export function createNodeLogger(
+  level: LogLevel,
+  to: LogDestination = { fd: 1 },
+): Logger & { flush(): void; settle(idleMs?: number): Promise<void> } {
   const destination = pino.destination({ ...('fd' in to ? { dest: to.fd } : { dest: to.path }), sync: false })
   const batch = createLineBatch(destination)
   // sonic-boom's own flushSync writes at once only what waits behind a write under way: the
   // batch handed to it now would start one more asynchronous write, still in the thread pool
   // when flush returns (a line logged just before exit could be lost). With its `sync` set for
   // the moment (an instance field, read on each write; not in its types), it is written at once.
-  const writeMode = destination as unknown as { sync: boolean }
+  // `_writing` (also an instance field) is true while a write is in the thread pool or waits
+  // to be tried again after EAGAIN: flushSync leaves that chunk alone.
+  const writeMode = destination as unknown as { sync: boolean; _writing: boolean }
   const flush = () => {
     writeMode.sync = true
     try {
@@ -56,6 +68,34 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
     }
   }
   flushOnExit(flush)
+  // A chunk under way when the process exits is lost, or cut mid-line, and flushSync writes
+  // what came after it: with a reader slower than the log (a terminal, `| tee`, a container
+  // runtime's log pipe), shutting down lost a run of lines. So a shutdown waits for it first.
+  // True once nothing is left to write; false after `idleMs` in which no write got on.
+  const drained = (idleMs: number) =>
+    new Promise<boolean>((resolve) => {
+      let idle = setTimeout(() => end(false), idleMs)
+      const progress = () => {
+        clearTimeout(idle)
+        idle = setTimeout(() => end(false), idleMs)
+      }
+      const done = () => end(true)
+      const end = (allWritten: boolean) => {
+        clearTimeout(idle)
+        destination.off('drain', done)
+        destination.off('write', progress)
+        resolve(allWritten)
+      }
+      // sonic-boom says 'write' for every write that got on, 'drain' once nothing is left.
+      destination.once('drain', done)
+      destination.on('write', progress)
+    })
+  const settle = async (idleMs = SETTLE_IDLE_MS) => {
+    batch.handOn()
+    // Again if more lines started a write meanwhile; a reader that stopped: flush as before.
+    while (writeMode._writing) if (!(await drained(idleMs))) break
+    flush()
+  }
   const log = pino(
     {
       level,
@@ -80,6 +120,7 @@ export function createNodeLogger(level: LogLevel, to: LogDestination = { fd: 1 }
       if (requestsLogged) batch.write(redactText(requestLineText(line)))
     },
     flush,
+    settle,
   }
 }
 

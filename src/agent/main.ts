@@ -44,7 +44,8 @@ async function main() {
     void closeServer(server).then(async () => {
       await host.close()
       await stores.close()
-      logger.flush()
+      // Waits for a log write under way (a slow reader of stdout), then writes out the rest.
+      await logger.settle()
       process.exit(0)
     })
   }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mapLimited } from '../../src/limiter'
 import { LISTENING, startTsEntry } from '../helpers/processes'
 import { openEventStream } from '../helpers/sse-client'
 
@@ -61,6 +62,31 @@ describe('npm start (src/node.ts)', () => {
     await stream.done
     expect(stream.ended).toBe(true)
   })
+
+  it('writes every request line on SIGTERM while nothing reads its stdout for a moment', async () => {
+    const app = start('src/node.ts', { PORT: '0', ZAPIE_DATA_DIR: tempDir() })
+    const url = await app.listening()
+    const closed = new Promise((resolve) => app.child.on('close', resolve))
+    // A reader that falls behind (a terminal, `| tee`, a container's log pipe): the log's
+    // writes wait, and the shutdown must wait for them instead of exiting over them.
+    app.child.stdout!.pause()
+    const requests = 3000
+    await mapLimited(Array.from({ length: requests }), 20, async () => {
+      await (await fetch(`${url}/api/health`)).arrayBuffer()
+    })
+    stop(app.child)
+    await new Promise((r) => setTimeout(r, 1000))
+    app.child.stdout!.resume()
+    expect(await app.exited).toBe(0)
+    await closed
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; path?: string })
+    expect(lines.filter((line) => line.msg === 'request' && line.path === '/api/health')).toHaveLength(requests)
+    expect(lines.at(-1)?.msg).toBe('shutting down')
+  }, 60_000)
 
   it('refuses to start with a bad setting, naming the variable', async () => {
     const app = start('src/node.ts', { PORT: 'eighty', ZAPIE_DATA_DIR: tempDir() })

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -113,4 +114,41 @@ describe('the Node logger', () => {
       ['error', 'four'],
     ])
   })
+
+  it('settles before a shutdown: a reader slower than the log still gets every line, whole and in order', async () => {
+    // stdout a pipe nobody reads for a while, as behind a terminal or a container's log pipe:
+    // the log's write under way waits, and a plain flush at exit lost it (or cut it mid-line)
+    // while writing what came after.
+    const lines = 6000
+    const script = `
+      import { createNodeLogger } from './src/node-logger.ts'
+      const logger = createNodeLogger('info')
+      for (let i = 1; i <= ${lines}; i++) {
+        logger.request({ requestId: 'line-' + i, method: 'GET', path: '/api/${'x'.repeat(100)}', status: 200, durationMs: 0 })
+        if (i % 500 === 0) await new Promise((r) => setTimeout(r, 5))
+      }
+      await logger.settle()
+      process.exit(0)
+    `
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    child.stdout.pause()
+    await new Promise((r) => setTimeout(r, 1500))
+    let out = ''
+    // Then a slow reader: a chunk at a time, with a pause after each.
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      child.stdout.pause()
+      setTimeout(() => child.stdout.resume(), 1)
+    })
+    child.stdout.resume()
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    expect(code).toBe(0)
+    const ids = out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line).requestId)
+    expect(ids).toEqual(Array.from({ length: lines }, (_, i) => `line-${i + 1}`))
+  }, 30_000)
 })
