@@ -68,9 +68,6 @@ export function createNodeLogger(
     }
   }
   flushOnExit(flush)
-  // A chunk under way when the process exits is lost, or cut mid-line, and flushSync writes
-  // what came after it: with a reader slower than the log (a terminal, `| tee`, a container
-  // runtime's log pipe), shutting down lost a run of lines. So a shutdown waits for it first.
   // True once nothing is left to write; false after `idleMs` in which no write got on.
   const drained = (idleMs: number) =>
     new Promise<boolean>((resolve) => {
@@ -90,6 +87,9 @@ export function createNodeLogger(
       destination.once('drain', done)
       destination.on('write', progress)
     })
+  // A chunk under way when the process exits is lost, or cut mid-line, and flushSync writes
+  // what came after it: with a reader slower than the log (a terminal, `| tee`, a container
+  // runtime's log pipe), shutting down lost a run of lines. So a shutdown waits for it first.
   const settle = async (idleMs = SETTLE_IDLE_MS) => {
     batch.handOn()
     // Again if more lines started a write meanwhile; a reader that stopped: flush as before.
