@@ -44,7 +44,9 @@ export function inVolume(volume: string, script: string): Promise<string> {
 }
 
 export function uniqueName(prefix: string): string {
-  return `zt-${prefix}-${RUN_ID}-${randomBytes(2).toString('hex')}`
+  // 32 random bits: with 16, a suite that makes a few hundred containers under one prefix drew
+  // the same name twice now and then (Docker: 409, name already in use).
+  return `zt-${prefix}-${RUN_ID}-${randomBytes(4).toString('hex')}`
 }
 
 export interface TestContainerOptions {
