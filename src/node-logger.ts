@@ -56,15 +56,15 @@ export function createNodeLogger(
   // the moment (an instance field, read on each write; not in its types), it is written at once.
   // `_writing` (also an instance field) is true while a write is in the thread pool or waits
   // to be tried again after EAGAIN: flushSync leaves that chunk alone.
-  const writeMode = destination as unknown as { sync: boolean; _writing: boolean }
+  const internals = destination as unknown as { sync: boolean; _writing: boolean }
   const flush = () => {
-    writeMode.sync = true
+    internals.sync = true
     try {
       batch.flushSync()
     } catch {
       // Not open yet, or the reader went away: nothing more can be written.
     } finally {
-      writeMode.sync = false
+      internals.sync = false
     }
   }
   flushOnExit(flush)
@@ -93,7 +93,7 @@ export function createNodeLogger(
   const settle = async (idleMs = SETTLE_IDLE_MS) => {
     batch.handOn()
     // Again if more lines started a write meanwhile; a reader that stopped: flush as before.
-    while (writeMode._writing) if (!(await drained(idleMs))) break
+    while (internals._writing) if (!(await drained(idleMs))) break
     flush()
   }
   const log = pino(

@@ -90,6 +90,8 @@ try {
     const child = start(
       pinned(0, [
         process.execPath,
+        // The floor uses our own token check and log batch, from source.
+        ...(kind === 'floor' ? ['--import', 'tsx'] : []),
         join(import.meta.dirname, 'baseline-server.mjs'),
         kind,
         bodiesFile,
